@@ -1,0 +1,10 @@
+//! The simulation engine: event calendar, clock, random streams and
+//! distributions. It knows nothing about organizations.
+
+pub mod calendar;
+pub mod dist;
+pub mod rng;
+
+pub use calendar::{Calendar, Handler};
+pub use dist::{Dist, DistError};
+pub use rng::{RngFactory, SimRng};

@@ -1,0 +1,11 @@
+//! orgsim: a discrete-event simulator of organizations.
+//!
+//! The same people and the same workload are simulated under several
+//! organizational topologies (a matrix of functional departments,
+//! single-threaded cross-functional teams, or anything written out by hand),
+//! and the lead time, throughput and coordination tax of each are compared
+//! with paired statistics.
+
+pub mod engine;
+pub mod scenario;
+pub mod stats;

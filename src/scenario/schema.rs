@@ -1,0 +1,198 @@
+//! The validated scenario: what a scenario file means once every default is
+//! filled in and every rule of DESIGN.md §2 holds. The model reads only this.
+
+use crate::engine::Dist;
+
+/// A complete, validated scenario.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    /// Output folder name (`[a-z0-9-_]+`).
+    pub name: String,
+    /// What the scenario shows, in words (may be empty).
+    pub description: String,
+    /// Run length, replications and seed.
+    pub simulation: Simulation,
+    /// Demand: streams and item types.
+    pub workload: Workload,
+    /// How coupled the product architecture is.
+    pub architecture: Architecture,
+    /// Headcount per skill, in the order the file lists them.
+    pub people: Vec<SkillCount>,
+    /// Defects and rework (all zero without a `[quality]` table).
+    pub quality: Quality,
+    /// The organizational topologies to compare, the first being the baseline.
+    pub topologies: Vec<TopologySpec>,
+}
+
+/// `[simulation]`: how long to run and how often.
+#[derive(Debug, Clone)]
+pub struct Simulation {
+    /// Days simulated and discarded before statistics start (>= 0).
+    pub warmup: f64,
+    /// Days measured after the warm-up (> 0).
+    pub horizon: f64,
+    /// Independent replications (>= 1).
+    pub replications: u32,
+    /// Master seed of every random stream.
+    pub seed: u64,
+}
+
+/// `[workload]`: who asks for what, and how often.
+#[derive(Debug, Clone)]
+pub struct Workload {
+    /// Multiplies every open stream's arrival rate (> 0).
+    pub load: f64,
+    /// The streams (business goals), in file order.
+    pub streams: Vec<StreamSpec>,
+    /// The item types, in file order.
+    pub item_types: Vec<ItemType>,
+}
+
+/// One stream of demand (a product line with its own goal).
+#[derive(Debug, Clone)]
+pub struct StreamSpec {
+    /// Unique stream name.
+    pub name: String,
+    /// Open (arrivals over time) or closed (fixed work in progress).
+    pub arrivals: Arrivals,
+    /// Item types this stream produces, with their weights (> 0, not
+    /// necessarily summing to 1). `item = "x"` is a single entry of weight 1.
+    pub mix: Vec<MixEntry>,
+    /// Business priority, used by weighted queues (> 0, default 1).
+    pub weight: f64,
+}
+
+/// How items of a stream arrive.
+#[derive(Debug, Clone)]
+pub enum Arrivals {
+    /// Items arrive with independent interarrival times of this
+    /// distribution (before the `load` factor is applied; mean > 0).
+    Open(Dist),
+    /// `backlog = { wip = N }`: always N items of the stream in flight; a new
+    /// one arrives the moment one is done (N >= 1).
+    Closed { wip: u32 },
+}
+
+/// One entry of a stream's item mix.
+#[derive(Debug, Clone)]
+pub struct MixEntry {
+    /// Index into `Workload::item_types`.
+    pub item_type: usize,
+    /// Relative frequency (> 0).
+    pub weight: f64,
+}
+
+/// An item type (`[workload.items.<name>]`): a DAG of tasks.
+#[derive(Debug, Clone)]
+pub struct ItemType {
+    /// The type's name (the key under `workload.items`).
+    pub name: String,
+    /// Its tasks in file order; `after` refers to earlier or later entries by index.
+    pub tasks: Vec<TaskSpec>,
+}
+
+/// One task of an item type.
+#[derive(Debug, Clone)]
+pub struct TaskSpec {
+    /// Unique (within the item type) task name.
+    pub name: String,
+    /// The skill it needs; a key of `[organization] people`.
+    pub skill: String,
+    /// Person-days of work.
+    pub effort: Dist,
+    /// Indices (into the same item type's `tasks`) of the tasks that must be
+    /// done first. The graph is acyclic.
+    pub after: Vec<usize>,
+}
+
+/// `[architecture]`.
+#[derive(Debug, Clone)]
+pub struct Architecture {
+    /// Probability that a task must change a component owned by another
+    /// stream, in [0, 1] (default 0).
+    pub coupling: f64,
+}
+
+/// A number of people with one skill.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SkillCount {
+    /// The skill.
+    pub skill: String,
+    /// How many people have it (>= 0 in a team; >= 1 in `[organization]`).
+    pub count: u32,
+}
+
+/// `[quality]`: defects and rework (mechanism in a later issue; validated now).
+#[derive(Debug, Clone)]
+pub struct Quality {
+    /// Chance that a task leaves a defect, in [0, 1] (default 0).
+    pub defect_probability: f64,
+    /// Multiplier of the defect probability in cross-functional teams (>= 0, default 1.5).
+    pub dilution: f64,
+    /// Rework effort as a fraction of the task's effort (>= 0, default 0.5).
+    pub rework_fraction: f64,
+    /// Days before an escaped defect comes back as a `fix` item (>= 0, default 20).
+    pub escape_delay: f64,
+}
+
+/// The coordination mechanisms of one topology (scenario defaults with the
+/// topology's own `coordination` table applied on top).
+#[derive(Debug, Clone)]
+pub struct Coordination {
+    /// Delay of a handoff between two teams (default 0).
+    pub handoff: Dist,
+    /// Delay of a handoff inside a team (default 0).
+    pub internal_handoff: Dist,
+    /// Days between a team's planning boundaries; 0 = requests enter at once (default 0).
+    pub intake_cadence: f64,
+    /// A leader's time per request at full attention; constant 0 = no decision step (default 0).
+    pub decision: Dist,
+    /// Chance that a leader escalates a request to the executive, in [0, 1] (default 0).
+    pub escalation_probability: f64,
+    /// The executive's time per escalated request (default 0).
+    pub escalation_decision: Dist,
+    /// Extra days to resume a task that was interrupted (default 0.5; used by swarming).
+    pub context_switch: Dist,
+}
+
+/// How a topology builds its teams.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TopologyKind {
+    /// One functional department per skill; no team owns a stream.
+    Matrix,
+    /// One cross-functional team per stream, people split by expected demand.
+    SingleThreaded,
+    /// Teams written out in the file.
+    Custom(Vec<TeamSpec>),
+}
+
+/// One `[[topologies]]` entry.
+#[derive(Debug, Clone)]
+pub struct TopologySpec {
+    /// Unique topology name.
+    pub name: String,
+    /// Its generator.
+    pub kind: TopologyKind,
+    /// Its coordination parameters (defaults + overrides).
+    pub coordination: Coordination,
+}
+
+/// A team written out in a custom topology.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TeamSpec {
+    /// Unique (within the topology) team name.
+    pub name: String,
+    /// Its people per skill, in file order (each skill exists in `[organization]`).
+    pub people: Vec<SkillCount>,
+    /// Indices (into `Workload::streams`) of the streams it owns.
+    pub owns: Vec<usize>,
+    /// Fraction of a full-time leader's attention its leader gives, in (0, 1] (default 1).
+    pub leader_attention: f64,
+}
+
+impl Scenario {
+    /// Index of the skill in `people`, if the organization has it.
+    pub fn skill_index(&self, skill: &str) -> Option<usize> {
+        self.people.iter().position(|p| p.skill == skill)
+    }
+}

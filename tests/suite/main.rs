@@ -1,0 +1,4 @@
+//! The integration test suite of orgsim: one binary, one module per concern.
+
+mod scenario_errors;
+mod theory;
