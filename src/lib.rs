@@ -6,6 +6,11 @@
 //! and the lead time, throughput and coordination tax of each are compared
 //! with paired statistics.
 
+pub mod cli;
+pub mod commands;
 pub mod engine;
+pub mod experiment;
+pub mod model;
+pub mod report;
 pub mod scenario;
 pub mod stats;

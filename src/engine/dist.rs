@@ -57,7 +57,10 @@ fn err(param: &'static str, message: impl Into<String>) -> DistError {
 
 fn finite_nonneg(param: &'static str, v: f64) -> Result<f64, DistError> {
     if !v.is_finite() {
-        return Err(err(param, format!("`{param}` must be a finite number, got {v}")));
+        return Err(err(
+            param,
+            format!("`{param}` must be a finite number, got {v}"),
+        ));
     }
     if v < 0.0 {
         return Err(err(param, format!("`{param}` must be >= 0, got {v}")));
@@ -98,7 +101,10 @@ impl Dist {
         let min = finite_nonneg("min", min)?;
         let max = finite_nonneg("max", max)?;
         if max < min {
-            return Err(err("max", format!("`max` ({max}) must be >= `min` ({min})")));
+            return Err(err(
+                "max",
+                format!("`max` ({max}) must be >= `min` ({min})"),
+            ));
         }
         if max == min {
             return Self::constant(min);
@@ -115,7 +121,10 @@ impl Dist {
         finite_nonneg("mode", mode)?;
         finite_nonneg("max", max)?;
         if min > max {
-            return Err(err("min", format!("`min` ({min}) must be <= `max` ({max})")));
+            return Err(err(
+                "min",
+                format!("`min` ({min}) must be <= `max` ({max})"),
+            ));
         }
         if mode < min || mode > max {
             return Err(err(
@@ -209,7 +218,10 @@ impl Dist {
         let w = Weibull::new(scale, shape).map_err(|e| err("shape", e.to_string()))?;
         let mean = scale * statrs::function::gamma::gamma(1.0 + 1.0 / shape);
         if !mean.is_finite() {
-            return Err(err("shape", format!("`shape` {shape} is too small: the mean is infinite")));
+            return Err(err(
+                "shape",
+                format!("`shape` {shape} is too small: the mean is infinite"),
+            ));
         }
         Ok(Self {
             kind: Kind::Weibull(w),
@@ -322,7 +334,11 @@ mod tests {
         for d in &cases {
             let m = sample_mean(d, 200_000);
             // 200k draws: standard error <= ~0.01 for these; 0.05 is > 4 SE.
-            assert!((m - d.mean()).abs() < 0.05, "{d:?}: sample {m} vs mean {}", d.mean());
+            assert!(
+                (m - d.mean()).abs() < 0.05,
+                "{d:?}: sample {m} vs mean {}",
+                d.mean()
+            );
         }
     }
 

@@ -7,4 +7,4 @@ pub mod rng;
 
 pub use calendar::{Calendar, Handler};
 pub use dist::{Dist, DistError};
-pub use rng::{RngFactory, SimRng};
+pub use rng::{ReplicationStreams, RngFactory, SimRng, child};

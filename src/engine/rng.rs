@@ -29,14 +29,46 @@ impl RngFactory {
         }
     }
 
-    /// The stream for one `purpose` in one `replication`: a generator
-    /// `replication · 2^192 + purpose · 2^128` draws ahead of the master.
+    /// The root of one replication's streams: `replication · 2^192` draws
+    /// ahead of the master. Build it once per replication; its streams are
+    /// then cheap to make.
+    pub fn replication(&self, replication: u64) -> ReplicationStreams {
+        let mut root = self.master.clone();
+        // Little-endian 256-bit jump distance: replication · 2^192.
+        root.jump_n(&[0, 0, 0, replication]);
+        ReplicationStreams { root }
+    }
+
+    /// The stream for one `purpose` in one `replication`.
     pub fn stream(&self, replication: u64, purpose: u64) -> SimRng {
-        let mut rng = self.master.clone();
-        // Little-endian 256-bit jump distance.
-        rng.jump_n(&[0, 0, purpose, replication]);
+        self.replication(replication).stream(purpose)
+    }
+}
+
+/// The streams of one replication, each named by a small purpose number.
+#[derive(Debug, Clone)]
+pub struct ReplicationStreams {
+    root: Xoshiro256PlusPlus,
+}
+
+impl ReplicationStreams {
+    /// The stream for `purpose`: `purpose · 2^128` draws ahead of the
+    /// replication's root. Purposes are small numbers (one jump each).
+    pub fn stream(&self, purpose: u64) -> SimRng {
+        let mut rng = self.root.clone();
+        for _ in 0..purpose {
+            rng.jump();
+        }
         rng
     }
+}
+
+/// A generator of its own for one entity (such as one work item), seeded from
+/// one draw of `parent`, so that the entity's draws are the same however many
+/// numbers each of them consumes.
+pub fn child(parent: &mut SimRng) -> SimRng {
+    use rand::Rng;
+    SimRng::seed_from_u64(parent.next_u64())
 }
 
 #[cfg(test)]
@@ -47,13 +79,36 @@ mod tests {
     #[test]
     fn same_name_same_numbers_different_name_different_numbers() {
         let f = RngFactory::new(7);
-        let a: Vec<u64> = (0..4).map(|_| 0).scan(f.stream(3, 5), |r, _: u64| Some(r.next_u64())).collect();
-        let b: Vec<u64> = (0..4).map(|_| 0).scan(f.stream(3, 5), |r, _: u64| Some(r.next_u64())).collect();
-        let c: Vec<u64> = (0..4).map(|_| 0).scan(f.stream(3, 6), |r, _: u64| Some(r.next_u64())).collect();
-        let d: Vec<u64> = (0..4).map(|_| 0).scan(f.stream(4, 5), |r, _: u64| Some(r.next_u64())).collect();
+        let a: Vec<u64> = (0..4)
+            .map(|_| 0)
+            .scan(f.stream(3, 5), |r, _: u64| Some(r.next_u64()))
+            .collect();
+        let b: Vec<u64> = (0..4)
+            .map(|_| 0)
+            .scan(f.stream(3, 5), |r, _: u64| Some(r.next_u64()))
+            .collect();
+        let c: Vec<u64> = (0..4)
+            .map(|_| 0)
+            .scan(f.stream(3, 6), |r, _: u64| Some(r.next_u64()))
+            .collect();
+        let d: Vec<u64> = (0..4)
+            .map(|_| 0)
+            .scan(f.stream(4, 5), |r, _: u64| Some(r.next_u64()))
+            .collect();
         assert_eq!(a, b);
         assert_ne!(a, c);
         assert_ne!(a, d);
+    }
+
+    #[test]
+    fn purpose_jumps_equal_one_long_jump_n() {
+        let f = RngFactory::new(5);
+        let mut direct = f.master.clone();
+        direct.jump_n(&[0, 0, 3, 2]);
+        let mut ours = f.stream(2, 3);
+        for _ in 0..8 {
+            assert_eq!(ours.next_u64(), direct.next_u64());
+        }
     }
 
     #[test]

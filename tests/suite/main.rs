@@ -1,4 +1,10 @@
 //! The integration test suite of orgsim: one binary, one module per concern.
 
+mod bundled_scenarios;
+mod cli;
+mod determinism;
+mod invariants;
+mod reductions;
 mod scenario_errors;
+mod support;
 mod theory;

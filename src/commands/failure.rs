@@ -1,0 +1,50 @@
+//! Why a command failed, and the exit code that says so.
+
+use std::fmt;
+
+/// A failed command.
+#[derive(Debug)]
+pub enum Failure {
+    /// The user's input (scenario, flags, paths) is wrong: exit code 2.
+    BadInput(String),
+    /// Anything else (e.g. a disk error): exit code 1.
+    Other(String),
+}
+
+impl Failure {
+    /// The process exit code for this failure.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Failure::BadInput(_) => 2,
+            Failure::Other(_) => 1,
+        }
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::BadInput(m) | Failure::Other(m) => {
+                for (i, line) in m.lines().enumerate() {
+                    if i > 0 {
+                        writeln!(f)?;
+                    }
+                    write!(f, "error: {line}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl From<crate::scenario::ScenarioError> for Failure {
+    fn from(e: crate::scenario::ScenarioError) -> Self {
+        Failure::BadInput(e.to_string())
+    }
+}
+
+impl From<crate::experiment::OptionsError> for Failure {
+    fn from(e: crate::experiment::OptionsError) -> Self {
+        Failure::BadInput(e.to_string())
+    }
+}

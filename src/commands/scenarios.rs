@@ -1,0 +1,22 @@
+//! `orgsim scenarios`: the bundled scenarios and what each shows.
+
+use super::Failure;
+use crate::scenario::bundled;
+
+/// Prints every bundled scenario with the first line of its description.
+pub fn list() -> Result<(), Failure> {
+    let width = bundled::ALL.iter().map(|b| b.name.len()).max().unwrap_or(0);
+    for b in bundled::ALL {
+        let marker = if b.name == bundled::DEFAULT {
+            " (default)"
+        } else {
+            ""
+        };
+        println!("{:width$}  {}{marker}", b.name, b.summary());
+    }
+    println!(
+        "\nRun one with `orgsim run <name>`; `orgsim run` alone runs {}.",
+        bundled::DEFAULT
+    );
+    Ok(())
+}

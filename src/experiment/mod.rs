@@ -1,0 +1,10 @@
+//! Experiments: replications of every topology, run in parallel, with
+//! summaries and paired comparisons.
+
+pub mod options;
+pub mod results;
+pub mod runner;
+
+pub use options::{OptionsError, RunOptions};
+pub use results::{ComparisonRow, Experiment, SummaryRow, TopologyResults};
+pub use runner::run;

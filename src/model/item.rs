@@ -1,0 +1,118 @@
+//! An item in flight: its tasks, their timestamps, and the critical-path
+//! split of its lead time.
+
+use super::category::{Breakdown, Category};
+
+/// The moments a task passes, in order. Each stretch between two
+/// consecutive moments belongs to one category.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(usize)]
+pub enum Stamp {
+    /// All predecessors done (or the item arrived): handoff starts.
+    Ready,
+    /// Handoff over: the request waits for the team's planning boundary.
+    HandedOver,
+    /// Planning boundary reached: the request waits for the leader.
+    Planned,
+    /// The leader decided: an escalated request waits for the executive.
+    Decided,
+    /// Enters the team's backlog.
+    Queued,
+    /// A person starts on it.
+    Started,
+    /// The work is done.
+    Finished,
+}
+
+/// The category of the stretch that ends at each stamp (after `Ready`).
+const STRETCHES: [(Stamp, Stamp, Category); 6] = [
+    (Stamp::Ready, Stamp::HandedOver, Category::Handoff),
+    (Stamp::HandedOver, Stamp::Planned, Category::Cadence),
+    (Stamp::Planned, Stamp::Decided, Category::Decision),
+    (Stamp::Decided, Stamp::Queued, Category::Escalation),
+    (Stamp::Queued, Stamp::Started, Category::Queue),
+    (Stamp::Started, Stamp::Finished, Category::Work),
+];
+
+/// One task of an item in flight.
+#[derive(Debug, Clone)]
+pub struct TaskRun {
+    /// The team it is routed to.
+    pub team: usize,
+    /// The skill it needs.
+    pub skill: usize,
+    /// Person-days of work.
+    pub effort: f64,
+    /// Whether it is a request (its team does not own the item's stream).
+    pub request: bool,
+    /// Predecessors not yet done.
+    pub preds_left: u32,
+    /// The predecessor whose completion made it ready (none for a root task).
+    pub trigger: Option<usize>,
+    /// When it passed each `Stamp`.
+    pub stamps: [f64; 7],
+}
+
+impl TaskRun {
+    /// Records that the task passes `stamp` at `t`.
+    pub fn stamp(&mut self, stamp: Stamp, t: f64) {
+        self.stamps[stamp as usize] = t;
+    }
+
+    /// When the task passed `stamp`.
+    pub fn at(&self, stamp: Stamp) -> f64 {
+        self.stamps[stamp as usize]
+    }
+}
+
+/// An item in flight.
+#[derive(Debug, Clone)]
+pub struct ItemRun {
+    /// Its stream.
+    pub stream: usize,
+    /// Its index within the stream (the same item in every topology).
+    pub index: u64,
+    /// Its item type.
+    pub item_type: usize,
+    /// When it arrived.
+    pub arrival: f64,
+    /// Its tasks, in the item type's order.
+    pub tasks: Vec<TaskRun>,
+    /// Tasks not yet done.
+    pub remaining: usize,
+    /// Distinct teams that have worked on it.
+    pub teams: Vec<usize>,
+    /// Cross-team handoffs so far.
+    pub handoffs: u32,
+    /// Escalations so far.
+    pub escalations: u32,
+}
+
+impl ItemRun {
+    /// Notes that `team` worked on the item.
+    pub fn touch_team(&mut self, team: usize) {
+        if !self.teams.contains(&team) {
+            self.teams.push(team);
+        }
+    }
+
+    /// Splits the lead time up to the finish of `last` (the task that
+    /// finished last) along the critical path: from `last` back through
+    /// the predecessor that made each task ready, to the arrival. The
+    /// stretches are contiguous, so the categories add up to the lead time.
+    pub fn critical_path(&self, last: usize) -> Breakdown {
+        let mut b = Breakdown::default();
+        let mut t = last;
+        loop {
+            let task = &self.tasks[t];
+            for (from, to, category) in STRETCHES {
+                b.add(category, task.at(to) - task.at(from));
+            }
+            match task.trigger {
+                Some(p) => t = p,
+                None => break,
+            }
+        }
+        b
+    }
+}

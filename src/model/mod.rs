@@ -1,0 +1,18 @@
+//! The organization model: streams, items, tasks, teams, topologies,
+//! routing and the coordination mechanisms, simulated on the engine.
+
+pub mod capacity;
+pub mod category;
+pub mod item;
+pub mod purpose;
+pub mod routing;
+pub mod servers;
+pub mod sim;
+pub mod tally;
+pub mod topology;
+pub mod workload;
+
+pub use category::{Breakdown, Category};
+pub use sim::{ReplicationOutcome, simulate};
+pub use tally::ItemRecord;
+pub use topology::{Organization, Team};

@@ -1,0 +1,75 @@
+//! Which team does a task (DESIGN.md §3, "Routing").
+
+use super::topology::Organization;
+
+/// Precomputed routing of one organization.
+#[derive(Debug, Clone)]
+pub struct Routing {
+    /// `owner_with_skill[stream][skill]`: the first team that owns the
+    /// stream and has the skill.
+    owner_with_skill: Vec<Vec<Option<usize>>>,
+    /// `largest[skill]`: the team with the most people of the skill (ties:
+    /// first declared); `None` only if nobody has the skill.
+    largest: Vec<Option<usize>>,
+    /// `owner[stream]`: the first team that owns the stream, if any.
+    owner: Vec<Option<usize>>,
+}
+
+impl Routing {
+    /// The routing table of `org` for `streams` streams and `skills` skills.
+    pub fn new(org: &Organization, streams: usize, skills: usize) -> Self {
+        let owner_with_skill = (0..streams)
+            .map(|k| {
+                (0..skills)
+                    .map(|s| {
+                        org.teams
+                            .iter()
+                            .position(|t| t.owns.contains(&k) && t.people[s] > 0)
+                    })
+                    .collect()
+            })
+            .collect();
+        let largest = (0..skills)
+            .map(|s| {
+                let mut best: Option<usize> = None;
+                for (i, t) in org.teams.iter().enumerate() {
+                    if t.people[s] > 0 && best.is_none_or(|b| t.people[s] > org.teams[b].people[s])
+                    {
+                        best = Some(i);
+                    }
+                }
+                best
+            })
+            .collect();
+        let owner = (0..streams)
+            .map(|k| org.teams.iter().position(|t| t.owns.contains(&k)))
+            .collect();
+        Self {
+            owner_with_skill,
+            largest,
+            owner,
+        }
+    }
+
+    /// The team that does a task of `stream` needing `skill`, when the task
+    /// is coupled to `coupled` (another stream's component) or not:
+    /// the owner of the coupled stream if it has the skill, else the owner of
+    /// the item's own stream if it has the skill, else the team with the most
+    /// people of that skill.
+    pub fn route(&self, stream: usize, skill: usize, coupled: Option<usize>) -> Option<usize> {
+        coupled
+            .and_then(|j| self.owner_with_skill[j][skill])
+            .or(self.owner_with_skill[stream][skill])
+            .or(self.largest[skill])
+    }
+
+    /// The team that owns `stream` (where its items are handed over from).
+    pub fn owner(&self, stream: usize) -> Option<usize> {
+        self.owner[stream]
+    }
+
+    /// Whether `team` owns `stream`: its tasks of that stream are internal.
+    pub fn owns(&self, team: usize, stream: usize, org: &Organization) -> bool {
+        org.teams[team].owns.contains(&stream)
+    }
+}

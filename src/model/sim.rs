@@ -1,0 +1,550 @@
+//! One replication of one topology: the event logic of DESIGN.md §4.1–§4.4.
+
+use rand::RngExt;
+
+use super::item::{ItemRun, Stamp, TaskRun};
+use super::purpose;
+use super::routing::Routing;
+use super::servers::{Leader, Pool, TaskRef};
+use super::tally::{self, ItemRecord, StreamTally};
+use super::topology::Organization;
+use super::workload::WorkloadSource;
+use crate::engine::{Calendar, Handler, ReplicationStreams, SimRng};
+use crate::scenario::{Arrivals, Scenario};
+
+/// What happens in the simulated organization.
+#[derive(Debug, Clone, Copy)]
+enum Event {
+    /// The next item of an open stream arrives.
+    Arrival(usize),
+    /// A handoff is over.
+    HandedOver(TaskRef),
+    /// A request reaches its team's planning boundary.
+    Planned(TaskRef),
+    /// A team leader finishes a decision.
+    LeaderDone(usize),
+    /// The executive finishes a decision.
+    ExecutiveDone,
+    /// A person finishes a task.
+    WorkDone(TaskRef),
+}
+
+/// The results of one replication of one topology.
+#[derive(Debug, Clone)]
+pub struct ReplicationOutcome {
+    /// Named metrics of DESIGN.md §6, in output order.
+    pub metrics: Vec<(String, f64)>,
+    /// Items completed in the measurement window (only when asked for).
+    pub items: Vec<ItemRecord>,
+}
+
+/// Simulates one replication of `org` on `scenario`'s workload, drawing
+/// every random number from `rngs`.
+pub fn simulate(
+    scenario: &Scenario,
+    org: &Organization,
+    rngs: &ReplicationStreams,
+    keep_items: bool,
+) -> ReplicationOutcome {
+    let mut sim = Simulation::new(scenario, org, rngs, keep_items);
+    let mut calendar = Calendar::new();
+    sim.start(&mut calendar);
+    let end = sim.window_end;
+    calendar.run_until(&mut sim, end);
+    sim.finish()
+}
+
+struct Simulation<'a> {
+    scenario: &'a Scenario,
+    org: &'a Organization,
+    routing: Routing,
+    /// `successors[item type][task]`.
+    successors: Vec<Vec<Vec<usize>>>,
+    workload: WorkloadSource,
+    handoff_rng: SimRng,
+    decision_rng: SimRng,
+    escalation_rng: SimRng,
+    executive_rng: SimRng,
+    /// Items in flight; `None` marks a free slot.
+    items: Vec<Option<ItemRun>>,
+    free_slots: Vec<usize>,
+    /// `pools[team * skills + skill]`.
+    pools: Vec<Pool>,
+    leaders: Vec<Leader>,
+    executive: Leader,
+    window_start: f64,
+    window_end: f64,
+    streams: Vec<StreamTally>,
+    keep_items: bool,
+    records: Vec<ItemRecord>,
+}
+
+impl<'a> Simulation<'a> {
+    fn new(
+        scenario: &'a Scenario,
+        org: &'a Organization,
+        rngs: &ReplicationStreams,
+        keep_items: bool,
+    ) -> Self {
+        let skills = scenario.people.len();
+        let window_start = scenario.simulation.warmup;
+        let window_end = window_start + scenario.simulation.horizon;
+        let successors = scenario
+            .workload
+            .item_types
+            .iter()
+            .map(|it| {
+                (0..it.tasks.len())
+                    .map(|i| {
+                        (0..it.tasks.len())
+                            .filter(|&j| it.tasks[j].after.contains(&i))
+                            .collect()
+                    })
+                    .collect()
+            })
+            .collect();
+        let pools = org
+            .teams
+            .iter()
+            .flat_map(|t| (0..skills).map(move |s| Pool::new(t.people[s], window_start)))
+            .collect();
+        Self {
+            scenario,
+            org,
+            routing: Routing::new(org, scenario.workload.streams.len(), skills),
+            successors,
+            workload: WorkloadSource::new(scenario, rngs),
+            handoff_rng: rngs.stream(purpose::HANDOFF),
+            decision_rng: rngs.stream(purpose::DECISION),
+            escalation_rng: rngs.stream(purpose::ESCALATION),
+            executive_rng: rngs.stream(purpose::EXECUTIVE),
+            items: Vec::new(),
+            free_slots: Vec::new(),
+            pools,
+            leaders: org
+                .teams
+                .iter()
+                .map(|t| Leader::new(t.leader_attention, window_start))
+                .collect(),
+            executive: Leader::new(1.0, window_start),
+            window_start,
+            window_end,
+            streams: scenario
+                .workload
+                .streams
+                .iter()
+                .map(|_| StreamTally::new(window_start))
+                .collect(),
+            keep_items,
+            records: Vec::new(),
+        }
+    }
+
+    fn in_window(&self, t: f64) -> bool {
+        t >= self.window_start && t <= self.window_end
+    }
+
+    fn start(&mut self, cal: &mut Calendar<Event>) {
+        for (k, stream) in self.scenario.workload.streams.iter().enumerate() {
+            match stream.arrivals {
+                Arrivals::Open(_) => {
+                    if let Some(gap) = self.workload.next_interarrival(k) {
+                        cal.schedule_at(gap, Event::Arrival(k));
+                    }
+                }
+                Arrivals::Closed { wip } => {
+                    for _ in 0..wip {
+                        self.arrive(cal, k);
+                    }
+                }
+            }
+        }
+    }
+
+    fn item(&mut self, slot: usize) -> &mut ItemRun {
+        self.items[slot]
+            .as_mut()
+            .expect("events only refer to items in flight")
+    }
+
+    fn task(&mut self, (slot, t): TaskRef) -> &mut TaskRun {
+        &mut self.item(slot).tasks[t]
+    }
+
+    /// A new item of stream `k` arrives now.
+    fn arrive(&mut self, cal: &mut Calendar<Event>, k: usize) {
+        let now = cal.now();
+        let (index, draw) = self.workload.next_item(self.scenario, k);
+        let item_type = &self.scenario.workload.item_types[draw.item_type];
+        let tasks: Vec<TaskRun> = item_type
+            .tasks
+            .iter()
+            .zip(&draw.tasks)
+            .map(|(spec, d)| {
+                let skill = self
+                    .scenario
+                    .skill_index(&spec.skill)
+                    .expect("validation checks every task's skill");
+                let team = self
+                    .routing
+                    .route(k, skill, d.coupled_to)
+                    .expect("validation checks that some team has every skill");
+                TaskRun {
+                    team,
+                    skill,
+                    effort: d.effort,
+                    request: !self.org.teams[team].owns.contains(&k),
+                    preds_left: spec.after.len() as u32,
+                    trigger: None,
+                    stamps: [now; 7],
+                }
+            })
+            .collect();
+        let roots: Vec<usize> = (0..tasks.len())
+            .filter(|&t| tasks[t].preds_left == 0)
+            .collect();
+        let item = ItemRun {
+            stream: k,
+            index,
+            item_type: draw.item_type,
+            arrival: now,
+            remaining: tasks.len(),
+            tasks,
+            teams: Vec::new(),
+            handoffs: 0,
+            escalations: 0,
+        };
+        let slot = match self.free_slots.pop() {
+            Some(s) => {
+                self.items[s] = Some(item);
+                s
+            }
+            None => {
+                self.items.push(Some(item));
+                self.items.len() - 1
+            }
+        };
+        let in_window = self.in_window(now);
+        let tally = &mut self.streams[k];
+        tally.in_system += 1;
+        tally.wip.set(now, tally.in_system as f64);
+        if in_window {
+            tally.arrived += 1;
+        }
+        let owner = self.routing.owner(k);
+        for t in roots {
+            self.make_ready(cal, (slot, t), owner);
+        }
+    }
+
+    /// The task's predecessors are done (or its item arrived); it is handed
+    /// over from team `from` (none: from outside every team).
+    fn make_ready(&mut self, cal: &mut Calendar<Event>, tr: TaskRef, from: Option<usize>) {
+        let now = cal.now();
+        let team = self.task(tr).team;
+        self.task(tr).stamp(Stamp::Ready, now);
+        let coordination = &self.org.coordination;
+        let delay = if from == Some(team) {
+            coordination.internal_handoff.sample(&mut self.handoff_rng)
+        } else {
+            self.item(tr.0).handoffs += 1;
+            coordination.handoff.sample(&mut self.handoff_rng)
+        };
+        if delay > 0.0 {
+            cal.schedule_in(delay, Event::HandedOver(tr));
+        } else {
+            self.handed_over(cal, tr);
+        }
+    }
+
+    /// The handoff is over: an internal task enters its team's backlog, a
+    /// request waits for the team's next planning boundary.
+    fn handed_over(&mut self, cal: &mut Calendar<Event>, tr: TaskRef) {
+        let now = cal.now();
+        self.task(tr).stamp(Stamp::HandedOver, now);
+        if !self.task(tr).request {
+            self.task(tr).stamp(Stamp::Planned, now);
+            self.task(tr).stamp(Stamp::Decided, now);
+            self.enqueue(cal, tr);
+            return;
+        }
+        let cadence = self.org.coordination.intake_cadence;
+        if cadence > 0.0 {
+            let boundary = ((now / cadence).ceil() * cadence).max(now);
+            if boundary > now {
+                cal.schedule_at(boundary, Event::Planned(tr));
+                return;
+            }
+        }
+        self.planned(cal, tr);
+    }
+
+    /// The request is in the team's plan: its leader must decide on it.
+    fn planned(&mut self, cal: &mut Calendar<Event>, tr: TaskRef) {
+        let now = cal.now();
+        self.task(tr).stamp(Stamp::Planned, now);
+        if self.org.coordination.decision.is_zero() {
+            self.decided(cal, tr);
+            return;
+        }
+        let team = self.task(tr).team;
+        self.leaders[team].queue.push_back(tr);
+        if self.leaders[team].current.is_none() {
+            self.start_decision(cal, team);
+        }
+    }
+
+    fn start_decision(&mut self, cal: &mut Calendar<Event>, team: usize) {
+        let leader = &mut self.leaders[team];
+        let Some(tr) = leader.queue.pop_front() else {
+            return;
+        };
+        leader.current = Some(tr);
+        leader.busy_average.set(cal.now(), 1.0);
+        let days = self
+            .org
+            .coordination
+            .decision
+            .sample(&mut self.decision_rng)
+            / leader.attention;
+        cal.schedule_in(days, Event::LeaderDone(team));
+    }
+
+    fn leader_done(&mut self, cal: &mut Calendar<Event>, team: usize) {
+        let leader = &mut self.leaders[team];
+        let tr = leader
+            .current
+            .take()
+            .expect("a leader finishes only a decision it started");
+        leader.busy_average.set(cal.now(), 0.0);
+        self.start_decision(cal, team);
+        self.decided(cal, tr);
+    }
+
+    /// The leader has decided; the request may still need the executive.
+    fn decided(&mut self, cal: &mut Calendar<Event>, tr: TaskRef) {
+        let now = cal.now();
+        self.task(tr).stamp(Stamp::Decided, now);
+        let p = self.org.coordination.escalation_probability;
+        if p > 0.0 && self.escalation_rng.random::<f64>() < p {
+            self.item(tr.0).escalations += 1;
+            if self.org.coordination.escalation_decision.is_zero() {
+                self.enqueue(cal, tr);
+                return;
+            }
+            self.executive.queue.push_back(tr);
+            if self.executive.current.is_none() {
+                self.start_executive(cal);
+            }
+            return;
+        }
+        self.enqueue(cal, tr);
+    }
+
+    fn start_executive(&mut self, cal: &mut Calendar<Event>) {
+        let Some(tr) = self.executive.queue.pop_front() else {
+            return;
+        };
+        self.executive.current = Some(tr);
+        self.executive.busy_average.set(cal.now(), 1.0);
+        let days = self
+            .org
+            .coordination
+            .escalation_decision
+            .sample(&mut self.executive_rng);
+        cal.schedule_in(days, Event::ExecutiveDone);
+    }
+
+    fn executive_done(&mut self, cal: &mut Calendar<Event>) {
+        let tr = self
+            .executive
+            .current
+            .take()
+            .expect("the executive finishes only a decision it started");
+        self.executive.busy_average.set(cal.now(), 0.0);
+        self.start_executive(cal);
+        self.enqueue(cal, tr);
+    }
+
+    /// The task enters its team's backlog for its skill.
+    fn enqueue(&mut self, cal: &mut Calendar<Event>, tr: TaskRef) {
+        let now = cal.now();
+        let (team, skill) = {
+            let task = self.task(tr);
+            task.stamp(Stamp::Queued, now);
+            (task.team, task.skill)
+        };
+        let p = team * self.scenario.people.len() + skill;
+        if self.pools[p].has_free_person() {
+            self.start_work(cal, p, tr);
+        } else {
+            self.pools[p].backlog.push_back(tr);
+        }
+    }
+
+    fn start_work(&mut self, cal: &mut Calendar<Event>, pool: usize, tr: TaskRef) {
+        let now = cal.now();
+        self.pools[pool].occupy(now);
+        let (team, effort) = {
+            let task = self.task(tr);
+            task.stamp(Stamp::Started, now);
+            (task.team, task.effort)
+        };
+        self.item(tr.0).touch_team(team);
+        cal.schedule_in(effort, Event::WorkDone(tr));
+    }
+
+    fn work_done(&mut self, cal: &mut Calendar<Event>, tr: TaskRef) {
+        let now = cal.now();
+        let (team, skill) = {
+            let task = self.task(tr);
+            task.stamp(Stamp::Finished, now);
+            (task.team, task.skill)
+        };
+        let p = team * self.scenario.people.len() + skill;
+        self.pools[p].release(now);
+        if let Some(next) = self.pools[p].backlog.pop_front() {
+            self.start_work(cal, p, next);
+        }
+        let item_type = self.item(tr.0).item_type;
+        for i in 0..self.successors[item_type][tr.1].len() {
+            let succ = self.successors[item_type][tr.1][i];
+            let ready = {
+                let s = self.task((tr.0, succ));
+                s.preds_left -= 1;
+                s.preds_left == 0
+            };
+            if ready {
+                self.task((tr.0, succ)).trigger = Some(tr.1);
+                self.make_ready(cal, (tr.0, succ), Some(team));
+            }
+        }
+        let item = self.item(tr.0);
+        item.remaining -= 1;
+        if item.remaining == 0 {
+            self.complete(cal, tr);
+        }
+    }
+
+    /// The item's last task `last` is done.
+    fn complete(&mut self, cal: &mut Calendar<Event>, last: TaskRef) {
+        let now = cal.now();
+        let item = self.items[last.0]
+            .take()
+            .expect("a completing item is in flight");
+        self.free_slots.push(last.0);
+        let k = item.stream;
+        if self.in_window(now) {
+            let record = ItemRecord {
+                stream: k,
+                index: item.index,
+                item_type: item.item_type,
+                arrival: item.arrival,
+                done: now,
+                breakdown: item.critical_path(last.1),
+                teams: item.teams.len() as u32,
+                handoffs: item.handoffs,
+                escalations: item.escalations,
+            };
+            self.streams[k].complete(&record);
+            if self.keep_items {
+                self.records.push(record);
+            }
+        }
+        let tally = &mut self.streams[k];
+        tally.in_system -= 1;
+        tally.wip.set(now, tally.in_system as f64);
+        if matches!(
+            self.scenario.workload.streams[k].arrivals,
+            Arrivals::Closed { .. }
+        ) {
+            self.arrive(cal, k);
+        }
+    }
+
+    /// Turns the tallies into the named metrics.
+    fn finish(self) -> ReplicationOutcome {
+        let end = self.window_end;
+        let horizon = self.scenario.simulation.horizon;
+        let names: Vec<&str> = self
+            .scenario
+            .workload
+            .streams
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect();
+        let wips: Vec<f64> = self.streams.iter().map(|s| s.wip.finish(end)).collect();
+        let all = tally::total(&self.streams, self.window_start);
+        let mut metrics: Vec<(String, f64)> = tally::item_metrics(&all, horizon, wips.iter().sum())
+            .into_iter()
+            .map(|(n, v)| (n.to_string(), v))
+            .collect();
+
+        let skills = self.scenario.people.len();
+        let team_busy: Vec<f64> = (0..self.org.teams.len())
+            .map(|t| {
+                (0..skills)
+                    .map(|s| self.pools[t * skills + s].busy_average.finish(end))
+                    .sum()
+            })
+            .collect();
+        let people: u32 = self.org.teams.iter().map(|t| t.size()).sum();
+        let leader_util: Vec<f64> = self
+            .leaders
+            .iter()
+            .map(|l| l.busy_average.finish(end))
+            .collect();
+        metrics.push((
+            "utilization".into(),
+            team_busy.iter().sum::<f64>() / f64::from(people),
+        ));
+        metrics.push((
+            "leader_utilization_max".into(),
+            leader_util.iter().copied().fold(0.0, f64::max),
+        ));
+        metrics.push((
+            "executive_utilization".into(),
+            self.executive.busy_average.finish(end),
+        ));
+        for (k, tally) in self.streams.iter().enumerate() {
+            for (name, value) in tally::item_metrics(tally, horizon, wips[k]) {
+                metrics.push((format!("{}:{name}", names[k]), value));
+            }
+        }
+        for (t, team) in self.org.teams.iter().enumerate() {
+            let size = f64::from(team.size());
+            let util = if size > 0.0 {
+                team_busy[t] / size
+            } else {
+                f64::NAN
+            };
+            metrics.push((format!("team:{}:utilization", team.name), util));
+            metrics.push((
+                format!("team:{}:leader_utilization", team.name),
+                leader_util[t],
+            ));
+        }
+        ReplicationOutcome {
+            metrics,
+            items: self.records,
+        }
+    }
+}
+
+impl Handler<Event> for Simulation<'_> {
+    fn handle(&mut self, cal: &mut Calendar<Event>, event: Event) {
+        match event {
+            Event::Arrival(k) => {
+                self.arrive(cal, k);
+                if let Some(gap) = self.workload.next_interarrival(k) {
+                    cal.schedule_in(gap, Event::Arrival(k));
+                }
+            }
+            Event::HandedOver(tr) => self.handed_over(cal, tr),
+            Event::Planned(tr) => self.planned(cal, tr),
+            Event::LeaderDone(team) => self.leader_done(cal, team),
+            Event::ExecutiveDone => self.executive_done(cal),
+            Event::WorkDone(tr) => self.work_done(cal, tr),
+        }
+    }
+}

@@ -1,0 +1,162 @@
+//! Per-replication accounting of completed items, turned into the named
+//! metrics of DESIGN.md §6 at the end of a run.
+
+use super::category::{Breakdown, Category};
+use crate::stats::{TimeAverage, percentile};
+
+/// One completed item, as written to `items.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ItemRecord {
+    /// Index of its stream.
+    pub stream: usize,
+    /// Its index within the stream (the same item in every topology).
+    pub index: u64,
+    /// Index of its item type.
+    pub item_type: usize,
+    /// When it arrived.
+    pub arrival: f64,
+    /// When its last task was done.
+    pub done: f64,
+    /// Its lead time split along the critical path.
+    pub breakdown: Breakdown,
+    /// Distinct teams that worked on it.
+    pub teams: u32,
+    /// Cross-team handoffs it went through.
+    pub handoffs: u32,
+    /// Times it was escalated to the executive.
+    pub escalations: u32,
+}
+
+impl ItemRecord {
+    /// Days from arrival to done.
+    pub fn lead_time(&self) -> f64 {
+        self.done - self.arrival
+    }
+}
+
+/// What one stream did during the measurement window.
+#[derive(Debug, Clone)]
+pub struct StreamTally {
+    /// Items that arrived in the window.
+    pub arrived: u64,
+    /// Lead times of the items completed in the window.
+    pub lead_times: Vec<f64>,
+    /// Sum of their critical-path breakdowns.
+    pub breakdown: Breakdown,
+    /// Sum of their distinct-team counts.
+    pub teams: u64,
+    /// Sum of their cross-team handoffs.
+    pub handoffs: u64,
+    /// Sum of their escalations.
+    pub escalations: u64,
+    /// Items of the stream in the system now.
+    pub in_system: u64,
+    /// Time-average items in the system over the window.
+    pub wip: TimeAverage,
+}
+
+impl StreamTally {
+    /// An empty tally measured from `window_start`.
+    pub fn new(window_start: f64) -> Self {
+        Self {
+            arrived: 0,
+            lead_times: Vec::new(),
+            breakdown: Breakdown::default(),
+            teams: 0,
+            handoffs: 0,
+            escalations: 0,
+            in_system: 0,
+            wip: TimeAverage::new(window_start),
+        }
+    }
+
+    /// Counts a completed item.
+    pub fn complete(&mut self, r: &ItemRecord) {
+        self.lead_times.push(r.lead_time());
+        self.breakdown.add_all(&r.breakdown);
+        self.teams += u64::from(r.teams);
+        self.handoffs += u64::from(r.handoffs);
+        self.escalations += u64::from(r.escalations);
+    }
+
+    /// Adds another tally's counts (for the all-streams total).
+    fn absorb(&mut self, other: &StreamTally) {
+        self.arrived += other.arrived;
+        self.lead_times.extend_from_slice(&other.lead_times);
+        self.breakdown.add_all(&other.breakdown);
+        self.teams += other.teams;
+        self.handoffs += other.handoffs;
+        self.escalations += other.escalations;
+        self.in_system += other.in_system;
+    }
+}
+
+/// The item metrics of one stream (or all streams), in output order.
+/// `wip_mean` is passed in because time averages are finished separately.
+pub fn item_metrics(t: &StreamTally, horizon: f64, wip_mean: f64) -> Vec<(&'static str, f64)> {
+    let completed = t.lead_times.len();
+    let n = completed as f64;
+    let per_item = |x: f64| if completed == 0 { f64::NAN } else { x / n };
+    let lead_sum: f64 = t.lead_times.iter().sum();
+    let mut sorted = t.lead_times.clone();
+    sorted.sort_by(f64::total_cmp);
+    let ratio = |x: f64| {
+        if lead_sum > 0.0 {
+            x / lead_sum
+        } else {
+            f64::NAN
+        }
+    };
+    let mut m = vec![
+        ("throughput", n / horizon),
+        ("completed", n),
+        ("arrived", t.arrived as f64),
+        ("lead_time_mean", per_item(lead_sum)),
+        ("lead_time_p50", percentile(&sorted, 0.50)),
+        ("lead_time_p85", percentile(&sorted, 0.85)),
+        ("lead_time_p95", percentile(&sorted, 0.95)),
+    ];
+    for c in Category::ALL {
+        m.push((category_metric(c), per_item(t.breakdown.get(c))));
+    }
+    m.extend([
+        (
+            "coordination_delay_mean",
+            per_item(t.breakdown.coordination()),
+        ),
+        ("coordination_share", ratio(t.breakdown.coordination())),
+        ("flow_efficiency", ratio(t.breakdown.get(Category::Work))),
+        ("wip_mean", wip_mean),
+        ("escalations_per_item", per_item(t.escalations as f64)),
+        ("handoffs_per_item", per_item(t.handoffs as f64)),
+        ("teams_per_item", per_item(t.teams as f64)),
+        // Defects are not simulated yet (validation refuses them), so none escape.
+        ("escaped_defects_per_item", per_item(0.0)),
+        ("open_at_end", t.in_system as f64),
+    ]);
+    m
+}
+
+/// The metric name of a category's mean (`work_mean`, ...).
+pub fn category_metric(c: Category) -> &'static str {
+    match c {
+        Category::Work => "work_mean",
+        Category::Queue => "queue_mean",
+        Category::Handoff => "handoff_mean",
+        Category::Cadence => "cadence_mean",
+        Category::Decision => "decision_mean",
+        Category::Escalation => "escalation_mean",
+        Category::Interrupted => "interrupted_mean",
+        Category::Rework => "rework_mean",
+        Category::Review => "review_mean",
+    }
+}
+
+/// The all-streams total of `streams`.
+pub fn total(streams: &[StreamTally], window_start: f64) -> StreamTally {
+    let mut all = StreamTally::new(window_start);
+    for s in streams {
+        all.absorb(s);
+    }
+    all
+}

@@ -1,0 +1,195 @@
+//! Topology generators: every kind becomes the one general form, a list of
+//! teams (DESIGN.md §3). The simulation knows only that form.
+
+use crate::scenario::{Arrivals, Coordination, Scenario, TopologyKind, TopologySpec};
+
+/// A team as the simulation sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Team {
+    /// Unique team name within its topology.
+    pub name: String,
+    /// Headcount per skill, indexed like `Scenario::people`.
+    pub people: Vec<u32>,
+    /// Indices of the streams this team owns (its single-threaded goals).
+    pub owns: Vec<usize>,
+    /// Fraction of a full-time leader's attention its leader gives, in (0, 1].
+    pub leader_attention: f64,
+}
+
+impl Team {
+    /// Total headcount.
+    pub fn size(&self) -> u32 {
+        self.people.iter().sum()
+    }
+
+    /// Whether the team holds more than one skill (cross-functional).
+    pub fn is_cross_functional(&self) -> bool {
+        self.people.iter().filter(|&&n| n > 0).count() > 1
+    }
+}
+
+/// A topology resolved into teams, with its coordination parameters.
+#[derive(Debug, Clone)]
+pub struct Organization {
+    /// The topology's name.
+    pub name: String,
+    /// Its teams, in declaration order.
+    pub teams: Vec<Team>,
+    /// Its coordination parameters.
+    pub coordination: Coordination,
+}
+
+/// Builds the teams of one topology of `scenario`.
+pub fn build(scenario: &Scenario, spec: &TopologySpec) -> Organization {
+    let teams = match &spec.kind {
+        TopologyKind::Matrix => matrix(scenario),
+        TopologyKind::SingleThreaded => single_threaded(scenario),
+        TopologyKind::Custom(teams) => teams
+            .iter()
+            .map(|t| Team {
+                name: t.name.clone(),
+                people: scenario
+                    .people
+                    .iter()
+                    .map(|p| {
+                        t.people
+                            .iter()
+                            .find(|q| q.skill == p.skill)
+                            .map_or(0, |q| q.count)
+                    })
+                    .collect(),
+                owns: t.owns.clone(),
+                leader_attention: t.leader_attention,
+            })
+            .collect(),
+    };
+    Organization {
+        name: spec.name.clone(),
+        teams,
+        coordination: spec.coordination.clone(),
+    }
+}
+
+/// One functional department per skill, owning no stream.
+fn matrix(scenario: &Scenario) -> Vec<Team> {
+    let skills = scenario.people.len();
+    scenario
+        .people
+        .iter()
+        .enumerate()
+        .map(|(s, p)| {
+            let mut people = vec![0; skills];
+            people[s] = p.count;
+            Team {
+                name: p.skill.clone(),
+                people,
+                owns: vec![],
+                leader_attention: 1.0,
+            }
+        })
+        .collect()
+}
+
+/// One team per stream, owning it; each skill's headcount split in
+/// proportion to the streams' expected demand for it, by largest remainder.
+fn single_threaded(scenario: &Scenario) -> Vec<Team> {
+    let demand = expected_demand(scenario);
+    let streams = &scenario.workload.streams;
+    let mut teams: Vec<Team> = streams
+        .iter()
+        .enumerate()
+        .map(|(k, s)| Team {
+            name: s.name.clone(),
+            people: vec![0; scenario.people.len()],
+            owns: vec![k],
+            leader_attention: 1.0,
+        })
+        .collect();
+    for (s, p) in scenario.people.iter().enumerate() {
+        let weights: Vec<f64> = demand.iter().map(|d| d[s]).collect();
+        for (k, n) in largest_remainder(p.count, &weights).into_iter().enumerate() {
+            teams[k].people[s] = n;
+        }
+    }
+    teams
+}
+
+/// Expected work per day (person-days per day) that each stream asks of
+/// each skill: arrival rate × mean effort, summed over its item mix. A
+/// closed stream's `wip` stands in for its unknown arrival rate.
+pub fn expected_demand(scenario: &Scenario) -> Vec<Vec<f64>> {
+    let skills = scenario.people.len();
+    scenario
+        .workload
+        .streams
+        .iter()
+        .map(|stream| {
+            let rate = match &stream.arrivals {
+                Arrivals::Open(d) => scenario.workload.load / d.mean(),
+                Arrivals::Closed { wip } => f64::from(*wip),
+            };
+            let total_weight: f64 = stream.mix.iter().map(|m| m.weight).sum();
+            let mut per_skill = vec![0.0; skills];
+            for m in &stream.mix {
+                let share = rate * m.weight / total_weight;
+                for task in &scenario.workload.item_types[m.item_type].tasks {
+                    if let Some(s) = scenario.skill_index(&task.skill) {
+                        per_skill[s] += share * task.effort.mean();
+                    }
+                }
+            }
+            per_skill
+        })
+        .collect()
+}
+
+/// Splits `total` whole people in proportion to `weights` by the largest
+/// remainder method (Hamilton): everyone gets the floor of their quota, and
+/// the people left over go to the largest fractional parts (ties: first).
+/// With all weights zero, the split is even.
+pub fn largest_remainder(total: u32, weights: &[f64]) -> Vec<u32> {
+    let n = weights.len();
+    if n == 0 {
+        return vec![];
+    }
+    let sum: f64 = weights.iter().sum();
+    let quotas: Vec<f64> = if sum > 0.0 {
+        weights.iter().map(|w| f64::from(total) * w / sum).collect()
+    } else {
+        vec![f64::from(total) / n as f64; n]
+    };
+    let mut out: Vec<u32> = quotas.iter().map(|q| q.floor() as u32).collect();
+    let assigned: u32 = out.iter().sum();
+    let mut order: Vec<usize> = (0..n).collect();
+    // Stable sort: equal remainders keep declaration order.
+    order.sort_by(|&a, &b| {
+        let ra = quotas[a] - quotas[a].floor();
+        let rb = quotas[b] - quotas[b].floor();
+        rb.total_cmp(&ra)
+    });
+    for &i in order.iter().take(total.saturating_sub(assigned) as usize) {
+        out[i] += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn largest_remainder_splits_exactly() {
+        assert_eq!(largest_remainder(15, &[2.0, 1.0, 2.0]), vec![6, 3, 6]);
+        assert_eq!(
+            largest_remainder(3, &[1.0, 1.0, 1.0, 1.0]),
+            vec![1, 1, 1, 0]
+        );
+        assert_eq!(largest_remainder(10, &[0.5, 0.3, 0.2]), vec![5, 3, 2]);
+        assert_eq!(largest_remainder(4, &[0.0, 0.0]), vec![2, 2]);
+        assert_eq!(largest_remainder(7, &[1.0, 1.0, 1.0]), vec![3, 2, 2]);
+        for total in 0..40 {
+            let split = largest_remainder(total, &[0.37, 1.1, 2.9, 0.01]);
+            assert_eq!(split.iter().sum::<u32>(), total);
+        }
+    }
+}

@@ -1,0 +1,168 @@
+//! The CSV files of DESIGN.md §8.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use super::atomic::write_atomic;
+use crate::experiment::Experiment;
+use crate::model::Category;
+
+/// Formats a number for a CSV cell: shortest text that reads back to the
+/// same `f64` (so files are exact and byte-stable), `NaN` where undefined.
+pub fn number(x: f64) -> String {
+    if x.is_nan() {
+        "NaN".to_string()
+    } else {
+        format!("{x}")
+    }
+}
+
+fn to_bytes(header: &[String], rows: impl Iterator<Item = Vec<String>>) -> io::Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(header)?;
+    for row in rows {
+        w.write_record(&row)?;
+    }
+    w.into_inner().map_err(|e| io::Error::other(e.to_string()))
+}
+
+fn strings(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+/// `summary.csv`: one row per (topology, metric).
+pub fn summary_csv(exp: &Experiment) -> io::Result<Vec<u8>> {
+    to_bytes(
+        &strings(&[
+            "topology",
+            "metric",
+            "mean",
+            "sd",
+            "ci95_low",
+            "ci95_high",
+            "n",
+        ]),
+        exp.summary_rows().into_iter().map(|r| {
+            let s = r.summary;
+            vec![
+                r.topology,
+                r.metric,
+                number(s.mean),
+                number(s.sd),
+                number(s.ci_low),
+                number(s.ci_high),
+                s.n.to_string(),
+            ]
+        }),
+    )
+}
+
+/// `comparison.csv`: one row per (topology after the first, metric).
+pub fn comparison_csv(exp: &Experiment) -> io::Result<Vec<u8>> {
+    to_bytes(
+        &strings(&[
+            "topology",
+            "baseline",
+            "metric",
+            "diff_mean",
+            "ci95_low",
+            "ci95_high",
+            "relative",
+        ]),
+        exp.comparison_rows().into_iter().map(|r| {
+            let d = r.difference;
+            vec![
+                r.topology,
+                r.baseline,
+                r.metric,
+                number(d.diff.mean),
+                number(d.diff.ci_low),
+                number(d.diff.ci_high),
+                number(d.relative),
+            ]
+        }),
+    )
+}
+
+/// `replications.csv`: one row per (topology, replication), one column per metric.
+pub fn replications_csv(exp: &Experiment) -> io::Result<Vec<u8>> {
+    let names = exp.all_metric_names();
+    let mut header = strings(&["topology", "replication"]);
+    header.extend(names.iter().cloned());
+    let reps = exp.scenario.simulation.replications as usize;
+    let rows = exp.topologies.iter().flat_map(|t| {
+        let columns: Vec<Option<&[f64]>> = names.iter().map(|m| t.metric(m)).collect();
+        (0..reps).map(move |r| {
+            let mut row = vec![t.name.clone(), r.to_string()];
+            row.extend(
+                columns
+                    .iter()
+                    .map(|c| c.map_or_else(String::new, |v| number(v[r]))),
+            );
+            row
+        })
+    });
+    to_bytes(&header, rows)
+}
+
+/// `items.csv`: one row per completed item of every replication.
+pub fn items_csv(exp: &Experiment) -> io::Result<Vec<u8>> {
+    let mut header = strings(&[
+        "topology",
+        "replication",
+        "item",
+        "stream",
+        "type",
+        "arrival",
+        "done",
+        "lead_time",
+    ]);
+    header.extend(Category::ALL.iter().map(|c| c.name().to_string()));
+    header.extend(strings(&["teams", "handoffs", "escalations"]));
+    let streams = &exp.scenario.workload.streams;
+    let types = &exp.scenario.workload.item_types;
+    let rows = exp.topologies.iter().flat_map(|t| {
+        t.items.iter().enumerate().flat_map(move |(r, items)| {
+            items.iter().map(move |it| {
+                let mut row = vec![
+                    t.name.clone(),
+                    r.to_string(),
+                    it.index.to_string(),
+                    streams[it.stream].name.clone(),
+                    types[it.item_type].name.clone(),
+                    number(it.arrival),
+                    number(it.done),
+                    number(it.lead_time()),
+                ];
+                row.extend(Category::ALL.iter().map(|&c| number(it.breakdown.get(c))));
+                row.extend([
+                    it.teams.to_string(),
+                    it.handoffs.to_string(),
+                    it.escalations.to_string(),
+                ]);
+                row
+            })
+        })
+    });
+    to_bytes(&header, rows)
+}
+
+/// Writes the CSV files of `exp` into `dir` (items only if `items`), each
+/// atomically; returns the paths written.
+pub fn write_all(exp: &Experiment, dir: &Path, items: bool) -> io::Result<Vec<PathBuf>> {
+    let mut files: Vec<(&str, Vec<u8>)> = vec![
+        ("summary.csv", summary_csv(exp)?),
+        ("comparison.csv", comparison_csv(exp)?),
+        ("replications.csv", replications_csv(exp)?),
+    ];
+    if items {
+        files.push(("items.csv", items_csv(exp)?));
+    }
+    let mut written = Vec::new();
+    for (name, bytes) in files {
+        let path = dir.join(name);
+        write_atomic(&path, &bytes)?;
+        written.push(path);
+    }
+    Ok(written)
+}

@@ -1,0 +1,8 @@
+//! Reporting: CSV files, the stdout tables and JSON.
+
+pub mod atomic;
+pub mod csv_files;
+pub mod json;
+pub mod table;
+
+pub use atomic::write_atomic;

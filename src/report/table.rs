@@ -1,0 +1,258 @@
+//! The human-readable tables printed to stdout.
+
+use std::fmt::Write;
+
+use crate::experiment::Experiment;
+use crate::model::Category;
+use crate::model::capacity::LoadReport;
+use crate::scenario::Scenario;
+use crate::stats::Summary;
+
+/// The headline metrics of the per-topology table: (metric, header, unit scale for %).
+const HEADLINE: [(&str, &str, bool); 7] = [
+    ("throughput", "throughput/day", false),
+    ("lead_time_mean", "lead time (d)", false),
+    ("lead_time_p85", "p85 (d)", false),
+    ("coordination_delay_mean", "coord. delay (d)", false),
+    ("coordination_share", "coord. share", true),
+    ("flow_efficiency", "flow eff.", true),
+    ("utilization", "utilization", true),
+];
+
+/// Formats a value with 3 significant digits (percent when `pct`).
+fn fmt_value(x: f64, pct: bool) -> String {
+    if !x.is_finite() {
+        return "n/a".to_string();
+    }
+    if pct {
+        return format!("{:.1}%", 100.0 * x);
+    }
+    let a = x.abs();
+    if a >= 100.0 {
+        format!("{x:.0}")
+    } else if a >= 10.0 {
+        format!("{x:.1}")
+    } else if a >= 1.0 {
+        format!("{x:.2}")
+    } else {
+        format!("{x:.3}")
+    }
+}
+
+fn fmt_summary(s: &Summary, pct: bool) -> String {
+    let hw = s.half_width();
+    if hw.is_finite() {
+        format!("{} ± {}", fmt_value(s.mean, pct), fmt_value(hw, pct))
+    } else {
+        fmt_value(s.mean, pct)
+    }
+}
+
+fn fmt_signed(x: f64, pct: bool) -> String {
+    let v = fmt_value(x, pct);
+    if x.is_finite() && x >= 0.0 {
+        format!("+{v}")
+    } else {
+        v
+    }
+}
+
+/// The results table: one row per topology, then the paired comparison of
+/// each topology against the first, including where the lead-time
+/// difference comes from.
+pub fn results(exp: &Experiment) -> String {
+    let sc = &exp.scenario;
+    let mut out = String::new();
+    let sim = &sc.simulation;
+    let _ = writeln!(
+        out,
+        "{} — {} replications × {} days measured (after {} days of warm-up), seed {}",
+        sc.name, sim.replications, sim.horizon, sim.warmup, sim.seed
+    );
+    let _ = writeln!(out, "mean ± half-width of the 95% confidence interval\n");
+
+    let name_w = exp
+        .topologies
+        .iter()
+        .map(|t| t.name.len())
+        .max()
+        .unwrap_or(8)
+        .max(8);
+    let cells: Vec<Vec<String>> = exp
+        .topologies
+        .iter()
+        .map(|t| {
+            HEADLINE
+                .iter()
+                .map(|(m, _, pct)| {
+                    t.metric(m)
+                        .map_or("n/a".into(), |v| fmt_summary(&Summary::of(v), *pct))
+                })
+                .collect()
+        })
+        .collect();
+    let widths: Vec<usize> = HEADLINE
+        .iter()
+        .enumerate()
+        .map(|(i, (_, h, _))| {
+            cells
+                .iter()
+                .map(|row| row[i].chars().count())
+                .chain([h.len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let _ = write!(out, "{:name_w$}", "topology");
+    for (i, (_, h, _)) in HEADLINE.iter().enumerate() {
+        let _ = write!(out, "  {:>w$}", h, w = widths[i]);
+    }
+    out.push('\n');
+    for (t, row) in exp.topologies.iter().zip(&cells) {
+        let _ = write!(out, "{:name_w$}", t.name);
+        for (i, c) in row.iter().enumerate() {
+            let _ = write!(out, "  {:>w$}", c, w = widths[i]);
+        }
+        out.push('\n');
+    }
+
+    let Some(base) = exp.topologies.first() else {
+        return out;
+    };
+    for t in exp.topologies.iter().skip(1) {
+        let _ = writeln!(
+            out,
+            "\n{} vs {} (paired over {} replications; difference = {} − {})",
+            t.name, base.name, sim.replications, t.name, base.name
+        );
+        let mut rows: Vec<(String, String, bool)> = HEADLINE
+            .iter()
+            .map(|(m, h, pct)| (m.to_string(), h.to_string(), *pct))
+            .collect();
+        rows.push((
+            String::new(),
+            "where the lead time goes (critical-path days per item):".into(),
+            false,
+        ));
+        for c in Category::ALL {
+            rows.push((
+                crate::model::tally::category_metric(c).to_string(),
+                format!("  {}", c.name()),
+                false,
+            ));
+        }
+        let label_w = rows.iter().map(|r| r.1.len()).max().unwrap_or(10);
+        let _ = writeln!(
+            out,
+            "{:label_w$}  {:>12}  {:>12}  {:>26}  {:>8}",
+            "metric", base.name, t.name, "difference [95% CI]", "change"
+        );
+        for (metric, label, pct) in rows {
+            if metric.is_empty() {
+                let _ = writeln!(out, "{label}");
+                continue;
+            }
+            let (Some(b), Some(d)) = (
+                exp.summary(&base.name, &metric),
+                exp.comparison(&t.name, &metric),
+            ) else {
+                continue;
+            };
+            let Some(v) = exp.summary(&t.name, &metric) else {
+                continue;
+            };
+            let ci = format!(
+                "{} [{}, {}]",
+                fmt_signed(d.diff.mean, pct),
+                fmt_signed(d.diff.ci_low, pct),
+                fmt_signed(d.diff.ci_high, pct)
+            );
+            let verdict = if d.diff.n < 2 || !d.diff.ci_low.is_finite() {
+                ""
+            } else if d.diff.contains(0.0) {
+                "  no significant difference"
+            } else {
+                ""
+            };
+            let change = if d.relative.is_finite() {
+                format!("{:+.1}%", 100.0 * d.relative)
+            } else {
+                "n/a".into()
+            };
+            let _ = writeln!(
+                out,
+                "{:label_w$}  {:>12}  {:>12}  {:>26}  {:>8}{verdict}",
+                label,
+                fmt_value(b.mean, pct),
+                fmt_value(v.mean, pct),
+                ci,
+                change
+            );
+        }
+    }
+    out
+}
+
+/// The `check` report: per topology, per team, offered load against capacity.
+pub fn load_reports(scenario: &Scenario, reports: &[LoadReport]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}: valid. Offered load vs capacity per topology (expected values, from the scenario alone):",
+        scenario.name
+    );
+    for r in reports {
+        let org = &r.organization;
+        let _ = writeln!(out, "\n[{}]", org.name);
+        let team_w = org
+            .teams
+            .iter()
+            .map(|t| t.name.len())
+            .max()
+            .unwrap_or(4)
+            .max(4);
+        let _ = writeln!(
+            out,
+            "  {:team_w$}  {:>10}  {:>6}  {:>16}  {:>11}",
+            "team", "skill", "people", "offered (pd/day)", "utilization"
+        );
+        for p in &r.pools {
+            let flag = if p.utilization() >= 1.0 {
+                "  <-- overloaded"
+            } else {
+                ""
+            };
+            let closed = if p.closed_streams_too {
+                " + closed"
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                out,
+                "  {:team_w$}  {:>10}  {:>6}  {:>16}  {:>11}{flag}",
+                org.teams[p.team].name,
+                scenario.people[p.skill].skill,
+                p.people,
+                format!("{:.2}{closed}", p.offered),
+                format!("{:.2}", p.utilization()),
+            );
+        }
+        for l in &r.leaders {
+            let who = match l.team {
+                Some(t) => format!("leader of {}", org.teams[t].name),
+                None => "executive".to_string(),
+            };
+            let flag = if l.utilization >= 1.0 {
+                "  <-- overloaded"
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                out,
+                "  {who}: {:.2} decisions/day, utilization {:.2}{flag}",
+                l.requests_per_day, l.utilization
+            );
+        }
+    }
+    out
+}

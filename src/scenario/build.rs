@@ -1,0 +1,238 @@
+//! Turning a parsed (and overridden) document into a [`Scenario`]: the
+//! top-level keys, `[simulation]`, `[organization]`, `[architecture]` and
+//! `[quality]`; the workload and the topologies have their own modules.
+
+use toml::{Table, Value};
+
+use super::path::TomlPath;
+use super::reader::{Bound, Ctx, Tbl};
+use super::schema::{Architecture, Quality, Scenario, Simulation, SkillCount};
+use super::suggest;
+use super::{topologies, workload};
+
+/// The keys allowed at the top level of a scenario file.
+const TOP_KEYS: &[&str] = &[
+    "name",
+    "description",
+    "simulation",
+    "workload",
+    "architecture",
+    "organization",
+    "coordination",
+    "quality",
+    "topologies",
+];
+const SIMULATION_KEYS: &[&str] = &["warmup", "horizon", "replications", "seed"];
+const ORGANIZATION_KEYS: &[&str] = &["people"];
+const ARCHITECTURE_KEYS: &[&str] = &["coupling"];
+const QUALITY_KEYS: &[&str] = &[
+    "defect_probability",
+    "dilution",
+    "rework_fraction",
+    "escape_delay",
+];
+
+/// Reads the whole document, reporting every problem into `ctx`. Returns the
+/// scenario only when every part could be read (the caller still checks
+/// that no problem was reported).
+pub(crate) fn build(ctx: &mut Ctx<'_>, doc: &Table) -> Option<Scenario> {
+    let root = Tbl {
+        table: doc,
+        path: TomlPath::root(),
+    };
+    ctx.check_keys(&root, TOP_KEYS);
+    let name = ctx.name_field(&root, "name", true);
+    let description = match root.get("description") {
+        Some(v) => ctx.string(v, &root.at("description")).map(str::to_owned),
+        None => Some(String::new()),
+    };
+    let simulation = simulation(ctx, &root);
+    let org = organization(ctx, &root);
+    let workload = workload::read(ctx, &root, &org);
+    let architecture = architecture(ctx, &root);
+    let base_coordination = topologies::base_coordination(ctx, &root);
+    let quality = quality(ctx, &root);
+    let topologies = topologies::read(
+        ctx,
+        &root,
+        &topologies::Env {
+            org: &org,
+            stream_names: &workload.stream_names,
+            needs: &workload.needs,
+            base: base_coordination.as_ref(),
+        },
+    );
+    Some(Scenario {
+        name: name?.to_owned(),
+        description: description?,
+        simulation: simulation?,
+        workload: workload.workload?,
+        architecture: architecture?,
+        people: org.people?,
+        quality: quality?,
+        topologies: topologies?,
+    })
+}
+
+fn simulation(ctx: &mut Ctx<'_>, root: &Tbl<'_>) -> Option<Simulation> {
+    let empty = Table::new();
+    let t = match root.get("simulation") {
+        Some(v) => ctx.table(v, root.at("simulation"), SIMULATION_KEYS)?,
+        None => Tbl {
+            table: &empty,
+            path: root.at("simulation"),
+        },
+    };
+    let warmup = ctx.num_field(&t, "warmup", Some(0.0), Bound::NonNeg);
+    let horizon = ctx.num_field(&t, "horizon", Some(500.0), Bound::Pos);
+    let replications = ctx.int_field(&t, "replications", Some(30), 1, i64::from(u32::MAX));
+    let seed = ctx.int_field(&t, "seed", Some(1), 0, i64::MAX);
+    Some(Simulation {
+        warmup: warmup?,
+        horizon: horizon?,
+        replications: u32::try_from(replications?).ok()?,
+        seed: u64::try_from(seed?).ok()?,
+    })
+}
+
+/// `[organization] people`: the skills (for the checks of tasks and teams,
+/// even when some counts are wrong) and the headcounts (when all are right).
+pub(crate) struct Org {
+    /// The skills listed in `people`, in file order; `None` when `people`
+    /// could not be read at all (skill checks are then skipped: the problem
+    /// is already reported).
+    pub(crate) skills: Option<Vec<String>>,
+    /// Headcount per skill, when every count is valid.
+    pub(crate) people: Option<Vec<SkillCount>>,
+}
+
+impl Org {
+    /// Whether `skill` is a skill of the organization; reports at `path`
+    /// when it is not. Unknown skills pass when `people` is unreadable.
+    pub(crate) fn check_skill(&self, ctx: &mut Ctx<'_>, skill: &str, path: &TomlPath) -> bool {
+        let Some(skills) = &self.skills else {
+            return true;
+        };
+        if skills.iter().any(|s| s == skill) {
+            return true;
+        }
+        let names = || skills.iter().map(String::as_str);
+        ctx.report(
+            path,
+            format!(
+                "unknown skill `{skill}`{} ([organization] people has: {})",
+                suggest::did_you_mean(skill, names()),
+                suggest::list(names())
+            ),
+        );
+        false
+    }
+}
+
+fn organization(ctx: &mut Ctx<'_>, root: &Tbl<'_>) -> Org {
+    let none = Org {
+        skills: None,
+        people: None,
+    };
+    let Some(org) = ctx.req_table(root, "organization", ORGANIZATION_KEYS) else {
+        return none;
+    };
+    let Some(v) = org.get("people") else {
+        ctx.report_missing(
+            &org.at("people"),
+            "missing required key `people`: the headcount per skill, e.g. people = { eng = 5, qa = 2 }",
+        );
+        return none;
+    };
+    let Some(people) = ctx.any_table(v, org.at("people")) else {
+        return none;
+    };
+    if people.table.is_empty() {
+        ctx.report(
+            &people.path,
+            "must list at least one skill with its headcount, e.g. { eng = 5 }",
+        );
+        return none;
+    }
+    let skills: Vec<String> = people.table.keys().cloned().collect();
+    let counts: Vec<Option<SkillCount>> = people
+        .table
+        .iter()
+        .map(|(skill, v)| headcount(ctx, v, &people.at(skill), skill))
+        .collect();
+    Org {
+        skills: Some(skills),
+        people: counts.into_iter().collect(),
+    }
+}
+
+fn headcount(ctx: &mut Ctx<'_>, v: &Value, path: &TomlPath, skill: &str) -> Option<SkillCount> {
+    if let Value::Integer(n) = v
+        && *n < 1
+    {
+        ctx.report(
+            path,
+            format!("must be an integer >= 1, got {n} (leave out a skill nobody has)"),
+        );
+        return None;
+    }
+    let n = ctx.integer(v, path, 1, i64::from(u32::MAX))?;
+    Some(SkillCount {
+        skill: skill.to_owned(),
+        count: u32::try_from(n).ok()?,
+    })
+}
+
+fn architecture(ctx: &mut Ctx<'_>, root: &Tbl<'_>) -> Option<Architecture> {
+    let coupling = match root.get("architecture") {
+        Some(v) => {
+            let t = ctx.table(v, root.at("architecture"), ARCHITECTURE_KEYS)?;
+            ctx.num_field(&t, "coupling", Some(0.0), Bound::Prob)?
+        }
+        None => 0.0,
+    };
+    Some(Architecture { coupling })
+}
+
+fn quality(ctx: &mut Ctx<'_>, root: &Tbl<'_>) -> Option<Quality> {
+    let empty = Table::new();
+    let t = match root.get("quality") {
+        Some(v) => ctx.table(v, root.at("quality"), QUALITY_KEYS)?,
+        None => Tbl {
+            table: &empty,
+            path: root.at("quality"),
+        },
+    };
+    let defect_probability = ctx.num_field(&t, "defect_probability", Some(0.0), Bound::Prob);
+    let dilution = ctx.num_field(&t, "dilution", Some(1.5), Bound::NonNeg);
+    let rework_fraction = ctx.num_field(&t, "rework_fraction", Some(0.5), Bound::NonNeg);
+    let escape_delay = ctx.num_field(&t, "escape_delay", Some(20.0), Bound::NonNeg);
+    let simulated = reject_unsimulated_quality(ctx, &t, defect_probability);
+    simulated?;
+    Some(Quality {
+        defect_probability: defect_probability?,
+        dilution: dilution?,
+        rework_fraction: rework_fraction?,
+        escape_delay: escape_delay?,
+    })
+}
+
+/// Mechanisms the file may configure but this version does not simulate.
+///
+/// LIFT THIS when defects and rework (DESIGN.md §4.6) are implemented: until
+/// then a positive `defect_probability` would be silently ignored, so it is
+/// an error.
+fn reject_unsimulated_quality(
+    ctx: &mut Ctx<'_>,
+    t: &Tbl<'_>,
+    defect_probability: Option<f64>,
+) -> Option<()> {
+    if defect_probability.is_some_and(|p| p > 0.0) {
+        ctx.report(
+            &t.at("defect_probability"),
+            "defects are not simulated yet in this version of orgsim; set it to 0",
+        );
+        return None;
+    }
+    Some(())
+}

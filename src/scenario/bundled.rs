@@ -1,0 +1,50 @@
+//! The scenarios shipped inside the binary, so that `orgsim run` works from
+//! any folder.
+
+/// A scenario file embedded in the binary.
+#[derive(Debug, Clone, Copy)]
+pub struct Bundled {
+    /// Its name (`orgsim run <name>`).
+    pub name: &'static str,
+    /// The name error messages use for it.
+    pub file_name: &'static str,
+    /// Its TOML text.
+    pub text: &'static str,
+}
+
+impl Bundled {
+    /// The scenario's one-line description (its `description` value).
+    pub fn summary(&self) -> String {
+        self.text
+            .lines()
+            .find_map(|l| l.strip_prefix("description = "))
+            .map(|d| d.trim().trim_matches('"').to_string())
+            .unwrap_or_default()
+    }
+}
+
+/// The scenario `orgsim run` runs without a file.
+pub const DEFAULT: &str = "prime-video";
+
+macro_rules! bundled {
+    ($($name:literal),* $(,)?) => {
+        &[$(Bundled {
+            name: $name,
+            file_name: concat!("scenarios/", $name, ".toml (bundled)"),
+            text: include_str!(concat!("../../scenarios/", $name, ".toml")),
+        }),*]
+    };
+}
+
+/// Every bundled scenario, the default first.
+pub const ALL: &[Bundled] = bundled!["prime-video", "pooling", "mmc"];
+
+/// The bundled scenario called `name`.
+pub fn find(name: &str) -> Option<&'static Bundled> {
+    ALL.iter().find(|b| b.name == name)
+}
+
+/// The default bundled scenario.
+pub fn default_scenario() -> &'static Bundled {
+    find(DEFAULT).unwrap_or(&ALL[0])
+}

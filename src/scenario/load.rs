@@ -1,0 +1,101 @@
+//! Loading a scenario: reading the file, parsing the TOML, applying the
+//! `--set` overrides and validating, with every problem collected.
+
+use std::io::ErrorKind;
+use std::path::Path;
+
+use toml::Table;
+
+use super::build;
+use super::error::ScenarioError;
+use super::overrides::{self, Override};
+use super::reader::Ctx;
+use super::schema::Scenario;
+use super::source_map::{LineIndex, SourceMap};
+
+/// Reads, overrides and validates the scenario file at `path`. A file that
+/// does not exist, is a directory, is not UTF-8 or is empty is a problem
+/// like any other.
+pub fn load_file(path: &Path, overrides: &[Override]) -> Result<Scenario, ScenarioError> {
+    let file = path.display().to_string();
+    let fail =
+        |line: Option<usize>, message: String| Err(ScenarioError::whole_file(&file, line, message));
+    match std::fs::metadata(path) {
+        Err(e) if e.kind() == ErrorKind::NotFound => {
+            return fail(None, "no such file".to_owned());
+        }
+        Err(e) => return fail(None, format!("cannot read the file: {e}")),
+        Ok(meta) if meta.is_dir() => {
+            return fail(None, "is a directory, not a scenario file".to_owned());
+        }
+        Ok(_) => {}
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) => return fail(None, format!("cannot read the file: {e}")),
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let bytes = e.as_bytes();
+            let line = bytes[..valid].iter().filter(|&&b| b == b'\n').count() + 1;
+            return fail(
+                Some(line),
+                format!(
+                    "is not UTF-8 text (invalid byte 0x{:02x} at byte offset {valid})",
+                    bytes.get(valid).copied().unwrap_or(0)
+                ),
+            );
+        }
+    };
+    load_str(&file, &text, overrides)
+}
+
+/// Parses, overrides and validates scenario `text`; `source_name` names it
+/// in problems (usually the file's path).
+pub fn load_str(
+    source_name: &str,
+    text: &str,
+    overrides: &[Override],
+) -> Result<Scenario, ScenarioError> {
+    let mut doc = match text.parse::<Table>() {
+        Ok(doc) => doc,
+        Err(e) => {
+            let line = e
+                .span()
+                .map(|span| LineIndex::new(text).line_of(span.start));
+            let message = e.message().lines().collect::<Vec<_>>().join(" ");
+            return Err(ScenarioError::whole_file(
+                source_name,
+                line,
+                format!("invalid TOML: {message}"),
+            ));
+        }
+    };
+    if doc.is_empty() {
+        return Err(ScenarioError::whole_file(
+            source_name,
+            None,
+            "the file is empty: it sets no keys (a scenario needs at least `name`, [workload], [organization] and [[topologies]])",
+        ));
+    }
+    let map = SourceMap::build(text);
+    let (applied, failed) = overrides::apply(&mut doc, overrides);
+    let mut ctx = Ctx::new(source_name, &map, &applied);
+    for f in &failed {
+        ctx.report_without_line(&f.path, format!("{} (from --set {})", f.message, f.text));
+    }
+    let scenario = build::build(&mut ctx, &doc);
+    match scenario {
+        Some(scenario) if ctx.is_clean() => Ok(scenario),
+        _ if !ctx.is_clean() => Err(ScenarioError {
+            problems: ctx.into_problems(),
+        }),
+        _ => Err(ScenarioError::whole_file(
+            source_name,
+            None,
+            "internal error: the scenario could not be built although no problem was found; please report it",
+        )),
+    }
+}

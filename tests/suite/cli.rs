@@ -1,0 +1,186 @@
+//! The `orgsim` binary: commands, exit codes, output files, and errors that
+//! never leave anything half-written.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn orgsim(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_orgsim"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("the binary runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn run_without_a_scenario_runs_the_bundled_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = orgsim(&["run", "--reps", "3", "--quiet"], dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("prime-video"), "{stdout}");
+    assert!(stdout.contains("single-threaded vs matrix"), "{stdout}");
+    assert!(stdout.contains("where the lead time goes"), "{stdout}");
+    let folder = dir.path().join("output/prime-video");
+    for f in ["summary.csv", "comparison.csv", "replications.csv"] {
+        assert!(folder.join(f).is_file(), "{f} missing");
+    }
+    assert!(
+        !folder.join("items.csv").exists(),
+        "items.csv only with --items"
+    );
+    let summary = std::fs::read_to_string(folder.join("summary.csv")).unwrap();
+    assert!(summary.starts_with("topology,metric,mean,sd,ci95_low,ci95_high,n\n"));
+    let comparison = std::fs::read_to_string(folder.join("comparison.csv")).unwrap();
+    assert!(
+        comparison.starts_with("topology,baseline,metric,diff_mean,ci95_low,ci95_high,relative\n")
+    );
+    // Nothing temporary is left behind.
+    for entry in std::fs::read_dir(&folder).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        assert!(!name.starts_with('.'), "left {name}");
+    }
+}
+
+#[test]
+fn run_writes_items_and_json_on_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = orgsim(
+        &[
+            "run",
+            "mmc",
+            "--reps",
+            "2",
+            "--items",
+            "--json",
+            "--out",
+            "res",
+            "--set",
+            "simulation.horizon=200",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
+    assert_eq!(json["scenario"], "mmc");
+    assert_eq!(json["replications"], 2);
+    let items = std::fs::read_to_string(dir.path().join("res/items.csv")).unwrap();
+    assert!(items.starts_with(
+        "topology,replication,item,stream,type,arrival,done,lead_time,work,queue,handoff,cadence,decision,escalation,interrupted,rework,review,teams,handoffs,escalations\n"
+    ));
+    assert!(items.lines().count() > 100);
+}
+
+#[test]
+fn same_seed_same_files_for_any_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    for t in ["1", "2"] {
+        let out = orgsim(
+            &[
+                "run",
+                "--reps",
+                "4",
+                "--threads",
+                t,
+                "--items",
+                "--quiet",
+                "--out",
+                t,
+            ],
+            dir.path(),
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    }
+    for f in [
+        "summary.csv",
+        "comparison.csv",
+        "replications.csv",
+        "items.csv",
+    ] {
+        let a = std::fs::read(dir.path().join("1").join(f)).unwrap();
+        let b = std::fs::read(dir.path().join("2").join(f)).unwrap();
+        assert!(a == b, "{f} differs between --threads 1 and 2");
+    }
+}
+
+#[test]
+fn bad_scenario_exits_2_naming_file_path_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bad.toml");
+    std::fs::write(
+        &file,
+        "name = \"bad\"\n[architecture]\ncoupling = 1.5\n[[workload.streams]]\nname = \"s\"\ninterarrival = 1\nitem = \"x\"\n[workload.items.x]\ntasks = [ { name = \"t\", skill = \"eng\", effort = 1 } ]\n[organization]\npeople = { eng = 1 }\n[[topologies]]\nname = \"m\"\nkind = \"matrix\"\n",
+    )
+    .unwrap();
+    let out = orgsim(&["run", "bad.toml", "--out", "o"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("bad.toml:3"), "{err}");
+    assert!(err.contains("architecture.coupling"), "{err}");
+    assert!(
+        !dir.path().join("o").exists(),
+        "nothing is written for bad input"
+    );
+}
+
+#[test]
+fn bad_options_exit_2_and_write_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        vec!["run", "--threads", "0", "--out", "o"],
+        vec!["run", "--reps", "0", "--out", "o"],
+        vec!["run", "--topology", "nope", "--out", "o"],
+        vec!["run", "--set", "architecture.coupling=2", "--out", "o"],
+        vec!["run", "--set", "no-equals-sign", "--out", "o"],
+        vec!["run", "--set", "architecture.couplin=0.2", "--out", "o"],
+        vec!["run", "does-not-exist.toml", "--out", "o"],
+        vec!["run", ".", "--out", "o"],
+        vec!["check", "does-not-exist.toml"],
+        vec!["frobnicate"],
+    ] {
+        let out = orgsim(&args, dir.path());
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+        assert!(!text(&out.stderr).contains("panicked"), "{args:?}");
+        assert!(!dir.path().join("o").exists(), "{args:?} wrote output");
+    }
+}
+
+#[test]
+fn check_prints_offered_load_and_warns_when_overloaded() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = orgsim(&["check", "prime-video"], dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("[matrix]") && stdout.contains("[single-threaded]"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("utilization"), "{stdout}");
+    let out = orgsim(&["check", "mmc", "--set", "workload.load=1.3"], dir.path());
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("warning:") && stdout.contains(">= 1"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn scenarios_lists_every_bundled_scenario() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = orgsim(&["scenarios"], dir.path());
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = text(&out.stdout);
+    for b in orgsim::scenario::bundled::ALL {
+        assert!(stdout.contains(b.name), "{stdout}");
+    }
+}

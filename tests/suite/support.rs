@@ -1,0 +1,101 @@
+//! Shared helpers: load inline scenarios, run them, check against theory.
+
+use orgsim::experiment::{self, Experiment, RunOptions};
+use orgsim::scenario::{self, Scenario};
+use orgsim::stats::Summary;
+
+/// Loads an inline scenario, panicking with the validation message if it is invalid.
+pub fn scenario(toml: &str) -> Scenario {
+    scenario::load_str("test.toml", toml, &[])
+        .unwrap_or_else(|e| panic!("invalid test scenario:\n{e}"))
+}
+
+/// Runs an inline scenario with default options (all cores).
+pub fn run(toml: &str) -> Experiment {
+    run_with(toml, RunOptions::default())
+}
+
+/// Runs an inline scenario with `options`.
+pub fn run_with(toml: &str, options: RunOptions) -> Experiment {
+    experiment::run(&scenario(toml), &options).expect("options are valid")
+}
+
+/// The per-replication values of `metric` in `topology`.
+pub fn values<'a>(exp: &'a Experiment, topology: &str, metric: &str) -> &'a [f64] {
+    exp.topology(topology)
+        .unwrap_or_else(|| panic!("no topology {topology}"))
+        .metric(metric)
+        .unwrap_or_else(|| panic!("no metric {metric}"))
+}
+
+/// Confidence level of the theory checks: each check fails by chance once in
+/// a thousand seeds, and the seeds are fixed, so a failure means a bias.
+pub const LEVEL: f64 = 0.999;
+
+/// Asserts that the exact value lies in the 99.9% confidence interval of the
+/// replication means, and that the interval is narrow enough (relative
+/// half-width below `max_rel_half_width`) for the check to mean something.
+/// Prints the relative error for the record.
+pub fn assert_theory(label: &str, values: &[f64], exact: f64, max_rel_half_width: f64) {
+    let s = Summary::with_confidence(values, LEVEL);
+    let rel_err = (s.mean - exact) / exact;
+    let rel_hw = s.half_width() / exact.abs();
+    println!(
+        "{label}: exact {exact:.5}, simulated {:.5} ± {:.5} (99.9% CI, n={}), relative error {:+.3}%",
+        s.mean,
+        s.half_width(),
+        s.n,
+        100.0 * rel_err
+    );
+    assert!(
+        s.contains(exact),
+        "{label}: exact value {exact} outside the 99.9% CI [{}, {}] (mean {}, relative error {:+.3}%)",
+        s.ci_low,
+        s.ci_high,
+        s.mean,
+        100.0 * rel_err
+    );
+    assert!(
+        rel_hw < max_rel_half_width,
+        "{label}: CI too wide to test anything: relative half-width {rel_hw}"
+    );
+}
+
+/// A one-stream, one-task scenario with every coordination mechanism off:
+/// Poisson arrivals at `lambda`, exponential effort of mean `1/mu`, a team
+/// of `c` people; extra TOML (e.g. a `[coordination]` table) appended.
+pub fn single_station(
+    lambda: f64,
+    mu: f64,
+    c: u32,
+    horizon: f64,
+    reps: u32,
+    seed: u64,
+    extra: &str,
+) -> String {
+    format!(
+        r#"
+name = "station"
+[simulation]
+warmup = {warmup}
+horizon = {horizon}
+replications = {reps}
+seed = {seed}
+[[workload.streams]]
+name = "s"
+interarrival = {{ dist = "exponential", mean = {ia} }}
+item = "job"
+[workload.items.job]
+tasks = [ {{ name = "work", skill = "eng", effort = {{ dist = "exponential", mean = {effort} }} }} ]
+[organization]
+people = {{ eng = {c} }}
+{extra}
+[[topologies]]
+name = "matrix"
+kind = "matrix"
+"#,
+        warmup = horizon / 20.0,
+        ia = 1.0 / lambda,
+        effort = 1.0 / mu,
+    )
+}
