@@ -120,75 +120,109 @@ pub fn results(exp: &Experiment) -> String {
         return out;
     };
     for t in exp.topologies.iter().skip(1) {
+        out.push_str(&comparison(exp, &base.name, &t.name));
+    }
+    out
+}
+
+/// A formatted difference: percentage points for shares, days or items otherwise.
+fn fmt_diff(x: f64, pct: bool) -> String {
+    if pct && x.is_finite() {
+        format!("{:+.1} pp", 100.0 * x)
+    } else {
+        fmt_signed(x, false)
+    }
+}
+
+/// The paired comparison of `topology` against `baseline`.
+fn comparison(exp: &Experiment, baseline: &str, topology: &str) -> String {
+    let mut out = String::new();
+    let sim = &exp.scenario.simulation;
+    let _ = writeln!(
+        out,
+        "\n{topology} vs {baseline}: paired differences over {} replications ({topology} − {baseline}), 95% CI",
+        sim.replications
+    );
+    let mut rows: Vec<(String, String, bool)> = HEADLINE
+        .iter()
+        .map(|(m, h, pct)| (m.to_string(), h.to_string(), *pct))
+        .collect();
+    let mut inactive = Vec::new();
+    rows.push((
+        String::new(),
+        "where the lead time goes (critical-path days per item):".into(),
+        false,
+    ));
+    for c in Category::ALL {
+        let metric = crate::model::tally::category_metric(c);
+        let all_zero = [baseline, topology].iter().all(|name| {
+            exp.topology(name)
+                .and_then(|t| t.metric(metric))
+                .is_some_and(|v| v.iter().all(|&x| x == 0.0))
+        });
+        if all_zero {
+            inactive.push(c.name());
+        } else {
+            rows.push((metric.to_string(), format!("  {}", c.name()), false));
+        }
+    }
+    let label_w = rows
+        .iter()
+        .filter(|r| !r.0.is_empty())
+        .map(|r| r.1.len())
+        .max()
+        .unwrap_or(10)
+        .max(6);
+    let (bw, tw) = (baseline.len().max(8), topology.len().max(8));
+    let _ = writeln!(
+        out,
+        "{:label_w$}  {:>bw$}  {:>tw$}  {:>30}  {:>8}",
+        "metric", baseline, topology, "difference [95% CI]", "change"
+    );
+    for (metric, label, pct) in rows {
+        if metric.is_empty() {
+            let _ = writeln!(out, "{label}");
+            continue;
+        }
+        let (Some(b), Some(v), Some(d)) = (
+            exp.summary(baseline, &metric),
+            exp.summary(topology, &metric),
+            exp.comparison(topology, &metric),
+        ) else {
+            continue;
+        };
+        let ci = format!(
+            "{} [{}, {}]",
+            fmt_diff(d.diff.mean, pct),
+            fmt_diff(d.diff.ci_low, pct),
+            fmt_diff(d.diff.ci_high, pct)
+        );
+        let verdict = if d.diff.n >= 2 && d.diff.contains(0.0) {
+            "  no significant difference"
+        } else {
+            ""
+        };
+        let change = if d.relative.is_finite() {
+            format!("{:+.1}%", 100.0 * d.relative)
+        } else {
+            "n/a".into()
+        };
         let _ = writeln!(
             out,
-            "\n{} vs {} (paired over {} replications; difference = {} − {})",
-            t.name, base.name, sim.replications, t.name, base.name
+            "{:label_w$}  {:>bw$}  {:>tw$}  {:>30}  {:>8}{verdict}",
+            label,
+            fmt_value(b.mean, pct),
+            fmt_value(v.mean, pct),
+            ci,
+            change
         );
-        let mut rows: Vec<(String, String, bool)> = HEADLINE
-            .iter()
-            .map(|(m, h, pct)| (m.to_string(), h.to_string(), *pct))
-            .collect();
-        rows.push((
-            String::new(),
-            "where the lead time goes (critical-path days per item):".into(),
-            false,
-        ));
-        for c in Category::ALL {
-            rows.push((
-                crate::model::tally::category_metric(c).to_string(),
-                format!("  {}", c.name()),
-                false,
-            ));
-        }
-        let label_w = rows.iter().map(|r| r.1.len()).max().unwrap_or(10);
+    }
+    if !inactive.is_empty() {
         let _ = writeln!(
             out,
-            "{:label_w$}  {:>12}  {:>12}  {:>26}  {:>8}",
-            "metric", base.name, t.name, "difference [95% CI]", "change"
+            "  (zero in both, mechanism not active: {})",
+            inactive.join(", ")
         );
-        for (metric, label, pct) in rows {
-            if metric.is_empty() {
-                let _ = writeln!(out, "{label}");
-                continue;
-            }
-            let (Some(b), Some(d)) = (
-                exp.summary(&base.name, &metric),
-                exp.comparison(&t.name, &metric),
-            ) else {
-                continue;
-            };
-            let Some(v) = exp.summary(&t.name, &metric) else {
-                continue;
-            };
-            let ci = format!(
-                "{} [{}, {}]",
-                fmt_signed(d.diff.mean, pct),
-                fmt_signed(d.diff.ci_low, pct),
-                fmt_signed(d.diff.ci_high, pct)
-            );
-            let verdict = if d.diff.n < 2 || !d.diff.ci_low.is_finite() {
-                ""
-            } else if d.diff.contains(0.0) {
-                "  no significant difference"
-            } else {
-                ""
-            };
-            let change = if d.relative.is_finite() {
-                format!("{:+.1}%", 100.0 * d.relative)
-            } else {
-                "n/a".into()
-            };
-            let _ = writeln!(
-                out,
-                "{:label_w$}  {:>12}  {:>12}  {:>26}  {:>8}{verdict}",
-                label,
-                fmt_value(b.mean, pct),
-                fmt_value(v.mean, pct),
-                ci,
-                change
-            );
-        }
     }
     out
 }
