@@ -69,9 +69,14 @@ fn finite_nonneg(param: &'static str, v: f64) -> Result<f64, DistError> {
 }
 
 fn finite_pos(param: &'static str, v: f64) -> Result<f64, DistError> {
-    finite_nonneg(param, v)?;
-    if v == 0.0 {
-        return Err(err(param, format!("`{param}` must be > 0, got 0")));
+    if !v.is_finite() {
+        return Err(err(
+            param,
+            format!("`{param}` must be a finite number, got {v}"),
+        ));
+    }
+    if v <= 0.0 {
+        return Err(err(param, format!("`{param}` must be > 0, got {v}")));
     }
     Ok(v)
 }

@@ -44,10 +44,7 @@ pub fn run(scenario: &Scenario, options: &RunOptions) -> Result<Experiment, Opti
     let progress = progress_bar(options.progress, (reps * orgs.len()) as u64);
 
     let outcomes: Vec<ReplicationOutcome> = pool.install(|| {
-        let roots: Vec<_> = (0..reps)
-            .into_par_iter()
-            .map(|r| factory.replication(r as u64))
-            .collect();
+        let roots = factory.replications(0, reps);
         (0..reps * orgs.len())
             .into_par_iter()
             .progress_with(progress.clone())

@@ -8,3 +8,4 @@ mod reductions;
 mod scenario_errors;
 mod support;
 mod theory;
+mod topologies;
