@@ -7,7 +7,7 @@ use std::hint::black_box;
 use criterion::{Criterion, criterion_group, criterion_main};
 use orgsim::engine::RngFactory;
 use orgsim::experiment::{self, RunOptions};
-use orgsim::model::{simulate, topology};
+use orgsim::model::{Recording, simulate, topology};
 use orgsim::scenario::{self, bundled};
 
 fn default_scenario() -> orgsim::scenario::Scenario {
@@ -21,7 +21,7 @@ fn one_replication(c: &mut Criterion) {
     for spec in &sc.topologies {
         let org = topology::build(&sc, spec);
         c.bench_function(&format!("replication/prime-video/{}", spec.name), |b| {
-            b.iter(|| black_box(simulate(&sc, &org, &rngs, false)))
+            b.iter(|| black_box(simulate(&sc, &org, &rngs, Recording::default())))
         });
     }
 }

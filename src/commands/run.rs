@@ -2,12 +2,14 @@
 
 use std::fs;
 use std::path::PathBuf;
+use std::time::SystemTime;
 
 use super::{Failure, source};
 use crate::cli::RunArgs;
 use crate::experiment::{self, RunOptions};
 use crate::model::capacity;
-use crate::report::{csv_files, json, table};
+use crate::report::manifest::Manifest;
+use crate::report::{csv_files, json, table, write_atomic};
 
 /// Runs the scenario as `args` say.
 pub fn run(args: &RunArgs) -> Result<(), Failure> {
@@ -16,13 +18,15 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("output").join(&scenario.name));
+    let started = SystemTime::now();
+    let warnings: Vec<String> = capacity::analyse(&scenario)
+        .into_iter()
+        .filter(|r| args.topologies.is_empty() || args.topologies.contains(&r.organization.name))
+        .flat_map(|r| r.warnings)
+        .collect();
     if !args.quiet {
-        for r in capacity::analyse(&scenario) {
-            if args.topologies.is_empty() || args.topologies.contains(&r.organization.name) {
-                for w in r.warnings {
-                    eprintln!("warning: {w}");
-                }
-            }
+        for w in &warnings {
+            eprintln!("warning: {w}");
         }
     }
     let options = RunOptions {
@@ -42,8 +46,23 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
         ))
     })?;
     let exp = experiment::run(&scenario, &options)?;
-    let written = csv_files::write_all(&exp, &out_dir, args.items)
-        .map_err(|e| Failure::Other(format!("cannot write to {}: {e}", out_dir.display())))?;
+    let threads = args
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let manifest = Manifest::new(
+        &exp,
+        &source::describe(args.scenario.as_deref()),
+        args.overrides.iter().map(|o| o.text.clone()).collect(),
+        threads,
+        warnings,
+        started,
+    );
+    let write_error =
+        |e: std::io::Error| Failure::Other(format!("cannot write to {}: {e}", out_dir.display()));
+    let mut written = csv_files::write_all(&exp, &out_dir, args.items).map_err(write_error)?;
+    let manifest_path = out_dir.join("manifest.json");
+    write_atomic(&manifest_path, manifest.to_json().as_bytes()).map_err(write_error)?;
+    written.push(manifest_path);
     if args.json {
         println!("{}", json::summary_json(&exp));
     } else {

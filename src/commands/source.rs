@@ -21,3 +21,18 @@ pub fn load(path: Option<&Path>, overrides: &[Override]) -> Result<Scenario, Fai
     }
     Ok(scenario::load_file(path, overrides)?)
 }
+
+/// Where `load` takes the scenario from, in words, for the manifest.
+pub fn describe(path: Option<&Path>) -> String {
+    match path {
+        None => format!("bundled:{}", bundled::DEFAULT),
+        Some(p) if !p.exists() => {
+            let name = p.to_string_lossy();
+            match bundled::find(name.trim_end_matches(".toml")) {
+                Some(b) => format!("bundled:{}", b.name),
+                None => name.into_owned(),
+            }
+        }
+        Some(p) => p.display().to_string(),
+    }
+}

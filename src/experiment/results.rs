@@ -1,7 +1,7 @@
 //! The results of an experiment: every metric of every replication of every
 //! topology, with summaries and paired comparisons against the baseline.
 
-use crate::model::ItemRecord;
+use crate::model::{FlowSample, ItemRecord};
 use crate::scenario::Scenario;
 use crate::stats::{PairedDifference, Summary, paired_difference};
 
@@ -16,6 +16,11 @@ pub struct TopologyResults {
     pub values: Vec<Vec<f64>>,
     /// Completed items per replication (empty unless items were kept).
     pub items: Vec<Vec<ItemRecord>>,
+    /// The lead-time distribution of the items completed in every
+    /// replication pooled: (probability, quantile) pairs from 0 to 1.
+    pub lead_time_distribution: Vec<(f64, f64)>,
+    /// The cumulative flow diagram of the first replication.
+    pub flow: Vec<FlowSample>,
 }
 
 impl TopologyResults {

@@ -8,8 +8,9 @@ use rayon::prelude::*;
 use super::options::{OptionsError, RunOptions};
 use super::results::{Experiment, TopologyResults};
 use crate::engine::RngFactory;
-use crate::model::{ReplicationOutcome, simulate, topology};
+use crate::model::{Recording, ReplicationOutcome, simulate, topology};
 use crate::scenario::{Scenario, TopologySpec};
+use crate::stats::percentile;
 
 /// Runs `scenario` as `options` say.
 pub fn run(scenario: &Scenario, options: &RunOptions) -> Result<Experiment, OptionsError> {
@@ -50,7 +51,11 @@ pub fn run(scenario: &Scenario, options: &RunOptions) -> Result<Experiment, Opti
             .progress_with(progress.clone())
             .map(|job| {
                 let (t, r) = (job / reps, job % reps);
-                simulate(&scenario, &orgs[t], &roots[r], options.keep_items)
+                let recording = Recording {
+                    items: options.keep_items,
+                    flow: r == 0,
+                };
+                simulate(&scenario, &orgs[t], &roots[r], recording)
             })
             .collect()
     });
@@ -67,7 +72,13 @@ pub fn run(scenario: &Scenario, options: &RunOptions) -> Result<Experiment, Opti
     })
 }
 
-fn gather(name: &str, outcomes: Vec<ReplicationOutcome>) -> TopologyResults {
+/// Points of the pooled lead-time distribution kept for charts (probability
+/// steps of 1/200).
+const DISTRIBUTION_POINTS: u32 = 200;
+
+/// Gathers the outcomes of one topology's replications (in replication order)
+/// into per-metric columns.
+pub fn gather(name: &str, outcomes: Vec<ReplicationOutcome>) -> TopologyResults {
     let metric_names: Vec<String> = outcomes
         .first()
         .map(|o| o.metrics.iter().map(|(n, _)| n.clone()).collect())
@@ -75,11 +86,29 @@ fn gather(name: &str, outcomes: Vec<ReplicationOutcome>) -> TopologyResults {
     let values = (0..metric_names.len())
         .map(|m| outcomes.iter().map(|o| o.metrics[m].1).collect())
         .collect();
+    let mut pooled: Vec<f64> = outcomes
+        .iter()
+        .flat_map(|o| o.lead_times.iter().copied())
+        .collect();
+    pooled.sort_by(f64::total_cmp);
+    let lead_time_distribution = (0..=DISTRIBUTION_POINTS)
+        .map(|i| {
+            let p = f64::from(i) / f64::from(DISTRIBUTION_POINTS);
+            (p, percentile(&pooled, p))
+        })
+        .collect();
+    let flow = outcomes
+        .iter()
+        .find(|o| !o.flow.is_empty())
+        .map(|o| o.flow.clone())
+        .unwrap_or_default();
     TopologyResults {
         name: name.to_string(),
         metric_names,
         values,
         items: outcomes.into_iter().map(|o| o.items).collect(),
+        lead_time_distribution,
+        flow,
     }
 }
 

@@ -34,6 +34,21 @@ const STRETCHES: [(Stamp, Stamp, Category); 6] = [
     (Stamp::Started, Stamp::Finished, Category::Work),
 ];
 
+/// Where a task is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Waiting for its predecessors.
+    Blocked,
+    /// Being handed over, or in a team's intake (cadence, decision, escalation).
+    Coordinating,
+    /// In its team's backlog, waiting for a free person.
+    Queued,
+    /// Being worked on.
+    Working,
+    /// Done.
+    Done,
+}
+
 /// One task of an item in flight.
 #[derive(Debug, Clone)]
 pub struct TaskRun {
@@ -51,6 +66,8 @@ pub struct TaskRun {
     pub trigger: Option<usize>,
     /// When it passed each `Stamp`.
     pub stamps: [f64; 7],
+    /// Where it is now.
+    pub phase: Phase,
 }
 
 impl TaskRun {
@@ -88,7 +105,34 @@ pub struct ItemRun {
     pub escalations: u32,
 }
 
+/// The state of a whole item, for the cumulative flow diagram: the most
+/// advanced state of any of its tasks (working, else queued, else in
+/// coordination).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemState {
+    /// No task is queued or worked on: the item is being handed over or
+    /// waits in some team's intake.
+    Intake,
+    /// Some task waits in a backlog, none is worked on.
+    Backlog,
+    /// Some task is being worked on.
+    InProgress,
+}
+
 impl ItemRun {
+    /// The item's state now.
+    pub fn state(&self) -> ItemState {
+        let mut state = ItemState::Intake;
+        for t in &self.tasks {
+            match t.phase {
+                Phase::Working => return ItemState::InProgress,
+                Phase::Queued => state = ItemState::Backlog,
+                _ => {}
+            }
+        }
+        state
+    }
+
     /// Notes that `team` worked on the item.
     pub fn touch_team(&mut self, team: usize) {
         if !self.teams.contains(&team) {

@@ -13,6 +13,6 @@ pub mod topology;
 pub mod workload;
 
 pub use category::{Breakdown, Category};
-pub use sim::{ReplicationOutcome, simulate};
+pub use sim::{FlowSample, Recording, ReplicationOutcome, simulate};
 pub use tally::ItemRecord;
 pub use topology::{Organization, Team};

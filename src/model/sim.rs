@@ -2,7 +2,7 @@
 
 use rand::RngExt;
 
-use super::item::{ItemRun, Stamp, TaskRun};
+use super::item::{ItemRun, ItemState, Phase, Stamp, TaskRun};
 use super::purpose;
 use super::routing::Routing;
 use super::servers::{Leader, Pool, TaskRef};
@@ -27,6 +27,39 @@ enum Event {
     ExecutiveDone,
     /// A person finishes a task.
     WorkDone(TaskRef),
+    /// Time to record the cumulative flow diagram (sample number).
+    FlowSample(u32),
+}
+
+/// Samples of the cumulative flow diagram taken over a whole run.
+const FLOW_SAMPLES: u32 = 500;
+
+/// The organization's state at one moment: the data of a cumulative flow
+/// diagram. Items in the system = intake + backlog + in progress.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FlowSample {
+    /// Simulation time (days since the start, warm-up included).
+    pub time: f64,
+    /// Items arrived so far.
+    pub arrived: u64,
+    /// Items being handed over or waiting in a team's intake, with no task
+    /// queued or being worked on.
+    pub intake: u64,
+    /// Items with a task in a backlog and none being worked on.
+    pub backlog: u64,
+    /// Items with a task being worked on.
+    pub in_progress: u64,
+    /// Items done so far.
+    pub done: u64,
+}
+
+/// What a replication records besides its metrics.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Recording {
+    /// Keep every completed item (for `items.csv`).
+    pub items: bool,
+    /// Sample the cumulative flow diagram.
+    pub flow: bool,
 }
 
 /// The results of one replication of one topology.
@@ -36,6 +69,10 @@ pub struct ReplicationOutcome {
     pub metrics: Vec<(String, f64)>,
     /// Items completed in the measurement window (only when asked for).
     pub items: Vec<ItemRecord>,
+    /// Lead times of the items completed in the measurement window.
+    pub lead_times: Vec<f64>,
+    /// Cumulative flow samples over the whole run (only when asked for).
+    pub flow: Vec<FlowSample>,
 }
 
 /// Simulates one replication of `org` on `scenario`'s workload, drawing
@@ -44,10 +81,13 @@ pub fn simulate(
     scenario: &Scenario,
     org: &Organization,
     rngs: &ReplicationStreams,
-    keep_items: bool,
+    recording: Recording,
 ) -> ReplicationOutcome {
-    let mut sim = Simulation::new(scenario, org, rngs, keep_items);
+    let mut sim = Simulation::new(scenario, org, rngs, recording.items);
     let mut calendar = Calendar::new();
+    if recording.flow {
+        calendar.schedule_at(0.0, Event::FlowSample(0));
+    }
     sim.start(&mut calendar);
     let end = sim.window_end;
     calendar.run_until(&mut sim, end);
@@ -77,6 +117,9 @@ struct Simulation<'a> {
     streams: Vec<StreamTally>,
     keep_items: bool,
     records: Vec<ItemRecord>,
+    arrived_total: u64,
+    done_total: u64,
+    flow: Vec<FlowSample>,
 }
 
 impl<'a> Simulation<'a> {
@@ -137,6 +180,9 @@ impl<'a> Simulation<'a> {
                 .collect(),
             keep_items,
             records: Vec::new(),
+            arrived_total: 0,
+            done_total: 0,
+            flow: Vec::new(),
         }
     }
 
@@ -197,6 +243,7 @@ impl<'a> Simulation<'a> {
                     preds_left: spec.after.len() as u32,
                     trigger: None,
                     stamps: [now; 7],
+                    phase: Phase::Blocked,
                 }
             })
             .collect();
@@ -224,6 +271,7 @@ impl<'a> Simulation<'a> {
                 self.items.len() - 1
             }
         };
+        self.arrived_total += 1;
         let in_window = self.in_window(now);
         let tally = &mut self.streams[k];
         tally.in_system += 1;
@@ -243,6 +291,7 @@ impl<'a> Simulation<'a> {
         let now = cal.now();
         let team = self.task(tr).team;
         self.task(tr).stamp(Stamp::Ready, now);
+        self.task(tr).phase = Phase::Coordinating;
         let coordination = &self.org.coordination;
         let delay = if from == Some(team) {
             coordination.internal_handoff.sample(&mut self.handoff_rng)
@@ -372,6 +421,7 @@ impl<'a> Simulation<'a> {
         let (team, skill) = {
             let task = self.task(tr);
             task.stamp(Stamp::Queued, now);
+            task.phase = Phase::Queued;
             (task.team, task.skill)
         };
         let p = team * self.scenario.people.len() + skill;
@@ -388,6 +438,7 @@ impl<'a> Simulation<'a> {
         let (team, effort) = {
             let task = self.task(tr);
             task.stamp(Stamp::Started, now);
+            task.phase = Phase::Working;
             (task.team, task.effort)
         };
         self.item(tr.0).touch_team(team);
@@ -399,6 +450,7 @@ impl<'a> Simulation<'a> {
         let (team, skill) = {
             let task = self.task(tr);
             task.stamp(Stamp::Finished, now);
+            task.phase = Phase::Done;
             (task.team, task.skill)
         };
         let p = team * self.scenario.people.len() + skill;
@@ -433,6 +485,7 @@ impl<'a> Simulation<'a> {
             .take()
             .expect("a completing item is in flight");
         self.free_slots.push(last.0);
+        self.done_total += 1;
         let k = item.stream;
         if self.in_window(now) {
             let record = ItemRecord {
@@ -459,6 +512,30 @@ impl<'a> Simulation<'a> {
             Arrivals::Closed { .. }
         ) {
             self.arrive(cal, k);
+        }
+    }
+
+    /// Records the state of every item in flight.
+    fn sample_flow(&mut self, cal: &mut Calendar<Event>, n: u32) {
+        let mut sample = FlowSample {
+            time: cal.now(),
+            arrived: self.arrived_total,
+            intake: 0,
+            backlog: 0,
+            in_progress: 0,
+            done: self.done_total,
+        };
+        for item in self.items.iter().flatten() {
+            match item.state() {
+                ItemState::Intake => sample.intake += 1,
+                ItemState::Backlog => sample.backlog += 1,
+                ItemState::InProgress => sample.in_progress += 1,
+            }
+        }
+        self.flow.push(sample);
+        if n < FLOW_SAMPLES {
+            let next = self.window_end * f64::from(n + 1) / f64::from(FLOW_SAMPLES);
+            cal.schedule_at(next, Event::FlowSample(n + 1));
         }
     }
 
@@ -527,6 +604,8 @@ impl<'a> Simulation<'a> {
         ReplicationOutcome {
             metrics,
             items: self.records,
+            lead_times: all.lead_times,
+            flow: self.flow,
         }
     }
 }
@@ -545,6 +624,7 @@ impl Handler<Event> for Simulation<'_> {
             Event::LeaderDone(team) => self.leader_done(cal, team),
             Event::ExecutiveDone => self.executive_done(cal),
             Event::WorkDone(tr) => self.work_done(cal, tr),
+            Event::FlowSample(n) => self.sample_flow(cal, n),
         }
     }
 }

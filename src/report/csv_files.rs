@@ -147,6 +147,50 @@ pub fn items_csv(exp: &Experiment) -> io::Result<Vec<u8>> {
     to_bytes(&header, rows)
 }
 
+/// `distribution.csv`: the pooled lead-time distribution of each topology,
+/// as quantiles at evenly spaced probabilities (an empirical CDF).
+pub fn distribution_csv(exp: &Experiment) -> io::Result<Vec<u8>> {
+    to_bytes(
+        &strings(&["topology", "probability", "lead_time"]),
+        exp.topologies.iter().flat_map(|t| {
+            t.lead_time_distribution
+                .iter()
+                .map(|&(p, q)| vec![t.name.clone(), number(p), number(q)])
+        }),
+    )
+}
+
+/// `cfd.csv`: the cumulative flow diagram of replication 0 of each
+/// topology: items arrived and done so far, and items in each state.
+pub fn cfd_csv(exp: &Experiment) -> io::Result<Vec<u8>> {
+    to_bytes(
+        &strings(&[
+            "topology",
+            "replication",
+            "time",
+            "arrived",
+            "intake",
+            "backlog",
+            "in_progress",
+            "done",
+        ]),
+        exp.topologies.iter().flat_map(|t| {
+            t.flow.iter().map(|f| {
+                vec![
+                    t.name.clone(),
+                    "0".to_string(),
+                    number(f.time),
+                    f.arrived.to_string(),
+                    f.intake.to_string(),
+                    f.backlog.to_string(),
+                    f.in_progress.to_string(),
+                    f.done.to_string(),
+                ]
+            })
+        }),
+    )
+}
+
 /// Writes the CSV files of `exp` into `dir` (items only if `items`), each
 /// atomically; returns the paths written.
 pub fn write_all(exp: &Experiment, dir: &Path, items: bool) -> io::Result<Vec<PathBuf>> {
@@ -154,6 +198,8 @@ pub fn write_all(exp: &Experiment, dir: &Path, items: bool) -> io::Result<Vec<Pa
         ("summary.csv", summary_csv(exp)?),
         ("comparison.csv", comparison_csv(exp)?),
         ("replications.csv", replications_csv(exp)?),
+        ("distribution.csv", distribution_csv(exp)?),
+        ("cfd.csv", cfd_csv(exp)?),
     ];
     if items {
         files.push(("items.csv", items_csv(exp)?));

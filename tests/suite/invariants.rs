@@ -226,3 +226,41 @@ fn run_with_fewer_topologies_gives_the_same_numbers() {
         all.topology("single-threaded").unwrap().values
     );
 }
+
+#[test]
+fn flow_samples_conserve_items_and_distribution_is_monotone() {
+    let sc = prime_video(&["simulation.replications=2"]);
+    let exp = run_scenario(&sc, false);
+    for t in &exp.topologies {
+        assert_eq!(t.flow.len(), 501, "{}", t.name);
+        let mut last = (0, 0);
+        for f in &t.flow {
+            assert_eq!(
+                f.arrived,
+                f.done + f.intake + f.backlog + f.in_progress,
+                "{} at {}",
+                t.name,
+                f.time
+            );
+            assert!(
+                f.arrived >= last.0 && f.done >= last.1,
+                "cumulative counts never fall"
+            );
+            last = (f.arrived, f.done);
+        }
+        assert_eq!(t.flow.last().unwrap().time, 560.0);
+        let d = &t.lead_time_distribution;
+        assert_eq!(d.len(), 201);
+        assert!(d.windows(2).all(|w| w[0].0 < w[1].0 && w[0].1 <= w[1].1));
+        // The pooled median lies between the replications' medians.
+        let p50s = t.metric("lead_time_p50").unwrap();
+        let lo = p50s.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = p50s.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        assert!(
+            d[100].1 >= lo && d[100].1 <= hi,
+            "{}: pooled median {}",
+            t.name,
+            d[100].1
+        );
+    }
+}
