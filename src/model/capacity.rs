@@ -39,8 +39,8 @@ impl PoolLoad {
 /// Expected demand on one decision-maker.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LeaderLoad {
-    /// Team index, or `None` for the executive.
-    pub team: Option<usize>,
+    /// Index into `Organization::leaders`, or `None` for the executive.
+    pub leader: Option<usize>,
     /// Expected requests per day (open streams).
     pub requests_per_day: f64,
     /// Expected fraction of the leader's time spent deciding.
@@ -54,7 +54,7 @@ pub struct LoadReport {
     pub organization: Organization,
     /// Every (team, skill) with people or work.
     pub pools: Vec<PoolLoad>,
-    /// Every team leader who receives requests, then the executive.
+    /// Every leader who receives requests, then the executive.
     pub leaders: Vec<LeaderLoad>,
     /// Problems worth a warning, one sentence each.
     pub warnings: Vec<String>,
@@ -146,12 +146,13 @@ fn analyse_one(scenario: &Scenario, org: Organization) -> LoadReport {
     }
     let mut leaders = Vec::new();
     if !coordination.decision.is_zero() {
-        for (t, &r) in requests.iter().enumerate() {
+        for (l, role) in org.leaders.iter().enumerate() {
+            let r: f64 = role.teams.iter().map(|&t| requests[t]).sum();
             if r > 0.0 {
                 leaders.push(LeaderLoad {
-                    team: Some(t),
+                    leader: Some(l),
                     requests_per_day: r,
-                    utilization: r * coordination.decision.mean() / org.teams[t].leader_attention,
+                    utilization: r * coordination.decision.mean() / role.attention,
                 });
             }
         }
@@ -159,7 +160,7 @@ fn analyse_one(scenario: &Scenario, org: Organization) -> LoadReport {
     let escalated: f64 = requests.iter().sum::<f64>() * coordination.escalation_probability;
     if escalated > 0.0 && !coordination.escalation_decision.is_zero() {
         leaders.push(LeaderLoad {
-            team: None,
+            leader: None,
             requests_per_day: escalated,
             utilization: escalated * coordination.escalation_decision.mean(),
         });
@@ -181,8 +182,8 @@ fn analyse_one(scenario: &Scenario, org: Organization) -> LoadReport {
     }
     for l in &leaders {
         if l.utilization >= 1.0 {
-            let who = match l.team {
-                Some(t) => format!("the leader of team `{}`", org.teams[t].name),
+            let who = match l.leader {
+                Some(i) => format!("leader `{}`", org.leaders[i].name),
                 None => "the executive".to_string(),
             };
             warnings.push(format!(

@@ -68,6 +68,18 @@ pub struct TaskRun {
     pub stamps: [f64; 7],
     /// Where it is now.
     pub phase: Phase,
+    /// Person-days of work left (including any context switch owed).
+    pub remaining: f64,
+    /// Incremented at each interruption, so that a completion scheduled
+    /// before it is recognised as stale.
+    pub epoch: u32,
+    /// When the current stretch of work began.
+    pub work_started: f64,
+    /// When it was interrupted, while it waits to resume.
+    pub paused_at: Option<f64>,
+    /// Days lost to interruptions (pauses and context switches) between
+    /// its first start and its finish.
+    pub interrupted: f64,
 }
 
 impl TaskRun {
@@ -152,6 +164,10 @@ impl ItemRun {
             for (from, to, category) in STRETCHES {
                 b.add(category, task.at(to) - task.at(from));
             }
+            // Between its first start and its finish, the time lost to
+            // interruptions is not work.
+            b.add(Category::Work, -task.interrupted);
+            b.add(Category::Interrupted, task.interrupted);
             match task.trigger {
                 Some(p) => t = p,
                 None => break,

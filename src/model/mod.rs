@@ -15,4 +15,4 @@ pub mod workload;
 pub use category::{Breakdown, Category};
 pub use sim::{FlowSample, Recording, ReplicationOutcome, simulate};
 pub use tally::ItemRecord;
-pub use topology::{Organization, Team};
+pub use topology::{LeaderRole, Organization, Team};

@@ -13,6 +13,8 @@ pub const DECISION: u64 = 1;
 pub const ESCALATION: u64 = 2;
 /// The executive's decision times.
 pub const EXECUTIVE: u64 = 3;
+/// Swarms: when, which team, which people, for how long, context switches.
+pub const SWARM: u64 = 4;
 /// First purpose number of the workload streams.
 const WORKLOAD_BASE: u64 = 16;
 

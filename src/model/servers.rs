@@ -2,12 +2,52 @@
 //! multi-server station with a backlog) and a leader (a single server with a
 //! FIFO queue of decisions).
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 
 use crate::stats::TimeAverage;
 
 /// A task of an item in flight: (item slot, task index).
 pub type TaskRef = (usize, usize);
+
+/// Tasks waiting for a person, in the order they will be served: by
+/// priority class (0 first: the highest stream weight under a weighted
+/// queue; everything is class 0 under FIFO), then by order of arrival, except
+/// that a task put back at the head goes before every task of its class.
+#[derive(Debug, Clone, Default)]
+pub struct Backlog {
+    entries: BTreeMap<(u32, i64), TaskRef>,
+    next_back: i64,
+    next_front: i64,
+}
+
+impl Backlog {
+    /// Adds `task` of priority class `class` behind the others of its class.
+    pub fn push_back(&mut self, class: u32, task: TaskRef) {
+        self.entries.insert((class, self.next_back), task);
+        self.next_back += 1;
+    }
+
+    /// Puts `task` of priority class `class` ahead of the others of its class.
+    pub fn push_front(&mut self, class: u32, task: TaskRef) {
+        self.next_front -= 1;
+        self.entries.insert((class, self.next_front), task);
+    }
+
+    /// Takes the next task to serve.
+    pub fn pop_front(&mut self) -> Option<TaskRef> {
+        self.entries.pop_first().map(|(_, t)| t)
+    }
+
+    /// Tasks waiting.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether no task waits.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
 
 /// The people of one skill in one team and the backlog of tasks waiting for them.
 #[derive(Debug, Clone)]
@@ -16,10 +56,16 @@ pub struct Pool {
     pub capacity: u32,
     /// People busy now.
     pub busy: u32,
-    /// Tasks ready and waiting, first in first out.
-    pub backlog: VecDeque<TaskRef>,
+    /// People pulled away to a temporary project now.
+    pub away: u32,
+    /// The tasks being worked on now.
+    pub in_service: Vec<TaskRef>,
+    /// Tasks ready and waiting.
+    pub backlog: Backlog,
     /// Time-average number of busy people over the measurement window.
     pub busy_average: TimeAverage,
+    /// Time-average number of people away over the measurement window.
+    pub away_average: TimeAverage,
 }
 
 impl Pool {
@@ -28,26 +74,44 @@ impl Pool {
         Self {
             capacity,
             busy: 0,
-            backlog: VecDeque::new(),
+            away: 0,
+            in_service: Vec::new(),
+            backlog: Backlog::default(),
             busy_average: TimeAverage::new(window_start),
+            away_average: TimeAverage::new(window_start),
         }
     }
 
-    /// Whether a person is free.
+    /// People present and idle.
+    pub fn free_people(&self) -> u32 {
+        self.capacity - self.away - self.busy
+    }
+
+    /// Whether a person is present and free.
     pub fn has_free_person(&self) -> bool {
-        self.busy < self.capacity
+        self.free_people() > 0
     }
 
-    /// One more person busy from `now`.
-    pub fn occupy(&mut self, now: f64) {
+    /// A person starts on `task` at `now`.
+    pub fn occupy(&mut self, now: f64, task: TaskRef) {
         self.busy += 1;
+        self.in_service.push(task);
         self.busy_average.set(now, f64::from(self.busy));
     }
 
-    /// One person fewer busy from `now`.
-    pub fn release(&mut self, now: f64) {
+    /// The person working on `task` stops at `now` (done or pulled away).
+    pub fn release(&mut self, now: f64, task: TaskRef) {
         self.busy -= 1;
+        if let Some(i) = self.in_service.iter().position(|&t| t == task) {
+            self.in_service.swap_remove(i);
+        }
         self.busy_average.set(now, f64::from(self.busy));
+    }
+
+    /// `n` more people away from `now` (negative: coming back).
+    pub fn set_away(&mut self, now: f64, away: u32) {
+        self.away = away;
+        self.away_average.set(now, f64::from(away));
     }
 }
 

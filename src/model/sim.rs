@@ -1,6 +1,6 @@
 //! One replication of one topology: the event logic of DESIGN.md §4.1–§4.4.
 
-use rand::RngExt;
+use rand::{Rng, RngExt};
 
 use super::item::{ItemRun, ItemState, Phase, Stamp, TaskRun};
 use super::purpose;
@@ -10,7 +10,7 @@ use super::tally::{self, ItemRecord, StreamTally};
 use super::topology::Organization;
 use super::workload::WorkloadSource;
 use crate::engine::{Calendar, Handler, ReplicationStreams, SimRng};
-use crate::scenario::{Arrivals, Scenario};
+use crate::scenario::{Arrivals, QueueDiscipline, Scenario};
 
 /// What happens in the simulated organization.
 #[derive(Debug, Clone, Copy)]
@@ -25,8 +25,13 @@ enum Event {
     LeaderDone(usize),
     /// The executive finishes a decision.
     ExecutiveDone,
-    /// A person finishes a task.
-    WorkDone(TaskRef),
+    /// A person finishes a task (unless it was interrupted since: the
+    /// number is the task's work epoch when the work was scheduled).
+    WorkDone(TaskRef, u32),
+    /// People are pulled from a team to a temporary project.
+    SwarmStart,
+    /// The people of a swarm (index into the absences) come back.
+    SwarmEnd(usize),
     /// Time to record the cumulative flow diagram (sample number).
     FlowSample(u32),
 }
@@ -105,6 +110,13 @@ struct Simulation<'a> {
     decision_rng: SimRng,
     escalation_rng: SimRng,
     executive_rng: SimRng,
+    swarm_rng: SimRng,
+    /// Teams a swarm may pull people from.
+    swarmable: Vec<usize>,
+    /// For each swarm so far, the people it took: (pool, count).
+    absences: Vec<Vec<(usize, u32)>>,
+    /// Backlog priority class of each stream (0 = served first).
+    stream_class: Vec<u32>,
     /// Items in flight; `None` marks a free slot.
     items: Vec<Option<ItemRun>>,
     free_slots: Vec<usize>,
@@ -161,13 +173,17 @@ impl<'a> Simulation<'a> {
             decision_rng: rngs.stream(purpose::DECISION),
             escalation_rng: rngs.stream(purpose::ESCALATION),
             executive_rng: rngs.stream(purpose::EXECUTIVE),
+            swarm_rng: rngs.stream(purpose::SWARM),
+            swarmable: swarmable_teams(org),
+            absences: Vec::new(),
+            stream_class: stream_classes(scenario, org.queue),
             items: Vec::new(),
             free_slots: Vec::new(),
             pools,
             leaders: org
-                .teams
+                .leaders
                 .iter()
-                .map(|t| Leader::new(t.leader_attention, window_start))
+                .map(|l| Leader::new(l.attention, window_start))
                 .collect(),
             executive: Leader::new(1.0, window_start),
             window_start,
@@ -191,6 +207,12 @@ impl<'a> Simulation<'a> {
     }
 
     fn start(&mut self, cal: &mut Calendar<Event>) {
+        if let Some(swarm) = &self.org.coordination.swarm {
+            cal.schedule_at(
+                swarm.interval.sample(&mut self.swarm_rng),
+                Event::SwarmStart,
+            );
+        }
         for (k, stream) in self.scenario.workload.streams.iter().enumerate() {
             match stream.arrivals {
                 Arrivals::Open(_) => {
@@ -244,6 +266,11 @@ impl<'a> Simulation<'a> {
                     trigger: None,
                     stamps: [now; 7],
                     phase: Phase::Blocked,
+                    remaining: d.effort,
+                    epoch: 0,
+                    work_started: now,
+                    paused_at: None,
+                    interrupted: 0.0,
                 }
             })
             .collect();
@@ -336,10 +363,10 @@ impl<'a> Simulation<'a> {
             self.decided(cal, tr);
             return;
         }
-        let team = self.task(tr).team;
-        self.leaders[team].queue.push_back(tr);
-        if self.leaders[team].current.is_none() {
-            self.start_decision(cal, team);
+        let leader = self.org.team_leader[self.task(tr).team];
+        self.leaders[leader].queue.push_back(tr);
+        if self.leaders[leader].current.is_none() {
+            self.start_decision(cal, leader);
         }
     }
 
@@ -428,24 +455,137 @@ impl<'a> Simulation<'a> {
         if self.pools[p].has_free_person() {
             self.start_work(cal, p, tr);
         } else {
-            self.pools[p].backlog.push_back(tr);
+            let stream = self.item(tr.0).stream;
+            let class = self.stream_class[stream];
+            self.pools[p].backlog.push_back(class, tr);
         }
     }
 
     fn start_work(&mut self, cal: &mut Calendar<Event>, pool: usize, tr: TaskRef) {
         let now = cal.now();
-        self.pools[pool].occupy(now);
-        let (team, effort) = {
+        self.pools[pool].occupy(now, tr);
+        let resume_cost = match self.task(tr).paused_at {
+            Some(_) => self
+                .org
+                .coordination
+                .context_switch
+                .sample(&mut self.swarm_rng),
+            None => 0.0,
+        };
+        let (team, work, epoch) = {
             let task = self.task(tr);
-            task.stamp(Stamp::Started, now);
+            match task.paused_at.take() {
+                // Resuming: the pause and the context switch are time lost
+                // to the interruption, not work.
+                Some(paused) => {
+                    task.interrupted += now - paused + resume_cost;
+                    task.remaining += resume_cost;
+                }
+                None => task.stamp(Stamp::Started, now),
+            }
             task.phase = Phase::Working;
-            (task.team, task.effort)
+            task.work_started = now;
+            (task.team, task.remaining, task.epoch)
         };
         self.item(tr.0).touch_team(team);
-        cal.schedule_in(effort, Event::WorkDone(tr));
+        cal.schedule_in(work, Event::WorkDone(tr, epoch));
     }
 
-    fn work_done(&mut self, cal: &mut Calendar<Event>, tr: TaskRef) {
+    /// Tops up a pool's free people with tasks from its backlog.
+    fn fill(&mut self, cal: &mut Calendar<Event>, pool: usize) {
+        while self.pools[pool].has_free_person() {
+            let Some(next) = self.pools[pool].backlog.pop_front() else {
+                break;
+            };
+            self.start_work(cal, pool, next);
+        }
+    }
+
+    /// A swarm: a team loses part of its people to a temporary project.
+    fn swarm_start(&mut self, cal: &mut Calendar<Event>) {
+        let Some(swarm) = self.org.coordination.swarm.clone() else {
+            return;
+        };
+        let now = cal.now();
+        cal.schedule_in(
+            swarm.interval.sample(&mut self.swarm_rng),
+            Event::SwarmStart,
+        );
+        if self.swarmable.is_empty() {
+            return;
+        }
+        let pick = (self.swarm_rng.next_u64() % self.swarmable.len() as u64) as usize;
+        let team = self.swarmable[pick];
+        let skills = self.scenario.people.len();
+        // Every present person of the team: (pool, busy?). Busy people are
+        // listed first within their pool.
+        let mut present: Vec<(usize, bool)> = Vec::new();
+        for p in team * skills..(team + 1) * skills {
+            let pool = &self.pools[p];
+            present.extend((0..pool.busy).map(|_| (p, true)));
+            present.extend((0..pool.free_people()).map(|_| (p, false)));
+        }
+        let size = f64::from(self.org.teams[team].size());
+        let wanted = ((swarm.fraction * size).round() as usize).max(1);
+        let count = wanted.min(present.len());
+        // A uniform choice of `count` people (partial Fisher–Yates).
+        for i in 0..count {
+            let j = i + (self.swarm_rng.next_u64() % (present.len() - i) as u64) as usize;
+            present.swap(i, j);
+        }
+        let mut taken: Vec<(usize, u32)> = Vec::new();
+        for &(p, busy) in &present[..count] {
+            if busy {
+                let pool = &self.pools[p];
+                let v = (self.swarm_rng.next_u64() % pool.in_service.len() as u64) as usize;
+                let victim = pool.in_service[v];
+                self.interrupt(now, p, victim);
+            }
+            match taken.iter_mut().find(|(q, _)| *q == p) {
+                Some((_, n)) => *n += 1,
+                None => taken.push((p, 1)),
+            }
+        }
+        for &(p, n) in &taken {
+            let away = self.pools[p].away + n;
+            self.pools[p].set_away(now, away);
+        }
+        self.absences.push(taken);
+        let id = self.absences.len() - 1;
+        cal.schedule_in(
+            swarm.duration.sample(&mut self.swarm_rng),
+            Event::SwarmEnd(id),
+        );
+    }
+
+    /// The person on `tr` is pulled away: the task goes back to the head of
+    /// its backlog with the effort it has left.
+    fn interrupt(&mut self, now: f64, pool: usize, tr: TaskRef) {
+        self.pools[pool].release(now, tr);
+        let task = self.task(tr);
+        task.remaining -= now - task.work_started;
+        task.epoch += 1;
+        task.paused_at = Some(now);
+        task.phase = Phase::Queued;
+        let stream = self.item(tr.0).stream;
+        let class = self.stream_class[stream];
+        self.pools[pool].backlog.push_front(class, tr);
+    }
+
+    /// The people of swarm `id` come back.
+    fn swarm_end(&mut self, cal: &mut Calendar<Event>, id: usize) {
+        let now = cal.now();
+        for (p, n) in std::mem::take(&mut self.absences[id]) {
+            let away = self.pools[p].away - n;
+            self.pools[p].set_away(now, away);
+            self.fill(cal, p);
+        }
+    }
+
+    fn work_done(&mut self, cal: &mut Calendar<Event>, tr: TaskRef, epoch: u32) {
+        if self.task(tr).epoch != epoch {
+            return; // interrupted since this completion was scheduled
+        }
         let now = cal.now();
         let (team, skill) = {
             let task = self.task(tr);
@@ -454,10 +594,8 @@ impl<'a> Simulation<'a> {
             (task.team, task.skill)
         };
         let p = team * self.scenario.people.len() + skill;
-        self.pools[p].release(now);
-        if let Some(next) = self.pools[p].backlog.pop_front() {
-            self.start_work(cal, p, next);
-        }
+        self.pools[p].release(now, tr);
+        self.fill(cal, p);
         let item_type = self.item(tr.0).item_type;
         for i in 0..self.successors[item_type][tr.1].len() {
             let succ = self.successors[item_type][tr.1][i];
@@ -566,6 +704,7 @@ impl<'a> Simulation<'a> {
             })
             .collect();
         let people: u32 = self.org.teams.iter().map(|t| t.size()).sum();
+        let away: f64 = self.pools.iter().map(|p| p.away_average.finish(end)).sum();
         let leader_util: Vec<f64> = self
             .leaders
             .iter()
@@ -575,6 +714,7 @@ impl<'a> Simulation<'a> {
             "utilization".into(),
             team_busy.iter().sum::<f64>() / f64::from(people),
         ));
+        metrics.push(("capacity_lost".into(), away / f64::from(people)));
         metrics.push((
             "leader_utilization_max".into(),
             leader_util.iter().copied().fold(0.0, f64::max),
@@ -598,7 +738,7 @@ impl<'a> Simulation<'a> {
             metrics.push((format!("team:{}:utilization", team.name), util));
             metrics.push((
                 format!("team:{}:leader_utilization", team.name),
-                leader_util[t],
+                leader_util[self.org.team_leader[t]],
             ));
         }
         ReplicationOutcome {
@@ -623,8 +763,43 @@ impl Handler<Event> for Simulation<'_> {
             Event::Planned(tr) => self.planned(cal, tr),
             Event::LeaderDone(team) => self.leader_done(cal, team),
             Event::ExecutiveDone => self.executive_done(cal),
-            Event::WorkDone(tr) => self.work_done(cal, tr),
+            Event::WorkDone(tr, epoch) => self.work_done(cal, tr, epoch),
+            Event::SwarmStart => self.swarm_start(cal),
+            Event::SwarmEnd(id) => self.swarm_end(cal, id),
             Event::FlowSample(n) => self.sample_flow(cal, n),
         }
+    }
+}
+
+/// The teams a swarm may pull people from: those that serve more than one
+/// stream (they own none, or several), or every team if all are dedicated.
+fn swarmable_teams(org: &Organization) -> Vec<usize> {
+    let staffed = |t: &usize| org.teams[*t].size() > 0;
+    let shared: Vec<usize> = (0..org.teams.len())
+        .filter(|&t| org.teams[t].owns.len() != 1)
+        .filter(staffed)
+        .collect();
+    if shared.is_empty() {
+        (0..org.teams.len()).filter(staffed).collect()
+    } else {
+        shared
+    }
+}
+
+/// Each stream's backlog priority class: all 0 under FIFO; under a weighted
+/// queue, 0 for the streams of the highest weight, 1 for the next, ...
+fn stream_classes(scenario: &Scenario, queue: QueueDiscipline) -> Vec<u32> {
+    let weights: Vec<f64> = scenario.workload.streams.iter().map(|s| s.weight).collect();
+    match queue {
+        QueueDiscipline::Fifo => vec![0; weights.len()],
+        QueueDiscipline::Weighted => weights
+            .iter()
+            .map(|w| {
+                let mut higher: Vec<f64> = weights.iter().copied().filter(|v| v > w).collect();
+                higher.sort_by(f64::total_cmp);
+                higher.dedup();
+                higher.len() as u32
+            })
+            .collect(),
     }
 }

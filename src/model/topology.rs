@@ -1,7 +1,9 @@
 //! Topology generators: every kind becomes the one general form, a list of
 //! teams (DESIGN.md §3). The simulation knows only that form.
 
-use crate::scenario::{Arrivals, Coordination, Scenario, TopologyKind, TopologySpec};
+use crate::scenario::{
+    Arrivals, Coordination, QueueDiscipline, Scenario, TopologyKind, TopologySpec,
+};
 
 /// A team as the simulation sees it.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,6 +30,17 @@ impl Team {
     }
 }
 
+/// A decision-maker who prioritizes the requests of one or more teams.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LeaderRole {
+    /// The leader's name (the team's name for a team's own leader).
+    pub name: String,
+    /// Fraction of a full-time leader's attention given to decisions, in (0, 1].
+    pub attention: f64,
+    /// Indices of the teams whose requests this leader decides.
+    pub teams: Vec<usize>,
+}
+
 /// A topology resolved into teams, with its coordination parameters.
 #[derive(Debug, Clone)]
 pub struct Organization {
@@ -35,13 +48,20 @@ pub struct Organization {
     pub name: String,
     /// Its teams, in declaration order.
     pub teams: Vec<Team>,
+    /// Its leaders: the shared ones first, then one per team not led by a
+    /// shared leader, in team order.
+    pub leaders: Vec<LeaderRole>,
+    /// `team_leader[team]`: index into `leaders` of the team's leader.
+    pub team_leader: Vec<usize>,
     /// Its coordination parameters.
     pub coordination: Coordination,
+    /// How its backlogs are ordered.
+    pub queue: QueueDiscipline,
 }
 
 /// Builds the teams of one topology of `scenario`.
 pub fn build(scenario: &Scenario, spec: &TopologySpec) -> Organization {
-    let teams = match &spec.kind {
+    let mut teams = match &spec.kind {
         TopologyKind::Matrix => matrix(scenario),
         TopologyKind::SingleThreaded => single_threaded(scenario),
         TopologyKind::Custom(teams) => teams
@@ -63,10 +83,45 @@ pub fn build(scenario: &Scenario, spec: &TopologySpec) -> Organization {
             })
             .collect(),
     };
+    if !matches!(spec.kind, TopologyKind::Custom(_)) {
+        for t in &mut teams {
+            t.leader_attention = spec.leader_attention;
+        }
+    }
+    let mut leaders: Vec<LeaderRole> = spec
+        .shared_leaders
+        .iter()
+        .map(|l| LeaderRole {
+            name: l.name.clone(),
+            attention: l.attention,
+            teams: l
+                .teams
+                .iter()
+                .filter_map(|n| teams.iter().position(|t| &t.name == n))
+                .collect(),
+        })
+        .collect();
+    let mut team_leader = vec![0; teams.len()];
+    for (i, team) in teams.iter().enumerate() {
+        team_leader[i] = match leaders.iter().position(|l| l.teams.contains(&i)) {
+            Some(l) => l,
+            None => {
+                leaders.push(LeaderRole {
+                    name: team.name.clone(),
+                    attention: team.leader_attention,
+                    teams: vec![i],
+                });
+                leaders.len() - 1
+            }
+        };
+    }
     Organization {
         name: spec.name.clone(),
         teams,
+        leaders,
+        team_leader,
         coordination: spec.coordination.clone(),
+        queue: spec.queue,
     }
 }
 

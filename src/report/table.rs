@@ -272,8 +272,25 @@ pub fn load_reports(scenario: &Scenario, reports: &[LoadReport]) -> String {
             );
         }
         for l in &r.leaders {
-            let who = match l.team {
-                Some(t) => format!("leader of {}", org.teams[t].name),
+            let who = match l.leader {
+                Some(i) => {
+                    let role = &org.leaders[i];
+                    let teams: Vec<&str> = role
+                        .teams
+                        .iter()
+                        .map(|&t| org.teams[t].name.as_str())
+                        .collect();
+                    let attention = if role.attention < 1.0 {
+                        format!(", attention {}", role.attention)
+                    } else {
+                        String::new()
+                    };
+                    if teams == [role.name.as_str()] {
+                        format!("leader of {}{attention}", role.name)
+                    } else {
+                        format!("leader {} of {}{attention}", role.name, teams.join(", "))
+                    }
+                }
                 None => "executive".to_string(),
             };
             let flag = if l.utilization >= 1.0 {

@@ -153,6 +153,42 @@ pub struct Coordination {
     pub escalation_decision: Dist,
     /// Extra days to resume a task that was interrupted (default 0.5; used by swarming).
     pub context_switch: Dist,
+    /// People pulled to temporary projects (none by default).
+    pub swarm: Option<Swarm>,
+}
+
+/// Swarming (DESIGN.md §4.5): now and then a shared team loses part of its
+/// people to a temporary project.
+#[derive(Debug, Clone)]
+pub struct Swarm {
+    /// Days between one swarm event and the next (anywhere in the organization).
+    pub interval: Dist,
+    /// Days the pulled people stay away.
+    pub duration: Dist,
+    /// Fraction of the team's people pulled (at least one), in (0, 1].
+    pub fraction: f64,
+}
+
+/// The order in which a team's backlog is served.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum QueueDiscipline {
+    /// First in, first out.
+    #[default]
+    Fifo,
+    /// Higher stream `weight` first, then first in, first out.
+    Weighted,
+}
+
+/// One leader who decides for several teams (a part-time leader of each).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SharedLeader {
+    /// The leader's name (for output).
+    pub name: String,
+    /// The teams this leader leads, by name (as the topology generates them).
+    pub teams: Vec<String>,
+    /// The fraction of a full-time leader's attention this leader gives to
+    /// decisions, in (0, 1], shared by all the teams.
+    pub attention: f64,
 }
 
 /// How a topology builds its teams.
@@ -175,6 +211,13 @@ pub struct TopologySpec {
     pub kind: TopologyKind,
     /// Its coordination parameters (defaults + overrides).
     pub coordination: Coordination,
+    /// How its teams' backlogs are ordered.
+    pub queue: QueueDiscipline,
+    /// Leader attention of every generated team (matrix, single-threaded;
+    /// custom teams set their own), in (0, 1] (default 1).
+    pub leader_attention: f64,
+    /// Leaders shared by several teams (each team at most once).
+    pub shared_leaders: Vec<SharedLeader>,
 }
 
 /// A team written out in a custom topology.

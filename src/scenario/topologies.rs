@@ -5,7 +5,10 @@ use super::build::Org;
 use super::dist_spec;
 use super::path::TomlPath;
 use super::reader::{Bound, Ctx, Tbl};
-use super::schema::{Coordination, SkillCount, TeamSpec, TopologyKind, TopologySpec};
+use super::schema::{
+    Coordination, QueueDiscipline, SharedLeader, SkillCount, Swarm, TeamSpec, TopologyKind,
+    TopologySpec,
+};
 use super::suggest;
 use super::workload::Need;
 use crate::engine::Dist;
@@ -17,11 +20,25 @@ const COORDINATION_KEYS: &[&str] = &[
     "decision",
     "escalation",
     "context_switch",
+    "swarm",
 ];
+const SWARM_KEYS: &[&str] = &["interval", "duration", "fraction"];
+const LEADER_KEYS: &[&str] = &["name", "teams", "attention"];
+const QUEUES: &[&str] = &["fifo", "weighted"];
 const ESCALATION_KEYS: &[&str] = &["probability", "decision"];
-const TOPOLOGY_KEYS: &[&str] = &["name", "kind", "coordination", "teams", "headcount"];
+const TOPOLOGY_KEYS: &[&str] = &[
+    "name",
+    "kind",
+    "coordination",
+    "teams",
+    "headcount",
+    "queue",
+    "leader_attention",
+    "leaders",
+    "swarm",
+];
 /// Topology keys of DESIGN.md §4 whose mechanisms are not implemented yet.
-const NOT_YET_TOPOLOGY_KEYS: &[&str] = &["swarm", "bar_raiser", "queue"];
+const NOT_YET_TOPOLOGY_KEYS: &[&str] = &["bar_raiser"];
 const TEAM_KEYS: &[&str] = &["name", "people", "owns", "leader_attention"];
 const KINDS: &[&str] = &["matrix", "single-threaded", "custom"];
 const HEADCOUNT_RULES: &[&str] = &["exact", "free"];
@@ -36,6 +53,7 @@ pub(crate) struct PartialCoordination {
     escalation_probability: Option<f64>,
     escalation_decision: Option<Dist>,
     context_switch: Option<Dist>,
+    swarm: Option<Swarm>,
 }
 
 /// Reads a coordination table (the scenario's or a topology's); `None` when
@@ -65,6 +83,9 @@ fn partial_coordination(ctx: &mut Ctx<'_>, t: &Tbl<'_>) -> Option<PartialCoordin
         }
     }
     let context_switch = dist(ctx, "context_switch");
+    let swarm = t
+        .get("swarm")
+        .and_then(|v| read_swarm(ctx, v, t.at("swarm")));
     (ctx.count() == before).then_some(PartialCoordination {
         handoff,
         internal_handoff,
@@ -73,6 +94,28 @@ fn partial_coordination(ctx: &mut Ctx<'_>, t: &Tbl<'_>) -> Option<PartialCoordin
         escalation_probability,
         escalation_decision,
         context_switch,
+        swarm,
+    })
+}
+
+/// Reads `swarm = { interval, duration, fraction }`.
+fn read_swarm(ctx: &mut Ctx<'_>, v: &toml::Value, path: TomlPath) -> Option<Swarm> {
+    let t = ctx.table(v, path, SWARM_KEYS)?;
+    let interval = dist_spec::dist_field(ctx, &t, "interval", None);
+    let duration = dist_spec::dist_field(ctx, &t, "duration", None);
+    let fraction = ctx.num_field(&t, "fraction", None, Bound::UnitOpenBelow);
+    let interval = interval?;
+    if interval.mean() <= 0.0 {
+        ctx.report(
+            &t.at("interval"),
+            "the mean interval between swarms must be > 0",
+        );
+        return None;
+    }
+    Some(Swarm {
+        interval,
+        duration: duration?,
+        fraction: fraction?,
     })
 }
 
@@ -106,6 +149,7 @@ fn resolve(own: &PartialCoordination, base: &PartialCoordination) -> Option<Coor
             .unwrap_or(0.0),
         escalation_decision: pick(&own.escalation_decision, &base.escalation_decision, 0.0)?,
         context_switch: pick(&own.context_switch, &base.context_switch, 0.5)?,
+        swarm: own.swarm.clone().or_else(|| base.swarm.clone()),
     })
 }
 
@@ -187,12 +231,44 @@ fn topology(
         );
     }
 
-    let own = match t.get("coordination") {
+    let mut own = match t.get("coordination") {
         Some(v) => ctx
             .table(v, t.at("coordination"), COORDINATION_KEYS)
             .and_then(|c| partial_coordination(ctx, &c)),
         None => Some(PartialCoordination::default()),
     };
+    // `swarm` may sit on the topology itself, as shorthand for its coordination table.
+    if let Some(v) = t.get("swarm") {
+        let swarm = read_swarm(ctx, v, t.at("swarm"));
+        if let Some(o) = own.as_mut() {
+            if o.swarm.is_some() {
+                ctx.report(
+                    &t.at("swarm"),
+                    "`swarm` is set both here and in this topology's `coordination`; keep one",
+                );
+            }
+            o.swarm = swarm;
+        }
+    }
+    let queue = match t.get("queue") {
+        None => Some(QueueDiscipline::Fifo),
+        Some(v) => ctx.string(v, &t.at("queue")).and_then(|q| match q {
+            "fifo" => Some(QueueDiscipline::Fifo),
+            "weighted" => Some(QueueDiscipline::Weighted),
+            other => {
+                ctx.report(
+                    &t.at("queue"),
+                    format!(
+                        "unknown queue discipline `{other}`{} (expected {})",
+                        suggest::did_you_mean(other, QUEUES.iter().copied()),
+                        suggest::list(QUEUES.iter().copied())
+                    ),
+                );
+                None
+            }
+        }),
+    };
+    let leader_attention = ctx.num_field(t, "leader_attention", Some(1.0), Bound::UnitOpenBelow);
 
     let kind = match known_kind {
         Some("custom") => custom_teams(ctx, t, env).map(TopologyKind::Custom),
@@ -218,12 +294,86 @@ fn topology(
             None
         }
     };
+    let kind = kind?;
+    let team_names: Vec<String> = match &kind {
+        TopologyKind::Matrix => env.org.skills.clone().unwrap_or_default(),
+        TopologyKind::SingleThreaded => env.stream_names.iter().flatten().cloned().collect(),
+        TopologyKind::Custom(teams) => teams.iter().map(|t| t.name.clone()).collect(),
+    };
+    let shared_leaders = match t.get("leaders") {
+        None => Some(Vec::new()),
+        Some(v) => read_leaders(ctx, v, t.at("leaders"), &team_names),
+    };
     let coordination = resolve(&own?, env.base?)?;
     Some(TopologySpec {
         name: name?.to_owned(),
-        kind: kind?,
+        kind,
         coordination,
+        queue: queue?,
+        leader_attention: leader_attention?,
+        shared_leaders: shared_leaders?,
     })
+}
+
+/// Reads `leaders = [{ name, teams = [...], attention }]`: leaders shared by
+/// several teams of the topology, whose generated team names are `team_names`.
+fn read_leaders(
+    ctx: &mut Ctx<'_>,
+    v: &toml::Value,
+    path: TomlPath,
+    team_names: &[String],
+) -> Option<Vec<SharedLeader>> {
+    let entries = ctx.array(v, &path, "an array of leader tables")?;
+    let before = ctx.count();
+    let mut leaders = Vec::new();
+    let mut taken: Vec<String> = Vec::new();
+    for (i, entry) in entries.iter().enumerate() {
+        let Some(l) = ctx.table(entry, path.index(i), LEADER_KEYS) else {
+            continue;
+        };
+        let name = ctx.name_field(&l, "name", false);
+        let attention = ctx.num_field(&l, "attention", Some(1.0), Bound::UnitOpenBelow);
+        let mut teams = Vec::new();
+        if let Some(list) = l.get("teams")
+            && let Some(items) = ctx.array(list, &l.at("teams"), "an array of team names")
+        {
+            for (j, item) in items.iter().enumerate() {
+                let item_path = l.at("teams").index(j);
+                let Some(team) = ctx.string(item, &item_path) else {
+                    continue;
+                };
+                if !team_names.iter().any(|n| n == team) {
+                    let known = || team_names.iter().map(String::as_str);
+                    ctx.report(
+                        &item_path,
+                        format!(
+                            "no team named `{team}` in this topology{} (its teams: {})",
+                            suggest::did_you_mean(team, known()),
+                            suggest::list(known())
+                        ),
+                    );
+                } else if taken.iter().any(|n| n == team) {
+                    ctx.report(
+                        &item_path,
+                        format!("team `{team}` already has a leader in `leaders`"),
+                    );
+                } else {
+                    taken.push(team.to_owned());
+                    teams.push(team.to_owned());
+                }
+            }
+        } else if !l.has("teams") {
+            ctx.missing(&l, "teams");
+        }
+        if let (Some(name), Some(attention)) = (name, attention) {
+            leaders.push(SharedLeader {
+                name: name.to_owned(),
+                teams,
+                attention,
+            });
+        }
+    }
+    (ctx.count() == before).then_some(leaders)
 }
 
 fn custom_teams(ctx: &mut Ctx<'_>, t: &Tbl<'_>, env: &Env<'_>) -> Option<Vec<TeamSpec>> {

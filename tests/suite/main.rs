@@ -4,6 +4,7 @@ mod bundled_scenarios;
 mod cli;
 mod determinism;
 mod invariants;
+mod mechanisms;
 mod reductions;
 mod scenario_errors;
 mod support;

@@ -1495,13 +1495,13 @@ fn free_headcount_still_needs_every_skill_tasks_use() {
 fn mechanisms_not_implemented_yet_are_rejected() {
     let p = only(&base_with(
         "kind = \"matrix\"",
-        "kind = \"matrix\"\nswarm = { fraction = 0.3 }",
+        "kind = \"matrix\"\nbar_raiser = { reviewers = 2 }",
     ));
     check(
         &p,
-        "topologies[0].swarm",
+        "topologies[0].bar_raiser",
         Some(20),
-        "`swarm` is not supported yet",
+        "`bar_raiser` is not supported yet",
     );
 }
 
