@@ -97,13 +97,20 @@ fn analyse_one(scenario: &Scenario, org: Organization) -> LoadReport {
                     continue;
                 };
                 // Each destination team with its probability.
+                let p_platform = if scenario.architecture.platform_skills.contains(&task.skill) {
+                    scenario.architecture.platform
+                } else {
+                    0.0
+                };
                 let mut dest: Vec<(usize, f64)> = Vec::new();
-                if let Some(t) = routing.route(k, s, None) {
-                    dest.push((t, 1.0 - coupling));
-                }
-                for j in (0..k_count).filter(|&j| j != k) {
-                    if let Some(t) = routing.route(k, s, Some(j)) {
-                        dest.push((t, coupling / (k_count - 1) as f64));
+                for (platform, p) in [(true, p_platform), (false, 1.0 - p_platform)] {
+                    if let Some(t) = routing.route(k, s, None, platform) {
+                        dest.push((t, p * (1.0 - coupling)));
+                    }
+                    for j in (0..k_count).filter(|&j| j != k) {
+                        if let Some(t) = routing.route(k, s, Some(j), platform) {
+                            dest.push((t, p * coupling / (k_count - 1) as f64));
+                        }
                     }
                 }
                 if routing

@@ -80,6 +80,14 @@ pub struct TaskRun {
     /// Days lost to interruptions (pauses and context switches) between
     /// its first start and its finish.
     pub interrupted: f64,
+    /// Whether it is rework of a defect caught in review.
+    pub rework: bool,
+    /// Whether it left a defect (known once it is done).
+    pub defect: bool,
+    /// The workload's uniform draws deciding a defect and its catch.
+    pub defect_draw: f64,
+    /// See `defect_draw`.
+    pub catch_draw: f64,
 }
 
 impl TaskRun {
@@ -115,6 +123,18 @@ pub struct ItemRun {
     pub handoffs: u32,
     /// Escalations so far.
     pub escalations: u32,
+    /// Whether it is a `fix` item for a defect that escaped.
+    pub fix: bool,
+    /// The task that finished last among the item's own tasks (before review).
+    pub last_original: usize,
+    /// When it entered and left the bar raisers' review, once reviewed.
+    pub review: Option<(f64, f64)>,
+    /// The rework task that finished last, if any.
+    pub last_rework: Option<usize>,
+    /// Defects its tasks left.
+    pub defects: u32,
+    /// Defects that escaped review (each comes back as a `fix` item).
+    pub escaped: u32,
 }
 
 /// The state of a whole item, for the cumulative flow diagram: the most
@@ -152,13 +172,24 @@ impl ItemRun {
         }
     }
 
-    /// Splits the lead time up to the finish of `last` (the task that
-    /// finished last) along the critical path: from `last` back through
-    /// the predecessor that made each task ready, to the arrival. The
-    /// stretches are contiguous, so the categories add up to the lead time.
-    pub fn critical_path(&self, last: usize) -> Breakdown {
+    /// Splits the lead time along the critical path: the last rework task (if
+    /// any: all its time is rework), the review (if any), then from the
+    /// item's own task that finished last back through the predecessor that
+    /// made each task ready, to the arrival. The stretches are contiguous, so
+    /// the categories add up to the lead time.
+    pub fn critical_path(&self) -> Breakdown {
         let mut b = Breakdown::default();
-        let mut t = last;
+        if let Some(r) = self.last_rework {
+            let task = &self.tasks[r];
+            b.add(
+                Category::Rework,
+                task.at(Stamp::Finished) - task.at(Stamp::Ready),
+            );
+        }
+        if let Some((entered, left)) = self.review {
+            b.add(Category::Review, left - entered);
+        }
+        let mut t = self.last_original;
         loop {
             let task = &self.tasks[t];
             for (from, to, category) in STRETCHES {

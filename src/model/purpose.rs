@@ -15,6 +15,8 @@ pub const ESCALATION: u64 = 2;
 pub const EXECUTIVE: u64 = 3;
 /// Swarms: when, which team, which people, for how long, context switches.
 pub const SWARM: u64 = 4;
+/// Review times of the bar raisers.
+pub const REVIEW: u64 = 5;
 /// First purpose number of the workload streams.
 const WORKLOAD_BASE: u64 = 16;
 

@@ -13,6 +13,8 @@ pub struct Routing {
     largest: Vec<Option<usize>>,
     /// `owner[stream]`: the first team that owns the stream, if any.
     owner: Vec<Option<usize>>,
+    /// `platform[skill]`: the team owning the platform, if it has the skill.
+    platform: Vec<Option<usize>>,
 }
 
 impl Routing {
@@ -44,21 +46,36 @@ impl Routing {
         let owner = (0..streams)
             .map(|k| org.teams.iter().position(|t| t.owns.contains(&k)))
             .collect();
+        let platform_team = org.teams.iter().position(|t| t.owns_platform);
+        let platform = (0..skills)
+            .map(|s| platform_team.filter(|&t| org.teams[t].people[s] > 0))
+            .collect();
         Self {
             owner_with_skill,
             largest,
             owner,
+            platform,
         }
     }
 
-    /// The team that does a task of `stream` needing `skill`, when the task
-    /// is coupled to `coupled` (another stream's component) or not:
-    /// the owner of the coupled stream if it has the skill, else the owner of
-    /// the item's own stream if it has the skill, else the team with the most
-    /// people of that skill.
-    pub fn route(&self, stream: usize, skill: usize, coupled: Option<usize>) -> Option<usize> {
-        coupled
-            .and_then(|j| self.owner_with_skill[j][skill])
+    /// The team that does a task of `stream` needing `skill`, which may have
+    /// to change the shared platform (`platform`) or another stream's
+    /// component (`coupled`): the platform's owner team if the task touches
+    /// the platform and that team has the skill, else the owner of the
+    /// coupled stream if it has the skill, else the owner of the item's own
+    /// stream if it has the skill, else the team with the most people of
+    /// that skill.
+    pub fn route(
+        &self,
+        stream: usize,
+        skill: usize,
+        coupled: Option<usize>,
+        platform: bool,
+    ) -> Option<usize> {
+        platform
+            .then_some(self.platform[skill])
+            .flatten()
+            .or_else(|| coupled.and_then(|j| self.owner_with_skill[j][skill]))
             .or(self.owner_with_skill[stream][skill])
             .or(self.largest[skill])
     }

@@ -140,3 +140,34 @@ impl Leader {
         }
     }
 }
+
+/// The bar raisers: a shared pool of reviewers with a FIFO queue of items.
+#[derive(Debug, Clone)]
+pub struct Reviewers {
+    /// Reviewers in the pool.
+    pub capacity: u32,
+    /// Reviewers busy now.
+    pub busy: u32,
+    /// Items (slots) waiting for a review.
+    pub queue: VecDeque<usize>,
+    /// Time-average busy reviewers over the measurement window.
+    pub busy_average: TimeAverage,
+}
+
+impl Reviewers {
+    /// An idle pool of `capacity` reviewers, measured from `window_start`.
+    pub fn new(capacity: u32, window_start: f64) -> Self {
+        Self {
+            capacity,
+            busy: 0,
+            queue: VecDeque::new(),
+            busy_average: TimeAverage::new(window_start),
+        }
+    }
+
+    /// One reviewer more (`+1`) or fewer (`-1`) busy from `now`.
+    pub fn change_busy(&mut self, now: f64, delta: i32) {
+        self.busy = self.busy.saturating_add_signed(delta);
+        self.busy_average.set(now, f64::from(self.busy));
+    }
+}

@@ -5,7 +5,7 @@ use rand::{Rng, RngExt};
 use super::item::{ItemRun, ItemState, Phase, Stamp, TaskRun};
 use super::purpose;
 use super::routing::Routing;
-use super::servers::{Leader, Pool, TaskRef};
+use super::servers::{Leader, Pool, Reviewers, TaskRef};
 use super::tally::{self, ItemRecord, StreamTally};
 use super::topology::Organization;
 use super::workload::WorkloadSource;
@@ -32,6 +32,10 @@ enum Event {
     SwarmStart,
     /// The people of a swarm (index into the absences) come back.
     SwarmEnd(usize),
+    /// A bar raiser finishes reviewing an item (slot).
+    ReviewDone(usize),
+    /// A defect that escaped comes back as a `fix` item (index into the fixes).
+    FixArrival(usize),
     /// Time to record the cumulative flow diagram (sample number).
     FlowSample(u32),
 }
@@ -111,6 +115,13 @@ struct Simulation<'a> {
     escalation_rng: SimRng,
     executive_rng: SimRng,
     swarm_rng: SimRng,
+    review_rng: SimRng,
+    /// The bar raisers, if the topology has them.
+    reviewers: Option<Reviewers>,
+    /// Whether each team holds more than one skill (its defects are diluted).
+    cross_functional: Vec<bool>,
+    /// Escaped defects waiting to come back: (stream, team, skill, effort).
+    fixes: Vec<(usize, usize, usize, f64)>,
     /// Teams a swarm may pull people from.
     swarmable: Vec<usize>,
     /// For each swarm so far, the people it took: (pool, count).
@@ -174,6 +185,13 @@ impl<'a> Simulation<'a> {
             escalation_rng: rngs.stream(purpose::ESCALATION),
             executive_rng: rngs.stream(purpose::EXECUTIVE),
             swarm_rng: rngs.stream(purpose::SWARM),
+            review_rng: rngs.stream(purpose::REVIEW),
+            reviewers: org
+                .bar_raiser
+                .as_ref()
+                .map(|b| Reviewers::new(b.reviewers, window_start)),
+            cross_functional: org.teams.iter().map(|t| t.is_cross_functional()).collect(),
+            fixes: Vec::new(),
             swarmable: swarmable_teams(org),
             absences: Vec::new(),
             stream_class: stream_classes(scenario, org.queue),
@@ -255,38 +273,78 @@ impl<'a> Simulation<'a> {
                     .expect("validation checks every task's skill");
                 let team = self
                     .routing
-                    .route(k, skill, d.coupled_to)
+                    .route(k, skill, d.coupled_to, d.platform)
                     .expect("validation checks that some team has every skill");
-                TaskRun {
-                    team,
-                    skill,
-                    effort: d.effort,
-                    request: !self.org.teams[team].owns.contains(&k),
-                    preds_left: spec.after.len() as u32,
-                    trigger: None,
-                    stamps: [now; 7],
-                    phase: Phase::Blocked,
-                    remaining: d.effort,
-                    epoch: 0,
-                    work_started: now,
-                    paused_at: None,
-                    interrupted: 0.0,
-                }
+                let mut task = self.new_task(now, k, team, skill, d.effort);
+                task.preds_left = spec.after.len() as u32;
+                task.defect_draw = d.defect_draw;
+                task.catch_draw = d.catch_draw;
+                task
             })
             .collect();
+        self.admit(cal, k, index, draw.item_type, tasks, false);
+    }
+
+    /// A task of stream `k` for `team`, not started, with no predecessor.
+    fn new_task(&self, now: f64, k: usize, team: usize, skill: usize, effort: f64) -> TaskRun {
+        TaskRun {
+            team,
+            skill,
+            effort,
+            request: !self.org.teams[team].owns.contains(&k),
+            preds_left: 0,
+            trigger: None,
+            stamps: [now; 7],
+            phase: Phase::Blocked,
+            remaining: effort,
+            epoch: 0,
+            work_started: now,
+            paused_at: None,
+            interrupted: 0.0,
+            rework: false,
+            defect: false,
+            defect_draw: 1.0,
+            catch_draw: 1.0,
+        }
+    }
+
+    /// Escaped defect `id` comes back as a `fix` item of one task.
+    fn fix_arrives(&mut self, cal: &mut Calendar<Event>, id: usize) {
+        let (k, team, skill, effort) = self.fixes[id];
+        let task = self.new_task(cal.now(), k, team, skill, effort);
+        self.admit(cal, k, id as u64, usize::MAX, vec![task], true);
+    }
+
+    /// Puts a new item in flight and hands its root tasks over.
+    fn admit(
+        &mut self,
+        cal: &mut Calendar<Event>,
+        k: usize,
+        index: u64,
+        item_type: usize,
+        tasks: Vec<TaskRun>,
+        fix: bool,
+    ) {
+        let now = cal.now();
         let roots: Vec<usize> = (0..tasks.len())
             .filter(|&t| tasks[t].preds_left == 0)
             .collect();
         let item = ItemRun {
             stream: k,
             index,
-            item_type: draw.item_type,
+            item_type,
             arrival: now,
             remaining: tasks.len(),
             tasks,
             teams: Vec::new(),
             handoffs: 0,
             escalations: 0,
+            fix,
+            last_original: 0,
+            review: None,
+            last_rework: None,
+            defects: 0,
+            escaped: 0,
         };
         let slot = match self.free_slots.pop() {
             Some(s) => {
@@ -299,12 +357,14 @@ impl<'a> Simulation<'a> {
             }
         };
         self.arrived_total += 1;
-        let in_window = self.in_window(now);
-        let tally = &mut self.streams[k];
-        tally.in_system += 1;
-        tally.wip.set(now, tally.in_system as f64);
-        if in_window {
-            tally.arrived += 1;
+        if !fix {
+            let in_window = self.in_window(now);
+            let tally = &mut self.streams[k];
+            tally.in_system += 1;
+            tally.wip.set(now, tally.in_system as f64);
+            if in_window {
+                tally.arrived += 1;
+            }
         }
         let owner = self.routing.owner(k);
         for t in roots {
@@ -596,35 +656,161 @@ impl<'a> Simulation<'a> {
         let p = team * self.scenario.people.len() + skill;
         self.pools[p].release(now, tr);
         self.fill(cal, p);
-        let item_type = self.item(tr.0).item_type;
-        for i in 0..self.successors[item_type][tr.1].len() {
-            let succ = self.successors[item_type][tr.1][i];
-            let ready = {
-                let s = self.task((tr.0, succ));
-                s.preds_left -= 1;
-                s.preds_left == 0
-            };
-            if ready {
-                self.task((tr.0, succ)).trigger = Some(tr.1);
-                self.make_ready(cal, (tr.0, succ), Some(team));
+        let (fix, item_type) = {
+            let item = self.item(tr.0);
+            (item.fix, item.item_type)
+        };
+        if self.task(tr).rework {
+            self.item(tr.0).last_rework = Some(tr.1);
+        } else if !fix {
+            self.item(tr.0).last_original = tr.1;
+            self.decide_defect(tr);
+            for i in 0..self.successors[item_type][tr.1].len() {
+                let succ = self.successors[item_type][tr.1][i];
+                let ready = {
+                    let s = self.task((tr.0, succ));
+                    s.preds_left -= 1;
+                    s.preds_left == 0
+                };
+                if ready {
+                    self.task((tr.0, succ)).trigger = Some(tr.1);
+                    self.make_ready(cal, (tr.0, succ), Some(team));
+                }
             }
         }
         let item = self.item(tr.0);
         item.remaining -= 1;
-        if item.remaining == 0 {
-            self.complete(cal, tr);
+        if item.remaining > 0 {
+            return;
+        }
+        if item.review.is_none() && !item.fix && self.reviewers.is_some() {
+            self.enter_review(cal, tr.0);
+        } else {
+            self.complete(cal, tr.0);
         }
     }
 
-    /// The item's last task `last` is done.
-    fn complete(&mut self, cal: &mut Calendar<Event>, last: TaskRef) {
+    /// Whether the finished task `tr` left a defect: the workload's draw
+    /// against the defect probability, diluted in a cross-functional team.
+    fn decide_defect(&mut self, tr: TaskRef) {
+        let q = &self.scenario.quality;
+        let (team, draw) = {
+            let t = self.task(tr);
+            (t.team, t.defect_draw)
+        };
+        let dilution = if self.cross_functional[team] {
+            q.dilution
+        } else {
+            1.0
+        };
+        if draw < (q.defect_probability * dilution).min(1.0) {
+            self.task(tr).defect = true;
+            self.item(tr.0).defects += 1;
+        }
+    }
+
+    /// Every task of the item is done: it waits for a bar raiser.
+    fn enter_review(&mut self, cal: &mut Calendar<Event>, slot: usize) {
         let now = cal.now();
-        let item = self.items[last.0]
+        self.item(slot).review = Some((now, now));
+        let reviewers = self.reviewers.as_mut().expect("only with bar raisers");
+        reviewers.queue.push_back(slot);
+        self.start_reviews(cal);
+    }
+
+    fn start_reviews(&mut self, cal: &mut Calendar<Event>) {
+        let review = &self
+            .org
+            .bar_raiser
+            .as_ref()
+            .expect("only with bar raisers")
+            .review;
+        let reviewers = self.reviewers.as_mut().expect("only with bar raisers");
+        while reviewers.busy < reviewers.capacity {
+            let Some(slot) = reviewers.queue.pop_front() else {
+                break;
+            };
+            reviewers.change_busy(cal.now(), 1);
+            cal.schedule_in(review.sample(&mut self.review_rng), Event::ReviewDone(slot));
+        }
+    }
+
+    /// The review of the item in `slot` is over: each defect is caught (and
+    /// becomes a rework task for the team that made it) or escapes.
+    fn review_done(&mut self, cal: &mut Calendar<Event>, slot: usize) {
+        let now = cal.now();
+        if let Some(r) = self.reviewers.as_mut() {
+            r.change_busy(now, -1);
+        }
+        self.start_reviews(cal);
+        let catch = self.org.bar_raiser.as_ref().map_or(0.0, |b| b.catch);
+        let fraction = self.scenario.quality.rework_fraction;
+        let k = self.item(slot).stream;
+        let mut reworks = Vec::new();
+        {
+            let item = self.item(slot);
+            if let Some(r) = item.review.as_mut() {
+                r.1 = now;
+            }
+            for t in &item.tasks {
+                if t.defect && t.catch_draw < catch {
+                    reworks.push((t.team, t.skill, t.effort * fraction));
+                } else if t.defect {
+                    item.escaped += 1;
+                }
+            }
+        }
+        if reworks.is_empty() {
+            self.complete(cal, slot);
+            return;
+        }
+        for (team, skill, effort) in reworks {
+            let mut task = self.new_task(now, k, team, skill, effort);
+            task.rework = true;
+            // The team's own defect: straight into its backlog.
+            task.stamps = [now; 7];
+            task.phase = Phase::Coordinating;
+            let item = self.item(slot);
+            item.tasks.push(task);
+            item.remaining += 1;
+            let t = item.tasks.len() - 1;
+            self.enqueue(cal, (slot, t));
+        }
+    }
+
+    /// The item in `slot` is done.
+    fn complete(&mut self, cal: &mut Calendar<Event>, slot: usize) {
+        let now = cal.now();
+        let mut item = self.items[slot]
             .take()
             .expect("a completing item is in flight");
-        self.free_slots.push(last.0);
+        self.free_slots.push(slot);
         self.done_total += 1;
         let k = item.stream;
+        if item.fix {
+            if self.in_window(now) {
+                self.streams[k].fixes += 1;
+            }
+            return;
+        }
+        if item.review.is_none() {
+            // No bar raiser looked at it: every defect escapes.
+            item.escaped = item.defects;
+        }
+        let delay = self.scenario.quality.escape_delay;
+        for t in item.tasks.iter().filter(|t| t.defect && !t.rework) {
+            let caught = item.review.is_some()
+                && t.catch_draw < self.org.bar_raiser.as_ref().map_or(0.0, |b| b.catch);
+            if !caught {
+                self.fixes.push((
+                    k,
+                    t.team,
+                    t.skill,
+                    t.effort * self.scenario.quality.rework_fraction,
+                ));
+                cal.schedule_in(delay, Event::FixArrival(self.fixes.len() - 1));
+            }
+        }
         if self.in_window(now) {
             let record = ItemRecord {
                 stream: k,
@@ -632,10 +818,12 @@ impl<'a> Simulation<'a> {
                 item_type: item.item_type,
                 arrival: item.arrival,
                 done: now,
-                breakdown: item.critical_path(last.1),
+                breakdown: item.critical_path(),
                 teams: item.teams.len() as u32,
                 handoffs: item.handoffs,
                 escalations: item.escalations,
+                defects: item.defects,
+                escaped_defects: item.escaped,
             };
             self.streams[k].complete(&record);
             if self.keep_items {
@@ -716,6 +904,12 @@ impl<'a> Simulation<'a> {
         ));
         metrics.push(("capacity_lost".into(), away / f64::from(people)));
         metrics.push((
+            "reviewer_utilization".into(),
+            self.reviewers
+                .as_ref()
+                .map_or(0.0, |r| r.busy_average.finish(end) / f64::from(r.capacity)),
+        ));
+        metrics.push((
             "leader_utilization_max".into(),
             leader_util.iter().copied().fold(0.0, f64::max),
         ));
@@ -766,6 +960,8 @@ impl Handler<Event> for Simulation<'_> {
             Event::WorkDone(tr, epoch) => self.work_done(cal, tr, epoch),
             Event::SwarmStart => self.swarm_start(cal),
             Event::SwarmEnd(id) => self.swarm_end(cal, id),
+            Event::ReviewDone(slot) => self.review_done(cal, slot),
+            Event::FixArrival(id) => self.fix_arrives(cal, id),
             Event::FlowSample(n) => self.sample_flow(cal, n),
         }
     }

@@ -25,6 +25,10 @@ pub struct ItemRecord {
     pub handoffs: u32,
     /// Times it was escalated to the executive.
     pub escalations: u32,
+    /// Defects its tasks left.
+    pub defects: u32,
+    /// Defects that escaped review (each comes back as a `fix` item).
+    pub escaped_defects: u32,
 }
 
 impl ItemRecord {
@@ -49,6 +53,12 @@ pub struct StreamTally {
     pub handoffs: u64,
     /// Sum of their escalations.
     pub escalations: u64,
+    /// Sum of their defects.
+    pub defects: u64,
+    /// Sum of their escaped defects.
+    pub escaped: u64,
+    /// `fix` items (for escaped defects) completed in the window.
+    pub fixes: u64,
     /// Items of the stream in the system now.
     pub in_system: u64,
     /// Time-average items in the system over the window.
@@ -65,6 +75,9 @@ impl StreamTally {
             teams: 0,
             handoffs: 0,
             escalations: 0,
+            defects: 0,
+            escaped: 0,
+            fixes: 0,
             in_system: 0,
             wip: TimeAverage::new(window_start),
         }
@@ -77,6 +90,8 @@ impl StreamTally {
         self.teams += u64::from(r.teams);
         self.handoffs += u64::from(r.handoffs);
         self.escalations += u64::from(r.escalations);
+        self.defects += u64::from(r.defects);
+        self.escaped += u64::from(r.escaped_defects);
     }
 
     /// Adds another tally's counts (for the all-streams total).
@@ -87,6 +102,9 @@ impl StreamTally {
         self.teams += other.teams;
         self.handoffs += other.handoffs;
         self.escalations += other.escalations;
+        self.defects += other.defects;
+        self.escaped += other.escaped;
+        self.fixes += other.fixes;
         self.in_system += other.in_system;
     }
 }
@@ -130,8 +148,9 @@ pub fn item_metrics(t: &StreamTally, horizon: f64, wip_mean: f64) -> Vec<(&'stat
         ("escalations_per_item", per_item(t.escalations as f64)),
         ("handoffs_per_item", per_item(t.handoffs as f64)),
         ("teams_per_item", per_item(t.teams as f64)),
-        // Defects are not simulated yet (validation refuses them), so none escape.
-        ("escaped_defects_per_item", per_item(0.0)),
+        ("defects_per_item", per_item(t.defects as f64)),
+        ("escaped_defects_per_item", per_item(t.escaped as f64)),
+        ("fix_throughput", t.fixes as f64 / horizon),
         ("open_at_end", t.in_system as f64),
     ]);
     m

@@ -2,7 +2,8 @@
 //! teams (DESIGN.md §3). The simulation knows only that form.
 
 use crate::scenario::{
-    Arrivals, Coordination, QueueDiscipline, Scenario, TopologyKind, TopologySpec,
+    Arrivals, BarRaiser, Coordination, PLATFORM_TEAM, QueueDiscipline, Scenario, TopologyKind,
+    TopologySpec,
 };
 
 /// A team as the simulation sees it.
@@ -16,6 +17,8 @@ pub struct Team {
     pub owns: Vec<usize>,
     /// Fraction of a full-time leader's attention its leader gives, in (0, 1].
     pub leader_attention: f64,
+    /// Whether it owns the shared platform component.
+    pub owns_platform: bool,
 }
 
 impl Team {
@@ -57,13 +60,16 @@ pub struct Organization {
     pub coordination: Coordination,
     /// How its backlogs are ordered.
     pub queue: QueueDiscipline,
+    /// Its bar raisers, if any.
+    pub bar_raiser: Option<BarRaiser>,
 }
 
 /// Builds the teams of one topology of `scenario`.
 pub fn build(scenario: &Scenario, spec: &TopologySpec) -> Organization {
     let mut teams = match &spec.kind {
         TopologyKind::Matrix => matrix(scenario),
-        TopologyKind::SingleThreaded => single_threaded(scenario),
+        TopologyKind::SingleThreaded => single_threaded(scenario, false),
+        TopologyKind::SingleThreadedWithPlatform => single_threaded(scenario, true),
         TopologyKind::Custom(teams) => teams
             .iter()
             .map(|t| Team {
@@ -80,6 +86,7 @@ pub fn build(scenario: &Scenario, spec: &TopologySpec) -> Organization {
                     .collect(),
                 owns: t.owns.clone(),
                 leader_attention: t.leader_attention,
+                owns_platform: t.owns_platform,
             })
             .collect(),
     };
@@ -122,6 +129,7 @@ pub fn build(scenario: &Scenario, spec: &TopologySpec) -> Organization {
         team_leader,
         coordination: spec.coordination.clone(),
         queue: spec.queue,
+        bar_raiser: spec.bar_raiser.clone(),
     }
 }
 
@@ -140,15 +148,17 @@ fn matrix(scenario: &Scenario) -> Vec<Team> {
                 people,
                 owns: vec![],
                 leader_attention: 1.0,
+                owns_platform: false,
             }
         })
         .collect()
 }
 
-/// One team per stream, owning it; each skill's headcount split in
-/// proportion to the streams' expected demand for it, by largest remainder.
-fn single_threaded(scenario: &Scenario) -> Vec<Team> {
-    let demand = expected_demand(scenario);
+/// One team per stream, owning it (plus, `with_platform`, a platform team
+/// owning the shared platform); each skill's headcount split in proportion
+/// to the teams' expected demand for it, by largest remainder.
+fn single_threaded(scenario: &Scenario, with_platform: bool) -> Vec<Team> {
+    let mut demand = expected_demand(scenario);
     let streams = &scenario.workload.streams;
     let mut teams: Vec<Team> = streams
         .iter()
@@ -158,8 +168,36 @@ fn single_threaded(scenario: &Scenario) -> Vec<Team> {
             people: vec![0; scenario.people.len()],
             owns: vec![k],
             leader_attention: 1.0,
+            owns_platform: false,
         })
         .collect();
+    if with_platform {
+        // The platform share of each platform skill's demand moves from the
+        // stream teams to the platform team.
+        let p = scenario.architecture.platform;
+        let mut platform = vec![0.0; scenario.people.len()];
+        for (s, skill) in scenario.people.iter().enumerate() {
+            if scenario.architecture.platform_skills.contains(&skill.skill) {
+                for d in demand.iter_mut() {
+                    platform[s] += d[s] * p;
+                    d[s] *= 1.0 - p;
+                }
+            }
+        }
+        demand.push(platform);
+        let taken = streams.iter().any(|s| s.name == PLATFORM_TEAM);
+        teams.push(Team {
+            name: if taken {
+                format!("{PLATFORM_TEAM}-team")
+            } else {
+                PLATFORM_TEAM.to_owned()
+            },
+            people: vec![0; scenario.people.len()],
+            owns: vec![],
+            leader_attention: 1.0,
+            owns_platform: true,
+        });
+    }
     for (s, p) in scenario.people.iter().enumerate() {
         let weights: Vec<f64> = demand.iter().map(|d| d[s]).collect();
         for (k, n) in largest_remainder(p.count, &weights).into_iter().enumerate() {

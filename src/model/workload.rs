@@ -16,8 +16,12 @@ pub struct TaskDraw {
     pub effort: f64,
     /// The other stream whose component this task must change, if coupled.
     pub coupled_to: Option<usize>,
+    /// Whether the task must change the shared platform component.
+    pub platform: bool,
     /// A uniform draw in [0, 1) deciding whether the task leaves a defect.
     pub defect_draw: f64,
+    /// A uniform draw in [0, 1) deciding whether a review catches that defect.
+    pub catch_draw: f64,
 }
 
 /// A drawn item: its type and its tasks (in the item type's order).
@@ -100,6 +104,7 @@ fn draw_item(scenario: &Scenario, k: usize, rng: &mut SimRng) -> ItemDraw {
     }
     let others = scenario.workload.streams.len() as u64 - 1;
     let coupling = scenario.architecture.coupling;
+    let arch = &scenario.architecture;
     let tasks = scenario.workload.item_types[item_type]
         .tasks
         .iter()
@@ -108,6 +113,8 @@ fn draw_item(scenario: &Scenario, k: usize, rng: &mut SimRng) -> ItemDraw {
             let coupled_draw = rng.random::<f64>();
             let target_draw = rng.next_u64();
             let defect_draw = rng.random::<f64>();
+            let catch_draw = rng.random::<f64>();
+            let platform_draw = rng.random::<f64>();
             let coupled_to = (others > 0 && coupled_draw < coupling).then(|| {
                 let j = (target_draw % others) as usize;
                 if j >= k { j + 1 } else { j }
@@ -115,7 +122,9 @@ fn draw_item(scenario: &Scenario, k: usize, rng: &mut SimRng) -> ItemDraw {
             TaskDraw {
                 effort,
                 coupled_to,
+                platform: platform_draw < arch.platform && arch.platform_skills.contains(&t.skill),
                 defect_draw,
+                catch_draw,
             }
         })
         .collect();

@@ -118,7 +118,13 @@ pub fn items_csv(exp: &Experiment) -> io::Result<Vec<u8>> {
         "lead_time",
     ]);
     header.extend(Category::ALL.iter().map(|c| c.name().to_string()));
-    header.extend(strings(&["teams", "handoffs", "escalations"]));
+    header.extend(strings(&[
+        "teams",
+        "handoffs",
+        "escalations",
+        "defects",
+        "escaped_defects",
+    ]));
     let streams = &exp.scenario.workload.streams;
     let types = &exp.scenario.workload.item_types;
     let rows = exp.topologies.iter().flat_map(|t| {
@@ -139,6 +145,8 @@ pub fn items_csv(exp: &Experiment) -> io::Result<Vec<u8>> {
                     it.teams.to_string(),
                     it.handoffs.to_string(),
                     it.escalations.to_string(),
+                    it.defects.to_string(),
+                    it.escaped_defects.to_string(),
                 ]);
                 row
             })

@@ -24,7 +24,7 @@ const TOP_KEYS: &[&str] = &[
 ];
 const SIMULATION_KEYS: &[&str] = &["warmup", "horizon", "replications", "seed"];
 const ORGANIZATION_KEYS: &[&str] = &["people"];
-const ARCHITECTURE_KEYS: &[&str] = &["coupling"];
+const ARCHITECTURE_KEYS: &[&str] = &["coupling", "platform", "platform_skills"];
 const QUALITY_KEYS: &[&str] = &[
     "defect_probability",
     "dilution",
@@ -49,7 +49,7 @@ pub(crate) fn build(ctx: &mut Ctx<'_>, doc: &Table) -> Option<Scenario> {
     let simulation = simulation(ctx, &root);
     let org = organization(ctx, &root);
     let workload = workload::read(ctx, &root, &org);
-    let architecture = architecture(ctx, &root);
+    let architecture = architecture(ctx, &root, &org);
     let base_coordination = topologies::base_coordination(ctx, &root);
     let quality = quality(ctx, &root);
     let topologies = topologies::read(
@@ -183,15 +183,42 @@ fn headcount(ctx: &mut Ctx<'_>, v: &Value, path: &TomlPath, skill: &str) -> Opti
     })
 }
 
-fn architecture(ctx: &mut Ctx<'_>, root: &Tbl<'_>) -> Option<Architecture> {
-    let coupling = match root.get("architecture") {
-        Some(v) => {
-            let t = ctx.table(v, root.at("architecture"), ARCHITECTURE_KEYS)?;
-            ctx.num_field(&t, "coupling", Some(0.0), Bound::Prob)?
-        }
-        None => 0.0,
+fn architecture(ctx: &mut Ctx<'_>, root: &Tbl<'_>, org: &Org) -> Option<Architecture> {
+    let Some(v) = root.get("architecture") else {
+        return Some(Architecture {
+            coupling: 0.0,
+            platform: 0.0,
+            platform_skills: vec!["eng".to_owned()],
+        });
     };
-    Some(Architecture { coupling })
+    let t = ctx.table(v, root.at("architecture"), ARCHITECTURE_KEYS)?;
+    let coupling = ctx.num_field(&t, "coupling", Some(0.0), Bound::Prob);
+    let platform = ctx.num_field(&t, "platform", Some(0.0), Bound::Prob);
+    let platform_skills = match t.get("platform_skills") {
+        None => Some(vec!["eng".to_owned()]),
+        Some(v) => {
+            let path = t.at("platform_skills");
+            ctx.array(v, &path, "an array of skill names")
+                .and_then(|items| {
+                    let before = ctx.count();
+                    let mut skills = Vec::new();
+                    for (i, item) in items.iter().enumerate() {
+                        let item_path = path.index(i);
+                        if let Some(skill) = ctx.string(item, &item_path)
+                            && org.check_skill(ctx, skill, &item_path)
+                        {
+                            skills.push(skill.to_owned());
+                        }
+                    }
+                    (ctx.count() == before).then_some(skills)
+                })
+        }
+    };
+    Some(Architecture {
+        coupling: coupling?,
+        platform: platform?,
+        platform_skills: platform_skills?,
+    })
 }
 
 fn quality(ctx: &mut Ctx<'_>, root: &Tbl<'_>) -> Option<Quality> {
@@ -207,32 +234,10 @@ fn quality(ctx: &mut Ctx<'_>, root: &Tbl<'_>) -> Option<Quality> {
     let dilution = ctx.num_field(&t, "dilution", Some(1.5), Bound::NonNeg);
     let rework_fraction = ctx.num_field(&t, "rework_fraction", Some(0.5), Bound::NonNeg);
     let escape_delay = ctx.num_field(&t, "escape_delay", Some(20.0), Bound::NonNeg);
-    let simulated = reject_unsimulated_quality(ctx, &t, defect_probability);
-    simulated?;
     Some(Quality {
         defect_probability: defect_probability?,
         dilution: dilution?,
         rework_fraction: rework_fraction?,
         escape_delay: escape_delay?,
     })
-}
-
-/// Mechanisms the file may configure but this version does not simulate.
-///
-/// LIFT THIS when defects and rework (DESIGN.md §4.6) are implemented: until
-/// then a positive `defect_probability` would be silently ignored, so it is
-/// an error.
-fn reject_unsimulated_quality(
-    ctx: &mut Ctx<'_>,
-    t: &Tbl<'_>,
-    defect_probability: Option<f64>,
-) -> Option<()> {
-    if defect_probability.is_some_and(|p| p > 0.0) {
-        ctx.report(
-            &t.at("defect_probability"),
-            "defects are not simulated yet in this version of orgsim; set it to 0",
-        );
-        return None;
-    }
-    Some(())
 }

@@ -111,6 +111,11 @@ pub struct Architecture {
     /// Probability that a task must change a component owned by another
     /// stream, in [0, 1] (default 0).
     pub coupling: f64,
+    /// Probability that a task of a platform skill must change the shared
+    /// platform component, in [0, 1] (default 0).
+    pub platform: f64,
+    /// The skills whose tasks may touch the platform (default `["eng"]`).
+    pub platform_skills: Vec<String>,
 }
 
 /// A number of people with one skill.
@@ -191,6 +196,10 @@ pub struct SharedLeader {
     pub attention: f64,
 }
 
+/// The name of the platform team that `single-threaded-with-platform` adds
+/// (`platform-team` if a stream is already called `platform`).
+pub const PLATFORM_TEAM: &str = "platform";
+
 /// How a topology builds its teams.
 #[derive(Debug, Clone, PartialEq)]
 pub enum TopologyKind {
@@ -198,6 +207,9 @@ pub enum TopologyKind {
     Matrix,
     /// One cross-functional team per stream, people split by expected demand.
     SingleThreaded,
+    /// One team per stream plus a platform team owning the shared platform,
+    /// each sized by its expected demand.
+    SingleThreadedWithPlatform,
     /// Teams written out in the file.
     Custom(Vec<TeamSpec>),
 }
@@ -218,6 +230,20 @@ pub struct TopologySpec {
     pub leader_attention: f64,
     /// Leaders shared by several teams (each team at most once).
     pub shared_leaders: Vec<SharedLeader>,
+    /// A central review before items are done (none by default).
+    pub bar_raiser: Option<BarRaiser>,
+}
+
+/// Bar raisers (DESIGN.md §4.6): a shared pool of reviewers who look at every
+/// item before it is done and catch some of its defects.
+#[derive(Debug, Clone)]
+pub struct BarRaiser {
+    /// Reviewers in the pool (extra headcount, not among `people`).
+    pub reviewers: u32,
+    /// Days one review takes.
+    pub review: Dist,
+    /// Probability that a review catches a given defect, in [0, 1].
+    pub catch: f64,
 }
 
 /// A team written out in a custom topology.
@@ -231,6 +257,8 @@ pub struct TeamSpec {
     pub owns: Vec<usize>,
     /// Fraction of a full-time leader's attention its leader gives, in (0, 1] (default 1).
     pub leader_attention: f64,
+    /// Whether it owns the shared platform component (at most one team).
+    pub owns_platform: bool,
 }
 
 impl Scenario {

@@ -6,8 +6,8 @@ use super::dist_spec;
 use super::path::TomlPath;
 use super::reader::{Bound, Ctx, Tbl};
 use super::schema::{
-    Coordination, QueueDiscipline, SharedLeader, SkillCount, Swarm, TeamSpec, TopologyKind,
-    TopologySpec,
+    BarRaiser, Coordination, PLATFORM_TEAM, QueueDiscipline, SharedLeader, SkillCount, Swarm,
+    TeamSpec, TopologyKind, TopologySpec,
 };
 use super::suggest;
 use super::workload::Need;
@@ -36,11 +36,23 @@ const TOPOLOGY_KEYS: &[&str] = &[
     "leader_attention",
     "leaders",
     "swarm",
+    "bar_raiser",
 ];
-/// Topology keys of DESIGN.md §4 whose mechanisms are not implemented yet.
-const NOT_YET_TOPOLOGY_KEYS: &[&str] = &["bar_raiser"];
-const TEAM_KEYS: &[&str] = &["name", "people", "owns", "leader_attention"];
-const KINDS: &[&str] = &["matrix", "single-threaded", "custom"];
+const BAR_RAISER_KEYS: &[&str] = &["reviewers", "review", "catch"];
+const TEAM_KEYS: &[&str] = &[
+    "name",
+    "people",
+    "owns",
+    "leader_attention",
+    "owns_platform",
+];
+const KINDS: &[&str] = &[
+    "matrix",
+    "single-threaded",
+    "single-threaded-with-platform",
+    "custom",
+];
+
 const HEADCOUNT_RULES: &[&str] = &["exact", "free"];
 
 /// The coordination keys one table sets (`None` = not set there).
@@ -183,8 +195,7 @@ pub(crate) fn read(ctx: &mut Ctx<'_>, root: &Tbl<'_>, env: &Env<'_>) -> Option<V
     let mut names: Vec<Option<&str>> = Vec::new();
     let mut specs = Vec::new();
     for (i, entry) in entries.iter().enumerate() {
-        let Some(t) = ctx.table_with(entry, path.index(i), TOPOLOGY_KEYS, NOT_YET_TOPOLOGY_KEYS)
-        else {
+        let Some(t) = ctx.table(entry, path.index(i), TOPOLOGY_KEYS) else {
             names.push(None);
             specs.push(None);
             continue;
@@ -283,7 +294,8 @@ fn topology(
             }
             match k {
                 "matrix" => Some(TopologyKind::Matrix),
-                _ => Some(TopologyKind::SingleThreaded),
+                "single-threaded" => Some(TopologyKind::SingleThreaded),
+                _ => Some(TopologyKind::SingleThreadedWithPlatform),
             }
         }
         // Unknown kind: still check the teams a custom topology would have.
@@ -298,11 +310,22 @@ fn topology(
     let team_names: Vec<String> = match &kind {
         TopologyKind::Matrix => env.org.skills.clone().unwrap_or_default(),
         TopologyKind::SingleThreaded => env.stream_names.iter().flatten().cloned().collect(),
+        TopologyKind::SingleThreadedWithPlatform => env
+            .stream_names
+            .iter()
+            .flatten()
+            .cloned()
+            .chain([PLATFORM_TEAM.to_owned()])
+            .collect(),
         TopologyKind::Custom(teams) => teams.iter().map(|t| t.name.clone()).collect(),
     };
     let shared_leaders = match t.get("leaders") {
         None => Some(Vec::new()),
         Some(v) => read_leaders(ctx, v, t.at("leaders"), &team_names),
+    };
+    let bar_raiser = match t.get("bar_raiser") {
+        None => Some(None),
+        Some(v) => read_bar_raiser(ctx, v, t.at("bar_raiser")).map(Some),
     };
     let coordination = resolve(&own?, env.base?)?;
     Some(TopologySpec {
@@ -312,6 +335,20 @@ fn topology(
         queue: queue?,
         leader_attention: leader_attention?,
         shared_leaders: shared_leaders?,
+        bar_raiser: bar_raiser?,
+    })
+}
+
+/// Reads `bar_raiser = { reviewers, review, catch }`.
+fn read_bar_raiser(ctx: &mut Ctx<'_>, v: &toml::Value, path: TomlPath) -> Option<BarRaiser> {
+    let t = ctx.table(v, path, BAR_RAISER_KEYS)?;
+    let reviewers = ctx.int_field(&t, "reviewers", None, 1, i64::from(u32::MAX));
+    let review = dist_spec::dist_field(ctx, &t, "review", None);
+    let catch = ctx.num_field(&t, "catch", None, Bound::Prob);
+    Some(BarRaiser {
+        reviewers: u32::try_from(reviewers?).ok()?,
+        review: review?,
+        catch: catch?,
     })
 }
 
@@ -416,6 +453,7 @@ fn custom_teams(ctx: &mut Ctx<'_>, t: &Tbl<'_>, env: &Env<'_>) -> Option<Vec<Tea
     // The owner team of each stream, by stream position.
     let mut owner: Vec<Option<usize>> = vec![None; env.stream_names.len()];
     let mut teams = Vec::new();
+    let mut platform_owner: Option<usize> = None;
     for (i, entry) in entries.iter().enumerate() {
         let Some(team) = ctx.table(entry, path.index(i), TEAM_KEYS) else {
             names.push(None);
@@ -444,12 +482,41 @@ fn custom_teams(ctx: &mut Ctx<'_>, t: &Tbl<'_>, env: &Env<'_>) -> Option<Vec<Tea
         }
         let owns = owned_streams(ctx, &team, i, &names, &mut owner, env);
         let attention = ctx.num_field(&team, "leader_attention", Some(1.0), Bound::UnitOpenBelow);
+        let owns_platform = match team.get("owns_platform") {
+            None => Some(false),
+            Some(toml::Value::Boolean(b)) => {
+                if *b {
+                    if let Some(other) = platform_owner {
+                        ctx.report(
+                            &team.at("owns_platform"),
+                            format!(
+                                "the platform is already owned by team `{}`; at most one team owns it",
+                                names.get(other).copied().flatten().unwrap_or("?")
+                            ),
+                        );
+                    }
+                    platform_owner = Some(i);
+                }
+                Some(*b)
+            }
+            Some(other) => {
+                ctx.report(
+                    &team.at("owns_platform"),
+                    format!(
+                        "expected true or false, found {}",
+                        super::reader::describe(other)
+                    ),
+                );
+                None
+            }
+        };
         teams.push((|| {
             Some(TeamSpec {
                 name: name?.to_owned(),
                 people: people?,
                 owns: owns?,
                 leader_attention: attention?,
+                owns_platform: owns_platform?,
             })
         })());
     }

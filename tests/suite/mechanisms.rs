@@ -254,3 +254,167 @@ fn interrupted_items_still_add_up_and_are_conserved() {
         assert_eq!(v("arrived"), v("completed") + v("open_at_end"));
     }
 }
+
+fn quality_scenario(bar_raiser: &str) -> String {
+    format!(
+        r#"
+name = "quality"
+[simulation]
+warmup = 500
+horizon = 10000
+replications = 30
+seed = 61
+[[workload.streams]]
+name = "s"
+interarrival = {{ dist = "exponential", mean = 2 }}
+item = "job"
+[workload.items.job]
+tasks = [
+  {{ name = "a", skill = "x", effort = {{ dist = "exponential", mean = 1 }} }},
+  {{ name = "b", skill = "y", effort = {{ dist = "exponential", mean = 1 }}, after = ["a"] }},
+  {{ name = "c", skill = "z", effort = {{ dist = "exponential", mean = 1 }}, after = ["b"] }},
+]
+[organization]
+people = {{ x = 2, y = 2, z = 2 }}
+[quality]
+defect_probability = 0.2
+dilution = 1.5
+rework_fraction = 0.5
+escape_delay = 10
+[[topologies]]
+name = "matrix"
+kind = "matrix"
+{bar_raiser}
+[[topologies]]
+name = "single-threaded"
+kind = "single-threaded"
+{bar_raiser}
+"#
+    )
+}
+
+#[test]
+fn escaped_defects_per_item_are_p_times_one_minus_catch_per_task() {
+    let exp = run(&quality_scenario(
+        "bar_raiser = { reviewers = 3, review = { dist = \"exponential\", mean = 0.2 }, catch = 0.75 }",
+    ));
+    // Matrix departments hold one skill each: p = 0.2 per task. The
+    // single-threaded team holds three skills: p = 0.2 × 1.5 = 0.3.
+    for (topology, p) in [("matrix", 0.2), ("single-threaded", 0.3)] {
+        assert_theory(
+            &format!("{topology} defects per item"),
+            values(&exp, topology, "defects_per_item"),
+            3.0 * p,
+            0.03,
+        );
+        assert_theory(
+            &format!("{topology} escaped defects per item"),
+            values(&exp, topology, "escaped_defects_per_item"),
+            3.0 * p * 0.25,
+            0.06,
+        );
+        // Each escaped defect comes back as a fix item: at 0.5 items/day.
+        assert_theory(
+            &format!("{topology} fixes per day"),
+            values(&exp, topology, "fix_throughput"),
+            0.5 * 3.0 * p * 0.25,
+            0.08,
+        );
+        assert!(Summary::of(values(&exp, topology, "rework_mean")).mean > 0.0);
+    }
+    // In the matrix, items leave a Jackson tandem (Burke: a Poisson stream)
+    // and meet 3 reviewers with exponential reviews: an M/M/3 sojourn.
+    assert_theory(
+        "review as M/M/3",
+        values(&exp, "matrix", "review_mean"),
+        crate::theory::mmc_sojourn(0.5, 5.0, 3),
+        0.03,
+    );
+    // Reviewers are extra headcount: their load is 0.5 × 0.2 / 3.
+    assert_theory(
+        "reviewer utilization",
+        values(&exp, "matrix", "reviewer_utilization"),
+        0.5 * 0.2 / 3.0,
+        0.02,
+    );
+}
+
+#[test]
+fn without_bar_raisers_every_defect_escapes() {
+    let exp = run(&quality_scenario(""));
+    for (topology, p) in [("matrix", 0.2), ("single-threaded", 0.3)] {
+        assert_theory(
+            &format!("{topology} escaped without review"),
+            values(&exp, topology, "escaped_defects_per_item"),
+            3.0 * p,
+            0.03,
+        );
+        for m in ["review_mean", "rework_mean"] {
+            assert!(values(&exp, topology, m).iter().all(|&x| x == 0.0), "{m}");
+        }
+    }
+}
+
+#[test]
+fn platform_team_takes_the_platform_share_of_the_work() {
+    let toml = r#"
+name = "platform"
+[simulation]
+warmup = 200
+horizon = 10000
+replications = 20
+seed = 71
+[[workload.streams]]
+name = "a"
+interarrival = { dist = "exponential", mean = 1 }
+item = "job"
+[[workload.streams]]
+name = "b"
+interarrival = { dist = "exponential", mean = 1 }
+item = "job"
+[workload.items.job]
+tasks = [ { name = "work", skill = "eng", effort = { dist = "exponential", mean = 2 } } ]
+[architecture]
+platform = 0.4
+[organization]
+people = { eng = 10 }
+[[topologies]]
+name = "single-threaded"
+kind = "single-threaded"
+[[topologies]]
+name = "with-platform"
+kind = "single-threaded-with-platform"
+"#;
+    let sc = crate::support::scenario(toml);
+    let org = orgsim::model::topology::build(&sc, &sc.topologies[1]);
+    // Demand 2 per stream; the platform takes 0.4 of it: 1.2, 1.2, 1.6 → 3, 3, 4.
+    let eng: Vec<(String, u32)> = org
+        .teams
+        .iter()
+        .map(|t| (t.name.clone(), t.people[0]))
+        .collect();
+    assert_eq!(
+        eng,
+        vec![("a".into(), 3), ("b".into(), 3), ("platform".into(), 4)]
+    );
+    let exp = run(toml);
+    // Without a platform team nobody owns the platform: no handoff at all.
+    assert!(
+        values(&exp, "single-threaded", "handoffs_per_item")
+            .iter()
+            .all(|&x| x == 0.0)
+    );
+    // With one, a platform task is handed from the stream team to it.
+    assert_theory(
+        "platform handoffs per item",
+        values(&exp, "with-platform", "handoffs_per_item"),
+        0.4,
+        0.02,
+    );
+    assert_theory(
+        "platform team utilization",
+        values(&exp, "with-platform", "team:platform:utilization"),
+        0.8 * 2.0 / 4.0,
+        0.02,
+    );
+}

@@ -1230,31 +1230,22 @@ fn quality_values_are_checked() {
 }
 
 #[test]
-fn defects_are_not_simulated_yet() {
-    let p = only(&base_plus("[quality]\ndefect_probability = 0.1\n"));
-    check(
-        &p,
-        "quality.defect_probability",
-        Some(21),
-        "defects are not simulated yet in this version of orgsim; set it to 0",
-    );
-    let ps = errors_set(BASE, &["quality.defect_probability=0.2"]);
+fn defect_probability_is_a_probability_and_can_be_set() {
+    let s = load(&base_plus("[quality]\ndefect_probability = 0.1\n"));
+    assert_eq!(s.quality.defect_probability, 0.1);
+    let ps = errors_set(BASE, &["quality.defect_probability=1.2"]);
     assert_eq!(ps.len(), 1);
-    assert!(ps[0].message.contains("not simulated yet"), "{}", ps[0]);
+    assert!(ps[0].message.contains("probability"), "{}", ps[0]);
     assert!(
         ps[0]
             .message
-            .ends_with("(from --set quality.defect_probability=0.2)"),
+            .ends_with("(from --set quality.defect_probability=1.2)"),
         "{}",
         ps[0]
     );
-    load_set(
-        &base_plus("[quality]\ndefect_probability = 0.1\n"),
-        &["quality.defect_probability=0"],
-    );
+    let s = load_set(BASE, &["quality.defect_probability=0.3"]);
+    assert_eq!(s.quality.defect_probability, 0.3);
 }
-
-// ---------------------------------------------------------------- [[topologies]]
 
 #[test]
 fn topologies_are_required_and_non_empty() {
@@ -1306,7 +1297,7 @@ fn topology_kind_suggests_the_close_one() {
         &p,
         "topologies[0].kind",
         Some(19),
-        "(expected `matrix`, `single-threaded`, `custom`)",
+        "(expected `matrix`, `single-threaded`, `single-threaded-with-platform`, `custom`)",
     );
     let p = only(&base_with("kind = \"matrix\"\n", ""));
     check(
@@ -1492,17 +1483,104 @@ fn free_headcount_still_needs_every_skill_tasks_use() {
 }
 
 #[test]
-fn mechanisms_not_implemented_yet_are_rejected() {
+fn bar_raiser_needs_reviewers_review_and_a_catch_probability() {
+    let ps = errors(&base_with(
+        "kind = \"matrix\"",
+        "kind = \"matrix\"\nbar_raiser = { reviewers = 0, catch = 1.5 }",
+    ));
+    has(
+        &ps,
+        "topologies[0].bar_raiser.reviewers",
+        Some(20),
+        "integer >= 1",
+    );
+    has(
+        &ps,
+        "topologies[0].bar_raiser.catch",
+        Some(20),
+        "probability",
+    );
+    has(
+        &ps,
+        "topologies[0].bar_raiser.review",
+        Some(20),
+        "missing required key `review`",
+    );
+    let s = load(&base_with(
+        "kind = \"matrix\"",
+        "kind = \"matrix\"\nbar_raiser = { reviewers = 2, review = 0.5, catch = 0.8 }",
+    ));
+    let b = s.topologies[0].bar_raiser.as_ref().unwrap();
+    assert_eq!((b.reviewers, b.review.mean(), b.catch), (2, 0.5, 0.8));
+}
+
+#[test]
+fn queue_leaders_and_swarm_are_checked() {
     let p = only(&base_with(
         "kind = \"matrix\"",
-        "kind = \"matrix\"\nbar_raiser = { reviewers = 2 }",
+        "kind = \"matrix\"\nqueue = \"wieghted\"",
     ));
     check(
         &p,
-        "topologies[0].bar_raiser",
+        "topologies[0].queue",
         Some(20),
-        "`bar_raiser` is not supported yet",
+        "did you mean `weighted`",
     );
+    let p = only(&base_with(
+        "kind = \"matrix\"",
+        "kind = \"matrix\"\nleaders = [ { name = \"pat\", teams = [\"eng\", \"qaa\"] } ]",
+    ));
+    check(
+        &p,
+        "topologies[0].leaders[0].teams[1]",
+        Some(20),
+        "no team named `qaa`",
+    );
+    let p = only(&base_with(
+        "kind = \"matrix\"",
+        "kind = \"matrix\"\nleader_attention = 0",
+    ));
+    check(&p, "topologies[0].leader_attention", Some(20), "(0, 1]");
+    let p = only(&base_with(
+        "kind = \"matrix\"",
+        "kind = \"matrix\"\nswarm = { interval = 30, duration = 5, fraction = 0 }",
+    ));
+    check(&p, "topologies[0].swarm.fraction", Some(20), "(0, 1]");
+    let s = load(&base_with(
+        "kind = \"matrix\"",
+        "kind = \"matrix\"\nqueue = \"weighted\"\nleader_attention = 0.5\nswarm = { interval = 30, duration = 5, fraction = 0.5 }",
+    ));
+    let t = &s.topologies[0];
+    assert_eq!(t.queue, orgsim::scenario::QueueDiscipline::Weighted);
+    assert_eq!(t.leader_attention, 0.5);
+    assert_eq!(t.coordination.swarm.as_ref().unwrap().fraction, 0.5);
+}
+
+#[test]
+fn platform_keys_are_checked() {
+    let p = only(&base_plus(
+        "[architecture]\nplatform = 0.3\nplatform_skills = [\"engg\"]\n",
+    ));
+    check(
+        &p,
+        "architecture.platform_skills[0]",
+        Some(22),
+        "unknown skill `engg`",
+    );
+    let p = only(&base_plus(
+        "[[topologies]]\nname = \"c\"\nkind = \"custom\"\nteams = [ { name = \"a\", people = { eng = 2, qa = 1 }, owns = [\"web\"], owns_platform = true }, { name = \"b\", people = { eng = 2 }, owns_platform = true } ]\n",
+    ));
+    check(
+        &p,
+        "topologies[1].teams[1].owns_platform",
+        Some(23),
+        "already owned by team `a`",
+    );
+    let s = load(&base_plus(
+        "[architecture]\nplatform = 0.3\n[[topologies]]\nname = \"p\"\nkind = \"single-threaded-with-platform\"\n",
+    ));
+    assert_eq!(s.architecture.platform, 0.3);
+    assert_eq!(s.architecture.platform_skills, vec!["eng".to_string()]);
 }
 
 #[test]
