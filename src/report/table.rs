@@ -147,6 +147,21 @@ fn comparison(exp: &Experiment, baseline: &str, topology: &str) -> String {
         .iter()
         .map(|(m, h, pct)| (m.to_string(), h.to_string(), *pct))
         .collect();
+    // Counts per item, shown when some topology has any.
+    for (metric, label) in [
+        ("handoffs_per_item", "handoffs/item"),
+        ("escalations_per_item", "escalations/item"),
+        ("escaped_defects_per_item", "escaped defects/item"),
+    ] {
+        let active = [baseline, topology].iter().any(|name| {
+            exp.topology(name)
+                .and_then(|t| t.metric(metric))
+                .is_some_and(|v| v.iter().any(|&x| x != 0.0))
+        });
+        if active {
+            rows.push((metric.to_string(), label.to_string(), false));
+        }
+    }
     let mut inactive = Vec::new();
     rows.push((
         String::new(),

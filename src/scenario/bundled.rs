@@ -37,7 +37,16 @@ macro_rules! bundled {
 }
 
 /// Every bundled scenario, the default first.
-pub const ALL: &[Bundled] = bundled!["prime-video", "pooling", "mmc"];
+pub const ALL: &[Bundled] = bundled![
+    "prime-video",
+    "swarming",
+    "coupled-architecture",
+    "no-bar-raiser",
+    "part-time-leader",
+    "platform",
+    "pooling",
+    "mmc",
+];
 
 /// The bundled scenario called `name`.
 pub fn find(name: &str) -> Option<&'static Bundled> {

@@ -31,7 +31,7 @@ fn run_scenario(sc: &orgsim::scenario::Scenario, items: bool) -> orgsim::experim
 #[test]
 fn littles_law_holds_per_topology_and_stream() {
     // A long window makes the edge effects (items straddling its ends) small.
-    let sc = prime_video(&["simulation.horizon=5000", "simulation.replications=10"]);
+    let sc = prime_video(&["simulation.horizon=20000", "simulation.replications=10"]);
     let exp = run_scenario(&sc, false);
     for t in &exp.topologies {
         for prefix in ["", "tv-apps:", "game-consoles:", "mobile:"] {
@@ -187,15 +187,12 @@ fn coordination_metrics_are_consistent() {
                     && v("lead_time_p85") <= v("lead_time_p95")
             );
             assert!(v("utilization") > 0.0 && v("utilization") < 1.0);
-            // No swarms, bar raisers or defects in this scenario.
-            for m in [
-                "interrupted_mean",
-                "rework_mean",
-                "review_mean",
-                "escaped_defects_per_item",
-            ] {
-                assert_eq!(v(m), 0.0, "{m}");
-            }
+            // The bundled matrix swarms; its single-threaded teams have bar raisers.
+            let (swarmed, reviewed) = (t.name == "matrix", t.name == "single-threaded");
+            assert_eq!(v("interrupted_mean") > 0.0, swarmed, "{}", t.name);
+            assert_eq!(v("capacity_lost") > 0.0, swarmed, "{}", t.name);
+            assert_eq!(v("review_mean") > 0.0, reviewed, "{}", t.name);
+            assert!(v("escaped_defects_per_item") > 0.0);
         }
     }
     // The matrix hands every task across a team boundary; dedicated teams
