@@ -25,6 +25,13 @@ pub enum Command {
     Check(CheckArgs),
     /// List the bundled scenarios.
     Scenarios,
+    /// Check the engine against queueing theory (M/M/c, Jackson tandem,
+    /// pooling, closed MVA, cadence, decision queues).
+    Validate {
+        /// Worker threads (default: all cores).
+        #[arg(long, value_name = "T")]
+        threads: Option<usize>,
+    },
     /// Print a shell completion script.
     Completions {
         /// The shell.

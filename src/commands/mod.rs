@@ -6,6 +6,7 @@ mod failure;
 mod run;
 mod scenarios;
 mod source;
+mod validate;
 
 pub use failure::Failure;
 
@@ -18,6 +19,7 @@ pub fn dispatch(cli: Cli) -> i32 {
         Command::Run(args) => run::run(&args),
         Command::Check(args) => check::check(&args),
         Command::Scenarios => scenarios::list(),
+        Command::Validate { threads } => validate::validate(threads),
         Command::Completions { shell } => {
             use clap::CommandFactory;
             clap_complete::generate(shell, &mut Cli::command(), "orgsim", &mut std::io::stdout());

@@ -4,6 +4,7 @@
 pub mod options;
 pub mod results;
 pub mod runner;
+pub mod validation;
 
 pub use options::{OptionsError, RunOptions};
 pub use results::{ComparisonRow, Experiment, SummaryRow, TopologyResults};

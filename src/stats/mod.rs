@@ -9,6 +9,7 @@
 
 pub mod paired;
 pub mod percentile;
+pub mod queueing;
 pub mod student_t;
 pub mod summary;
 pub mod time_average;

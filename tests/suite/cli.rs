@@ -184,3 +184,20 @@ fn scenarios_lists_every_bundled_scenario() {
         assert!(stdout.contains(b.name), "{stdout}");
     }
 }
+
+#[test]
+fn validate_checks_the_engine_against_theory() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = orgsim(&["validate", "--threads", "2"], dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let n = orgsim::experiment::validation::cases()
+        .iter()
+        .map(|c| c.checks.len())
+        .sum::<usize>();
+    assert!(
+        stdout.contains(&format!("{n} of {n} checks passed")),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("FAIL"));
+}
