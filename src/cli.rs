@@ -21,8 +21,16 @@ pub struct Cli {
 pub enum Command {
     /// Run a scenario: every topology, every replication, then compare.
     Run(RunArgs),
+    /// Run a scenario at every point of a grid of parameter values
+    /// (resumable; `--shard K/N` for clusters).
+    Sweep(SweepArgs),
+    /// Combine the shards of a sweep into one sweep.csv.
+    Merge(MergeArgs),
     /// Validate a scenario and print offered load against capacity per team.
     Check(CheckArgs),
+    /// Re-draw the charts and report.html of a result folder from its CSV
+    /// files (no simulation).
+    Plot(PlotArgs),
     /// List the bundled scenarios.
     Scenarios,
     /// Check the engine against queueing theory (M/M/c, Jackson tandem,
@@ -73,6 +81,25 @@ pub struct RunArgs {
     /// No progress bar, no warnings, no list of files written.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Write no charts and no report.html (only the CSV files and manifest).
+    #[arg(long)]
+    pub no_plots: bool,
+    /// Keep adding replications until the relative 95% CI half-width of the
+    /// precision metric is at most REL for every topology and every paired
+    /// difference (e.g. 0.05), or `--max-reps` is reached.
+    #[arg(long, value_name = "REL")]
+    pub precision: Option<f64>,
+    /// The most replications `--precision` may run (default 1000).
+    #[arg(long = "max-reps", value_name = "N", requires = "precision")]
+    pub max_replications: Option<u32>,
+    /// The metric `--precision` applies to.
+    #[arg(
+        long,
+        value_name = "METRIC",
+        default_value = "lead_time_mean",
+        requires = "precision"
+    )]
+    pub precision_metric: String,
 }
 
 /// Arguments of `orgsim check`.
@@ -83,4 +110,79 @@ pub struct CheckArgs {
     /// Override a scenario value before validation (repeatable).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub overrides: Vec<Override>,
+    /// Also run a pilot without warm-up and show the warm-up MSER-5 picks per
+    /// topology, with Welch's chart of the running mean (`welch_<topology>`).
+    #[arg(long)]
+    pub warmup: bool,
+    /// Where `--warmup` writes its charts (default: output/<scenario name>-warmup).
+    #[arg(long, value_name = "DIR", requires = "warmup")]
+    pub out: Option<PathBuf>,
+}
+
+/// Arguments of `orgsim sweep`.
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// Scenario file, or the name of a bundled scenario.
+    pub scenario: PathBuf,
+    /// A scenario path and its values: `PATH=START:STOP:STEP` (inclusive) or
+    /// `PATH=v1,v2,...`, e.g. `architecture.coupling=0:0.6:0.1`; several make
+    /// a grid, the last varying fastest (repeatable, at least one).
+    #[arg(long = "vary", value_name = "PATH=SPEC", required = true)]
+    pub vary: Vec<String>,
+    /// Replications per topology and point (overrides `simulation.replications`).
+    #[arg(long = "reps", value_name = "N")]
+    pub replications: Option<u32>,
+    /// Master seed (overrides `simulation.seed`); every point uses the same
+    /// random streams, so neighbouring points are paired.
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores); results are the same for any value.
+    #[arg(long, value_name = "T")]
+    pub threads: Option<usize>,
+    /// Output folder (default: output/<scenario name>-sweep); a shard writes
+    /// into its `shard-K-of-N` subfolder.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Override a scenario value at every point (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub overrides: Vec<Override>,
+    /// Run only this topology (repeatable; default: all).
+    #[arg(long = "topology", value_name = "NAME")]
+    pub topologies: Vec<String>,
+    /// No progress bar, no warnings, no list of files written.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Run only the K-th of N slices of the grid (points i with i mod N = K-1).
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+    /// Keep the points an earlier, interrupted run of the same sweep finished.
+    #[arg(long)]
+    pub resume: bool,
+}
+
+/// Arguments of `orgsim merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Sweep folders (each standing for its sweep.json and its shard-K-of-N
+    /// subfolders) or sweep.json files.
+    #[arg(required = true, value_name = "DIR_OR_FILES")]
+    pub inputs: Vec<PathBuf>,
+    /// Folder to write the merged sweep into.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// No list of files written.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Arguments of `orgsim plot`.
+#[derive(Debug, Args)]
+pub struct PlotArgs {
+    /// A result folder of `orgsim run` (with summary.csv) or `orgsim sweep`
+    /// (with sweep.csv).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Do not list the files written.
+    #[arg(long, short)]
+    pub quiet: bool,
 }

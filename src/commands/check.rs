@@ -1,9 +1,15 @@
-//! `orgsim check`: validate, then print offered load against capacity.
+//! `orgsim check`: validate, then print offered load against capacity (and,
+//! with `--warmup`, the warm-up MSER-5 picks).
+
+use std::path::PathBuf;
 
 use super::{Failure, source};
 use crate::cli::CheckArgs;
-use crate::model::capacity;
-use crate::report::table;
+use crate::experiment::runner::analyse_warmup;
+use crate::model::{capacity, topology};
+use crate::report::charts::welch::{self, Welch};
+use crate::report::{csv_files::number, table, write_atomic};
+use crate::scenario::Scenario;
 
 /// Validates the scenario and prints the load report and its warnings.
 pub fn check(args: &CheckArgs) -> Result<(), Failure> {
@@ -17,5 +23,60 @@ pub fn check(args: &CheckArgs) -> Result<(), Failure> {
             println!("warning: {w}");
         }
     }
+    if args.warmup {
+        let dir = args
+            .out
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("output").join(format!("{}-warmup", scenario.name)));
+        warmup(&scenario, &dir)?;
+    }
+    Ok(())
+}
+
+/// Runs the MSER-5 pilot of every topology, prints the truncation and writes
+/// Welch's charts and `welch.csv` into `dir`.
+fn warmup(scenario: &Scenario, dir: &PathBuf) -> Result<(), Failure> {
+    std::fs::create_dir_all(dir).map_err(|e| {
+        Failure::BadInput(format!(
+            "cannot create output folder {}: {e}",
+            dir.display()
+        ))
+    })?;
+    let write_error = |e: String| Failure::Other(format!("cannot write to {}: {e}", dir.display()));
+    println!(
+        "\nWarm-up by MSER-5 (pilot: {} replications of {} days without warm-up):",
+        scenario.simulation.replications, scenario.simulation.horizon
+    );
+    let mut csv = String::from("topology,item,mean_lead_time\n");
+    let mut written = Vec::new();
+    for (i, spec) in scenario.topologies.iter().enumerate() {
+        let org = topology::build(scenario, spec);
+        let a = analyse_warmup(scenario, &org);
+        println!(
+            "  {}: truncate {} of {} completed items (averaged over replications) = the first {:.1} days",
+            spec.name,
+            a.truncated_items,
+            a.mean_series.len(),
+            a.warmup
+        );
+        for (k, x) in a.mean_series.iter().enumerate() {
+            csv.push_str(&format!("{},{},{}\n", spec.name, k + 1, number(*x)));
+        }
+        let chart = Welch {
+            topology: spec.name.clone(),
+            index: i,
+            replications: scenario.simulation.replications,
+            series: a.mean_series,
+            truncated_items: a.truncated_items,
+            warmup: a.warmup,
+        };
+        written.extend(welch::write(dir, &chart).map_err(|e| write_error(e.to_string()))?);
+    }
+    let csv_path = dir.join("welch.csv");
+    write_atomic(&csv_path, csv.as_bytes()).map_err(|e| write_error(e.to_string()))?;
+    println!(
+        "Set `warmup = \"auto\"` in [simulation] to use these per topology, or a number of days.\nWelch's charts and welch.csv are in {}",
+        dir.display()
+    );
     Ok(())
 }

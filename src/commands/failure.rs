@@ -9,6 +9,9 @@ pub enum Failure {
     BadInput(String),
     /// Anything else (e.g. a disk error): exit code 1.
     Other(String),
+    /// Stopped by SIGINT or SIGTERM, having kept what was finished (a
+    /// sweep's checkpoint): exit code 130, whichever the signal.
+    Interrupted(String),
 }
 
 impl Failure {
@@ -17,6 +20,7 @@ impl Failure {
         match self {
             Failure::BadInput(_) => 2,
             Failure::Other(_) => 1,
+            Failure::Interrupted(_) => 130,
         }
     }
 }
@@ -24,6 +28,7 @@ impl Failure {
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Failure::Interrupted(m) => f.write_str(m),
             Failure::BadInput(m) | Failure::Other(m) => {
                 for (i, line) in m.lines().enumerate() {
                     if i > 0 {

@@ -36,6 +36,9 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
         topologies: args.topologies.clone(),
         keep_items: args.items,
         progress: !args.quiet,
+        precision: args.precision,
+        precision_metric: args.precision_metric.clone(),
+        max_replications: args.max_replications,
     };
     // Refuse bad options before the output folder is touched.
     options.validate(&scenario)?;
@@ -63,6 +66,11 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
     let manifest_path = out_dir.join("manifest.json");
     write_atomic(&manifest_path, manifest.to_json().as_bytes()).map_err(write_error)?;
     written.push(manifest_path);
+    if !args.no_plots {
+        // Charts and report.html are drawn from the files just written, as
+        // `orgsim plot` would.
+        written.extend(super::render_folder(&out_dir)?);
+    }
     if args.json {
         println!("{}", json::summary_json(&exp));
     } else {

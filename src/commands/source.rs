@@ -36,3 +36,18 @@ pub fn describe(path: Option<&Path>) -> String {
         Some(p) => p.display().to_string(),
     }
 }
+
+/// The text of the scenario `path` names, resolved as `load` resolves it,
+/// and the name problems give it: (source name, text). Call `load` first:
+/// it reports a missing or unreadable file properly.
+pub(crate) fn text(path: &Path) -> Result<(String, String), Failure> {
+    if !path.exists() {
+        let name = path.to_string_lossy();
+        if let Some(b) = bundled::find(name.trim_end_matches(".toml")) {
+            return Ok((b.file_name.to_string(), b.text.to_string()));
+        }
+    }
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Failure::BadInput(format!("{}: cannot read the file: {e}", path.display())))?;
+    Ok((path.display().to_string(), text))
+}

@@ -4,6 +4,7 @@
 pub mod options;
 pub mod results;
 pub mod runner;
+pub mod sweep;
 pub mod validation;
 
 pub use options::{OptionsError, RunOptions};

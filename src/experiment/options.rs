@@ -3,7 +3,7 @@
 use crate::scenario::Scenario;
 
 /// Options of `orgsim run` that shape the experiment.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct RunOptions {
     /// Replications (overrides `simulation.replications`).
     pub replications: Option<u32>,
@@ -17,6 +17,31 @@ pub struct RunOptions {
     pub keep_items: bool,
     /// Show a progress bar on stderr (it hides itself when stderr is not a terminal).
     pub progress: bool,
+    /// Keep adding replications (in batches of the initial count) until the
+    /// relative 95% CI half-width of `precision_metric` is at most this, for
+    /// every topology (half-width / |mean|) and every paired difference
+    /// (half-width / |baseline mean|).
+    pub precision: Option<f64>,
+    /// The metric the precision target applies to (`lead_time_mean` by default).
+    pub precision_metric: String,
+    /// The most replications a precision target may run (default 1000).
+    pub max_replications: Option<u32>,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        Self {
+            replications: None,
+            seed: None,
+            threads: None,
+            topologies: Vec::new(),
+            keep_items: false,
+            progress: false,
+            precision: None,
+            precision_metric: "lead_time_mean".to_string(),
+            max_replications: None,
+        }
+    }
 }
 
 impl RunOptions {
@@ -28,6 +53,25 @@ impl RunOptions {
         }
         if self.threads == Some(0) {
             return Err(OptionsError::ZeroThreads);
+        }
+        if let Some(p) = self.precision
+            && !(p.is_finite() && p > 0.0)
+        {
+            return Err(OptionsError::BadPrecision(p));
+        }
+        if self.max_replications == Some(0) {
+            return Err(OptionsError::ZeroReplications);
+        }
+        if self.precision.is_some() {
+            let m = self.precision_metric.as_str();
+            let known = crate::model::tally::organization_metric_names();
+            let per_stream = m.split_once(':').is_some_and(|(stream, metric)| {
+                scenario.workload.streams.iter().any(|s| s.name == stream)
+                    && known.contains(&metric)
+            });
+            if !known.contains(&m) && !per_stream {
+                return Err(OptionsError::UnknownMetric(m.to_string()));
+            }
         }
         for n in &self.topologies {
             if !scenario.topologies.iter().any(|t| &t.name == n) {
@@ -63,6 +107,14 @@ pub enum OptionsError {
     /// `--reps 0`.
     #[error("--reps must be at least 1")]
     ZeroReplications,
+    /// `--precision` not a positive number.
+    #[error("--precision must be a positive number (a relative half-width such as 0.05), got {0}")]
+    BadPrecision(f64),
+    /// `--precision-metric` names no metric.
+    #[error(
+        "unknown metric `{0}` for --precision-metric (e.g. lead_time_mean, throughput, tv-apps:lead_time_mean)"
+    )]
+    UnknownMetric(String),
     /// The thread pool could not be built.
     #[error("cannot start {0} worker threads")]
     ThreadPool(usize),

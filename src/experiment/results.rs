@@ -16,8 +16,9 @@ pub struct TopologyResults {
     pub values: Vec<Vec<f64>>,
     /// Completed items per replication (empty unless items were kept).
     pub items: Vec<Vec<ItemRecord>>,
-    /// The lead-time distribution of the items completed in every
-    /// replication pooled: (probability, quantile) pairs from 0 to 1.
+    /// The lead-time distribution pooled over the replications by averaging
+    /// their quantile functions (Vincentization): (probability, quantile)
+    /// pairs from 0 to 1.
     pub lead_time_distribution: Vec<(f64, f64)>,
     /// The cumulative flow diagram of the first replication.
     pub flow: Vec<FlowSample>,
@@ -40,6 +41,24 @@ pub struct Experiment {
     pub scenario: Scenario,
     /// Per topology, in scenario order; the first is the baseline.
     pub topologies: Vec<TopologyResults>,
+    /// How the precision target (`--precision`) went, if there was one.
+    pub precision: Option<PrecisionOutcome>,
+}
+
+/// The result of running replications until a precision target is met.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PrecisionOutcome {
+    /// The metric whose precision was targeted.
+    pub metric: String,
+    /// The target relative CI half-width.
+    pub target: f64,
+    /// The worst relative half-width reached (over every topology and every
+    /// paired difference).
+    pub achieved: f64,
+    /// Whether the target was met (else `max_replications` was reached).
+    pub met: bool,
+    /// Replications run per topology.
+    pub replications: u32,
 }
 
 /// One row of `summary.csv`.

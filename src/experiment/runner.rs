@@ -6,11 +6,13 @@ use indicatif::{ParallelProgressIterator, ProgressBar, ProgressDrawTarget, Progr
 use rayon::prelude::*;
 
 use super::options::{OptionsError, RunOptions};
-use super::results::{Experiment, TopologyResults};
+use super::results::{Experiment, PrecisionOutcome, TopologyResults};
 use crate::engine::RngFactory;
-use crate::model::{Recording, ReplicationOutcome, simulate, topology};
+use crate::model::sim::QUANTILE_STEPS;
+use crate::model::{Organization, Recording, ReplicationOutcome, simulate, topology};
 use crate::scenario::{Scenario, TopologySpec};
-use crate::stats::percentile;
+use crate::stats::mser::{mean_series, mser5};
+use crate::stats::{Summary, paired_difference};
 
 /// Runs `scenario` as `options` say.
 pub fn run(scenario: &Scenario, options: &RunOptions) -> Result<Experiment, OptionsError> {
@@ -35,46 +37,190 @@ pub fn run(scenario: &Scenario, options: &RunOptions) -> Result<Experiment, Opti
         .num_threads(threads)
         .build()
         .map_err(|_| OptionsError::ThreadPool(threads))?;
-
-    let reps = scenario.simulation.replications as usize;
-    let factory = RngFactory::new(scenario.simulation.seed);
     let orgs: Vec<_> = specs
         .iter()
         .map(|s| topology::build(&scenario, s))
         .collect();
-    let progress = progress_bar(options.progress, (reps * orgs.len()) as u64);
 
-    let outcomes: Vec<ReplicationOutcome> = pool.install(|| {
-        let roots = factory.replications(0, reps);
-        (0..reps * orgs.len())
-            .into_par_iter()
-            .progress_with(progress.clone())
-            .map(|job| {
-                let (t, r) = (job / reps, job % reps);
-                let recording = Recording {
-                    items: options.keep_items,
-                    flow: r == 0,
-                };
-                simulate(&scenario, &orgs[t], &roots[r], recording)
+    let (topologies, precision) = pool.install(|| {
+        // Each topology runs on its own copy of the scenario, whose warm-up
+        // may be its own (MSER-5).
+        let per_topology: Vec<Scenario> = orgs
+            .iter()
+            .map(|org| {
+                let mut sc = scenario.clone();
+                if sc.simulation.auto_warmup {
+                    sc.simulation.warmup = detect_warmup(&sc, org);
+                }
+                sc
             })
-            .collect()
+            .collect();
+        replicate(&per_topology, &orgs, options)
     });
-    progress.finish_and_clear();
-
-    let mut outcomes = outcomes.into_iter();
-    let topologies = orgs
-        .iter()
-        .map(|org| gather(&org.name, outcomes.by_ref().take(reps).collect()))
-        .collect();
+    if let Some(p) = &precision {
+        scenario.simulation.replications = p.replications;
+    }
     Ok(Experiment {
         scenario,
         topologies,
+        precision,
     })
 }
 
-/// Points of the pooled lead-time distribution kept for charts (probability
-/// steps of 1/200).
-const DISTRIBUTION_POINTS: u32 = 200;
+/// Runs replications in batches (one batch unless a precision target asks
+/// for more), then gathers them per topology.
+fn replicate(
+    scenarios: &[Scenario],
+    orgs: &[Organization],
+    options: &RunOptions,
+) -> (Vec<TopologyResults>, Option<PrecisionOutcome>) {
+    let first = scenarios[0].simulation.replications as usize;
+    let max = options.precision.map_or(first, |_| {
+        options
+            .max_replications
+            .map_or(first.max(1000), |m| m as usize)
+    });
+    let progress = progress_bar(options.progress, (first * orgs.len()) as u64);
+    let factory = RngFactory::new(scenarios[0].simulation.seed);
+    let mut outcomes: Vec<Vec<ReplicationOutcome>> = vec![Vec::new(); orgs.len()];
+    let mut done = 0;
+    let mut batch = first;
+    let precision = loop {
+        let roots = factory.replications(done as u64, batch);
+        let jobs = batch * orgs.len();
+        let results: Vec<ReplicationOutcome> = (0..jobs)
+            .into_par_iter()
+            .progress_with(progress.clone())
+            .map(|job| {
+                let (t, r) = (job / batch, job % batch);
+                let recording = Recording {
+                    items: options.keep_items,
+                    flow: done + r == 0,
+                    series: false,
+                };
+                simulate(&scenarios[t], &orgs[t], &roots[r], recording)
+            })
+            .collect();
+        let mut results = results.into_iter();
+        for per_topology in outcomes.iter_mut() {
+            per_topology.extend(results.by_ref().take(batch));
+        }
+        done += batch;
+        let Some(target) = options.precision else {
+            break None;
+        };
+        let worst = worst_relative_half_width(&outcomes, &options.precision_metric);
+        if worst <= target || done >= max {
+            break Some(PrecisionOutcome {
+                metric: options.precision_metric.clone(),
+                target,
+                achieved: worst,
+                met: worst <= target,
+                replications: done as u32,
+            });
+        }
+        batch = first.min(max - done);
+        progress.inc_length((batch * orgs.len()) as u64);
+    };
+    progress.finish_and_clear();
+    let topologies = orgs
+        .iter()
+        .zip(outcomes)
+        .map(|(org, outs)| gather(&org.name, outs))
+        .collect();
+    (topologies, precision)
+}
+
+/// The largest relative CI half-width of `metric` over every topology
+/// (half-width / |mean|) and every paired difference against the first
+/// topology (half-width / |baseline mean|). Undefined values count as
+/// infinitely imprecise.
+fn worst_relative_half_width(outcomes: &[Vec<ReplicationOutcome>], metric: &str) -> f64 {
+    let columns: Vec<Vec<f64>> = outcomes
+        .iter()
+        .map(|outs| {
+            outs.iter()
+                .map(|o| {
+                    o.metrics
+                        .iter()
+                        .find(|(n, _)| n == metric)
+                        .map_or(f64::NAN, |(_, v)| *v)
+                })
+                .collect()
+        })
+        .collect();
+    let mut worst: f64 = 0.0;
+    let relative = |hw: f64, scale: f64| {
+        let r = hw / scale.abs();
+        if r.is_nan() { f64::INFINITY } else { r }
+    };
+    for (t, values) in columns.iter().enumerate() {
+        let s = Summary::of(values);
+        worst = worst.max(relative(s.half_width(), s.mean));
+        if t > 0 {
+            let d = paired_difference(values, &columns[0]);
+            let base = Summary::of(&columns[0]).mean;
+            worst = worst.max(relative(d.diff.half_width(), base));
+        }
+    }
+    worst
+}
+
+/// What MSER-5 makes of one topology's pilot run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WarmupAnalysis {
+    /// Lead times of the completed items, averaged across replications item
+    /// by item (Welch's averaging), in completion order.
+    pub mean_series: Vec<f64>,
+    /// Items MSER-5 truncates (a multiple of 5, at most half the series).
+    pub truncated_items: usize,
+    /// The warm-up in days: the mean completion time of the last truncated item.
+    pub warmup: f64,
+}
+
+/// The warm-up MSER-5 picks for `org`: a pilot of the scenario's
+/// replications without warm-up over the horizon, the lead times of the
+/// completed items averaged across replications item by item, truncated by
+/// MSER-5 (at most half the series); the warm-up is the mean completion time
+/// of the last item truncated.
+pub fn detect_warmup(scenario: &Scenario, org: &Organization) -> f64 {
+    analyse_warmup(scenario, org).warmup
+}
+
+/// The MSER-5 analysis behind [`detect_warmup`], with the series it looked at.
+pub fn analyse_warmup(scenario: &Scenario, org: &Organization) -> WarmupAnalysis {
+    let mut pilot = scenario.clone();
+    pilot.simulation.warmup = 0.0;
+    let factory = RngFactory::new(pilot.simulation.seed);
+    let reps = pilot.simulation.replications as usize;
+    let roots = factory.replications(0, reps);
+    let series: Vec<Vec<(f64, f64)>> = (0..reps)
+        .into_par_iter()
+        .map(|r| {
+            let recording = Recording {
+                series: true,
+                ..Recording::default()
+            };
+            simulate(&pilot, org, &roots[r], recording).series
+        })
+        .collect();
+    let leads: Vec<Vec<f64>> = series
+        .iter()
+        .map(|s| s.iter().map(|&(_, lead)| lead).collect())
+        .collect();
+    let mean_series = mean_series(&leads);
+    let truncated_items = mser5(&mean_series);
+    let warmup = if truncated_items == 0 {
+        0.0
+    } else {
+        series.iter().map(|s| s[truncated_items - 1].0).sum::<f64>() / reps as f64
+    };
+    WarmupAnalysis {
+        mean_series,
+        truncated_items,
+        warmup,
+    }
+}
 
 /// Gathers the outcomes of one topology's replications (in replication order)
 /// into per-metric columns.
@@ -86,15 +232,23 @@ pub fn gather(name: &str, outcomes: Vec<ReplicationOutcome>) -> TopologyResults 
     let values = (0..metric_names.len())
         .map(|m| outcomes.iter().map(|o| o.metrics[m].1).collect())
         .collect();
-    let mut pooled: Vec<f64> = outcomes
+    // Vincentization: the pooled distribution's quantile at p is the mean
+    // of the replications' quantiles at p (replications without completed
+    // items are left out).
+    let defined: Vec<&Vec<f64>> = outcomes
         .iter()
-        .flat_map(|o| o.lead_times.iter().copied())
+        .map(|o| &o.lead_time_quantiles)
+        .filter(|q| q.iter().all(|x| x.is_finite()))
         .collect();
-    pooled.sort_by(f64::total_cmp);
-    let lead_time_distribution = (0..=DISTRIBUTION_POINTS)
+    let lead_time_distribution = (0..=QUANTILE_STEPS as usize)
         .map(|i| {
-            let p = f64::from(i) / f64::from(DISTRIBUTION_POINTS);
-            (p, percentile(&pooled, p))
+            let p = i as f64 / f64::from(QUANTILE_STEPS);
+            let q = if defined.is_empty() {
+                f64::NAN
+            } else {
+                defined.iter().map(|q| q[i]).sum::<f64>() / defined.len() as f64
+            };
+            (p, q)
         })
         .collect();
     let flow = outcomes

@@ -11,6 +11,7 @@ use super::topology::Organization;
 use super::workload::WorkloadSource;
 use crate::engine::{Calendar, Handler, ReplicationStreams, SimRng};
 use crate::scenario::{Arrivals, QueueDiscipline, Scenario};
+use crate::stats::percentile;
 
 /// What happens in the simulated organization.
 #[derive(Debug, Clone, Copy)]
@@ -39,6 +40,9 @@ enum Event {
     /// Time to record the cumulative flow diagram (sample number).
     FlowSample(u32),
 }
+
+/// Steps of the lead-time quantiles kept per replication (1/200 each).
+pub const QUANTILE_STEPS: u32 = 200;
 
 /// Samples of the cumulative flow diagram taken over a whole run.
 const FLOW_SAMPLES: u32 = 500;
@@ -69,6 +73,9 @@ pub struct Recording {
     pub items: bool,
     /// Sample the cumulative flow diagram.
     pub flow: bool,
+    /// Keep the (completion time, lead time) of every completed item, from
+    /// time 0 on (for warm-up detection).
+    pub series: bool,
 }
 
 /// The results of one replication of one topology.
@@ -78,10 +85,19 @@ pub struct ReplicationOutcome {
     pub metrics: Vec<(String, f64)>,
     /// Items completed in the measurement window (only when asked for).
     pub items: Vec<ItemRecord>,
-    /// Lead times of the items completed in the measurement window.
-    pub lead_times: Vec<f64>,
+    /// The lead-time distribution of the items completed in the measurement
+    /// window, as quantiles at probabilities 0, 1/200, ..., 1 (fixed memory
+    /// whatever the horizon; NaN when none completed).
+    pub lead_time_quantiles: Vec<f64>,
     /// Cumulative flow samples over the whole run (only when asked for).
     pub flow: Vec<FlowSample>,
+    /// (completion time, lead time) of every item completed since time 0, in
+    /// completion order (only when asked for).
+    pub series: Vec<(f64, f64)>,
+    /// When the replication was stopped because its work in progress
+    /// reached `simulation.max_wip`, or its events `simulation.max_events`
+    /// (its metrics are then undefined).
+    pub saturated_at: Option<f64>,
 }
 
 /// Simulates one replication of `org` on `scenario`'s workload, drawing
@@ -93,6 +109,7 @@ pub fn simulate(
     recording: Recording,
 ) -> ReplicationOutcome {
     let mut sim = Simulation::new(scenario, org, rngs, recording.items);
+    sim.keep_series = recording.series;
     let mut calendar = Calendar::new();
     if recording.flow {
         calendar.schedule_at(0.0, Event::FlowSample(0));
@@ -100,7 +117,17 @@ pub fn simulate(
     sim.start(&mut calendar);
     let end = sim.window_end;
     calendar.run_until(&mut sim, end);
-    sim.finish()
+    let saturated_at = sim.saturated().then(|| calendar.now());
+    let mut outcome = sim.finish();
+    if let Some(t) = saturated_at {
+        // The means of a system that never settles are meaningless: report
+        // the replication as saturated rather than as numbers.
+        for (name, value) in outcome.metrics.iter_mut() {
+            *value = if name == "saturated" { 1.0 } else { f64::NAN };
+        }
+        outcome.saturated_at = Some(t);
+    }
+    outcome
 }
 
 struct Simulation<'a> {
@@ -143,6 +170,9 @@ struct Simulation<'a> {
     arrived_total: u64,
     done_total: u64,
     flow: Vec<FlowSample>,
+    keep_series: bool,
+    series: Vec<(f64, f64)>,
+    events: u64,
 }
 
 impl<'a> Simulation<'a> {
@@ -217,6 +247,9 @@ impl<'a> Simulation<'a> {
             arrived_total: 0,
             done_total: 0,
             flow: Vec::new(),
+            keep_series: false,
+            series: Vec::new(),
+            events: 0,
         }
     }
 
@@ -797,6 +830,9 @@ impl<'a> Simulation<'a> {
             // No bar raiser looked at it: every defect escapes.
             item.escaped = item.defects;
         }
+        if self.keep_series {
+            self.series.push((now, now - item.arrival));
+        }
         let delay = self.scenario.quality.escape_delay;
         for t in item.tasks.iter().filter(|t| t.defect && !t.rework) {
             let caught = item.review.is_some()
@@ -865,6 +901,13 @@ impl<'a> Simulation<'a> {
         }
     }
 
+    /// Whether the items in flight or the events handled reached their limit.
+    fn saturated(&self) -> bool {
+        let limits = &self.scenario.simulation;
+        (self.items.len() - self.free_slots.len()) as u64 >= limits.max_wip
+            || self.events >= limits.max_events
+    }
+
     /// Turns the tallies into the named metrics.
     fn finish(self) -> ReplicationOutcome {
         let end = self.window_end;
@@ -903,6 +946,8 @@ impl<'a> Simulation<'a> {
             team_busy.iter().sum::<f64>() / f64::from(people),
         ));
         metrics.push(("capacity_lost".into(), away / f64::from(people)));
+        metrics.push(("warmup".into(), self.window_start));
+        metrics.push(("saturated".into(), 0.0));
         metrics.push((
             "reviewer_utilization".into(),
             self.reviewers
@@ -938,14 +983,27 @@ impl<'a> Simulation<'a> {
         ReplicationOutcome {
             metrics,
             items: self.records,
-            lead_times: all.lead_times,
+            lead_time_quantiles: {
+                let mut sorted = all.lead_times;
+                sorted.sort_by(f64::total_cmp);
+                (0..=QUANTILE_STEPS)
+                    .map(|i| percentile(&sorted, f64::from(i) / f64::from(QUANTILE_STEPS)))
+                    .collect()
+            },
             flow: self.flow,
+            series: self.series,
+            saturated_at: None,
         }
     }
 }
 
 impl Handler<Event> for Simulation<'_> {
+    fn should_stop(&self) -> bool {
+        self.saturated()
+    }
+
     fn handle(&mut self, cal: &mut Calendar<Event>, event: Event) {
+        self.events += 1;
         match event {
             Event::Arrival(k) => {
                 self.arrive(cal, k);

@@ -179,3 +179,24 @@ pub fn total(streams: &[StreamTally], window_start: f64) -> StreamTally {
     }
     all
 }
+
+/// The names of the metrics every replication reports for the whole
+/// organization (per-stream metrics are these item metrics prefixed by
+/// `<stream>:`, per-team ones `team:<team>:utilization` and
+/// `team:<team>:leader_utilization`).
+pub fn organization_metric_names() -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = item_metrics(&StreamTally::new(0.0), 1.0, 0.0)
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    names.extend([
+        "utilization",
+        "capacity_lost",
+        "warmup",
+        "saturated",
+        "reviewer_utilization",
+        "leader_utilization_max",
+        "executive_utilization",
+    ]);
+    names
+}

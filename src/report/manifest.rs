@@ -22,12 +22,25 @@ pub struct Manifest {
     pub source: String,
     /// The `--set` overrides applied, as given.
     pub overrides: Vec<String>,
+    /// 64-bit FNV-1a hash of the scenario text as read.
+    pub scenario_hash: String,
+    /// The whole scenario after the overrides, as TOML: run it again with
+    /// `orgsim run` to reproduce the results.
+    pub scenario_resolved: String,
+    /// The git revision orgsim was built from, when known.
+    pub git_revision: Option<String>,
     /// Master seed.
     pub seed: u64,
     /// Replications per topology.
     pub replications: u32,
-    /// Warm-up days discarded.
+    /// Warm-up days discarded (the scenario's; see `warmups` under "auto").
     pub warmup: f64,
+    /// Whether each topology's warm-up was picked by MSER-5.
+    pub warmup_auto: bool,
+    /// The warm-up each topology used, in the order of `topologies`.
+    pub warmups: Vec<f64>,
+    /// How a precision target went (`--precision`), if there was one.
+    pub precision: Option<crate::experiment::results::PrecisionOutcome>,
     /// Days measured.
     pub horizon: f64,
     /// Worker threads used (results do not depend on it).
@@ -61,9 +74,23 @@ impl Manifest {
             description: sc.description.clone(),
             source: source.to_string(),
             overrides,
+            scenario_hash: sc.provenance.source_hash.clone(),
+            scenario_resolved: sc.provenance.resolved.clone(),
+            git_revision: option_env!("ORGSIM_GIT_REVISION").map(str::to_string),
             seed: sc.simulation.seed,
             replications: sc.simulation.replications,
             warmup: sc.simulation.warmup,
+            warmup_auto: sc.simulation.auto_warmup,
+            warmups: exp
+                .topologies
+                .iter()
+                .map(|t| {
+                    t.metric("warmup")
+                        .and_then(|v| v.first().copied())
+                        .unwrap_or(0.0)
+                })
+                .collect(),
+            precision: exp.precision.clone(),
             horizon: sc.simulation.horizon,
             threads,
             topologies: exp.topologies.iter().map(|t| t.name.clone()).collect(),

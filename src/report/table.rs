@@ -66,9 +66,59 @@ pub fn results(exp: &Experiment) -> String {
     let sim = &sc.simulation;
     let _ = writeln!(
         out,
-        "{} — {} replications × {} days measured (after {} days of warm-up), seed {}",
-        sc.name, sim.replications, sim.horizon, sim.warmup, sim.seed
+        "{} — {} replications × {} days measured (after {} of warm-up), seed {}",
+        sc.name,
+        sim.replications,
+        sim.horizon,
+        if sim.auto_warmup {
+            "an automatic amount".to_string()
+        } else {
+            format!("{} days", sim.warmup)
+        },
+        sim.seed
     );
+    if sim.auto_warmup {
+        let picked: Vec<String> = exp
+            .topologies
+            .iter()
+            .map(|t| {
+                let w = t
+                    .metric("warmup")
+                    .and_then(|v| v.first().copied())
+                    .unwrap_or(0.0);
+                format!("{} {w:.1} days", t.name)
+            })
+            .collect();
+        let _ = writeln!(out, "warm-up picked by MSER-5: {}", picked.join(", "));
+    }
+    if let Some(p) = &exp.precision {
+        let verdict = if p.met {
+            "met"
+        } else {
+            "NOT met (--max-reps reached)"
+        };
+        let _ = writeln!(
+            out,
+            "precision target ±{:.1}% on {}: {verdict} with {} replications (worst relative half-width {:.2}%)",
+            100.0 * p.target,
+            p.metric,
+            p.replications,
+            100.0 * p.achieved
+        );
+    }
+    for t in &exp.topologies {
+        let saturated = t
+            .metric("saturated")
+            .map_or(0, |v| v.iter().filter(|&&x| x == 1.0).count());
+        if saturated > 0 {
+            let _ = writeln!(
+                out,
+                "WARNING: {}: {saturated} of {} replications saturated (work in progress reached simulation.max_wip = {}, \
+                 or events simulation.max_events = {}): the organization cannot keep up, and those replications are left out of the statistics",
+                t.name, sim.replications, sim.max_wip, sim.max_events
+            );
+        }
+    }
     let _ = writeln!(out, "mean ± half-width of the 95% confidence interval\n");
 
     let name_w = exp

@@ -22,7 +22,14 @@ const TOP_KEYS: &[&str] = &[
     "quality",
     "topologies",
 ];
-const SIMULATION_KEYS: &[&str] = &["warmup", "horizon", "replications", "seed"];
+const SIMULATION_KEYS: &[&str] = &[
+    "warmup",
+    "horizon",
+    "replications",
+    "seed",
+    "max_wip",
+    "max_events",
+];
 const ORGANIZATION_KEYS: &[&str] = &["people"];
 const ARCHITECTURE_KEYS: &[&str] = &["coupling", "platform", "platform_skills"];
 const QUALITY_KEYS: &[&str] = &[
@@ -71,8 +78,14 @@ pub(crate) fn build(ctx: &mut Ctx<'_>, doc: &Table) -> Option<Scenario> {
         people: org.people?,
         quality: quality?,
         topologies: topologies?,
+        provenance: Default::default(),
     })
 }
+
+/// Items in flight at which a replication is declared saturated and stopped.
+const DEFAULT_MAX_WIP: i64 = 10_000;
+/// Events after which a replication is stopped (about a minute of work).
+const DEFAULT_MAX_EVENTS: i64 = 1_000_000_000;
 
 fn simulation(ctx: &mut Ctx<'_>, root: &Tbl<'_>) -> Option<Simulation> {
     let empty = Table::new();
@@ -83,15 +96,30 @@ fn simulation(ctx: &mut Ctx<'_>, root: &Tbl<'_>) -> Option<Simulation> {
             path: root.at("simulation"),
         },
     };
-    let warmup = ctx.num_field(&t, "warmup", Some(0.0), Bound::NonNeg);
+    let (warmup, auto_warmup) = match t.get("warmup") {
+        Some(toml::Value::String(s)) if s == "auto" => (Some(0.0), true),
+        Some(toml::Value::String(s)) => {
+            ctx.report(
+                &t.at("warmup"),
+                format!("expected a number of days or \"auto\", found the string {s:?}"),
+            );
+            (None, false)
+        }
+        _ => (ctx.num_field(&t, "warmup", Some(0.0), Bound::NonNeg), false),
+    };
     let horizon = ctx.num_field(&t, "horizon", Some(500.0), Bound::Pos);
     let replications = ctx.int_field(&t, "replications", Some(30), 1, i64::from(u32::MAX));
     let seed = ctx.int_field(&t, "seed", Some(1), 0, i64::MAX);
+    let max_wip = ctx.int_field(&t, "max_wip", Some(DEFAULT_MAX_WIP), 1, i64::from(u32::MAX));
+    let max_events = ctx.int_field(&t, "max_events", Some(DEFAULT_MAX_EVENTS), 1, i64::MAX);
     Some(Simulation {
         warmup: warmup?,
+        auto_warmup,
         horizon: horizon?,
         replications: u32::try_from(replications?).ok()?,
         seed: u64::try_from(seed?).ok()?,
+        max_wip: u64::try_from(max_wip?).ok()?,
+        max_events: u64::try_from(max_events?).ok()?,
     })
 }
 

@@ -10,7 +10,7 @@ use super::build;
 use super::error::ScenarioError;
 use super::overrides::{self, Override};
 use super::reader::Ctx;
-use super::schema::Scenario;
+use super::schema::{Provenance, Scenario, fnv1a_hex};
 use super::source_map::{LineIndex, SourceMap};
 
 /// Reads, overrides and validates the scenario file at `path`. A file that
@@ -88,7 +88,13 @@ pub fn load_str(
     }
     let scenario = build::build(&mut ctx, &doc);
     match scenario {
-        Some(scenario) if ctx.is_clean() => Ok(scenario),
+        Some(mut scenario) if ctx.is_clean() => {
+            scenario.provenance = Provenance {
+                source_hash: fnv1a_hex(text),
+                resolved: toml::to_string(&doc).unwrap_or_default(),
+            };
+            Ok(scenario)
+        }
         _ if !ctx.is_clean() => Err(ScenarioError {
             problems: ctx.into_problems(),
         }),

@@ -22,19 +22,50 @@ pub struct Scenario {
     pub quality: Quality,
     /// The organizational topologies to compare, the first being the baseline.
     pub topologies: Vec<TopologySpec>,
+    /// Where it came from, for reproducibility: the FNV-1a hash of the file's
+    /// text and the whole document after `--set` overrides.
+    pub provenance: Provenance,
+}
+
+/// What is needed to reproduce a run of a scenario exactly.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Provenance {
+    /// 64-bit FNV-1a hash of the scenario text as read, in hex.
+    pub source_hash: String,
+    /// The scenario as TOML, after the `--set` overrides.
+    pub resolved: String,
+}
+
+/// The 64-bit FNV-1a hash of `text`, in hex (stable across platforms and versions).
+pub fn fnv1a_hex(text: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{h:016x}")
 }
 
 /// `[simulation]`: how long to run and how often.
 #[derive(Debug, Clone)]
 pub struct Simulation {
-    /// Days simulated and discarded before statistics start (>= 0).
+    /// Days simulated and discarded before statistics start (>= 0; 0 when
+    /// `auto_warmup`, until the experiment picks it).
     pub warmup: f64,
+    /// `warmup = "auto"`: pick the warm-up per topology by MSER-5.
+    pub auto_warmup: bool,
     /// Days measured after the warm-up (> 0).
     pub horizon: f64,
     /// Independent replications (>= 1).
     pub replications: u32,
     /// Master seed of every random stream.
     pub seed: u64,
+    /// Items in flight at which a replication is declared saturated (its
+    /// work in progress grows without bound) and stopped (default 10 000).
+    pub max_wip: u64,
+    /// Events after which a replication is stopped as saturated, so that no
+    /// scenario can run for ever (default 10^9, about a minute).
+    pub max_events: u64,
 }
 
 /// `[workload]`: who asks for what, and how often.

@@ -201,3 +201,31 @@ fn validate_checks_the_engine_against_theory() {
     );
     assert!(!stdout.contains("FAIL"));
 }
+
+#[test]
+fn check_warmup_shows_the_truncation_and_welch_charts() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = orgsim(
+        &[
+            "check",
+            "mmc",
+            "--warmup",
+            "--out",
+            "w",
+            "--set",
+            "simulation.replications=5",
+            "--set",
+            "simulation.horizon=400",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("team-of-4: truncate"), "{stdout}");
+    for f in ["welch_team-of-4.svg", "welch_team-of-4.png", "welch.csv"] {
+        let bytes = std::fs::read(dir.path().join("w").join(f)).unwrap();
+        assert!(bytes.len() > 1000, "{f} is too small");
+    }
+    let svg = std::fs::read_to_string(dir.path().join("w/welch_team-of-4.svg")).unwrap();
+    roxmltree::Document::parse(&svg).expect("valid SVG");
+}

@@ -1,12 +1,19 @@
 //! The integration test suite of orgsim: one binary, one module per concern.
 
+mod bad_input;
 mod bundled_scenarios;
+mod charts;
 mod cli;
 mod determinism;
+mod fuzz;
+mod hardening;
 mod invariants;
 mod mechanisms;
 mod reductions;
+mod report_html;
 mod scenario_errors;
+mod statistics;
 mod support;
+mod sweep;
 mod theory;
 mod topologies;

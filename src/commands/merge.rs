@@ -1,0 +1,30 @@
+//! `orgsim merge`: combine the shards of a sweep; the work is done by
+//! `experiment::sweep::merge`.
+
+use super::Failure;
+use super::sweep::{failure, print_ignoring_closed_pipe};
+use crate::cli::MergeArgs;
+use crate::experiment::sweep;
+use crate::report::sweep_csv;
+
+/// Merges the sweep parts `args` names.
+pub fn merge(args: &MergeArgs) -> Result<(), Failure> {
+    let res = sweep::merge(&args.inputs, &args.out).map_err(failure)?;
+    print_ignoring_closed_pipe(&sweep_csv::table(&res.manifest, &res.records));
+    if !args.quiet {
+        let names: Vec<String> = res
+            .written
+            .iter()
+            .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .collect();
+        eprintln!(
+            "merged {} part{} ({} points); wrote {} in {}",
+            res.inputs.len(),
+            if res.inputs.len() == 1 { "" } else { "s" },
+            res.records.len(),
+            names.join(", "),
+            args.out.display()
+        );
+    }
+    Ok(())
+}

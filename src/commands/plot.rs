@@ -1,0 +1,40 @@
+//! `orgsim plot DIR`: re-draw the charts and `report.html` of a result
+//! folder from its CSV files alone (no simulation).
+
+use std::path::{Path, PathBuf};
+
+use super::Failure;
+use crate::cli::PlotArgs;
+use crate::report::charts::{self, ChartError};
+use crate::report::html;
+
+impl From<ChartError> for Failure {
+    fn from(e: ChartError) -> Self {
+        if e.is_bad_input() {
+            Failure::BadInput(e.to_string())
+        } else {
+            Failure::Other(e.to_string())
+        }
+    }
+}
+
+/// Draws every chart of the result folder `dir` and writes its report;
+/// returns the files written.
+pub fn render_folder(dir: &Path) -> Result<Vec<PathBuf>, Failure> {
+    let mut written = charts::render(dir)?;
+    written.push(html::write_report(dir)?);
+    Ok(written)
+}
+
+/// Runs `orgsim plot` as `args` say.
+pub fn plot(args: &PlotArgs) -> Result<(), Failure> {
+    let written = render_folder(&args.dir)?;
+    if !args.quiet {
+        let names: Vec<String> = written
+            .iter()
+            .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .collect();
+        eprintln!("wrote {} in {}", names.join(", "), args.dir.display());
+    }
+    Ok(())
+}

@@ -1,0 +1,178 @@
+//! `orgsim sweep`: run a scenario over a grid of parameter values; the work
+//! is done by `experiment::sweep`.
+
+use std::path::PathBuf;
+use std::sync::Once;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use super::{Failure, source};
+use crate::cli::SweepArgs;
+use crate::experiment::sweep::{
+    self, BaseScenario, Shard, SweepError, SweepOutcome, SweepRun, SweepSettings, Vary,
+};
+use crate::report::sweep_csv;
+
+/// Set by the first SIGINT or SIGTERM: start no new work.
+static STOP: AtomicBool = AtomicBool::new(false);
+
+/// Runs the sweep `args` describe.
+pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
+    let varies = args
+        .vary
+        .iter()
+        .map(|v| Vary::parse(v))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(Failure::BadInput)?;
+    let shard = args
+        .shard
+        .as_deref()
+        .map(str::parse::<Shard>)
+        .transpose()
+        .map_err(Failure::BadInput)?;
+    if args.threads == Some(0) {
+        return Err(Failure::BadInput("--threads must be at least 1".into()));
+    }
+    // Loading the base scenario first reports a missing file or a bad
+    // `--set` without mentioning any point.
+    source::load(Some(&args.scenario), &args.overrides)?;
+    let (source_name, text) = source::text(&args.scenario)?;
+    let base = BaseScenario {
+        source_name,
+        source: source::describe(Some(&args.scenario)),
+        text,
+        overrides: args.overrides.clone(),
+    };
+    let settings = SweepSettings {
+        replications: args.replications,
+        seed: args.seed,
+        topologies: args.topologies.clone(),
+        shard,
+    };
+    let plan = sweep::plan(&base, varies, &settings).map_err(failure)?;
+    let out = args.out.clone().unwrap_or_else(|| {
+        PathBuf::from("output").join(format!("{}-sweep", plan.manifest.scenario))
+    });
+    let folder = plan.folder(&out);
+    if let Some(s) = shard {
+        if plan.point_indices().is_empty() && !args.quiet {
+            eprintln!(
+                "warning: shard {s} has no point (the grid has only {} points)",
+                plan.manifest.points.len()
+            );
+        }
+    }
+    install_signal_handler();
+    let run = SweepRun {
+        threads: args.threads,
+        progress: !args.quiet,
+        resume: args.resume,
+        stop: Some(&STOP),
+    };
+    match sweep::execute(&plan, &folder, &run).map_err(failure)? {
+        SweepOutcome::Complete(res) => {
+            print_ignoring_closed_pipe(&sweep_csv::table(&res.manifest, &res.records));
+            if !args.quiet {
+                if res.resumed > 0 {
+                    eprintln!(
+                        "resumed: {} of {} points were already done",
+                        res.resumed, res.manifest.points_planned
+                    );
+                }
+                if res.discarded > 0 {
+                    eprintln!(
+                        "note: started over, discarding the {} points of an earlier sweep in {} (--resume keeps them)",
+                        res.discarded,
+                        folder.display()
+                    );
+                }
+                let names: Vec<String> = res
+                    .written
+                    .iter()
+                    .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+                    .collect();
+                eprintln!("wrote {} in {}", names.join(", "), folder.display());
+                if let Some(s) = shard {
+                    eprintln!(
+                        "shard {s} done; when all {} are: orgsim merge {} --out {}",
+                        s.count,
+                        out.display(),
+                        out.display()
+                    );
+                }
+            }
+            Ok(())
+        }
+        SweepOutcome::Interrupted {
+            done,
+            planned,
+            checkpoint,
+        } => Err(Failure::Interrupted(format!(
+            "interrupted: kept {done} of {planned} points in {}; go on with:\n  {}",
+            checkpoint.display(),
+            resume_command()
+        ))),
+    }
+}
+
+/// Prints `text` to stdout; a closed pipe (`orgsim sweep ... | head`) is not
+/// an error: the files are written already.
+pub(super) fn print_ignoring_closed_pipe(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+}
+
+/// A sweep error as a command failure.
+pub(super) fn failure(e: SweepError) -> Failure {
+    match e {
+        SweepError::BadInput(m) => Failure::BadInput(m),
+        SweepError::Io(m) => Failure::Other(m),
+    }
+}
+
+/// On the first SIGINT/SIGTERM/SIGHUP, stop starting work (the points in
+/// flight are dropped, the finished ones are in the checkpoint); on a second
+/// one, exit at once (the checkpoint's complete lines are still good).
+fn install_signal_handler() {
+    static INSTALLED: Once = Once::new();
+    INSTALLED.call_once(|| {
+        let installed = ctrlc::set_handler(|| {
+            if STOP.swap(true, Ordering::SeqCst) {
+                eprintln!("\nsecond interrupt: exiting now");
+                std::process::exit(130);
+            }
+            eprintln!(
+                "\ninterrupt: stopping; finished points are kept (interrupt again to exit at once)"
+            );
+        });
+        if let Err(e) = installed {
+            eprintln!("warning: cannot catch interrupts ({e}); Ctrl-C loses the points in flight");
+        }
+    });
+}
+
+/// This command line with `--resume`, quoted for a POSIX shell.
+fn resume_command() -> String {
+    let mut args: Vec<String> = std::env::args().collect();
+    if let Some(first) = args.first_mut() {
+        if first.ends_with("/orgsim") || first.ends_with("\\orgsim.exe") {
+            *first = "orgsim".to_string();
+        }
+    }
+    if !args.iter().any(|a| a == "--resume") {
+        args.push("--resume".to_string());
+    }
+    args.iter()
+        .map(|a| {
+            let plain = !a.is_empty()
+                && a.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_./:=,+@%".contains(c));
+            if plain {
+                a.clone()
+            } else {
+                format!("'{}'", a.replace('\'', r"'\''"))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}

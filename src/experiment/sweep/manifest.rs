@@ -1,0 +1,183 @@
+//! `sweep.json`: what a sweep folder holds. `--resume` and `merge` compare
+//! it before they use a folder's checkpoint, so that results of different
+//! scenarios, seeds or grids are never mixed.
+
+use std::fs;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+/// The name of a sweep folder's manifest.
+pub const MANIFEST: &str = "sweep.json";
+/// The name of a sweep folder's checkpoint.
+pub const CHECKPOINT: &str = "sweep.checkpoint.jsonl";
+/// The name of the long-form results.
+pub const SWEEP_CSV: &str = "sweep.csv";
+/// The name of the per-point paired comparisons.
+pub const COMPARISON_CSV: &str = "sweep_comparison.csv";
+
+/// The description of a sweep (or of one shard of it), written next to its
+/// results.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SweepManifest {
+    /// Version of orgsim that wrote the folder.
+    pub orgsim_version: String,
+    /// The command line, one argument per element.
+    pub command_line: Vec<String>,
+    /// The scenario's name.
+    pub scenario: String,
+    /// The scenario's description.
+    pub description: String,
+    /// Where the scenario came from (a path, or a bundled scenario).
+    pub source: String,
+    /// FNV-1a 64 of the scenario text and the `--set` overrides, in hex:
+    /// two sweeps with the same hash ran the same base scenario.
+    pub source_hash: String,
+    /// The `--set` overrides, as given.
+    pub overrides: Vec<String>,
+    /// Master seed (every point uses the same replication streams).
+    pub seed: u64,
+    /// Replications per topology and point.
+    pub replications: u32,
+    /// Warm-up days of the base scenario.
+    pub warmup: f64,
+    /// Days measured in the base scenario.
+    pub horizon: f64,
+    /// Topologies run, the first being the baseline.
+    pub topologies: Vec<String>,
+    /// The `--vary` arguments, as given.
+    pub vary: Vec<String>,
+    /// The varied paths (the leading columns of `sweep.csv`).
+    pub paths: Vec<String>,
+    /// Every point of the grid, in grid order: one value per path.
+    pub points: Vec<Vec<String>>,
+    /// `K/N` when this folder holds one shard; absent for a whole sweep.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<String>,
+    /// Points this folder is responsible for (the shard's, or all).
+    pub points_planned: usize,
+    /// Points finished so far (in the checkpoint).
+    pub points_done: usize,
+    /// Whether every planned point is finished and the CSV files written.
+    pub complete: bool,
+    /// Worker threads of the last run (results do not depend on it).
+    pub threads: usize,
+    /// When the last run started (UTC, RFC 3339).
+    pub started: String,
+    /// When the last run finished (UTC), if it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finished: Option<String>,
+    /// For a merged folder: the manifests it was merged from.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub merged_from: Vec<String>,
+}
+
+impl SweepManifest {
+    /// How `other` differs from this sweep in what decides its numbers
+    /// (scenario, overrides, seed, replications, topologies, grid), in words;
+    /// None when it is the same sweep.
+    pub fn difference(&self, other: &SweepManifest) -> Option<String> {
+        if self.scenario != other.scenario {
+            return Some(format!(
+                "scenario `{}` vs `{}`",
+                self.scenario, other.scenario
+            ));
+        }
+        if self.source_hash != other.source_hash {
+            return Some(format!(
+                "scenario text or --set overrides differ (hash {} vs {}; overrides [{}] vs [{}])",
+                self.source_hash,
+                other.source_hash,
+                self.overrides.join(" "),
+                other.overrides.join(" ")
+            ));
+        }
+        if self.seed != other.seed {
+            return Some(format!("seed {} vs {}", self.seed, other.seed));
+        }
+        if self.replications != other.replications {
+            return Some(format!(
+                "replications {} vs {}",
+                self.replications, other.replications
+            ));
+        }
+        if self.topologies != other.topologies {
+            return Some(format!(
+                "topologies [{}] vs [{}]",
+                self.topologies.join(", "),
+                other.topologies.join(", ")
+            ));
+        }
+        if self.paths != other.paths {
+            return Some(format!(
+                "varied paths [{}] vs [{}]",
+                self.paths.join(", "),
+                other.paths.join(", ")
+            ));
+        }
+        if self.points != other.points {
+            if self.points.len() != other.points.len() {
+                return Some(format!(
+                    "grid of {} points vs {} points",
+                    self.points.len(),
+                    other.points.len()
+                ));
+            }
+            let i = self
+                .points
+                .iter()
+                .zip(&other.points)
+                .position(|(a, b)| a != b)
+                .unwrap_or(0);
+            return Some(format!(
+                "grid point {} is ({}) vs ({})",
+                i + 1,
+                self.points[i].join(", "),
+                other.points[i].join(", ")
+            ));
+        }
+        None
+    }
+
+    /// The manifest as pretty JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default() + "\n"
+    }
+
+    /// Reads the manifest at `path`.
+    pub fn read(path: &Path) -> Result<SweepManifest, String> {
+        let bytes = fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        serde_json::from_slice(&bytes)
+            .map_err(|e| format!("{} is not a sweep manifest: {e}", path.display()))
+    }
+}
+
+/// FNV-1a, 64 bits, of `parts` separated by NUL bytes, in hex: a stable
+/// fingerprint of a scenario text and its overrides.
+pub fn fingerprint<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
+    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    let mut h = OFFSET;
+    for (i, part) in parts.into_iter().enumerate() {
+        let sep: &[u8] = if i == 0 { b"" } else { b"\0" };
+        for &b in sep.iter().chain(part.as_bytes()) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(PRIME);
+        }
+    }
+    format!("{h:016x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprint_is_fnv1a() {
+        // Reference values of FNV-1a 64.
+        assert_eq!(fingerprint([""]), "cbf29ce484222325");
+        assert_eq!(fingerprint(["a"]), "af63dc4c8601ec8c");
+        assert_eq!(fingerprint(["foobar"]), "85944171f73967e8");
+        assert_ne!(fingerprint(["ab", "c"]), fingerprint(["a", "bc"]));
+    }
+}

@@ -1,0 +1,613 @@
+//! Reading a result folder back: everything a chart or the report shows
+//! comes from these files, never from a simulation in memory, so that
+//! `orgsim plot DIR` re-draws old results exactly.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use super::ChartError;
+
+/// One row of `summary.csv` (or of `sweep.csv`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Stat {
+    /// Mean across replications.
+    pub mean: f64,
+    /// Sample standard deviation.
+    pub sd: f64,
+    /// Lower end of the 95% confidence interval.
+    pub low: f64,
+    /// Upper end of the 95% confidence interval.
+    pub high: f64,
+    /// Replications.
+    pub n: u32,
+}
+
+/// One row of `comparison.csv` (or of `sweep_comparison.csv`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Diff {
+    /// Mean paired difference (topology − baseline).
+    pub mean: f64,
+    /// Lower end of its 95% confidence interval.
+    pub low: f64,
+    /// Upper end of its 95% confidence interval.
+    pub high: f64,
+    /// `mean` relative to the baseline's mean.
+    pub relative: f64,
+}
+
+impl Diff {
+    /// Whether the 95% interval contains 0 (no significant difference).
+    pub fn includes_zero(&self) -> bool {
+        !(self.low > 0.0 || self.high < 0.0)
+    }
+}
+
+/// One sample of `cfd.csv`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CfdSample {
+    /// Day.
+    pub time: f64,
+    /// Items arrived so far.
+    pub arrived: f64,
+    /// Items waiting at intake (cadence, decision, escalation).
+    pub intake: f64,
+    /// Items whose ready tasks wait in a backlog.
+    pub backlog: f64,
+    /// Items being worked.
+    pub in_progress: f64,
+    /// Items done so far.
+    pub done: f64,
+}
+
+/// The contents of a `run` result folder.
+#[derive(Debug, Clone)]
+pub struct RunData {
+    /// The folder.
+    pub dir: PathBuf,
+    /// `manifest.json`, when the folder has one.
+    pub manifest: Option<RunInfo>,
+    /// Topologies in scenario order (the first is the baseline).
+    pub topologies: Vec<String>,
+    /// Metric names in the order of `summary.csv`.
+    pub metrics: Vec<String>,
+    summary: BTreeMap<(String, String), Stat>,
+    comparison: BTreeMap<(String, String), Diff>,
+    /// Pooled lead-time quantiles per topology: (probability, lead time).
+    pub distribution: BTreeMap<String, Vec<(f64, f64)>>,
+    /// Cumulative flow samples of replication 0 per topology.
+    pub cfd: BTreeMap<String, Vec<CfdSample>>,
+}
+
+/// A CSV file as a header and rows of strings.
+struct Table {
+    path: PathBuf,
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    fn read(path: &Path) -> Result<Self, ChartError> {
+        let bytes = fs::read(path).map_err(|e| ChartError::io(path, e))?;
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .from_reader(bytes.as_slice());
+        let header = reader
+            .headers()
+            .map_err(|e| ChartError::format(path, e.to_string()))?
+            .iter()
+            .map(str::to_string)
+            .collect();
+        let mut rows = Vec::new();
+        for record in reader.records() {
+            let record = record.map_err(|e| ChartError::format(path, e.to_string()))?;
+            rows.push(record.iter().map(str::to_string).collect());
+        }
+        Ok(Self {
+            path: path.to_path_buf(),
+            header,
+            rows,
+        })
+    }
+
+    /// The index of `column`, or an error naming the file.
+    fn col(&self, column: &str) -> Result<usize, ChartError> {
+        self.header
+            .iter()
+            .position(|h| h == column)
+            .ok_or_else(|| ChartError::format(&self.path, format!("has no column `{column}`")))
+    }
+
+    fn cols(&self, columns: &[&str]) -> Result<Vec<usize>, ChartError> {
+        columns.iter().map(|c| self.col(c)).collect()
+    }
+
+    /// The number in `row` at `col` (`NaN`, `inf` accepted; empty is NaN).
+    fn num(&self, row: usize, col: usize) -> Result<f64, ChartError> {
+        let cell = self.rows[row].get(col).map_or("", String::as_str).trim();
+        if cell.is_empty() {
+            return Ok(f64::NAN);
+        }
+        cell.parse::<f64>().map_err(|_| {
+            ChartError::format(
+                &self.path,
+                format!(
+                    "line {}: `{cell}` in column `{}` is not a number",
+                    row + 2,
+                    self.header[col]
+                ),
+            )
+        })
+    }
+
+    fn text(&self, row: usize, col: usize) -> &str {
+        self.rows[row].get(col).map_or("", String::as_str)
+    }
+
+    fn stat(&self, row: usize, c: &[usize]) -> Result<Stat, ChartError> {
+        Ok(Stat {
+            mean: self.num(row, c[0])?,
+            sd: self.num(row, c[1])?,
+            low: self.num(row, c[2])?,
+            high: self.num(row, c[3])?,
+            n: self.num(row, c[4])?.max(0.0) as u32,
+        })
+    }
+
+    fn diff(&self, row: usize, c: &[usize]) -> Result<Diff, ChartError> {
+        Ok(Diff {
+            mean: self.num(row, c[0])?,
+            low: self.num(row, c[1])?,
+            high: self.num(row, c[2])?,
+            relative: self.num(row, c[3])?,
+        })
+    }
+}
+
+const STAT_COLUMNS: [&str; 5] = ["mean", "sd", "ci95_low", "ci95_high", "n"];
+const DIFF_COLUMNS: [&str; 4] = ["diff_mean", "ci95_low", "ci95_high", "relative"];
+
+fn push_unique(list: &mut Vec<String>, name: &str) {
+    if !list.iter().any(|t| t == name) {
+        list.push(name.to_string());
+    }
+}
+
+/// What a result folder says about how it was made: the fields of
+/// `manifest.json` (of `run`) and `sweep.json` (of `sweep`) that charts and
+/// the report show. Every field is optional, so that folders written by
+/// older or newer versions of orgsim still plot.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct RunInfo {
+    /// Version of orgsim that wrote the folder.
+    pub orgsim_version: String,
+    /// The scenario's name.
+    pub scenario: String,
+    /// The scenario's description.
+    pub description: String,
+    /// Where the scenario came from.
+    pub source: String,
+    /// The `--set` overrides, as given.
+    pub overrides: Vec<String>,
+    /// Master seed.
+    pub seed: Option<u64>,
+    /// Replications per topology (and point).
+    pub replications: Option<u32>,
+    /// Warm-up days discarded.
+    pub warmup: Option<f64>,
+    /// The warm-up each topology used, when they differ (in topology order).
+    pub warmups: Vec<f64>,
+    /// Days measured.
+    pub horizon: Option<f64>,
+    /// Topologies, the first being the baseline.
+    pub topologies: Vec<String>,
+    /// Warnings of `check` about the scenario.
+    pub warnings: Option<Vec<String>>,
+    /// When the run started (UTC).
+    pub started: String,
+    /// The `--vary` arguments of a sweep.
+    pub vary: Vec<String>,
+}
+
+/// Reads the first of `names` the folder has (`manifest.json`, `sweep.json`).
+pub fn read_info(dir: &Path, names: &[&str]) -> Result<Option<RunInfo>, ChartError> {
+    let Some(path) = names.iter().map(|n| dir.join(n)).find(|p| p.is_file()) else {
+        return Ok(None);
+    };
+    let bytes = fs::read(&path).map_err(|e| ChartError::io(&path, e))?;
+    serde_json::from_slice(&bytes)
+        .map(Some)
+        .map_err(|e| ChartError::format(&path, e.to_string()))
+}
+
+impl RunData {
+    /// Reads the result folder `dir`: `summary.csv` is required,
+    /// `comparison.csv`, `distribution.csv`, `cfd.csv` and `manifest.json`
+    /// are used when present.
+    pub fn load(dir: &Path) -> Result<Self, ChartError> {
+        let summary_path = dir.join("summary.csv");
+        if !summary_path.is_file() {
+            return Err(ChartError::NoResults(dir.to_path_buf()));
+        }
+        let manifest = read_info(dir, &["manifest.json"])?;
+        let mut topologies: Vec<String> = manifest
+            .as_ref()
+            .map(|m| m.topologies.clone())
+            .unwrap_or_default();
+
+        let t = Table::read(&summary_path)?;
+        let (ct, cm) = (t.col("topology")?, t.col("metric")?);
+        let cs = t.cols(&STAT_COLUMNS)?;
+        let mut summary = BTreeMap::new();
+        let mut metrics = Vec::new();
+        for r in 0..t.rows.len() {
+            let (topo, metric) = (t.text(r, ct), t.text(r, cm));
+            push_unique(&mut topologies, topo);
+            if !summary.contains_key(&(topo.to_string(), metric.to_string())) {
+                push_unique(&mut metrics, metric);
+            }
+            summary.insert((topo.to_string(), metric.to_string()), t.stat(r, &cs)?);
+        }
+        // Topologies of the manifest that have no results (e.g. a manifest
+        // from another run) are dropped.
+        topologies.retain(|name| summary.keys().any(|(t, _)| t == name));
+        if summary.is_empty() {
+            return Err(ChartError::format(&summary_path, "holds no results".into()));
+        }
+
+        let mut comparison = BTreeMap::new();
+        let path = dir.join("comparison.csv");
+        if path.is_file() {
+            let t = Table::read(&path)?;
+            let (ct, cm) = (t.col("topology")?, t.col("metric")?);
+            let cd = t.cols(&DIFF_COLUMNS)?;
+            for r in 0..t.rows.len() {
+                comparison.insert(
+                    (t.text(r, ct).to_string(), t.text(r, cm).to_string()),
+                    t.diff(r, &cd)?,
+                );
+            }
+        }
+
+        let mut distribution: BTreeMap<String, Vec<(f64, f64)>> = BTreeMap::new();
+        let path = dir.join("distribution.csv");
+        if path.is_file() {
+            let t = Table::read(&path)?;
+            let c = t.cols(&["topology", "probability", "lead_time"])?;
+            for r in 0..t.rows.len() {
+                let (p, x) = (t.num(r, c[1])?, t.num(r, c[2])?);
+                if p.is_finite() && x.is_finite() {
+                    distribution
+                        .entry(t.text(r, c[0]).to_string())
+                        .or_default()
+                        .push((p, x));
+                }
+            }
+            for v in distribution.values_mut() {
+                v.sort_by(|a, b| a.0.total_cmp(&b.0));
+            }
+        }
+
+        let mut cfd: BTreeMap<String, Vec<CfdSample>> = BTreeMap::new();
+        let path = dir.join("cfd.csv");
+        if path.is_file() {
+            let t = Table::read(&path)?;
+            let c = t.cols(&[
+                "topology",
+                "replication",
+                "time",
+                "arrived",
+                "intake",
+                "backlog",
+                "in_progress",
+                "done",
+            ])?;
+            // One replication per topology: the first one listed.
+            let mut first_rep: BTreeMap<String, String> = BTreeMap::new();
+            for r in 0..t.rows.len() {
+                let topo = t.text(r, c[0]).to_string();
+                let rep = t.text(r, c[1]);
+                if first_rep
+                    .entry(topo.clone())
+                    .or_insert_with(|| rep.to_string())
+                    != rep
+                {
+                    continue;
+                }
+                let s = CfdSample {
+                    time: t.num(r, c[2])?,
+                    arrived: t.num(r, c[3])?,
+                    intake: t.num(r, c[4])?,
+                    backlog: t.num(r, c[5])?,
+                    in_progress: t.num(r, c[6])?,
+                    done: t.num(r, c[7])?,
+                };
+                if s.time.is_finite() {
+                    cfd.entry(topo).or_default().push(s);
+                }
+            }
+        }
+
+        Ok(Self {
+            dir: dir.to_path_buf(),
+            manifest,
+            topologies,
+            metrics,
+            summary,
+            comparison,
+            distribution,
+            cfd,
+        })
+    }
+
+    /// The summary of `metric` in `topology`.
+    pub fn stat(&self, topology: &str, metric: &str) -> Option<Stat> {
+        self.summary
+            .get(&(topology.to_string(), metric.to_string()))
+            .copied()
+    }
+
+    /// The mean of `metric` in `topology`, if it is a number.
+    pub fn mean(&self, topology: &str, metric: &str) -> Option<f64> {
+        self.stat(topology, metric)
+            .map(|s| s.mean)
+            .filter(|m| m.is_finite())
+    }
+
+    /// The paired difference of `topology` against the baseline in `metric`.
+    pub fn diff(&self, topology: &str, metric: &str) -> Option<Diff> {
+        self.comparison
+            .get(&(topology.to_string(), metric.to_string()))
+            .copied()
+    }
+
+    /// The baseline topology (the first).
+    pub fn baseline(&self) -> &str {
+        self.topologies.first().map_or("", String::as_str)
+    }
+
+    /// Index of `topology` in scenario order (its colour).
+    pub fn index(&self, topology: &str) -> usize {
+        self.topologies
+            .iter()
+            .position(|t| t == topology)
+            .unwrap_or(0)
+    }
+
+    /// The teams of `topology` that have a `team:<team>:utilization` row, in
+    /// file order.
+    pub fn teams(&self, topology: &str) -> Vec<String> {
+        let mut teams = Vec::new();
+        for m in &self.metrics {
+            if let Some(team) = m
+                .strip_prefix("team:")
+                .and_then(|rest| rest.strip_suffix(":utilization"))
+                && self.stat(topology, m).is_some()
+            {
+                push_unique(&mut teams, team);
+            }
+        }
+        teams
+    }
+
+    /// The scenario's name: the manifest's, else the folder's.
+    pub fn scenario_name(&self) -> String {
+        scenario_name(self.manifest.as_ref(), &self.dir)
+    }
+
+    /// Replications per topology: the manifest's, else `n` of the summary.
+    pub fn replications(&self) -> u32 {
+        self.manifest
+            .as_ref()
+            .and_then(|m| m.replications)
+            .unwrap_or_else(|| self.summary.values().map(|s| s.n).max().unwrap_or_default())
+    }
+
+    /// The warm-up of `topology` (0 when the folder does not say).
+    pub fn warmup(&self, topology: &str) -> f64 {
+        let Some(m) = &self.manifest else {
+            return 0.0;
+        };
+        m.topologies
+            .iter()
+            .position(|t| t == topology)
+            .and_then(|i| m.warmups.get(i).copied())
+            .or(m.warmup)
+            .filter(|w| w.is_finite())
+            .unwrap_or(0.0)
+    }
+}
+
+fn scenario_name(info: Option<&RunInfo>, dir: &Path) -> String {
+    info.map(|m| m.scenario.clone())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| folder_name(dir))
+}
+
+/// The last component of `dir`, or the whole path.
+pub fn folder_name(dir: &Path) -> String {
+    dir.canonicalize()
+        .ok()
+        .as_deref()
+        .unwrap_or(dir)
+        .file_name()
+        .map_or_else(
+            || dir.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        )
+}
+
+/// One point of a sweep: the values of the varied paths.
+pub type Point = Vec<f64>;
+
+/// The contents of a `sweep` result folder.
+#[derive(Debug, Clone)]
+pub struct SweepData {
+    /// The folder.
+    pub dir: PathBuf,
+    /// `manifest.json`, when the folder has one.
+    pub manifest: Option<RunInfo>,
+    /// The varied paths (the columns before `topology`).
+    pub params: Vec<String>,
+    /// The distinct values of each varied path, ascending.
+    pub values: Vec<Vec<f64>>,
+    /// Topologies in order of first appearance (the first is the baseline).
+    pub topologies: Vec<String>,
+    summary: BTreeMap<(Vec<u64>, String, String), Stat>,
+    comparison: BTreeMap<(Vec<u64>, String, String), Diff>,
+    /// Metric names in file order.
+    pub metrics: Vec<String>,
+}
+
+/// A point as a map key (exact bits; -0.0 folded into 0.0).
+fn key(point: &[f64]) -> Vec<u64> {
+    point.iter().map(|x| (x + 0.0).to_bits()).collect()
+}
+
+impl SweepData {
+    /// Reads the sweep folder `dir`: `sweep.csv` is required,
+    /// `sweep_comparison.csv` and `manifest.json` are used when present.
+    pub fn load(dir: &Path) -> Result<Self, ChartError> {
+        let path = dir.join("sweep.csv");
+        if !path.is_file() {
+            return Err(ChartError::NoResults(dir.to_path_buf()));
+        }
+        let manifest = read_info(dir, &["sweep.json", "manifest.json"])?;
+        let t = Table::read(&path)?;
+        let ct = t.col("topology")?;
+        if ct == 0 {
+            return Err(ChartError::format(
+                &path,
+                "has no varied-path columns before `topology`".into(),
+            ));
+        }
+        let params: Vec<String> = t.header[..ct].to_vec();
+        let cm = t.col("metric")?;
+        let cs = t.cols(&STAT_COLUMNS)?;
+        let mut topologies = Vec::new();
+        let mut metrics = Vec::new();
+        let mut values: Vec<Vec<f64>> = vec![Vec::new(); ct];
+        let mut summary = BTreeMap::new();
+        for r in 0..t.rows.len() {
+            let point = (0..ct).map(|c| t.num(r, c)).collect::<Result<Point, _>>()?;
+            if point.iter().any(|x| !x.is_finite()) {
+                return Err(ChartError::format(
+                    &path,
+                    format!("line {}: a varied path is not a number", r + 2),
+                ));
+            }
+            for (c, x) in point.iter().enumerate() {
+                if !values[c].contains(x) {
+                    values[c].push(*x);
+                }
+            }
+            let (topo, metric) = (t.text(r, ct), t.text(r, cm));
+            push_unique(&mut topologies, topo);
+            push_unique(&mut metrics, metric);
+            summary.insert(
+                (key(&point), topo.to_string(), metric.to_string()),
+                t.stat(r, &cs)?,
+            );
+        }
+        if summary.is_empty() {
+            return Err(ChartError::format(&path, "holds no results".into()));
+        }
+        for v in &mut values {
+            v.sort_by(f64::total_cmp);
+        }
+        if let Some(m) = &manifest {
+            let mut ordered: Vec<String> = m
+                .topologies
+                .iter()
+                .filter(|t| topologies.contains(t))
+                .cloned()
+                .collect();
+            for t in &topologies {
+                push_unique(&mut ordered, t);
+            }
+            topologies = ordered;
+        }
+
+        let mut comparison = BTreeMap::new();
+        let path = dir.join("sweep_comparison.csv");
+        if path.is_file() {
+            let t = Table::read(&path)?;
+            let ct = t.col("topology")?;
+            let cm = t.col("metric")?;
+            let cd = t.cols(&DIFF_COLUMNS)?;
+            if t.header[..ct] != params[..] {
+                return Err(ChartError::format(
+                    &path,
+                    format!(
+                        "varies {} but sweep.csv varies {}",
+                        t.header[..ct].join(", "),
+                        params.join(", ")
+                    ),
+                ));
+            }
+            for r in 0..t.rows.len() {
+                let point = (0..ct).map(|c| t.num(r, c)).collect::<Result<Point, _>>()?;
+                comparison.insert(
+                    (
+                        key(&point),
+                        t.text(r, ct).to_string(),
+                        t.text(r, cm).to_string(),
+                    ),
+                    t.diff(r, &cd)?,
+                );
+            }
+        }
+        Ok(Self {
+            dir: dir.to_path_buf(),
+            manifest,
+            params,
+            values,
+            topologies,
+            summary,
+            comparison,
+            metrics,
+        })
+    }
+
+    /// The summary of `metric` in `topology` at `point`.
+    pub fn stat(&self, point: &[f64], topology: &str, metric: &str) -> Option<Stat> {
+        self.summary
+            .get(&(key(point), topology.to_string(), metric.to_string()))
+            .copied()
+            .filter(|s| s.mean.is_finite())
+    }
+
+    /// The paired difference of `topology` against the baseline at `point`.
+    pub fn diff(&self, point: &[f64], topology: &str, metric: &str) -> Option<Diff> {
+        self.comparison
+            .get(&(key(point), topology.to_string(), metric.to_string()))
+            .copied()
+            .filter(|d| d.mean.is_finite())
+    }
+
+    /// The baseline topology (the first).
+    pub fn baseline(&self) -> &str {
+        self.topologies.first().map_or("", String::as_str)
+    }
+
+    /// Index of `topology` (its colour).
+    pub fn index(&self, topology: &str) -> usize {
+        self.topologies
+            .iter()
+            .position(|t| t == topology)
+            .unwrap_or(0)
+    }
+
+    /// Whether `metric` has any value in the sweep.
+    pub fn has_metric(&self, metric: &str) -> bool {
+        self.metrics.iter().any(|m| m == metric)
+    }
+
+    /// The scenario's name: the manifest's, else the folder's.
+    pub fn scenario_name(&self) -> String {
+        scenario_name(self.manifest.as_ref(), &self.dir)
+    }
+}

@@ -1,0 +1,513 @@
+//! Charts of a result folder, as SVG and PNG, drawn with plotters from the
+//! folder's CSV files alone (so `orgsim plot DIR` re-draws old results, byte
+//! for byte).
+//!
+//! A `run` folder gets `throughput`, `lead_time`, `delay_breakdown`,
+//! `cfd_<topology>` and `utilization`; a `sweep` folder gets
+//! `sweep_<metric>` line charts (one varied path) or
+//! `heatmap_<metric>_<topology>` paired-difference maps (two varied paths).
+//! Every chart has a one-sentence caption computed from the same numbers,
+//! used by `report.html`.
+
+pub mod data;
+pub mod numbers;
+pub mod style;
+
+mod cfd;
+mod delay_breakdown;
+mod lead_time;
+mod sweep;
+mod throughput;
+mod utilization;
+pub mod welch;
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use plotters::coord::Shift;
+use plotters::drawing::DrawingAreaErrorKind;
+use plotters::prelude::*;
+
+pub use data::{RunData, SweepData};
+use style::Px;
+
+use crate::report::atomic::write_atomic;
+
+/// Why charts could not be drawn.
+#[derive(Debug, thiserror::Error)]
+pub enum ChartError {
+    /// The folder holds no results (no `summary.csv`, no `sweep.csv`).
+    #[error(
+        "{} holds no orgsim results: expected summary.csv (from `orgsim run`) or sweep.csv (from `orgsim sweep`)",
+        .0.display()
+    )]
+    NoResults(PathBuf),
+    /// A result file is not what orgsim writes.
+    #[error("{}: {message}", path.display())]
+    Format {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// A file could not be read or written.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The error.
+        source: io::Error,
+    },
+    /// plotters failed.
+    #[error("cannot draw a chart: {0}")]
+    Draw(String),
+}
+
+impl ChartError {
+    pub(crate) fn io(path: &Path, source: io::Error) -> Self {
+        Self::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+
+    pub(crate) fn format(path: &Path, message: String) -> Self {
+        Self::Format {
+            path: path.to_path_buf(),
+            message,
+        }
+    }
+
+    /// Whether the user's input (the folder) is at fault rather than the
+    /// machine: exit code 2.
+    pub fn is_bad_input(&self) -> bool {
+        matches!(self, Self::NoResults(_) | Self::Format { .. })
+    }
+}
+
+impl<E: std::error::Error + Send + Sync> From<DrawingAreaErrorKind<E>> for ChartError {
+    fn from(e: DrawingAreaErrorKind<E>) -> Self {
+        Self::Draw(e.to_string())
+    }
+}
+
+/// Something that can be drawn on any plotters backend.
+pub(crate) trait Figure {
+    /// Logical height (the width is always [`style::WIDTH`]).
+    fn height(&self) -> u32 {
+        style::HEIGHT
+    }
+    /// Draws the whole figure on `root`, sizes scaled by `px`.
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        px: Px,
+    ) -> Result<(), ChartError>;
+}
+
+/// The figure as an SVG document.
+pub(crate) fn to_svg(fig: &impl Figure) -> Result<String, ChartError> {
+    style::register_fonts();
+    let mut svg = String::new();
+    {
+        let root =
+            SVGBackend::with_string(&mut svg, Px(1.0).size(fig.height())).into_drawing_area();
+        root.fill(&WHITE)?;
+        fig.draw(&root, Px(1.0))?;
+        root.present()?;
+    }
+    Ok(svg.replace(
+        "font-family=\"sans-serif\"",
+        &format!("font-family=\"{}\"", style::SVG_FAMILY),
+    ))
+}
+
+/// The figure as a PNG file, [`style::PNG_SCALE`] pixels per logical pixel.
+pub(crate) fn to_png(fig: &impl Figure) -> Result<Vec<u8>, ChartError> {
+    style::register_fonts();
+    let px = Px(style::PNG_SCALE);
+    let (w, h) = px.size(fig.height());
+    let mut rgb = vec![255u8; w as usize * h as usize * 3];
+    {
+        let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
+        root.fill(&WHITE)?;
+        fig.draw(&root, px)?;
+        root.present()?;
+    }
+    let mut out = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut out, w, h);
+        encoder.set_color(png::ColorType::Rgb);
+        encoder.set_depth(png::BitDepth::Eight);
+        let per_metre = (96.0 * style::PNG_SCALE / 0.0254).round() as u32;
+        encoder.set_pixel_dims(Some(png::PixelDimensions {
+            xppu: per_metre,
+            yppu: per_metre,
+            unit: png::Unit::Meter,
+        }));
+        let mut writer = encoder
+            .write_header()
+            .map_err(|e| ChartError::Draw(format!("PNG: {e}")))?;
+        writer
+            .write_image_data(&rgb)
+            .map_err(|e| ChartError::Draw(format!("PNG: {e}")))?;
+        writer
+            .finish()
+            .map_err(|e| ChartError::Draw(format!("PNG: {e}")))?;
+    }
+    Ok(out)
+}
+
+/// Writes `<stem>.svg` and `<stem>.png` of `fig` into `dir`.
+fn write_both(dir: &Path, stem: &str, fig: &impl Figure) -> Result<Vec<PathBuf>, ChartError> {
+    let svg_path = dir.join(format!("{stem}.svg"));
+    write_atomic(&svg_path, to_svg(fig)?.as_bytes()).map_err(|e| ChartError::io(&svg_path, e))?;
+    let png_path = dir.join(format!("{stem}.png"));
+    write_atomic(&png_path, &to_png(fig)?).map_err(|e| ChartError::io(&png_path, e))?;
+    Ok(vec![svg_path, png_path])
+}
+
+/// A file-name-safe version of a topology or metric name.
+pub fn file_safe(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// A chart of a `run` folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RunChart {
+    /// Throughput per topology with 95% CI error bars (the headline).
+    Throughput,
+    /// Lead-time ECDF per topology with p50/p85/p95 marked.
+    LeadTime,
+    /// Stacked mean critical-path days per category per topology.
+    DelayBreakdown,
+    /// Cumulative flow diagram of replication 0 of a topology.
+    Cfd(String),
+    /// Utilization per team, leaders beside.
+    Utilization,
+}
+
+impl RunChart {
+    /// The charts `data` has what it takes to draw, in report order.
+    pub fn plan(data: &RunData) -> Vec<RunChart> {
+        let mut charts = Vec::new();
+        let any = |m: &str| data.topologies.iter().any(|t| data.mean(t, m).is_some());
+        if any("throughput") {
+            charts.push(RunChart::Throughput);
+        }
+        if data
+            .topologies
+            .iter()
+            .any(|t| data.distribution.get(t).is_some_and(|d| d.len() >= 2))
+        {
+            charts.push(RunChart::LeadTime);
+        }
+        if any("work_mean") {
+            charts.push(RunChart::DelayBreakdown);
+        }
+        if data.topologies.iter().any(|t| !data.teams(t).is_empty()) {
+            charts.push(RunChart::Utilization);
+        }
+        for t in &data.topologies {
+            if data.cfd.get(t).is_some_and(|s| s.len() >= 2) {
+                charts.push(RunChart::Cfd(t.clone()));
+            }
+        }
+        charts
+    }
+
+    /// The file name without extension.
+    pub fn stem(&self) -> String {
+        match self {
+            RunChart::Throughput => "throughput".into(),
+            RunChart::LeadTime => "lead_time".into(),
+            RunChart::DelayBreakdown => "delay_breakdown".into(),
+            RunChart::Cfd(t) => format!("cfd_{}", file_safe(t)),
+            RunChart::Utilization => "utilization".into(),
+        }
+    }
+
+    /// A short heading for the report.
+    pub fn heading(&self) -> String {
+        match self {
+            RunChart::Throughput => "Throughput".into(),
+            RunChart::LeadTime => "Lead time".into(),
+            RunChart::DelayBreakdown => "Where the lead time goes".into(),
+            RunChart::Cfd(t) => format!("Cumulative flow: {t}"),
+            RunChart::Utilization => "Utilization of teams and leaders".into(),
+        }
+    }
+
+    /// One sentence on what the chart shows, in this run's numbers.
+    pub fn caption(&self, data: &RunData) -> String {
+        match self {
+            RunChart::Throughput => throughput::caption(data),
+            RunChart::LeadTime => lead_time::caption(data),
+            RunChart::DelayBreakdown => delay_breakdown::caption(data),
+            RunChart::Cfd(t) => cfd::caption(data, t),
+            RunChart::Utilization => utilization::caption(data),
+        }
+    }
+
+    /// The chart as an SVG document.
+    pub fn svg(&self, data: &RunData) -> Result<String, ChartError> {
+        to_svg(&RunFigure { chart: self, data })
+    }
+
+    /// The chart as a PNG file.
+    pub fn png(&self, data: &RunData) -> Result<Vec<u8>, ChartError> {
+        to_png(&RunFigure { chart: self, data })
+    }
+}
+
+struct RunFigure<'a> {
+    chart: &'a RunChart,
+    data: &'a RunData,
+}
+
+impl Figure for RunFigure<'_> {
+    fn height(&self) -> u32 {
+        match self.chart {
+            RunChart::Utilization => utilization::height(self.data),
+            _ => style::HEIGHT,
+        }
+    }
+
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        px: Px,
+    ) -> Result<(), ChartError> {
+        let d = self.data;
+        match self.chart {
+            RunChart::Throughput => throughput::draw(root, px, d),
+            RunChart::LeadTime => lead_time::draw(root, px, d),
+            RunChart::DelayBreakdown => delay_breakdown::draw(root, px, d),
+            RunChart::Cfd(t) => cfd::draw(root, px, d, t),
+            RunChart::Utilization => utilization::draw(root, px, d),
+        }
+    }
+}
+
+/// A chart of a `sweep` folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SweepChart {
+    /// A headline metric against the (single) varied path, one line per
+    /// topology with its 95% CI band, crossovers marked.
+    Line(String),
+    /// The paired difference of a topology against the baseline in a
+    /// headline metric over a two-path grid.
+    Heat {
+        /// The metric.
+        metric: String,
+        /// The topology compared with the baseline.
+        topology: String,
+    },
+}
+
+/// The metrics a sweep is charted for.
+pub const SWEEP_METRICS: [&str; 5] = [
+    "throughput",
+    "lead_time_mean",
+    "lead_time_p85",
+    "coordination_share",
+    "flow_efficiency",
+];
+
+impl SweepChart {
+    /// The charts `data` has what it takes to draw: line charts for one
+    /// varied path, heat maps for two; nothing for more (a grid of three or
+    /// more paths has no faithful flat picture; its CSV files hold it all).
+    pub fn plan(data: &SweepData) -> Vec<SweepChart> {
+        let metrics = SWEEP_METRICS.iter().filter(|m| data.has_metric(m));
+        match data.params.len() {
+            1 => metrics.map(|m| SweepChart::Line(m.to_string())).collect(),
+            2 => metrics
+                .flat_map(|m| {
+                    data.topologies.iter().skip(1).map(|t| SweepChart::Heat {
+                        metric: m.to_string(),
+                        topology: t.clone(),
+                    })
+                })
+                .filter(|c| sweep::heat_has_data(data, c))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The file name without extension.
+    pub fn stem(&self) -> String {
+        match self {
+            SweepChart::Line(m) => format!("sweep_{}", file_safe(m)),
+            SweepChart::Heat { metric, topology } => {
+                format!("heatmap_{}_{}", file_safe(metric), file_safe(topology))
+            }
+        }
+    }
+
+    /// A short heading for the report.
+    pub fn heading(&self, data: &SweepData) -> String {
+        match self {
+            SweepChart::Line(m) => format!(
+                "{} against {}",
+                upper_first(&numbers::label(m)),
+                data.params.first().map_or("", String::as_str)
+            ),
+            SweepChart::Heat { metric, topology } => format!(
+                "{}: {topology} − {}",
+                upper_first(&numbers::label(metric)),
+                data.baseline()
+            ),
+        }
+    }
+
+    /// One sentence on what the chart shows, in this sweep's numbers.
+    pub fn caption(&self, data: &SweepData) -> String {
+        match self {
+            SweepChart::Line(m) => sweep::line_caption(data, m),
+            SweepChart::Heat { metric, topology } => sweep::heat_caption(data, metric, topology),
+        }
+    }
+
+    /// The chart as an SVG document.
+    pub fn svg(&self, data: &SweepData) -> Result<String, ChartError> {
+        to_svg(&SweepFigure { chart: self, data })
+    }
+
+    /// The chart as a PNG file.
+    pub fn png(&self, data: &SweepData) -> Result<Vec<u8>, ChartError> {
+        to_png(&SweepFigure { chart: self, data })
+    }
+}
+
+struct SweepFigure<'a> {
+    chart: &'a SweepChart,
+    data: &'a SweepData,
+}
+
+impl Figure for SweepFigure<'_> {
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        px: Px,
+    ) -> Result<(), ChartError> {
+        match self.chart {
+            SweepChart::Line(m) => sweep::draw_line(root, px, self.data, m),
+            SweepChart::Heat { metric, topology } => {
+                sweep::draw_heat(root, px, self.data, metric, topology)
+            }
+        }
+    }
+}
+
+/// `s` with its first letter in upper case.
+pub fn upper_first(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}
+
+/// Draws every chart of the `run` result folder `dir` into it, as SVG and
+/// PNG; returns the files written.
+pub fn render_run(dir: &Path) -> Result<Vec<PathBuf>, ChartError> {
+    let data = RunData::load(dir)?;
+    let mut written = Vec::new();
+    for chart in RunChart::plan(&data) {
+        written.extend(write_both(
+            dir,
+            &chart.stem(),
+            &RunFigure {
+                chart: &chart,
+                data: &data,
+            },
+        )?);
+    }
+    Ok(written)
+}
+
+/// Draws every chart of the `sweep` result folder `dir` into it, as SVG and
+/// PNG; returns the files written.
+pub fn render_sweep(dir: &Path) -> Result<Vec<PathBuf>, ChartError> {
+    let data = SweepData::load(dir)?;
+    let mut written = Vec::new();
+    for chart in SweepChart::plan(&data) {
+        written.extend(write_both(
+            dir,
+            &chart.stem(),
+            &SweepFigure {
+                chart: &chart,
+                data: &data,
+            },
+        )?);
+    }
+    Ok(written)
+}
+
+/// What kind of result folder `dir` is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FolderKind {
+    /// A `run` folder (`summary.csv`).
+    Run,
+    /// A `sweep` folder (`sweep.csv`).
+    Sweep,
+}
+
+/// Whether `dir` holds `run` or `sweep` results (a sweep wins when both).
+pub fn folder_kind(dir: &Path) -> Result<FolderKind, ChartError> {
+    if !dir.is_dir() {
+        return Err(ChartError::NoResults(dir.to_path_buf()));
+    }
+    if dir.join("sweep.csv").is_file() {
+        Ok(FolderKind::Sweep)
+    } else if dir.join("summary.csv").is_file() {
+        Ok(FolderKind::Run)
+    } else {
+        Err(ChartError::NoResults(dir.to_path_buf()))
+    }
+}
+
+/// Draws every chart of the result folder `dir`, whichever kind it is.
+pub fn render(dir: &Path) -> Result<Vec<PathBuf>, ChartError> {
+    match folder_kind(dir)? {
+        FolderKind::Run => render_run(dir),
+        FolderKind::Sweep => render_sweep(dir),
+    }
+}
+
+/// The `[lo, hi]` axis range that holds `values` with a little air, from 0
+/// when `from_zero`.
+pub(crate) fn padded_range(values: impl IntoIterator<Item = f64>, from_zero: bool) -> (f64, f64) {
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for v in values.into_iter().filter(|v| v.is_finite()) {
+        lo = lo.min(v);
+        hi = hi.max(v);
+    }
+    if !lo.is_finite() {
+        return (0.0, 1.0);
+    }
+    if from_zero {
+        lo = lo.min(0.0);
+        hi = hi.max(0.0);
+    }
+    let span = hi - lo;
+    let pad = if span > 0.0 {
+        span * 0.08
+    } else {
+        hi.abs().max(1.0) * 0.1
+    };
+    let lo = if from_zero && lo >= 0.0 {
+        0.0
+    } else {
+        lo - pad
+    };
+    (lo, hi + pad)
+}

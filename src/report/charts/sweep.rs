@@ -1,0 +1,598 @@
+//! Sweep charts: a headline metric against the varied path (one line per
+//! topology, shaded 95% CI band, crossovers marked), and for a two-path grid
+//! a heat map of the paired difference against the baseline.
+
+use plotters::coord::Shift;
+use plotters::element::DashedPathElement;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, VPos};
+
+use super::numbers::{self, Better, Unit};
+use super::style::{self, Entry, Px, Swatch, anchored, size};
+use super::{ChartError, SweepChart, SweepData, padded_range};
+
+/// A topology's line: (x, mean, ci95 low, ci95 high) per sweep value.
+type Line = Vec<(f64, f64, f64, f64)>;
+
+/// Scale of a metric on an axis: shares are shown in percent.
+fn scale(metric: &str) -> f64 {
+    if numbers::unit(metric) == Unit::Share {
+        100.0
+    } else {
+        1.0
+    }
+}
+
+/// The line of `topology`: (x, mean, low, high) at each value of the single
+/// varied path where the metric is defined.
+fn line(data: &SweepData, topology: &str, metric: &str) -> Line {
+    data.values
+        .first()
+        .map(|xs| {
+            xs.iter()
+                .filter_map(|&x| {
+                    let s = data.stat(&[x], topology, metric)?;
+                    Some((x, s.mean, s.low, s.high))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A point where two topologies' order changes.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Crossover {
+    /// Value of the varied path (interpolated).
+    pub x: f64,
+    /// Value of the metric there (interpolated).
+    pub y: f64,
+    /// The two topologies.
+    pub pair: (String, String),
+    /// Which of the two is lower after the crossover.
+    pub lower_after: String,
+}
+
+/// Where the order of any two topologies' means changes, by linear
+/// interpolation between neighbouring sweep values; sorted by x.
+pub(crate) fn crossovers(data: &SweepData, metric: &str) -> Vec<Crossover> {
+    let lines: Vec<(&String, Line)> = data
+        .topologies
+        .iter()
+        .map(|t| (t, line(data, t, metric)))
+        .collect();
+    let mut out = Vec::new();
+    for (a, la) in &lines {
+        for (b, lb) in lines.iter().skip_while(|(t, _)| t != a).skip(1) {
+            // The values both lines have.
+            let common: Vec<(f64, f64, f64)> = la
+                .iter()
+                .filter_map(|p| lb.iter().find(|q| q.0 == p.0).map(|q| (p.0, p.1, q.1)))
+                .collect();
+            // Signs of (a − b), skipping exact ties.
+            let mut prev: Option<(f64, f64, f64)> = None;
+            for &(x, ya, yb) in &common {
+                let d = ya - yb;
+                if d == 0.0 {
+                    continue;
+                }
+                if let Some((px, pa, pb)) = prev {
+                    let pd = pa - pb;
+                    if pd.signum() != d.signum() {
+                        let t = pd / (pd - d);
+                        let cx = px + t * (x - px);
+                        let cy = pa + t * (ya - pa);
+                        out.push(Crossover {
+                            x: cx,
+                            y: cy,
+                            pair: ((*a).clone(), (*b).clone()),
+                            lower_after: if d < 0.0 { (*a).clone() } else { (*b).clone() },
+                        });
+                    }
+                }
+                prev = Some((x, ya, yb));
+            }
+        }
+    }
+    out.sort_by(|p, q| p.x.total_cmp(&q.x));
+    out
+}
+
+pub(super) fn draw_line<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    px: Px,
+    data: &SweepData,
+    metric: &str,
+) -> Result<(), ChartError> {
+    let param = data.params.first().map_or("", String::as_str);
+    let k = scale(metric);
+    let lines: Vec<(usize, &String, Line)> = data
+        .topologies
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (i, t, line(data, t, metric)))
+        .filter(|(_, _, l)| !l.is_empty())
+        .collect();
+    let cross = crossovers(data, metric);
+    let area = style::header(
+        root,
+        px,
+        &format!(
+            "{} against {param}",
+            super::upper_first(&numbers::label(metric))
+        ),
+        &format!(
+            "mean per topology; bands: 95% confidence interval{}",
+            if cross.is_empty() {
+                ""
+            } else {
+                "; circles: where the order of the topologies changes"
+            }
+        ),
+    )?;
+    let entries: Vec<Entry> = lines
+        .iter()
+        .map(|(i, t, _)| Entry::new(t.as_str(), style::topology_color(*i), Swatch::Line))
+        .collect();
+    let area = style::legend_rows(&area, px, 108.0, &entries)?;
+
+    let xs = data.values.first().cloned().unwrap_or_default();
+    let (x_lo, x_hi) = match (xs.first(), xs.last()) {
+        (Some(a), Some(b)) if b > a => {
+            let pad = (b - a) * 0.03;
+            (a - pad, b + pad)
+        }
+        (Some(a), _) => (a - 0.5, a + 0.5),
+        _ => (0.0, 1.0),
+    };
+    let from_zero = matches!(
+        numbers::unit(metric),
+        Unit::PerDay | Unit::Share | Unit::Days
+    );
+    let (y_lo, y_hi) = padded_range(
+        lines
+            .iter()
+            .flat_map(|(_, _, l)| l.iter().flat_map(|p| [p.1 * k, p.2 * k, p.3 * k])),
+        from_zero,
+    );
+    let mut chart = ChartBuilder::on(&area)
+        .margin_left(px.u(16.0))
+        .margin_right(px.u(36.0))
+        .margin_top(px.u(8.0))
+        .margin_bottom(px.u(8.0))
+        .x_label_area_size(px.u(58.0))
+        .y_label_area_size(px.u(84.0))
+        .build_cartesian_2d(x_lo..x_hi, y_lo..y_hi)?;
+    let y_desc = numbers::axis_label(metric);
+    chart
+        .configure_mesh()
+        .x_labels(10)
+        .y_labels(8)
+        .x_label_formatter(&|v| numbers::tick(*v))
+        .y_label_formatter(&|v| numbers::tick(*v))
+        .x_desc(param)
+        .y_desc(y_desc.as_str())
+        .label_style(px.font(size::LABEL))
+        .axis_desc_style(px.font(size::AXIS))
+        .bold_line_style(style::GRID)
+        .light_line_style(TRANSPARENT)
+        .axis_style(style::AXIS_LINE)
+        .draw()?;
+
+    for (i, _, l) in &lines {
+        let color = style::topology_color(*i);
+        let band: Vec<(f64, f64)> = l
+            .iter()
+            .filter(|p| p.2.is_finite() && p.3.is_finite())
+            .map(|p| (p.0, p.3 * k))
+            .chain(
+                l.iter()
+                    .rev()
+                    .filter(|p| p.2.is_finite() && p.3.is_finite())
+                    .map(|p| (p.0, p.2 * k)),
+            )
+            .collect();
+        if band.len() >= 4 {
+            chart.draw_series(std::iter::once(Polygon::new(
+                band,
+                color.mix(0.18).filled(),
+            )))?;
+        }
+    }
+    for (i, _, l) in &lines {
+        let color = style::topology_color(*i);
+        chart.draw_series(LineSeries::new(
+            l.iter().map(|p| (p.0, p.1 * k)),
+            px.stroke(color, 3.0),
+        ))?;
+        chart.draw_series(
+            l.iter()
+                .map(|p| Circle::new((p.0, p.1 * k), px.u(4.0), color.filled())),
+        )?;
+    }
+    for c in &cross {
+        let (cx, cy) = chart.backend_coord(&(c.x, c.y * k));
+        let (_, bottom) = chart.backend_coord(&(c.x, y_lo));
+        root.draw(&DashedPathElement::new(
+            vec![(cx, cy + px.i(9.0)), (cx, bottom)],
+            px.u(4.0),
+            px.u(4.0),
+            px.stroke(style::TEXT, 1.0),
+        ))?;
+        root.draw(&Circle::new(
+            (cx, cy),
+            px.u(9.0),
+            px.stroke(style::TEXT, 2.0),
+        ))?;
+        let label = format!("{} ≈ {}", short_param(param), numbers::compact(c.x));
+        let font = px.bold(size::NOTE);
+        let (tw, th) = root.estimate_text_size(&label, &font)?;
+        let (lx, ly) = (cx + px.i(12.0), cy - px.i(12.0));
+        root.draw(&Rectangle::new(
+            [
+                (lx - px.i(4.0), ly - th as i32 - px.i(4.0)),
+                (lx + tw as i32 + px.i(4.0), ly + px.i(3.0)),
+            ],
+            WHITE.mix(0.85).filled(),
+        ))?;
+        root.draw_text(&label, &anchored(font, HPos::Left, VPos::Bottom), (lx, ly))?;
+    }
+    Ok(())
+}
+
+/// The last segment of a dotted path (`architecture.coupling` → `coupling`).
+fn short_param(param: &str) -> &str {
+    param.rsplit('.').next().unwrap_or(param)
+}
+
+/// E.g. "From coupling 0 to 0.5, single-threaded's mean lead time goes from
+/// 28.3 to 49.0 days and matrix's from 51.4 to 51.6; the order changes at
+/// coupling ≈ 0.42, where matrix becomes the lower."
+pub(super) fn line_caption(data: &SweepData, metric: &str) -> String {
+    let param = data.params.first().map_or("", String::as_str);
+    let short = short_param(param);
+    let lines: Vec<(String, Line)> = data
+        .topologies
+        .iter()
+        .map(|t| (t.clone(), line(data, t, metric)))
+        .filter(|(_, l)| !l.is_empty())
+        .collect();
+    let (Some(first), Some(last)) = (
+        data.values.first().and_then(|v| v.first()),
+        data.values.first().and_then(|v| v.last()),
+    ) else {
+        return String::new();
+    };
+    let unit = match numbers::unit(metric) {
+        Unit::Days => " days",
+        Unit::PerDay => " items per day",
+        _ => "",
+    };
+    let parts: Vec<String> = lines
+        .iter()
+        .enumerate()
+        .filter_map(|(k, (t, l))| {
+            let (a, b) = (l.first()?, l.last()?);
+            let what = if k == 0 {
+                format!("{t}'s {}", numbers::label(metric))
+            } else {
+                format!("{t}'s")
+            };
+            let (a, b) = (numbers::short(metric, a.1), numbers::short(metric, b.1));
+            Some(if a == b {
+                format!("{what} stays at {a}{}", if k == 0 { unit } else { "" })
+            } else {
+                format!(
+                    "{what} goes from {a} to {b}{}",
+                    if k == 0 { unit } else { "" }
+                )
+            })
+        })
+        .collect();
+    let mut s = format!(
+        "As {short} goes from {} to {}, {}",
+        numbers::compact(*first),
+        numbers::compact(*last),
+        parts.join(" and ")
+    );
+    let cross = crossovers(data, metric);
+    if cross.is_empty() {
+        if lines.len() > 1 {
+            s.push_str("; the topologies never change order");
+        }
+    } else {
+        let (low, high) = match numbers::better(metric) {
+            Better::Higher => ("lower (worse)", "higher (better)"),
+            Better::Lower => ("lower (better)", "higher (worse)"),
+            Better::Neither => ("lower", "higher"),
+        };
+        let text: Vec<String> = cross
+            .iter()
+            .map(|c| {
+                let higher = if c.lower_after == c.pair.0 {
+                    &c.pair.1
+                } else {
+                    &c.pair.0
+                };
+                if numbers::better(metric) == Better::Higher {
+                    format!(
+                        "from {short} ≈ {} on, {higher} has the {high} {}",
+                        numbers::compact(c.x),
+                        numbers::label(metric)
+                    )
+                } else {
+                    format!(
+                        "from {short} ≈ {} on, {} has the {low} {}",
+                        numbers::compact(c.x),
+                        c.lower_after,
+                        numbers::label(metric)
+                    )
+                }
+            })
+            .collect();
+        s.push_str(&format!("; the order changes: {}", text.join("; ")));
+    }
+    s.push('.');
+    s
+}
+
+/// The grid of a heat map: x values, y values and the difference at each
+/// cell (row-major by y).
+fn grid(
+    data: &SweepData,
+    metric: &str,
+    topology: &str,
+) -> (Vec<f64>, Vec<f64>, Vec<Vec<Option<super::data::Diff>>>) {
+    let xs = data.values.first().cloned().unwrap_or_default();
+    let ys = data.values.get(1).cloned().unwrap_or_default();
+    let cells = ys
+        .iter()
+        .map(|&y| {
+            xs.iter()
+                .map(|&x| data.diff(&[x, y], topology, metric))
+                .collect()
+        })
+        .collect();
+    (xs, ys, cells)
+}
+
+pub(super) fn heat_has_data(data: &SweepData, chart: &SweepChart) -> bool {
+    match chart {
+        SweepChart::Heat { metric, topology } => grid(data, metric, topology)
+            .2
+            .iter()
+            .flatten()
+            .any(Option::is_some),
+        SweepChart::Line(_) => true,
+    }
+}
+
+/// Diverging colour for an improvement of `t` in [−1, 1]: blue for better
+/// (or higher, for a metric with no better side), vermillion for worse,
+/// white for none.
+fn diverging(t: f64) -> RGBColor {
+    let t = t.clamp(-1.0, 1.0);
+    let (end, amount) = if t >= 0.0 {
+        (RGBColor(0x00, 0x5A, 0x9C), t)
+    } else {
+        (RGBColor(0xC4, 0x4E, 0x00), -t)
+    };
+    style::lighten(end, 1.0 - amount * 0.9)
+}
+
+pub(super) fn draw_heat<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    px: Px,
+    data: &SweepData,
+    metric: &str,
+    topology: &str,
+) -> Result<(), ChartError> {
+    let base = data.baseline();
+    let (xs, ys, cells) = grid(data, metric, topology);
+    let (px_name, py_name) = (
+        data.params.first().map_or("", String::as_str),
+        data.params.get(1).map_or("", String::as_str),
+    );
+    let k = scale(metric);
+    let better = numbers::better(metric);
+    // Improvement direction: blue where the topology is better than the
+    // baseline (or, for a metric with no better side, higher).
+    let sign = if better == Better::Lower { -1.0 } else { 1.0 };
+    let v_max = cells
+        .iter()
+        .flatten()
+        .flatten()
+        .map(|d| d.mean.abs())
+        .fold(0.0_f64, f64::max)
+        .max(1e-12);
+    let (good, bad) = match better {
+        Better::Neither => ("higher", "lower"),
+        _ => ("better", "worse"),
+    };
+    let area = style::header(
+        root,
+        px,
+        &format!(
+            "{}: {topology} − {base}",
+            super::upper_first(&numbers::label(metric))
+        ),
+        &format!(
+            "paired difference per cell ({}); blue: {topology} {good}, orange: {bad}; bold: significant, grey: not",
+            match numbers::unit(metric) {
+                Unit::Share => "percentage points",
+                Unit::Days => "days",
+                Unit::PerDay => "items per day",
+                Unit::Plain => "mean",
+            }
+        ),
+    )?;
+    let (w, _) = area.dim_in_pixel();
+    let (plot_area, bar_area) = area.split_horizontally(w - px.u(120.0));
+    let nx = xs.len().max(1) as f64;
+    let ny = ys.len().max(1) as f64;
+    let mut chart = ChartBuilder::on(&plot_area)
+        .margin_left(px.u(16.0))
+        .margin_right(px.u(12.0))
+        .margin_top(px.u(8.0))
+        .margin_bottom(px.u(8.0))
+        .x_label_area_size(px.u(58.0))
+        .y_label_area_size(px.u(84.0))
+        .build_cartesian_2d(-0.5..nx - 0.5, -0.5..ny - 0.5)?;
+    chart
+        .configure_mesh()
+        .disable_mesh()
+        .x_labels(0)
+        .y_labels(0)
+        .x_desc(px_name)
+        .y_desc(py_name)
+        .label_style(px.font(size::LABEL))
+        .axis_desc_style(px.font(size::AXIS))
+        .axis_style(style::AXIS_LINE)
+        .draw()?;
+    let note = px.font(size::NOTE);
+    for (j, row) in cells.iter().enumerate() {
+        for (i, cell) in row.iter().enumerate() {
+            let (x, y) = (i as f64, j as f64);
+            let rect = [(x - 0.5, y - 0.5), (x + 0.5, y + 0.5)];
+            let Some(d) = cell else {
+                chart.draw_series(std::iter::once(Rectangle::new(
+                    rect,
+                    RGBColor(0xf2, 0xf2, 0xf2).filled(),
+                )))?;
+                continue;
+            };
+            let t = sign * d.mean / v_max;
+            let fill = diverging(t);
+            chart.draw_series(std::iter::once(Rectangle::new(rect, fill.filled())))?;
+            chart.draw_series(std::iter::once(Rectangle::new(rect, px.stroke(WHITE, 2.0))))?;
+            let (cx, cy) = chart.backend_coord(&(x, y));
+            let ink = if d.includes_zero() {
+                style::MUTED
+            } else if t.abs() > 0.6 {
+                WHITE
+            } else {
+                style::TEXT
+            };
+            let text = if numbers::unit(metric) == Unit::Share {
+                numbers::minus(&format!("{:+.1}", d.mean * k))
+            } else {
+                numbers::diff("plain", d.mean)
+            };
+            // Significant differences in bold, the others in grey.
+            let font = if d.includes_zero() {
+                note.clone()
+            } else {
+                px.bold(size::NOTE)
+            };
+            root.draw_text(
+                &text,
+                &anchored(font.color(&ink), HPos::Center, VPos::Center),
+                (cx, cy),
+            )?;
+        }
+    }
+    for (i, x) in xs.iter().enumerate() {
+        let (cx, by) = chart.backend_coord(&(i as f64, -0.5));
+        root.draw_text(
+            &numbers::tick(*x),
+            &anchored(px.font(size::LABEL), HPos::Center, VPos::Top),
+            (cx, by + px.i(6.0)),
+        )?;
+    }
+    for (j, y) in ys.iter().enumerate() {
+        let (lx, cy) = chart.backend_coord(&(-0.5, j as f64));
+        root.draw_text(
+            &numbers::tick(*y),
+            &anchored(px.font(size::LABEL), HPos::Right, VPos::Center),
+            (lx - px.i(8.0), cy),
+        )?;
+    }
+
+    // Colour bar.
+    let (_, bh) = bar_area.dim_in_pixel();
+    let (top, bottom) = (px.i(36.0), bh as i32 - px.i(96.0));
+    let x0 = px.i(20.0);
+    let steps = 60;
+    for s in 0..steps {
+        let f0 = s as f64 / steps as f64;
+        let f1 = (s + 1) as f64 / steps as f64;
+        let t = 1.0 - 2.0 * (f0 + f1) / 2.0;
+        let y0 = top + ((bottom - top) as f64 * f0).round() as i32;
+        let y1 = top + ((bottom - top) as f64 * f1).round() as i32;
+        bar_area.draw(&Rectangle::new(
+            [(x0, y0), (x0 + px.i(22.0), y1)],
+            diverging(t).filled(),
+        ))?;
+    }
+    // Values at the ends and the middle: the top is the most "better".
+    let top_value = sign * v_max;
+    let fmt = |v: f64| {
+        if v == 0.0 {
+            "0".to_string()
+        } else if numbers::unit(metric) == Unit::Share {
+            numbers::minus(&format!("{:+.1}", v * k))
+        } else {
+            numbers::diff("plain", v)
+        }
+    };
+    for (y, v) in [
+        (top, top_value),
+        ((top + bottom) / 2, 0.0),
+        (bottom, -top_value),
+    ] {
+        bar_area.draw_text(
+            &fmt(v),
+            &anchored(px.font(size::NOTE), HPos::Left, VPos::Center),
+            (x0 + px.i(28.0), y),
+        )?;
+    }
+    bar_area.draw_text(
+        good,
+        &anchored(px.bold(size::NOTE), HPos::Left, VPos::Bottom),
+        (x0, top - px.i(12.0)),
+    )?;
+    bar_area.draw_text(
+        bad,
+        &anchored(px.bold(size::NOTE), HPos::Left, VPos::Top),
+        (x0, bottom + px.i(12.0)),
+    )?;
+    Ok(())
+}
+
+/// E.g. "single-threaded − matrix in mean lead time ranges from −23.1 d
+/// (coupling 0, load 0.8) to +4.2 d (coupling 0.5, load 1.2); it is
+/// significant in 14 of 20 cells."
+pub(super) fn heat_caption(data: &SweepData, metric: &str, topology: &str) -> String {
+    let base = data.baseline();
+    let (xs, ys, cells) = grid(data, metric, topology);
+    let (p1, p2) = (
+        short_param(data.params.first().map_or("", String::as_str)),
+        short_param(data.params.get(1).map_or("", String::as_str)),
+    );
+    let mut all = Vec::new();
+    for (j, row) in cells.iter().enumerate() {
+        for (i, cell) in row.iter().enumerate() {
+            if let Some(d) = cell {
+                all.push((xs[i], ys[j], *d));
+            }
+        }
+    }
+    let (Some(lo), Some(hi)) = (
+        all.iter().min_by(|a, b| a.2.mean.total_cmp(&b.2.mean)),
+        all.iter().max_by(|a, b| a.2.mean.total_cmp(&b.2.mean)),
+    ) else {
+        return String::new();
+    };
+    let significant = all.iter().filter(|c| !c.2.includes_zero()).count();
+    let fmt = |v: f64| numbers::diff(metric, v);
+    format!(
+        "{topology} − {base} in {} ranges from {} ({p1} {}, {p2} {}) to {} ({p1} {}, {p2} {}); the difference is significant in {significant} of {} cells.",
+        numbers::label(metric),
+        fmt(lo.2.mean),
+        numbers::compact(lo.0),
+        numbers::compact(lo.1),
+        fmt(hi.2.mean),
+        numbers::compact(hi.0),
+        numbers::compact(hi.1),
+        all.len()
+    )
+}

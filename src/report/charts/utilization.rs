@@ -1,0 +1,314 @@
+//! `utilization`: the busy share of each team's people (left) and of its
+//! leader (right), grouped by topology, with 95% CI error bars; the
+//! executive is a row of the leaders' side.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, VPos};
+
+use super::data::Stat;
+use super::numbers;
+use super::style::{self, Entry, Px, Swatch, anchored, size};
+use super::{ChartError, RunData};
+
+/// A row of the chart.
+enum Row {
+    /// A topology's heading.
+    Heading(usize, String),
+    /// A team: its people and its leader.
+    Team {
+        topology: usize,
+        name: String,
+        people: Option<Stat>,
+        leader: Option<Stat>,
+    },
+    /// The executive of a topology (leaders' side only).
+    Executive(usize, Stat),
+}
+
+fn rows(data: &RunData) -> Vec<Row> {
+    let mut rows = Vec::new();
+    for (i, t) in data.topologies.iter().enumerate() {
+        let teams = data.teams(t);
+        if teams.is_empty() {
+            continue;
+        }
+        rows.push(Row::Heading(i, t.clone()));
+        for team in teams {
+            rows.push(Row::Team {
+                topology: i,
+                people: data.stat(t, &format!("team:{team}:utilization")),
+                leader: data.stat(t, &format!("team:{team}:leader_utilization")),
+                name: team,
+            });
+        }
+        if let Some(s) = data
+            .stat(t, "executive_utilization")
+            .filter(|s| s.mean.is_finite())
+        {
+            rows.push(Row::Executive(i, s));
+        }
+    }
+    rows
+}
+
+const ROW_H: f64 = 30.0;
+const FIXED_H: f64 = 76.0 + 32.0 + 34.0 + 66.0 + 12.0;
+
+/// The chart's logical height: enough for every row.
+pub(super) fn height(data: &RunData) -> u32 {
+    let n = rows(data).len() as f64;
+    (FIXED_H + ROW_H * n).max(f64::from(style::HEIGHT)).round() as u32
+}
+
+pub(super) fn draw<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    px: Px,
+    data: &RunData,
+) -> Result<(), ChartError> {
+    let rows = rows(data);
+    let area = style::header(
+        root,
+        px,
+        "Utilization: busy share of working time",
+        &format!(
+            "mean of {} replications; error bars: 95% confidence interval",
+            data.replications()
+        ),
+    )?;
+    let entries: Vec<Entry> = data
+        .topologies
+        .iter()
+        .enumerate()
+        .map(|(i, t)| Entry::new(t.as_str(), style::topology_color(i), Swatch::Box))
+        .collect();
+    let label_font = px.font(size::LABEL);
+    let heading_font = px.bold(size::LABEL);
+    let mut name_w = 0;
+    for r in &rows {
+        let w = match r {
+            Row::Heading(_, t) => style::text_width(root, t, &heading_font)?,
+            Row::Team { name, .. } => style::text_width(root, name, &label_font)? + px.u(16.0),
+            Row::Executive(..) => style::text_width(root, "executive", &label_font)? + px.u(16.0),
+        };
+        name_w = name_w.max(w);
+    }
+    let left_labels = name_w as f64 / px.0 + 24.0;
+    let area = style::legend_rows(&area, px, 16.0 + left_labels, &entries)?;
+    let (w, _) = area.dim_in_pixel();
+    let split = (f64::from(w) / px.0 * 0.6).round();
+    let (left, right) = area.split_horizontally(px.u(split));
+
+    let n = rows.len().max(1) as f64;
+    let top_of = |k: usize| n - 1.0 - k as f64;
+    let x_max = |pick: &dyn Fn(&Row) -> Option<Stat>| {
+        rows.iter()
+            .filter_map(pick)
+            .map(|s| s.high.max(s.mean))
+            .filter(|v| v.is_finite())
+            .fold(1.0_f64, f64::max)
+    };
+    let people = |r: &Row| match r {
+        Row::Team { people, .. } => *people,
+        _ => None,
+    };
+    let leaders = |r: &Row| match r {
+        Row::Team { leader, .. } => *leader,
+        Row::Executive(_, s) => Some(*s),
+        Row::Heading(..) => None,
+    };
+
+    for (side, panel) in [(0, &left), (1, &right)] {
+        let pick: &dyn Fn(&Row) -> Option<Stat> = if side == 0 { &people } else { &leaders };
+        let x_top = x_max(pick);
+        let title = if side == 0 {
+            "people of the team"
+        } else {
+            "leader (decisions), executive"
+        };
+        let (pw, _) = panel.dim_in_pixel();
+        panel.draw_text(
+            title,
+            &anchored(px.bold(size::LABEL), HPos::Center, VPos::Top),
+            (
+                if side == 0 {
+                    (pw as i32 + px.i(left_labels + 16.0)) / 2
+                } else {
+                    pw as i32 / 2
+                },
+                px.i(2.0),
+            ),
+        )?;
+        let panel = panel.split_vertically(px.u(30.0)).1;
+        let mut chart = ChartBuilder::on(&panel)
+            .margin_left(px.u(if side == 0 { 16.0 } else { 34.0 }))
+            .margin_right(px.u(if side == 0 { 30.0 } else { 36.0 }))
+            .margin_top(px.u(4.0))
+            .margin_bottom(px.u(8.0))
+            .x_label_area_size(px.u(58.0))
+            .y_label_area_size(px.u(if side == 0 { left_labels } else { 0.0 }))
+            .build_cartesian_2d(0.0..x_top * 1.001, -0.5..n - 0.5)?;
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .y_labels(0)
+            .x_labels(6)
+            .x_label_formatter(&|v| format!("{:.0}%", 100.0 * v))
+            .x_desc(if side == 0 {
+                "busy share of the people's time"
+            } else {
+                "busy share of the leader's time"
+            })
+            .label_style(px.font(size::LABEL))
+            .axis_desc_style(px.font(size::AXIS))
+            .bold_line_style(style::GRID)
+            .light_line_style(TRANSPARENT)
+            .axis_style(style::AXIS_LINE)
+            .draw()?;
+
+        for (k, r) in rows.iter().enumerate() {
+            let y = top_of(k);
+            let (x0, y0) = chart.backend_coord(&(0.0, y));
+            if side == 0 {
+                match r {
+                    Row::Heading(i, t) => {
+                        root.draw_text(
+                            t,
+                            &anchored(
+                                heading_font.clone().color(&style::topology_color(*i)),
+                                HPos::Left,
+                                VPos::Center,
+                            ),
+                            (x0 - px.i(left_labels - 4.0), y0),
+                        )?;
+                    }
+                    Row::Team { name, .. } => {
+                        root.draw_text(
+                            name,
+                            &anchored(label_font.clone(), HPos::Right, VPos::Center),
+                            (x0 - px.i(10.0), y0),
+                        )?;
+                    }
+                    Row::Executive(..) => {
+                        root.draw_text(
+                            "executive",
+                            &anchored(
+                                label_font.clone().color(&style::MUTED),
+                                HPos::Right,
+                                VPos::Center,
+                            ),
+                            (x0 - px.i(10.0), y0),
+                        )?;
+                    }
+                }
+            }
+            let topology = match r {
+                Row::Heading(..) => continue,
+                Row::Team { topology, .. } | Row::Executive(topology, _) => *topology,
+            };
+            let Some(s) = pick(r).filter(|s| s.mean.is_finite()) else {
+                continue;
+            };
+            let color = style::topology_color(topology);
+            let half = 0.32;
+            chart.draw_series(std::iter::once(Rectangle::new(
+                [(0.0, y - half), (s.mean, y + half)],
+                color.filled(),
+            )))?;
+            if s.low.is_finite() && s.high.is_finite() && s.high > s.low {
+                style::error_bar(
+                    root,
+                    px,
+                    chart.backend_coord(&(s.low.max(0.0), y)),
+                    chart.backend_coord(&(s.high, y)),
+                    10.0,
+                )?;
+            }
+            let end = if s.high.is_finite() {
+                s.high.max(s.mean)
+            } else {
+                s.mean
+            };
+            let (ex, ey) = chart.backend_coord(&(end, y));
+            let (right_edge, _) = chart.backend_coord(&(x_top, y));
+            let text = numbers::pct(s.mean, 0);
+            let tw = style::text_width(root, &text, &px.font(size::NOTE))? as i32;
+            if ex + px.i(6.0) + tw <= right_edge + px.i(30.0) {
+                root.draw_text(
+                    &text,
+                    &anchored(px.font(size::NOTE), HPos::Left, VPos::Center),
+                    (ex + px.i(6.0), ey),
+                )?;
+            } else {
+                let (mx, _) = chart.backend_coord(&(s.mean, y));
+                root.draw_text(
+                    &text,
+                    &anchored(px.bold(size::NOTE).color(&WHITE), HPos::Right, VPos::Center),
+                    (mx - px.i(6.0), ey),
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// E.g. "People are busy 64.9% of their time in matrix and 64.4% in
+/// single-threaded; the busiest team is eng in matrix (74%), the busiest
+/// leader eng's in matrix (52%)."
+pub(super) fn caption(data: &RunData) -> String {
+    let overall: Vec<String> = data
+        .topologies
+        .iter()
+        .filter_map(|t| {
+            data.mean(t, "utilization")
+                .map(|u| format!("{} in {t}", numbers::pct(u, 1)))
+        })
+        .collect();
+    let mut s = if overall.is_empty() {
+        "Utilization per team and leader".to_string()
+    } else {
+        format!("People are busy {} of their time", join_and(&overall))
+    };
+    let mut busiest_team: Option<(f64, String, String)> = None;
+    let mut busiest_leader: Option<(f64, String, String)> = None;
+    for t in &data.topologies {
+        for team in data.teams(t) {
+            let better = |best: &Option<(f64, String, String)>, v: f64| {
+                best.as_ref().is_none_or(|b| v > b.0)
+            };
+            if let Some(u) = data.mean(t, &format!("team:{team}:utilization"))
+                && better(&busiest_team, u)
+            {
+                busiest_team = Some((u, team.clone(), t.clone()));
+            }
+            if let Some(u) = data.mean(t, &format!("team:{team}:leader_utilization"))
+                && better(&busiest_leader, u)
+            {
+                busiest_leader = Some((u, team.clone(), t.clone()));
+            }
+        }
+    }
+    if let Some((u, team, t)) = busiest_team {
+        s.push_str(&format!(
+            "; the busiest team is {team} in {t} ({})",
+            numbers::pct(u, 0)
+        ));
+    }
+    if let Some((u, team, t)) = busiest_leader {
+        s.push_str(&format!(
+            " and the busiest leader {team}'s in {t} ({})",
+            numbers::pct(u, 0)
+        ));
+    }
+    s.push('.');
+    s
+}
+
+/// "a, b and c".
+fn join_and(parts: &[String]) -> String {
+    match parts {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}

@@ -1,0 +1,494 @@
+//! `report.html`: one self-contained page (inline CSS and SVG, no script, no
+//! network) that tells the story of a result folder to someone who has not
+//! read the manual: what was run, the headline findings in numbers, the
+//! tables with confidence intervals, every chart with a caption in this
+//! run's numbers, and the warnings of `check`.
+//!
+//! Like the charts, it is made from the folder's files alone, so `orgsim
+//! plot DIR` rewrites it byte for byte.
+
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
+
+use super::atomic::write_atomic;
+use super::charts::data::{RunInfo, Stat};
+use super::charts::numbers;
+use super::charts::{
+    self, ChartError, FolderKind, RunChart, RunData, SweepChart, SweepData, style,
+};
+
+/// The report's file name.
+pub const FILE: &str = "report.html";
+
+/// Writes `report.html` into the result folder `dir` (a `run` or a `sweep`
+/// folder); returns its path.
+pub fn write_report(dir: &Path) -> Result<PathBuf, ChartError> {
+    let html = match charts::folder_kind(dir)? {
+        FolderKind::Run => run_report(&RunData::load(dir)?)?,
+        FolderKind::Sweep => sweep_report(&SweepData::load(dir)?)?,
+    };
+    let path = dir.join(FILE);
+    write_atomic(&path, html.as_bytes()).map_err(|e| ChartError::Io {
+        path: path.clone(),
+        source: e,
+    })?;
+    Ok(path)
+}
+
+/// Escapes text for HTML.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+const CSS: &str = r#"
+:root { --text: #222; --muted: #5f5f5f; --rule: #e3e3e3; --bg-soft: #f6f7f9; }
+* { box-sizing: border-box; }
+body { margin: 0; color: var(--text); background: #fff;
+  font: 16px/1.5 "DejaVu Sans", Verdana, Arial, sans-serif; }
+main { max-width: 1060px; margin: 0 auto; padding: 32px 24px 64px; }
+.kicker { color: var(--muted); text-transform: uppercase; letter-spacing: .08em; font-size: 13px; margin: 0; }
+h1 { font-size: 32px; margin: 4px 0 8px; }
+h2 { font-size: 22px; margin: 40px 0 12px; padding-bottom: 6px; border-bottom: 1px solid var(--rule); }
+h3 { font-size: 18px; margin: 28px 0 8px; }
+.lead { font-size: 18px; color: #333; margin: 0 0 8px; }
+.findings { background: var(--bg-soft); border-left: 4px solid #0072B2; padding: 12px 20px; margin: 20px 0; }
+.findings li { margin: 6px 0; }
+dl.params { display: grid; grid-template-columns: max-content 1fr; gap: 4px 20px; margin: 0; }
+dl.params dt { color: var(--muted); }
+dl.params dd { margin: 0; }
+.sw { display: inline-block; width: 12px; height: 12px; border-radius: 2px; margin-right: 6px; vertical-align: -1px; }
+table { border-collapse: collapse; width: 100%; font-size: 15px; margin: 8px 0; }
+th, td { padding: 6px 10px; border-bottom: 1px solid var(--rule); text-align: right; white-space: nowrap; }
+th:first-child, td:first-child { text-align: left; white-space: normal; }
+thead th { border-bottom: 2px solid #bbb; vertical-align: bottom; }
+tr.group td { font-weight: bold; text-align: left; padding-top: 14px; color: var(--muted); }
+.ci { color: var(--muted); font-size: 13px; }
+.ns { color: var(--muted); font-style: italic; }
+.sig { font-weight: bold; }
+figure { margin: 28px 0 36px; }
+figure svg { width: 100%; height: auto; display: block; border: 1px solid var(--rule); border-radius: 4px; }
+figcaption { margin-top: 8px; font-size: 15px; }
+figcaption .files { color: var(--muted); font-size: 13px; }
+.warnings { background: #fff4e5; border-left: 4px solid #D55E00; padding: 12px 20px; margin: 20px 0; }
+.warnings li { color: #7a3300; margin: 4px 0; }
+.context { color: var(--muted); margin: 0 0 8px; }
+.ok { color: #00704f; }
+footer { margin-top: 48px; color: var(--muted); font-size: 14px; }
+"#;
+
+fn page(title: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n{body}</main>\n</body>\n</html>\n",
+        escape(title)
+    )
+}
+
+/// A colour as `#rrggbb`.
+fn hex(c: plotters::style::RGBColor) -> String {
+    format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)
+}
+
+fn swatch(i: usize) -> String {
+    format!(
+        "<span class=\"sw\" style=\"background:{}\"></span>",
+        hex(style::topology_color(i))
+    )
+}
+
+/// The SVG document ready to sit inside HTML: no XML prolog, labelled.
+fn inline_svg(svg: &str, label: &str) -> String {
+    let start = svg.find("<svg").unwrap_or(0);
+    svg[start..].replacen(
+        "<svg ",
+        &format!("<svg role=\"img\" aria-label=\"{}\" ", escape(label)),
+        1,
+    )
+}
+
+fn figure(out: &mut String, heading: &str, svg: &str, caption: &str, stem: &str) {
+    let _ = write!(
+        out,
+        "<figure id=\"{stem}\">\n{}\n<figcaption>{} <span class=\"files\">({stem}.svg, {stem}.png)</span></figcaption>\n</figure>\n",
+        inline_svg(svg, heading),
+        escape(caption),
+    );
+}
+
+/// One line under the title: replications, simulated time, seed, version.
+fn context_line(out: &mut String, info: Option<&RunInfo>, replications: u32) {
+    let mut parts = vec![format!("{replications} replications per topology")];
+    if let Some(m) = info {
+        if let (Some(w), Some(h)) = (m.warmup, m.horizon) {
+            parts.push(format!(
+                "{} days measured after {} days of warm-up",
+                numbers::compact(h),
+                numbers::compact(w)
+            ));
+        }
+        if let Some(seed) = m.seed {
+            parts.push(format!("seed {seed}"));
+        }
+        if !m.orgsim_version.is_empty() {
+            parts.push(format!("orgsim {}", m.orgsim_version));
+        }
+    }
+    let _ = writeln!(
+        out,
+        "<p class=\"context\">{}</p>",
+        escape(&parts.join(" · "))
+    );
+}
+
+/// The block "What was run" from the manifest (or what the folder tells).
+fn parameters(out: &mut String, info: Option<&RunInfo>, extra: &[(String, String)]) {
+    out.push_str("<h2>What was run</h2>\n<dl class=\"params\">\n");
+    let mut row = |k: &str, v: String| {
+        let _ = writeln!(out, "<dt>{}</dt><dd>{v}</dd>", escape(k));
+    };
+    for (k, v) in extra {
+        row(k, v.clone());
+    }
+    let Some(m) = info else {
+        row(
+            "run details",
+            "not recorded (the folder has no manifest)".into(),
+        );
+        out.push_str("</dl>\n");
+        return;
+    };
+    let known = |x: Option<String>| x.unwrap_or_else(|| "not recorded".into());
+    if !m.source.is_empty() {
+        row("scenario source", escape(&m.source));
+    }
+    row("replications", known(m.replications.map(|r| r.to_string())));
+    row(
+        "warm-up (discarded)",
+        known(m.warmup.map(|w| format!("{} days", numbers::compact(w)))),
+    );
+    row(
+        "measured",
+        known(m.horizon.map(|h| format!("{} days", numbers::compact(h)))),
+    );
+    row("seed", known(m.seed.map(|s| s.to_string())));
+    row(
+        "overrides",
+        if m.overrides.is_empty() {
+            "none".into()
+        } else {
+            m.overrides
+                .iter()
+                .map(|o| format!("<code>--set {}</code>", escape(o)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        },
+    );
+    if !m.orgsim_version.is_empty() {
+        row("orgsim version", escape(&m.orgsim_version));
+    }
+    if !m.started.is_empty() {
+        row("started", escape(&m.started));
+    }
+    out.push_str("</dl>\n");
+}
+
+/// The warnings of `check`: a highlighted block near the top when there are
+/// some, else a line that says there are none.
+fn warnings(out: &mut String, info: Option<&RunInfo>) {
+    match info.and_then(|m| m.warnings.as_ref()) {
+        Some(w) if !w.is_empty() => {
+            out.push_str(
+                "<section class=\"warnings\">\n<strong>Warnings from <code>orgsim check</code></strong>: read the results with these in mind.\n<ul>\n",
+            );
+            for line in w {
+                let _ = writeln!(out, "<li>{}</li>", escape(line));
+            }
+            out.push_str("</ul>\n</section>\n");
+        }
+        Some(_) => out.push_str(
+            "<p class=\"ok\">Warnings from <code>orgsim check</code>: none. No team, leader or executive is offered more work than it can do.</p>\n",
+        ),
+        // Not recorded (a sweep, or an old folder): nothing to say.
+        None => {}
+    }
+}
+
+/// The metrics of the summary table: (metric, label).
+const TABLE_METRICS: [(&str, &str); 12] = [
+    ("throughput", "throughput (items/day)"),
+    ("lead_time_mean", "lead time, mean (days)"),
+    ("lead_time_p50", "lead time, median (days)"),
+    ("lead_time_p85", "lead time, 85th percentile (days)"),
+    ("lead_time_p95", "lead time, 95th percentile (days)"),
+    ("coordination_delay_mean", "coordination delay (days)"),
+    ("coordination_share", "coordination share of lead time"),
+    ("flow_efficiency", "flow efficiency (work / lead time)"),
+    ("wip_mean", "items in the system (mean)"),
+    ("handoffs_per_item", "cross-team handoffs per item"),
+    ("utilization", "utilization of people"),
+    ("leader_utilization_max", "busiest leader's utilization"),
+];
+
+fn cell(metric: &str, s: Option<Stat>) -> String {
+    match s {
+        Some(s) if s.mean.is_finite() => {
+            let ci = if s.low.is_finite() && s.high.is_finite() {
+                format!(
+                    "<br><span class=\"ci\">{}–{}</span>",
+                    escape(&numbers::short(metric, s.low)),
+                    escape(&numbers::short(metric, s.high))
+                )
+            } else {
+                String::new()
+            };
+            format!("{}{ci}", escape(&numbers::short(metric, s.mean)))
+        }
+        _ => "<span class=\"ns\">n/a</span>".into(),
+    }
+}
+
+fn summary_table(out: &mut String, data: &RunData) {
+    out.push_str("<h2>Results per topology</h2>\n");
+    let _ = writeln!(
+        out,
+        "<p>Mean over {} replications; below each, its 95% confidence interval.</p>",
+        data.replications()
+    );
+    out.push_str("<table>\n<thead><tr><th>metric</th>");
+    for (i, t) in data.topologies.iter().enumerate() {
+        let _ = write!(out, "<th>{}{}</th>", swatch(i), escape(t));
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+    for (m, label) in TABLE_METRICS {
+        if data.topologies.iter().all(|t| data.stat(t, m).is_none()) {
+            continue;
+        }
+        let _ = write!(out, "<tr><td>{}</td>", escape(label));
+        for t in &data.topologies {
+            let _ = write!(out, "<td>{}</td>", cell(m, data.stat(t, m)));
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody>\n</table>\n");
+}
+
+fn comparison_tables(out: &mut String, data: &RunData) {
+    let base = data.baseline();
+    for (i, t) in data.topologies.iter().enumerate().skip(1) {
+        let _ = writeln!(
+            out,
+            "<h2>{}{} compared with {}{}</h2>\n<p>Paired differences ({} − {}) over the same items in every replication, with their 95% confidence intervals. A difference whose interval contains 0 is not significant.</p>",
+            swatch(i),
+            escape(t),
+            swatch(0),
+            escape(base),
+            escape(t),
+            escape(base)
+        );
+        let _ = writeln!(
+            out,
+            "<table>\n<thead><tr><th>metric</th><th>{}</th><th>{}</th><th>difference</th><th>95% CI</th><th>change</th></tr></thead>\n<tbody>",
+            escape(base),
+            escape(t)
+        );
+        let mut rows: Vec<(String, String)> = TABLE_METRICS
+            .iter()
+            .map(|(m, l)| (m.to_string(), l.to_string()))
+            .collect();
+        rows.push((
+            String::new(),
+            "where the lead time goes (days per item)".into(),
+        ));
+        for (c, _) in style::CATEGORIES {
+            let m = format!("{c}_mean");
+            let active = [base, t.as_str()]
+                .iter()
+                .any(|x| data.mean(x, &m).is_some_and(|v| v != 0.0));
+            if active {
+                rows.push((m, c.to_string()));
+            }
+        }
+        for (m, label) in rows {
+            if m.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "<tr class=\"group\"><td colspan=\"6\">{}</td></tr>",
+                    escape(&label)
+                );
+                continue;
+            }
+            let (Some(b), Some(v), Some(d)) =
+                (data.stat(base, &m), data.stat(t, &m), data.diff(t, &m))
+            else {
+                continue;
+            };
+            let class = if d.includes_zero() { "ns" } else { "sig" };
+            let change = if d.includes_zero() {
+                "not significant".to_string()
+            } else if d.relative.is_finite() {
+                numbers::rel(d.relative)
+            } else {
+                // The baseline is 0: a relative change is undefined.
+                "from 0".to_string()
+            };
+            let _ = writeln!(
+                out,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"{class}\">{}</td><td class=\"ci\">{} to {}</td><td class=\"{class}\">{}</td></tr>",
+                escape(&label),
+                escape(&numbers::short(&m, b.mean)),
+                escape(&numbers::short(&m, v.mean)),
+                escape(&numbers::diff(&m, d.mean)),
+                escape(&numbers::diff(&m, d.low)),
+                escape(&numbers::diff(&m, d.high)),
+                escape(&change)
+            );
+        }
+        out.push_str("</tbody>\n</table>\n");
+    }
+}
+
+fn run_report(data: &RunData) -> Result<String, ChartError> {
+    let name = data.scenario_name();
+    let info = data.manifest.as_ref();
+    let charts = RunChart::plan(data);
+    let mut body = String::new();
+    title_block(&mut body, "orgsim report", &name, info);
+    context_line(&mut body, info, data.replications());
+
+    // The findings: the captions of the headline charts.
+    body.push_str("<section class=\"findings\">\n<strong>In short</strong>\n<ul>\n");
+    for c in [
+        RunChart::LeadTime,
+        RunChart::Throughput,
+        RunChart::DelayBreakdown,
+    ] {
+        if charts.contains(&c) {
+            let _ = writeln!(body, "<li>{}</li>", escape(&c.caption(data)));
+        }
+    }
+    body.push_str("</ul>\n</section>\n");
+    warnings(&mut body, info);
+
+    body.push_str("<h2>Charts</h2>\n");
+    for c in &charts {
+        figure(
+            &mut body,
+            &c.heading(),
+            &c.svg(data)?,
+            &c.caption(data),
+            &c.stem(),
+        );
+    }
+    summary_table(&mut body, data);
+    comparison_tables(&mut body, data);
+    let topologies = topology_list(&data.topologies);
+    parameters(&mut body, info, &[("topologies".to_string(), topologies)]);
+    body.push_str(FOOTER);
+    Ok(page(&format!("orgsim report: {name}"), &body))
+}
+
+/// The kicker, the scenario's name and its description.
+fn title_block(out: &mut String, kicker: &str, name: &str, info: Option<&RunInfo>) {
+    let _ = writeln!(
+        out,
+        "<header>\n<p class=\"kicker\">{}</p>\n<h1>{}</h1>",
+        escape(kicker),
+        escape(name)
+    );
+    if let Some(m) = info.filter(|m| !m.description.is_empty()) {
+        let _ = writeln!(out, "<p class=\"lead\">{}</p>", escape(&m.description));
+    }
+    out.push_str("</header>\n");
+}
+
+/// The topologies with their colours, the first marked as the baseline.
+fn topology_list(topologies: &[String]) -> String {
+    topologies
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            format!(
+                "{}{}{}",
+                swatch(i),
+                escape(t),
+                if i == 0 { " (baseline)" } else { "" }
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+const FOOTER: &str = "<footer>\n<p>How to read this: every topology is simulated on the very same items (common random numbers), so differences are paired and their confidence intervals are narrow. Times are in working days. The critical-path categories of an item add up to its lead time; coordination = handoff + cadence + decision + escalation. Definitions: docs/model.md of orgsim. The numbers come from the CSV files next to this report; <code>orgsim plot</code> on this folder redraws the charts and this page from them.</p>\n</footer>\n";
+
+fn sweep_report(data: &SweepData) -> Result<String, ChartError> {
+    let name = data.scenario_name();
+    let info = data.manifest.as_ref();
+    let charts = SweepChart::plan(data);
+    let mut body = String::new();
+    title_block(&mut body, "orgsim sweep report", &name, info);
+    let replications = info.and_then(|m| m.replications).unwrap_or_default();
+    context_line(&mut body, info, replications);
+
+    let headline: Vec<&SweepChart> = charts
+        .iter()
+        .filter(|c| match c {
+            SweepChart::Line(m) | SweepChart::Heat { metric: m, .. } => {
+                m == "lead_time_mean" || m == "throughput"
+            }
+        })
+        .collect();
+    if !headline.is_empty() {
+        body.push_str("<section class=\"findings\">\n<strong>In short</strong>\n<ul>\n");
+        for c in headline {
+            let _ = writeln!(body, "<li>{}</li>", escape(&c.caption(data)));
+        }
+        body.push_str("</ul>\n</section>\n");
+    }
+    warnings(&mut body, info);
+
+    body.push_str("<h2>Charts</h2>\n");
+    if charts.is_empty() {
+        let _ = writeln!(
+            body,
+            "<p>No chart: a sweep over {} paths has no faithful flat picture. Every number is in sweep.csv and sweep_comparison.csv.</p>",
+            data.params.len()
+        );
+    }
+    for c in &charts {
+        figure(
+            &mut body,
+            &c.heading(data),
+            &c.svg(data)?,
+            &c.caption(data),
+            &c.stem(),
+        );
+    }
+    let mut extra = vec![("topologies".to_string(), topology_list(&data.topologies))];
+    for (p, values) in data.params.iter().zip(&data.values) {
+        extra.push((
+            format!("varied: {p}"),
+            escape(
+                &values
+                    .iter()
+                    .map(|v| numbers::compact(*v))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
+        ));
+    }
+    parameters(&mut body, info, &extra);
+    body.push_str(FOOTER);
+    Ok(page(&format!("orgsim sweep report: {name}"), &body))
+}

@@ -1,0 +1,245 @@
+//! The files of a sweep (DESIGN.md §8 `sweep.csv`) and its stdout table.
+//!
+//! - `sweep.csv`: one column per varied path (named as given to `--vary`),
+//!   then `topology,metric,mean,sd,ci95_low,ci95_high,n`.
+//! - `sweep_comparison.csv`: the path columns, then
+//!   `topology,baseline,metric,diff_mean,ci95_low,ci95_high,relative`.
+//!
+//! Rows: points in grid order (the last `--vary` varies fastest), then
+//! topologies in scenario order, then metrics in each topology's order.
+
+use std::fmt::Write as _;
+use std::io;
+
+use crate::experiment::sweep::{PointRecord, SweepManifest};
+
+const SUMMARY_COLUMNS: [&str; 7] = [
+    "topology",
+    "metric",
+    "mean",
+    "sd",
+    "ci95_low",
+    "ci95_high",
+    "n",
+];
+const COMPARISON_COLUMNS: [&str; 7] = [
+    "topology",
+    "baseline",
+    "metric",
+    "diff_mean",
+    "ci95_low",
+    "ci95_high",
+    "relative",
+];
+
+fn long_csv<'a>(
+    paths: &[String],
+    columns: &[&str],
+    records: &'a [PointRecord],
+    rows: impl Fn(&'a PointRecord) -> &'a [Vec<String>],
+) -> io::Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let header: Vec<&str> = paths
+        .iter()
+        .map(String::as_str)
+        .chain(columns.iter().copied())
+        .collect();
+    w.write_record(&header)?;
+    for r in records {
+        for row in rows(r) {
+            w.write_record(r.values.iter().chain(row))?;
+        }
+    }
+    w.into_inner().map_err(|e| io::Error::other(e.to_string()))
+}
+
+/// `sweep.csv` of `records` (in the order given: grid order).
+pub fn sweep_csv(paths: &[String], records: &[PointRecord]) -> io::Result<Vec<u8>> {
+    long_csv(paths, &SUMMARY_COLUMNS, records, |r| &r.summary)
+}
+
+/// `sweep_comparison.csv` of `records` (in the order given: grid order).
+pub fn comparison_csv(paths: &[String], records: &[PointRecord]) -> io::Result<Vec<u8>> {
+    long_csv(paths, &COMPARISON_COLUMNS, records, |r| &r.comparison)
+}
+
+/// A number with 3 significant digits, `n/a` when undefined.
+fn short(x: f64) -> String {
+    if !x.is_finite() {
+        return "n/a".to_string();
+    }
+    let a = x.abs();
+    if a >= 100.0 {
+        format!("{x:.0}")
+    } else if a >= 10.0 {
+        format!("{x:.1}")
+    } else if a >= 1.0 {
+        format!("{x:.2}")
+    } else {
+        format!("{x:.3}")
+    }
+}
+
+fn signed(x: f64) -> String {
+    let s = short(x);
+    if x.is_finite() && x >= 0.0 {
+        format!("+{s}")
+    } else {
+        s
+    }
+}
+
+fn cell(row: Option<&[String]>, column: usize) -> f64 {
+    row.and_then(|r| r.get(column))
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(f64::NAN)
+}
+
+/// Most points the stdout table lists (the first and last halves of them
+/// when there are more).
+const MAX_TABLE_POINTS: usize = 60;
+
+/// The compact table printed after a sweep: one line per point with the
+/// varied values, each topology's mean lead time and throughput, and the
+/// paired lead-time difference of each topology against the first.
+pub fn table(manifest: &SweepManifest, records: &[PointRecord]) -> String {
+    let topologies = &manifest.topologies;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} sweep — {} point{} × {} topolog{} × {} replications, seed {}{}",
+        manifest.scenario,
+        records.len(),
+        if records.len() == 1 { "" } else { "s" },
+        topologies.len(),
+        if topologies.len() == 1 { "y" } else { "ies" },
+        manifest.replications,
+        manifest.seed,
+        manifest
+            .shard
+            .as_deref()
+            .map(|s| format!(" (shard {s} of a {}-point grid)", manifest.points.len()))
+            .unwrap_or_default()
+    );
+    let _ = writeln!(
+        out,
+        "means of lead time (days) and throughput (items/day){}\n",
+        match topologies.first() {
+            Some(b) if topologies.len() > 1 =>
+                format!("; Δ lead = paired difference against {b}, 95% CI"),
+            _ => String::new(),
+        }
+    );
+    let mut header: Vec<String> = manifest.paths.clone();
+    for t in topologies {
+        header.push(format!("{t} lead"));
+        header.push(format!("{t} thr"));
+    }
+    for t in topologies.iter().skip(1) {
+        header.push(format!("Δ lead {t}"));
+    }
+    let mut rows = vec![header];
+    for r in records {
+        let mut row = r.values.clone();
+        for t in topologies {
+            row.push(short(cell(r.summary_row(t, "lead_time_mean"), 2)));
+            row.push(short(cell(r.summary_row(t, "throughput"), 2)));
+        }
+        for t in topologies.iter().skip(1) {
+            let c = r.comparison_row(t, "lead_time_mean");
+            row.push(format!(
+                "{} [{}, {}]",
+                signed(cell(c, 3)),
+                signed(cell(c, 4)),
+                signed(cell(c, 5))
+            ));
+        }
+        rows.push(row);
+    }
+    let columns = rows[0].len();
+    let widths: Vec<usize> = (0..columns)
+        .map(|c| {
+            rows.iter()
+                .map(|r| r.get(c).map_or(0, |s| s.chars().count()))
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let paths = manifest.paths.len();
+    let points = rows.len() - 1;
+    for (i, row) in rows.iter().enumerate() {
+        if points > MAX_TABLE_POINTS && i == MAX_TABLE_POINTS / 2 + 1 {
+            let _ = writeln!(
+                out,
+                "... {} more points (every point is in sweep.csv) ...",
+                points - MAX_TABLE_POINTS
+            );
+        }
+        if points > MAX_TABLE_POINTS
+            && i > MAX_TABLE_POINTS / 2
+            && i <= points - MAX_TABLE_POINTS / 2
+        {
+            continue;
+        }
+        let line: Vec<String> = row
+            .iter()
+            .enumerate()
+            .map(|(c, s)| {
+                if c < paths {
+                    format!("{s:<w$}", w = widths[c])
+                } else {
+                    format!("{s:>w$}", w = widths[c])
+                }
+            })
+            .collect();
+        let _ = writeln!(out, "{}", line.join("  ").trim_end());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(point: usize, value: &str) -> PointRecord {
+        let row = |t: &str, m: &str, mean: &str| {
+            vec![
+                t.to_string(),
+                m.to_string(),
+                mean.to_string(),
+                "1".into(),
+                "0".into(),
+                "2".into(),
+                "3".into(),
+            ]
+        };
+        PointRecord {
+            point,
+            values: vec![value.to_string()],
+            summary: vec![
+                row("a", "lead_time_mean", "10"),
+                row("a", "throughput", "0.5"),
+            ],
+            comparison: vec![],
+        }
+    }
+
+    #[test]
+    fn long_form_with_path_columns_first() {
+        let paths = vec!["architecture.coupling".to_string()];
+        let bytes = sweep_csv(&paths, &[record(0, "0"), record(1, "0.1")]).unwrap();
+        let text = String::from_utf8(bytes).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[0],
+            "architecture.coupling,topology,metric,mean,sd,ci95_low,ci95_high,n"
+        );
+        assert_eq!(lines[1], "0,a,lead_time_mean,10,1,0,2,3");
+        assert_eq!(lines[4], "0.1,a,throughput,0.5,1,0,2,3");
+        let empty = comparison_csv(&paths, &[record(0, "0")]).unwrap();
+        assert_eq!(
+            String::from_utf8(empty).unwrap(),
+            "architecture.coupling,topology,baseline,metric,diff_mean,ci95_low,ci95_high,relative\n"
+        );
+    }
+}
