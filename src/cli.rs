@@ -152,6 +152,9 @@ pub struct SweepArgs {
     /// No progress bar, no warnings, no list of files written.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Write only the CSV files and sweep.json: no charts, no report.html.
+    #[arg(long)]
+    pub no_plots: bool,
     /// Run only the K-th of N slices of the grid (points i with i mod N = K-1).
     #[arg(long, value_name = "K/N")]
     pub shard: Option<String>,
@@ -173,6 +176,9 @@ pub struct MergeArgs {
     /// No list of files written.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Write only the CSV files and sweep.json: no charts, no report.html.
+    #[arg(long)]
+    pub no_plots: bool,
 }
 
 /// Arguments of `orgsim plot`.

@@ -50,6 +50,11 @@ impl From<crate::scenario::ScenarioError> for Failure {
 
 impl From<crate::experiment::OptionsError> for Failure {
     fn from(e: crate::experiment::OptionsError) -> Self {
-        Failure::BadInput(e.to_string())
+        match e {
+            crate::experiment::OptionsError::Interrupted { .. } => Failure::Interrupted(format!(
+                "{e}: no result was written (the files of earlier runs are untouched)"
+            )),
+            _ => Failure::BadInput(e.to_string()),
+        }
     }
 }

@@ -9,7 +9,10 @@ use crate::report::sweep_csv;
 
 /// Merges the sweep parts `args` names.
 pub fn merge(args: &MergeArgs) -> Result<(), Failure> {
-    let res = sweep::merge(&args.inputs, &args.out).map_err(failure)?;
+    let mut res = sweep::merge(&args.inputs, &args.out).map_err(failure)?;
+    if !args.no_plots {
+        res.written.extend(super::render_folder(&args.out)?);
+    }
     print_ignoring_closed_pipe(&sweep_csv::table(&res.manifest, &res.records));
     if !args.quiet {
         let names: Vec<String> = res

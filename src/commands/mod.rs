@@ -3,6 +3,7 @@
 
 mod check;
 mod failure;
+mod interrupt;
 mod merge;
 mod plot;
 mod run;

@@ -4,7 +4,7 @@ use std::fs;
 use std::path::PathBuf;
 use std::time::SystemTime;
 
-use super::{Failure, source};
+use super::{Failure, interrupt, source};
 use crate::cli::RunArgs;
 use crate::experiment::{self, RunOptions};
 use crate::model::capacity;
@@ -39,6 +39,7 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
         precision: args.precision,
         precision_metric: args.precision_metric.clone(),
         max_replications: args.max_replications,
+        stop: Some(&interrupt::STOP),
     };
     // Refuse bad options before the output folder is touched.
     options.validate(&scenario)?;
@@ -48,6 +49,7 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
             out_dir.display()
         ))
     })?;
+    interrupt::install("no result is written");
     let exp = experiment::run(&scenario, &options)?;
     let threads = args
         .threads
@@ -66,6 +68,16 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
     let manifest_path = out_dir.join("manifest.json");
     write_atomic(&manifest_path, manifest.to_json().as_bytes()).map_err(write_error)?;
     written.push(manifest_path);
+    if interrupt::requested() {
+        // The results were complete and are written whole; only the charts
+        // are missing.
+        return Err(Failure::Interrupted(format!(
+            "interrupted: kept the complete results in {} ({}); the charts and report were not drawn: `orgsim plot {}` draws them",
+            out_dir.display(),
+            file_names(&written).join(", "),
+            out_dir.display()
+        )));
+    }
     if !args.no_plots {
         // Charts and report.html are drawn from the files just written, as
         // `orgsim plot` would.
@@ -77,11 +89,19 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
         print!("{}", table::results(&exp));
     }
     if !args.quiet {
-        let names: Vec<String> = written
-            .iter()
-            .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-            .collect();
-        eprintln!("wrote {} in {}", names.join(", "), out_dir.display());
+        eprintln!(
+            "wrote {} in {}",
+            file_names(&written).join(", "),
+            out_dir.display()
+        );
     }
     Ok(())
+}
+
+/// The file names of `paths`.
+fn file_names(paths: &[PathBuf]) -> Vec<String> {
+    paths
+        .iter()
+        .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .collect()
 }

@@ -2,18 +2,13 @@
 //! is done by `experiment::sweep`.
 
 use std::path::PathBuf;
-use std::sync::Once;
-use std::sync::atomic::{AtomicBool, Ordering};
 
-use super::{Failure, source};
+use super::{Failure, interrupt, source};
 use crate::cli::SweepArgs;
 use crate::experiment::sweep::{
     self, BaseScenario, Shard, SweepError, SweepOutcome, SweepRun, SweepSettings, Vary,
 };
 use crate::report::sweep_csv;
-
-/// Set by the first SIGINT or SIGTERM: start no new work.
-static STOP: AtomicBool = AtomicBool::new(false);
 
 /// Runs the sweep `args` describe.
 pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
@@ -61,15 +56,19 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
             );
         }
     }
-    install_signal_handler();
+    interrupt::install("finished points are kept");
     let run = SweepRun {
         threads: args.threads,
         progress: !args.quiet,
         resume: args.resume,
-        stop: Some(&STOP),
+        stop: Some(&interrupt::STOP),
     };
     match sweep::execute(&plan, &folder, &run).map_err(failure)? {
-        SweepOutcome::Complete(res) => {
+        SweepOutcome::Complete(mut res) => {
+            // A shard holds part of the grid: its charts wait for `merge`.
+            if !args.no_plots && shard.is_none() {
+                res.written.extend(super::render_folder(&folder)?);
+            }
             print_ignoring_closed_pipe(&sweep_csv::table(&res.manifest, &res.records));
             if !args.quiet {
                 if res.resumed > 0 {
@@ -128,27 +127,6 @@ pub(super) fn failure(e: SweepError) -> Failure {
         SweepError::BadInput(m) => Failure::BadInput(m),
         SweepError::Io(m) => Failure::Other(m),
     }
-}
-
-/// On the first SIGINT/SIGTERM/SIGHUP, stop starting work (the points in
-/// flight are dropped, the finished ones are in the checkpoint); on a second
-/// one, exit at once (the checkpoint's complete lines are still good).
-fn install_signal_handler() {
-    static INSTALLED: Once = Once::new();
-    INSTALLED.call_once(|| {
-        let installed = ctrlc::set_handler(|| {
-            if STOP.swap(true, Ordering::SeqCst) {
-                eprintln!("\nsecond interrupt: exiting now");
-                std::process::exit(130);
-            }
-            eprintln!(
-                "\ninterrupt: stopping; finished points are kept (interrupt again to exit at once)"
-            );
-        });
-        if let Err(e) = installed {
-            eprintln!("warning: cannot catch interrupts ({e}); Ctrl-C loses the points in flight");
-        }
-    });
 }
 
 /// This command line with `--resume`, quoted for a POSIX shell.

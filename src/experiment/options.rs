@@ -1,5 +1,7 @@
 //! What a user may change about a run without editing the scenario.
 
+use std::sync::atomic::AtomicBool;
+
 use crate::scenario::Scenario;
 
 /// Options of `orgsim run` that shape the experiment.
@@ -26,6 +28,8 @@ pub struct RunOptions {
     pub precision_metric: String,
     /// The most replications a precision target may run (default 1000).
     pub max_replications: Option<u32>,
+    /// When set (by an interrupt), start no new replication.
+    pub stop: Option<&'static AtomicBool>,
 }
 
 impl Default for RunOptions {
@@ -40,6 +44,7 @@ impl Default for RunOptions {
             precision: None,
             precision_metric: "lead_time_mean".to_string(),
             max_replications: None,
+            stop: None,
         }
     }
 }
@@ -115,6 +120,14 @@ pub enum OptionsError {
         "unknown metric `{0}` for --precision-metric (e.g. lead_time_mean, throughput, tv-apps:lead_time_mean)"
     )]
     UnknownMetric(String),
+    /// An interrupt stopped the run before every replication was done.
+    #[error("interrupted after {done} of {planned} simulations")]
+    Interrupted {
+        /// Simulations finished.
+        done: usize,
+        /// Simulations planned.
+        planned: usize,
+    },
     /// The thread pool could not be built.
     #[error("cannot start {0} worker threads")]
     ThreadPool(usize),

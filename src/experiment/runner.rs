@@ -4,6 +4,7 @@
 
 use indicatif::{ParallelProgressIterator, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
+use std::sync::atomic::Ordering;
 
 use super::options::{OptionsError, RunOptions};
 use super::results::{Experiment, PrecisionOutcome, TopologyResults};
@@ -56,7 +57,7 @@ pub fn run(scenario: &Scenario, options: &RunOptions) -> Result<Experiment, Opti
             })
             .collect();
         replicate(&per_topology, &orgs, options)
-    });
+    })?;
     if let Some(p) = &precision {
         scenario.simulation.replications = p.replications;
     }
@@ -73,7 +74,7 @@ fn replicate(
     scenarios: &[Scenario],
     orgs: &[Organization],
     options: &RunOptions,
-) -> (Vec<TopologyResults>, Option<PrecisionOutcome>) {
+) -> Result<(Vec<TopologyResults>, Option<PrecisionOutcome>), OptionsError> {
     let first = scenarios[0].simulation.replications as usize;
     let max = options.precision.map_or(first, |_| {
         options
@@ -88,19 +89,31 @@ fn replicate(
     let precision = loop {
         let roots = factory.replications(done as u64, batch);
         let jobs = batch * orgs.len();
-        let results: Vec<ReplicationOutcome> = (0..jobs)
+        let stopped = || options.stop.is_some_and(|s| s.load(Ordering::SeqCst));
+        let results: Vec<Option<ReplicationOutcome>> = (0..jobs)
             .into_par_iter()
             .progress_with(progress.clone())
             .map(|job| {
+                if stopped() {
+                    return None;
+                }
                 let (t, r) = (job / batch, job % batch);
                 let recording = Recording {
                     items: options.keep_items,
                     flow: done + r == 0,
                     series: false,
                 };
-                simulate(&scenarios[t], &orgs[t], &roots[r], recording)
+                Some(simulate(&scenarios[t], &orgs[t], &roots[r], recording))
             })
             .collect();
+        if results.iter().any(Option::is_none) {
+            progress.finish_and_clear();
+            return Err(OptionsError::Interrupted {
+                done: done * orgs.len() + results.iter().flatten().count(),
+                planned: (done + batch) * orgs.len(),
+            });
+        }
+        let results: Vec<ReplicationOutcome> = results.into_iter().flatten().collect();
         let mut results = results.into_iter();
         for per_topology in outcomes.iter_mut() {
             per_topology.extend(results.by_ref().take(batch));
@@ -128,7 +141,7 @@ fn replicate(
         .zip(outcomes)
         .map(|(org, outs)| gather(&org.name, outs))
         .collect();
-    (topologies, precision)
+    Ok((topologies, precision))
 }
 
 /// The largest relative CI half-width of `metric` over every topology

@@ -122,3 +122,59 @@ fn memory_stays_flat_as_the_horizon_grows() {
         "10× the horizon took {long} kB against {short} kB"
     );
 }
+
+#[test]
+fn sigterm_stops_a_run_promptly_and_leaves_nothing_half_written() {
+    let dir = tempfile::tempdir().unwrap();
+    // An earlier, complete result in the same folder must survive untouched.
+    let first = std::process::Command::new(env!("CARGO_BIN_EXE_orgsim"))
+        .args(["run", "--reps", "2", "--quiet", "--no-plots", "--out", "o"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(first.status.code(), Some(0));
+    let before = std::fs::read(dir.path().join("o/summary.csv")).unwrap();
+    // A long run (thousands of replications), interrupted a moment in.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_orgsim"))
+        .args([
+            "run",
+            "--reps",
+            "20000",
+            "--quiet",
+            "--no-plots",
+            "--out",
+            "o",
+        ])
+        .current_dir(dir.path())
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let sent = std::time::Instant::now();
+    let out = child.wait_with_output().unwrap();
+    let stopped_in = sent.elapsed();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    assert!(
+        stopped_in.as_secs_f64() < 5.0,
+        "took {stopped_in:?} to stop"
+    );
+    for entry in std::fs::read_dir(dir.path().join("o")).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        assert!(
+            !name.starts_with('.') && !name.contains(".tmp"),
+            "left {name}"
+        );
+    }
+    assert_eq!(
+        std::fs::read(dir.path().join("o/summary.csv")).unwrap(),
+        before
+    );
+}
