@@ -135,7 +135,7 @@ fn sigterm_stops_a_run_promptly_and_leaves_nothing_half_written() {
     assert_eq!(first.status.code(), Some(0));
     let before = std::fs::read(dir.path().join("o/summary.csv")).unwrap();
     // A long run (thousands of replications), interrupted a moment in.
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_orgsim"))
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_orgsim"))
         .args([
             "run",
             "--reps",
