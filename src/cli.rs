@@ -47,13 +47,11 @@ pub enum Command {
     },
 }
 
-/// Arguments of `orgsim run`.
+/// The options `run` and `sweep` share. Every point of a sweep uses the
+/// same random streams (the same seed), so neighbouring points are paired.
 #[derive(Debug, Args)]
-pub struct RunArgs {
-    /// Scenario file, or the name of a bundled scenario (default: the bundled
-    /// `prime-video`).
-    pub scenario: Option<PathBuf>,
-    /// Replications (overrides `simulation.replications`).
+pub struct CommonArgs {
+    /// Replications per topology (overrides `simulation.replications`).
     #[arg(long = "reps", value_name = "N")]
     pub replications: Option<u32>,
     /// Master seed (overrides `simulation.seed`).
@@ -62,9 +60,6 @@ pub struct RunArgs {
     /// Worker threads (default: all cores); results are the same for any value.
     #[arg(long, value_name = "T")]
     pub threads: Option<usize>,
-    /// Output folder (default: output/<scenario name>).
-    #[arg(long, value_name = "DIR")]
-    pub out: Option<PathBuf>,
     /// Override a scenario value before validation, e.g.
     /// `--set architecture.coupling=0.3` (repeatable).
     #[arg(long = "set", value_name = "PATH=VALUE")]
@@ -72,18 +67,31 @@ pub struct RunArgs {
     /// Run only this topology (repeatable; default: all).
     #[arg(long = "topology", value_name = "NAME")]
     pub topologies: Vec<String>,
+    /// No progress bar, no warnings, no list of files written.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Write no charts and no report.html (only the CSV files and the manifest).
+    #[arg(long)]
+    pub no_plots: bool,
+}
+
+/// Arguments of `orgsim run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Scenario file, or the name of a bundled scenario (default: the bundled
+    /// `prime-video`).
+    pub scenario: Option<PathBuf>,
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Output folder (default: output/<scenario name>).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
     /// Also write items.csv, one row per completed item.
     #[arg(long)]
     pub items: bool,
     /// Print the summary as JSON instead of a table.
     #[arg(long)]
     pub json: bool,
-    /// No progress bar, no warnings, no list of files written.
-    #[arg(long, short)]
-    pub quiet: bool,
-    /// Write no charts and no report.html (only the CSV files and manifest).
-    #[arg(long)]
-    pub no_plots: bool,
     /// Keep adding replications until the relative 95% CI half-width of the
     /// precision metric is at most REL for every topology and every paired
     /// difference (e.g. 0.05), or `--max-reps` is reached.
@@ -129,32 +137,12 @@ pub struct SweepArgs {
     /// a grid, the last varying fastest (repeatable, at least one).
     #[arg(long = "vary", value_name = "PATH=SPEC", required = true)]
     pub vary: Vec<String>,
-    /// Replications per topology and point (overrides `simulation.replications`).
-    #[arg(long = "reps", value_name = "N")]
-    pub replications: Option<u32>,
-    /// Master seed (overrides `simulation.seed`); every point uses the same
-    /// random streams, so neighbouring points are paired.
-    #[arg(long, value_name = "S")]
-    pub seed: Option<u64>,
-    /// Worker threads (default: all cores); results are the same for any value.
-    #[arg(long, value_name = "T")]
-    pub threads: Option<usize>,
+    #[command(flatten)]
+    pub common: CommonArgs,
     /// Output folder (default: output/<scenario name>-sweep); a shard writes
     /// into its `shard-K-of-N` subfolder.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Override a scenario value at every point (repeatable).
-    #[arg(long = "set", value_name = "PATH=VALUE")]
-    pub overrides: Vec<Override>,
-    /// Run only this topology (repeatable; default: all).
-    #[arg(long = "topology", value_name = "NAME")]
-    pub topologies: Vec<String>,
-    /// No progress bar, no warnings, no list of files written.
-    #[arg(long, short)]
-    pub quiet: bool,
-    /// Write only the CSV files and sweep.json: no charts, no report.html.
-    #[arg(long)]
-    pub no_plots: bool,
     /// Run only the K-th of N slices of the grid (points i with i mod N = K-1).
     #[arg(long, value_name = "K/N")]
     pub shard: Option<String>,

@@ -13,7 +13,7 @@ use crate::report::{csv_files, json, table, write_atomic};
 
 /// Runs the scenario as `args` say.
 pub fn run(args: &RunArgs) -> Result<(), Failure> {
-    let scenario = source::load(args.scenario.as_deref(), &args.overrides)?;
+    let scenario = source::load(args.scenario.as_deref(), &args.common.overrides)?;
     let out_dir = args
         .out
         .clone()
@@ -21,21 +21,24 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
     let started = SystemTime::now();
     let warnings: Vec<String> = capacity::analyse(&scenario)
         .into_iter()
-        .filter(|r| args.topologies.is_empty() || args.topologies.contains(&r.organization.name))
+        .filter(|r| {
+            args.common.topologies.is_empty()
+                || args.common.topologies.contains(&r.organization.name)
+        })
         .flat_map(|r| r.warnings)
         .collect();
-    if !args.quiet {
+    if !args.common.quiet {
         for w in &warnings {
             eprintln!("warning: {w}");
         }
     }
     let options = RunOptions {
-        replications: args.replications,
-        seed: args.seed,
-        threads: args.threads,
-        topologies: args.topologies.clone(),
+        replications: args.common.replications,
+        seed: args.common.seed,
+        threads: args.common.threads,
+        topologies: args.common.topologies.clone(),
         keep_items: args.items,
-        progress: !args.quiet,
+        progress: !args.common.quiet,
         precision: args.precision,
         precision_metric: args.precision_metric.clone(),
         max_replications: args.max_replications,
@@ -52,12 +55,17 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
     interrupt::install("no result is written");
     let exp = experiment::run(&scenario, &options)?;
     let threads = args
+        .common
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let manifest = Manifest::new(
         &exp,
         &source::describe(args.scenario.as_deref()),
-        args.overrides.iter().map(|o| o.text.clone()).collect(),
+        args.common
+            .overrides
+            .iter()
+            .map(|o| o.text.clone())
+            .collect(),
         threads,
         warnings,
         started,
@@ -78,7 +86,7 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
             out_dir.display()
         )));
     }
-    if !args.no_plots {
+    if !args.common.no_plots {
         // Charts and report.html are drawn from the files just written, as
         // `orgsim plot` would.
         written.extend(super::render_folder(&out_dir)?);
@@ -88,7 +96,7 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
     } else {
         print!("{}", table::results(&exp));
     }
-    if !args.quiet {
+    if !args.common.quiet {
         eprintln!(
             "wrote {} in {}",
             file_names(&written).join(", "),

@@ -24,23 +24,23 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
         .map(str::parse::<Shard>)
         .transpose()
         .map_err(Failure::BadInput)?;
-    if args.threads == Some(0) {
+    if args.common.threads == Some(0) {
         return Err(Failure::BadInput("--threads must be at least 1".into()));
     }
     // Loading the base scenario first reports a missing file or a bad
     // `--set` without mentioning any point.
-    source::load(Some(&args.scenario), &args.overrides)?;
+    source::load(Some(&args.scenario), &args.common.overrides)?;
     let (source_name, text) = source::text(&args.scenario)?;
     let base = BaseScenario {
         source_name,
         source: source::describe(Some(&args.scenario)),
         text,
-        overrides: args.overrides.clone(),
+        overrides: args.common.overrides.clone(),
     };
     let settings = SweepSettings {
-        replications: args.replications,
-        seed: args.seed,
-        topologies: args.topologies.clone(),
+        replications: args.common.replications,
+        seed: args.common.seed,
+        topologies: args.common.topologies.clone(),
         shard,
     };
     let plan = sweep::plan(&base, varies, &settings).map_err(failure)?;
@@ -49,7 +49,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
     });
     let folder = plan.folder(&out);
     if let Some(s) = shard {
-        if plan.point_indices().is_empty() && !args.quiet {
+        if plan.point_indices().is_empty() && !args.common.quiet {
             eprintln!(
                 "warning: shard {s} has no point (the grid has only {} points)",
                 plan.manifest.points.len()
@@ -58,19 +58,19 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
     }
     interrupt::install("finished points are kept");
     let run = SweepRun {
-        threads: args.threads,
-        progress: !args.quiet,
+        threads: args.common.threads,
+        progress: !args.common.quiet,
         resume: args.resume,
         stop: Some(&interrupt::STOP),
     };
     match sweep::execute(&plan, &folder, &run).map_err(failure)? {
         SweepOutcome::Complete(mut res) => {
             // A shard holds part of the grid: its charts wait for `merge`.
-            if !args.no_plots && shard.is_none() {
+            if !args.common.no_plots && shard.is_none() {
                 res.written.extend(super::render_folder(&folder)?);
             }
             print_ignoring_closed_pipe(&sweep_csv::table(&res.manifest, &res.records));
-            if !args.quiet {
+            if !args.common.quiet {
                 if res.resumed > 0 {
                     eprintln!(
                         "resumed: {} of {} points were already done",

@@ -78,9 +78,11 @@ fn check(label: &str, topology: &str, metric: &str, exact: f64, max_rel: f64) ->
     }
 }
 
-/// One stream, one exponential task, one team of `c`, coordination off
-/// except for `extra` TOML.
-fn station(
+/// A scenario of one stream with Poisson arrivals at `lambda`, one task
+/// with an exponential effort of mean `1/mu`, one team (topology `matrix`)
+/// of `c` people, every coordination mechanism off except what the `extra`
+/// TOML (e.g. a `[coordination]` table) sets; warm-up horizon/20.
+pub fn station(
     lambda: f64,
     mu: f64,
     c: u32,

@@ -130,6 +130,14 @@ fn bad_scenario_exits_2_naming_file_path_and_line() {
 #[test]
 fn bad_options_exit_2_and_write_nothing() {
     let dir = tempfile::tempdir().unwrap();
+    // A regular file where the output folder would go: unwritable --out.
+    std::fs::write(dir.path().join("plain-file"), "x").unwrap();
+    let out = orgsim(
+        &["run", "--reps", "2", "--out", "plain-file/results"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("cannot create output folder plain-file/results"));
     for args in [
         vec!["run", "--threads", "0", "--out", "o"],
         vec!["run", "--reps", "0", "--out", "o"],
@@ -137,6 +145,25 @@ fn bad_options_exit_2_and_write_nothing() {
         vec!["run", "--set", "architecture.coupling=2", "--out", "o"],
         vec!["run", "--set", "no-equals-sign", "--out", "o"],
         vec!["run", "--set", "architecture.couplin=0.2", "--out", "o"],
+        vec!["run", "--set", "=3", "--out", "o"],
+        vec!["run", "--set", "a..b=3", "--out", "o"],
+        vec![
+            "run",
+            "--set",
+            "workload.streams.nope.weight=2",
+            "--out",
+            "o",
+        ],
+        vec!["run", "--precision", "-1", "--out", "o"],
+        vec![
+            "run",
+            "--precision",
+            "0.05",
+            "--precision-metric",
+            "nonsense",
+            "--out",
+            "o",
+        ],
         vec!["run", "does-not-exist.toml", "--out", "o"],
         vec!["run", ".", "--out", "o"],
         vec!["check", "does-not-exist.toml"],

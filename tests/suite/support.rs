@@ -61,41 +61,6 @@ pub fn assert_theory(label: &str, values: &[f64], exact: f64, max_rel_half_width
     );
 }
 
-/// A one-stream, one-task scenario with every coordination mechanism off:
-/// Poisson arrivals at `lambda`, exponential effort of mean `1/mu`, a team
-/// of `c` people; extra TOML (e.g. a `[coordination]` table) appended.
-pub fn single_station(
-    lambda: f64,
-    mu: f64,
-    c: u32,
-    horizon: f64,
-    reps: u32,
-    seed: u64,
-    extra: &str,
-) -> String {
-    format!(
-        r#"
-name = "station"
-[simulation]
-warmup = {warmup}
-horizon = {horizon}
-replications = {reps}
-seed = {seed}
-[[workload.streams]]
-name = "s"
-interarrival = {{ dist = "exponential", mean = {ia} }}
-item = "job"
-[workload.items.job]
-tasks = [ {{ name = "work", skill = "eng", effort = {{ dist = "exponential", mean = {effort} }} }} ]
-[organization]
-people = {{ eng = {c} }}
-{extra}
-[[topologies]]
-name = "matrix"
-kind = "matrix"
-"#,
-        warmup = horizon / 20.0,
-        ia = 1.0 / lambda,
-        effort = 1.0 / mu,
-    )
-}
+/// A one-stream, one-task, one-team scenario with every coordination
+/// mechanism off but `extra` (see `orgsim::experiment::validation::station`).
+pub use orgsim::experiment::validation::station as single_station;
