@@ -30,6 +30,44 @@ fn strings(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| s.to_string()).collect()
 }
 
+/// The rows of `summary.csv` (without the header), as written.
+pub fn summary_records(exp: &Experiment) -> Vec<Vec<String>> {
+    exp.summary_rows()
+        .into_iter()
+        .map(|r| {
+            let s = r.summary;
+            vec![
+                r.topology,
+                r.metric,
+                number(s.mean),
+                number(s.sd),
+                number(s.ci_low),
+                number(s.ci_high),
+                s.n.to_string(),
+            ]
+        })
+        .collect()
+}
+
+/// The rows of `comparison.csv` (without the header), as written.
+pub fn comparison_records(exp: &Experiment) -> Vec<Vec<String>> {
+    exp.comparison_rows()
+        .into_iter()
+        .map(|r| {
+            let d = r.difference;
+            vec![
+                r.topology,
+                r.baseline,
+                r.metric,
+                number(d.diff.mean),
+                number(d.diff.ci_low),
+                number(d.diff.ci_high),
+                number(d.relative),
+            ]
+        })
+        .collect()
+}
+
 /// `summary.csv`: one row per (topology, metric).
 pub fn summary_csv(exp: &Experiment) -> io::Result<Vec<u8>> {
     to_bytes(
@@ -42,18 +80,7 @@ pub fn summary_csv(exp: &Experiment) -> io::Result<Vec<u8>> {
             "ci95_high",
             "n",
         ]),
-        exp.summary_rows().into_iter().map(|r| {
-            let s = r.summary;
-            vec![
-                r.topology,
-                r.metric,
-                number(s.mean),
-                number(s.sd),
-                number(s.ci_low),
-                number(s.ci_high),
-                s.n.to_string(),
-            ]
-        }),
+        summary_records(exp).into_iter(),
     )
 }
 
@@ -69,18 +96,7 @@ pub fn comparison_csv(exp: &Experiment) -> io::Result<Vec<u8>> {
             "ci95_high",
             "relative",
         ]),
-        exp.comparison_rows().into_iter().map(|r| {
-            let d = r.difference;
-            vec![
-                r.topology,
-                r.baseline,
-                r.metric,
-                number(d.diff.mean),
-                number(d.diff.ci_low),
-                number(d.diff.ci_high),
-                number(d.relative),
-            ]
-        }),
+        comparison_records(exp).into_iter(),
     )
 }
 

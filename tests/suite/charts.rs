@@ -5,22 +5,10 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 use std::sync::OnceLock;
 
+use crate::support::{orgsim, text};
 use orgsim::report::charts::{self, ChartError, RunChart, RunData, SweepChart, SweepData};
-
-fn orgsim(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_orgsim"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("the binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 /// The stems of the charts a run of the bundled default draws.
 pub const RUN_CHARTS: [&str; 6] = [

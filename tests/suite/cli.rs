@@ -1,20 +1,7 @@
 //! The `orgsim` binary: commands, exit codes, output files, and errors that
 //! never leave anything half-written.
 
-use std::path::Path;
-use std::process::{Command, Output};
-
-fn orgsim(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_orgsim"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("the binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use crate::support::{orgsim, text};
 
 #[test]
 fn run_without_a_scenario_runs_the_bundled_default() {

@@ -64,3 +64,17 @@ pub fn assert_theory(label: &str, values: &[f64], exact: f64, max_rel_half_width
 /// A one-stream, one-task, one-team scenario with every coordination
 /// mechanism off but `extra` (see `orgsim::experiment::validation::station`).
 pub use orgsim::experiment::validation::station as single_station;
+
+/// Runs the `orgsim` binary with `args` in `cwd`.
+pub fn orgsim(args: &[&str], cwd: &std::path::Path) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_orgsim"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("the binary runs")
+}
+
+/// Bytes as text, lossily.
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}

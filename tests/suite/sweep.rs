@@ -11,6 +11,8 @@ use orgsim::experiment::sweep::{
     self, BaseScenario, SweepOutcome, SweepRun, SweepSettings, Vary, checkpoint,
 };
 
+use crate::support::{orgsim, text};
+
 /// Two streams, two skills, coordination on, matrix vs single-threaded:
 /// small enough that a point takes milliseconds.
 const TINY: &str = r#"
@@ -50,18 +52,6 @@ kind = "matrix"
 name = "single-threaded"
 kind = "single-threaded"
 "#;
-
-fn orgsim(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_orgsim"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("the binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 /// A temporary folder holding `tiny.toml`.
 fn workspace() -> tempfile::TempDir {

@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 
 use crate::experiment::Experiment;
-use crate::report::csv_files::number;
+use crate::report::csv_files;
 
 /// Longest time a finished point waits to be synced to disk.
 const SYNC_INTERVAL: Duration = Duration::from_secs(1);
@@ -44,38 +44,8 @@ pub struct PointRecord {
 impl PointRecord {
     /// The record of point `point` whose results are `exp`.
     pub fn new(point: usize, values: Vec<String>, exp: &Experiment) -> PointRecord {
-        let summary = exp
-            .summary_rows()
-            .into_iter()
-            .map(|r| {
-                let s = r.summary;
-                vec![
-                    r.topology,
-                    r.metric,
-                    number(s.mean),
-                    number(s.sd),
-                    number(s.ci_low),
-                    number(s.ci_high),
-                    s.n.to_string(),
-                ]
-            })
-            .collect();
-        let comparison = exp
-            .comparison_rows()
-            .into_iter()
-            .map(|r| {
-                let d = r.difference;
-                vec![
-                    r.topology,
-                    r.baseline,
-                    r.metric,
-                    number(d.diff.mean),
-                    number(d.diff.ci_low),
-                    number(d.diff.ci_high),
-                    number(d.relative),
-                ]
-            })
-            .collect();
+        let summary = csv_files::summary_records(exp);
+        let comparison = csv_files::comparison_records(exp);
         PointRecord {
             point,
             values,
