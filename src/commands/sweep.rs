@@ -56,6 +56,18 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
             );
         }
     }
+    if !args.common.quiet && !plan.manifest.warnings.is_empty() {
+        const SHOWN: usize = 8;
+        for w in plan.manifest.warnings.iter().take(SHOWN) {
+            eprintln!("warning: {w}");
+        }
+        if plan.manifest.warnings.len() > SHOWN {
+            eprintln!(
+                "warning: and {} more overloaded points (all listed in sweep.json): their means may never settle",
+                plan.manifest.warnings.len() - SHOWN
+            );
+        }
+    }
     interrupt::install("finished points are kept");
     let run = SweepRun {
         threads: args.common.threads,

@@ -178,3 +178,33 @@ fn sigterm_stops_a_run_promptly_and_leaves_nothing_half_written() {
         before
     );
 }
+
+#[test]
+fn a_sweep_warns_about_its_overloaded_points() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = crate::support::orgsim(
+        &[
+            "sweep",
+            "mmc",
+            "--vary",
+            "workload.load=0.5,1.4",
+            "--reps",
+            "2",
+            "--no-plots",
+            "--out",
+            "s",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = crate::support::text(&out.stderr);
+    assert!(
+        stderr.contains("warning: point 2 (workload.load=1.4): team-of-4:")
+            && stderr.contains(">= 1"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("point 1 (workload.load=0.5)"), "{stderr}");
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("s/sweep.json")).unwrap()).unwrap();
+    assert_eq!(manifest["warnings"].as_array().unwrap().len(), 1);
+}

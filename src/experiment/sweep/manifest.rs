@@ -70,6 +70,10 @@ pub struct SweepManifest {
     /// For a merged folder: the manifests it was merged from.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub merged_from: Vec<String>,
+    /// Points where a team or a leader is offered at least its capacity
+    /// (`orgsim check`'s warnings, each prefixed by its point).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 impl SweepManifest {

@@ -104,6 +104,17 @@ pub fn merge(inputs: &[PathBuf], out: &Path) -> Result<MergeResults, SweepError>
         started: now.clone(),
         finished: Some(now),
         merged_from: paths.iter().map(|p| p.display().to_string()).collect(),
+        warnings: {
+            let mut all: Vec<String> = Vec::new();
+            for m in &manifests {
+                for w in &m.warnings {
+                    if !all.contains(w) {
+                        all.push(w.clone());
+                    }
+                }
+            }
+            all
+        },
         ..first.clone()
     };
     let written = write_results(out, &manifest, &records, true)?;

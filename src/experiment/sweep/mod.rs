@@ -39,6 +39,7 @@ use super::options::RunOptions;
 use super::results::Experiment;
 use super::runner::{detect_warmup, gather};
 use crate::engine::RngFactory;
+use crate::model::capacity;
 use crate::model::{Organization, Recording, ReplicationOutcome, simulate, topology};
 use crate::report::manifest::rfc3339;
 use crate::report::{sweep_csv, write_atomic};
@@ -258,6 +259,7 @@ pub fn plan(
         started: rfc3339(SystemTime::now()),
         finished: None,
         merged_from: Vec::new(),
+        warnings: overload_warnings(&grid, &points),
     };
     Ok(SweepPlan {
         grid,
@@ -265,6 +267,29 @@ pub fn plan(
         manifest,
         points,
     })
+}
+
+/// `orgsim check`'s warnings (a team or a leader offered at least its
+/// capacity) at each planned point, for the topologies it runs.
+fn overload_warnings(grid: &Grid, points: &[PlannedPoint]) -> Vec<String> {
+    let mut warnings = Vec::new();
+    for p in points {
+        for report in capacity::analyse(&p.scenario) {
+            if p.topologies
+                .iter()
+                .any(|t| t.name == report.organization.name)
+            {
+                for w in report.warnings {
+                    warnings.push(format!(
+                        "point {} ({}): {w}",
+                        p.index + 1,
+                        grid.describe(p.index)
+                    ));
+                }
+            }
+        }
+    }
+    warnings
 }
 
 fn adjust(sc: &mut Scenario, settings: &SweepSettings) {
