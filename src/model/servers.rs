@@ -108,7 +108,7 @@ impl Pool {
         self.busy_average.set(now, f64::from(self.busy));
     }
 
-    /// `n` more people away from `now` (negative: coming back).
+    /// From `now` on, `away` people of the pool are away on a temporary project.
     pub fn set_away(&mut self, now: f64, away: u32) {
         self.away = away;
         self.away_average.set(now, f64::from(away));

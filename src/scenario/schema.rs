@@ -158,7 +158,7 @@ pub struct SkillCount {
     pub count: u32,
 }
 
-/// `[quality]`: defects and rework (mechanism in a later issue; validated now).
+/// `[quality]`: defects, their dilution in cross-functional teams, rework and escapes.
 #[derive(Debug, Clone)]
 pub struct Quality {
     /// Chance that a task leaves a defect, in [0, 1] (default 0).
