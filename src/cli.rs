@@ -81,6 +81,7 @@ pub struct RunArgs {
     /// Scenario file, or the name of a bundled scenario (default: the bundled
     /// `prime-video`).
     pub scenario: Option<PathBuf>,
+    /// The options `run` and `sweep` share.
     #[command(flatten)]
     pub common: CommonArgs,
     /// Output folder (default: output/<scenario name>).
@@ -137,6 +138,7 @@ pub struct SweepArgs {
     /// a grid, the last varying fastest (repeatable, at least one).
     #[arg(long = "vary", value_name = "PATH=SPEC", required = true)]
     pub vary: Vec<String>,
+    /// The options `run` and `sweep` share.
     #[command(flatten)]
     pub common: CommonArgs,
     /// Output folder (default: output/<scenario name>-sweep); a shard writes

@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! orgsim: a discrete-event simulator of organizations.
 //!
 //! The same people and the same workload are simulated under several

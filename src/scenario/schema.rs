@@ -101,7 +101,10 @@ pub enum Arrivals {
     Open(Dist),
     /// `backlog = { wip = N }`: always N items of the stream in flight; a new
     /// one arrives the moment one is done (N >= 1).
-    Closed { wip: u32 },
+    Closed {
+        /// Items of the stream always in flight.
+        wip: u32,
+    },
 }
 
 /// One entry of a stream's item mix.
