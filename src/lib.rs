@@ -1,4 +1,3 @@
-#![warn(missing_docs)]
 //! orgsim: a discrete-event simulator of organizations.
 //!
 //! The same people and the same workload are simulated under several
@@ -6,6 +5,8 @@
 //! single-threaded cross-functional teams, or anything written out by hand),
 //! and the lead time, throughput and coordination tax of each are compared
 //! with paired statistics.
+
+#![warn(missing_docs)]
 
 pub mod cli;
 pub mod commands;
