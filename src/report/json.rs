@@ -1,5 +1,6 @@
 //! `--json`: the summary and the comparison as one JSON document on stdout.
 
+use crate::experiment::results::PrecisionOutcome;
 use crate::experiment::{ComparisonRow, Experiment, SummaryRow};
 
 #[derive(serde::Serialize)]
@@ -10,6 +11,7 @@ struct JsonReport<'a> {
     warmup: f64,
     horizon: f64,
     topologies: Vec<&'a str>,
+    precision: Option<&'a PrecisionOutcome>,
     summary: Vec<SummaryRow>,
     comparison: Vec<ComparisonRow>,
 }
@@ -24,6 +26,7 @@ pub fn summary_json(exp: &Experiment) -> String {
         warmup: sim.warmup,
         horizon: sim.horizon,
         topologies: exp.topologies.iter().map(|t| t.name.as_str()).collect(),
+        precision: exp.precision.as_ref(),
         summary: exp.summary_rows(),
         comparison: exp.comparison_rows(),
     };
