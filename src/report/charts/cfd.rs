@@ -8,6 +8,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 
 use super::data::CfdSample;
 use super::numbers;
+use super::style::HouseMesh;
 use super::style::{self, CFD_STATES, Entry, Px, Swatch, anchored, size};
 use super::{ChartError, RunData};
 
@@ -78,11 +79,7 @@ pub(super) fn draw<DB: DrawingBackend>(
         .y_label_formatter(&|v| numbers::tick(*v))
         .x_desc("time (working days since the start, warm-up included)")
         .y_desc("items (cumulative)")
-        .label_style(px.font(size::LABEL))
-        .axis_desc_style(px.font(size::AXIS))
-        .bold_line_style(style::GRID)
-        .light_line_style(TRANSPARENT)
-        .axis_style(style::AXIS_LINE)
+        .house(px)
         .draw()?;
 
     // Top band first, each lower band painted over it.

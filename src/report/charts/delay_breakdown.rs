@@ -7,6 +7,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::numbers;
+use super::style::HouseMesh;
 use super::style::{self, CATEGORIES, Entry, Px, Swatch, anchored, size};
 use super::{ChartError, RunData};
 
@@ -106,11 +107,7 @@ pub(super) fn draw<DB: DrawingBackend>(
         .x_labels(8)
         .x_label_formatter(&|v| numbers::tick(*v))
         .x_desc("days per item (mean over replications)")
-        .label_style(px.font(size::LABEL))
-        .axis_desc_style(px.font(size::AXIS))
-        .bold_line_style(style::GRID)
-        .light_line_style(TRANSPARENT)
-        .axis_style(style::AXIS_LINE)
+        .house(px)
         .draw()?;
 
     let half = 0.2;

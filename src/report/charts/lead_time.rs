@@ -8,6 +8,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::numbers::{self, change};
+use super::style::HouseMesh;
 use super::style::{self, Entry, Px, Swatch, anchored, size};
 use super::{ChartError, RunData};
 
@@ -111,11 +112,7 @@ pub(super) fn draw<DB: DrawingBackend>(
         .y_label_formatter(&|v| format!("{:.0}%", 100.0 * v))
         .x_desc("lead time (days from arrival to done)")
         .y_desc("items finished (%)")
-        .label_style(px.font(size::LABEL))
-        .axis_desc_style(px.font(size::AXIS))
-        .bold_line_style(style::GRID)
-        .light_line_style(TRANSPARENT)
-        .axis_style(style::AXIS_LINE)
+        .house(px)
         .draw()?;
 
     // Guides at the marked percentiles, labelled on the right.

@@ -339,3 +339,25 @@ pub fn error_bar<DB: DrawingBackend>(
     }
     Ok(())
 }
+
+/// The look every chart's axes and grid share: label and axis-title fonts,
+/// light major grid lines, no minor ones, grey axes.
+pub trait HouseMesh {
+    /// Applies the shared look, sizes scaled by `px`.
+    fn house(&mut self, px: Px) -> &mut Self;
+}
+
+impl<X, Y, DB> HouseMesh for plotters::chart::MeshStyle<'_, '_, X, Y, DB>
+where
+    X: plotters::coord::ranged1d::Ranged,
+    Y: plotters::coord::ranged1d::Ranged,
+    DB: DrawingBackend,
+{
+    fn house(&mut self, px: Px) -> &mut Self {
+        self.label_style(px.font(size::LABEL))
+            .axis_desc_style(px.font(size::AXIS))
+            .bold_line_style(GRID)
+            .light_line_style(TRANSPARENT)
+            .axis_style(AXIS_LINE)
+    }
+}

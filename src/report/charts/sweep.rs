@@ -8,6 +8,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::numbers::{self, Better, Unit};
+use super::style::HouseMesh;
 use super::style::{self, Entry, Px, Swatch, anchored, size};
 use super::{ChartError, SweepChart, SweepData, padded_range};
 
@@ -171,11 +172,7 @@ pub(super) fn draw_line<DB: DrawingBackend>(
         .y_label_formatter(&|v| numbers::tick(*v))
         .x_desc(param)
         .y_desc(y_desc.as_str())
-        .label_style(px.font(size::LABEL))
-        .axis_desc_style(px.font(size::AXIS))
-        .bold_line_style(style::GRID)
-        .light_line_style(TRANSPARENT)
-        .axis_style(style::AXIS_LINE)
+        .house(px)
         .draw()?;
 
     for (i, _, l) in &lines {

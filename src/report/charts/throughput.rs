@@ -6,6 +6,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::numbers::{self, change};
+use super::style::HouseMesh;
 use super::style::{self, Px, anchored, size};
 use super::{ChartError, RunData, padded_range};
 
@@ -53,11 +54,7 @@ pub(super) fn draw<DB: DrawingBackend>(
         .y_labels(8)
         .y_label_formatter(&|v| numbers::tick(*v))
         .y_desc("items completed per day")
-        .label_style(px.font(size::LABEL))
-        .axis_desc_style(px.font(size::AXIS))
-        .bold_line_style(style::GRID)
-        .light_line_style(TRANSPARENT)
-        .axis_style(style::AXIS_LINE)
+        .house(px)
         .draw()?;
 
     let half = 0.22_f64.min(0.35 / n.sqrt());

@@ -8,6 +8,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 
 use super::data::Stat;
 use super::numbers;
+use super::style::HouseMesh;
 use super::style::{self, Entry, Px, Swatch, anchored, size};
 use super::{ChartError, RunData};
 
@@ -159,11 +160,7 @@ pub(super) fn draw<DB: DrawingBackend>(
             } else {
                 "busy share of the leader's time"
             })
-            .label_style(px.font(size::LABEL))
-            .axis_desc_style(px.font(size::AXIS))
-            .bold_line_style(style::GRID)
-            .light_line_style(TRANSPARENT)
-            .axis_style(style::AXIS_LINE)
+            .house(px)
             .draw()?;
 
         for (k, r) in rows.iter().enumerate() {

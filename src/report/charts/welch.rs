@@ -9,6 +9,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::numbers;
+use super::style::HouseMesh;
 use super::style::{self, Entry, Px, Swatch, anchored, size};
 use super::{ChartError, Figure, padded_range, write_both};
 
@@ -96,11 +97,7 @@ impl Figure for Welch {
             .y_desc("lead time (days)")
             .x_label_formatter(&|v| numbers::tick(*v))
             .y_label_formatter(&|v| numbers::tick(*v))
-            .label_style(px.font(size::LABEL))
-            .axis_desc_style(px.font(size::AXIS))
-            .bold_line_style(style::GRID)
-            .light_line_style(TRANSPARENT)
-            .axis_style(style::AXIS_LINE)
+            .house(px)
             .draw()?;
         chart.draw_series(LineSeries::new(
             self.series.iter().enumerate().map(|(i, &y)| (i as f64, y)),
