@@ -8,8 +8,6 @@ use std::fmt;
 use rand::Rng;
 use rand_distr::{Distribution, Exp, Gamma, LogNormal, Normal, Pert, Triangular, Uniform, Weibull};
 
-use super::rng::SimRng;
-
 /// A distribution of a non-negative quantity, ready to sample.
 #[derive(Debug, Clone)]
 pub struct Dist {
@@ -267,6 +265,16 @@ impl Dist {
     /// The same distribution stretched in time by `factor` (> 0): each draw
     /// multiplied by it. Used for interarrival times under a load factor.
     pub fn scaled(&self, factor: f64) -> Self {
+        if factor == 1.0 {
+            return self.clone();
+        }
+        // A stretched exponential is an exponential: one division per draw
+        // instead of a draw and a product.
+        if let Kind::Exponential(_) = self.kind
+            && let Ok(stretched) = Self::exponential(self.mean * factor)
+        {
+            return stretched;
+        }
         Self {
             kind: Kind::Scaled(Box::new(self.kind.clone()), factor),
             mean: self.mean * factor,
@@ -274,12 +282,12 @@ impl Dist {
     }
 
     /// One draw.
-    pub fn sample(&self, rng: &mut SimRng) -> f64 {
+    pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         sample_kind(&self.kind, rng)
     }
 }
 
-fn sample_kind(kind: &Kind, rng: &mut SimRng) -> f64 {
+fn sample_kind<R: Rng + ?Sized>(kind: &Kind, rng: &mut R) -> f64 {
     match kind {
         Kind::Constant(v) => *v,
         Kind::Exponential(d) => d.sample(rng),

@@ -7,4 +7,6 @@ pub mod rng;
 
 pub use calendar::{Calendar, Handler};
 pub use dist::{Dist, DistError};
-pub use rng::{ReplicationStreams, RngFactory, SimRng, child};
+pub use rng::{
+    EntityRng, ReplicationStreams, RngFactory, SimRng, entity_key, entity_rng, keyed_unit,
+};

@@ -76,12 +76,39 @@ impl ReplicationStreams {
     }
 }
 
-/// A generator of its own for one entity (such as one work item), seeded from
-/// one draw of `parent`, so that the entity's draws are the same however many
-/// numbers each of them consumes.
-pub fn child(parent: &mut SimRng) -> SimRng {
+/// The generator of one entity (such as one work item): SplitMix64, whose
+/// state is a single number, so that making one per entity costs one draw of
+/// its parent and nothing else.
+pub type EntityRng = rand_xoshiro::SplitMix64;
+
+/// The golden-ratio increment of SplitMix64's state.
+const SPLITMIX_GAMMA: u64 = 0x9e37_79b9_7f4a_7c15;
+
+/// The key of a new entity: one draw of `parent`. Its draws are then the
+/// same however many numbers each of them consumes: sequential ones from
+/// [`entity_rng`], random-access ones from [`keyed_unit`].
+pub fn entity_key(parent: &mut SimRng) -> u64 {
     use rand::Rng;
-    SimRng::seed_from_u64(parent.next_u64())
+    parent.next_u64()
+}
+
+/// The sequential generator of the entity whose key is `key`.
+pub fn entity_rng(key: u64) -> EntityRng {
+    EntityRng::seed_from_u64(key)
+}
+
+/// Draw number `counter` of the entity whose key is `key`, as a uniform
+/// number in [0, 1): output `counter` of the SplitMix64 sequence
+/// [`entity_rng`] gives, computed directly, so that a draw that is not needed
+/// costs nothing and skipping it moves no other. Callers use counters from
+/// 2^32 on, which the sequential draws never reach.
+pub fn keyed_unit(key: u64, counter: u64) -> f64 {
+    let mut z = key.wrapping_add(counter.wrapping_add(1).wrapping_mul(SPLITMIX_GAMMA));
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^= z >> 31;
+    // The top 53 bits as a multiple of 2^-53, as rand's `StandardUniform` does.
+    (z >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
 #[cfg(test)]
@@ -131,6 +158,17 @@ mod tests {
             let mut a = r.stream(2);
             let mut b = f.stream(3 + i as u64, 2);
             assert_eq!(a.next_u64(), b.next_u64());
+        }
+    }
+
+    #[test]
+    fn keyed_units_are_the_entity_sequence_read_at_random() {
+        use rand::RngExt;
+        let key = 0x1234_5678_9abc_def0;
+        let mut sequential = entity_rng(key);
+        for counter in 0..16 {
+            let u: f64 = sequential.random();
+            assert_eq!(keyed_unit(key, counter), u, "draw {counter}");
         }
     }
 

@@ -181,7 +181,7 @@ pub fn cases() -> Vec<Case> {
             toml: r#"name = "tandem"
 [simulation]
 warmup = 500
-horizon = 10000
+horizon = 20000
 replications = 40
 seed = 7
 [[workload.streams]]

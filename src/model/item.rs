@@ -102,9 +102,12 @@ impl TaskRun {
     }
 }
 
-/// An item in flight.
-#[derive(Debug, Clone)]
+/// An item in flight (or, when `live` is false, a free slot of the arena of
+/// items whose buffers the next item reuses).
+#[derive(Debug, Clone, Default)]
 pub struct ItemRun {
+    /// Whether the slot holds an item in flight.
+    pub live: bool,
     /// Its stream.
     pub stream: usize,
     /// Its index within the stream (the same item in every topology).
@@ -152,6 +155,27 @@ pub enum ItemState {
 }
 
 impl ItemRun {
+    /// Makes the slot hold a new item with no task yet, keeping the
+    /// allocations of the item it held before.
+    pub fn reset(&mut self, stream: usize, index: u64, item_type: usize, arrival: f64, fix: bool) {
+        self.live = true;
+        self.stream = stream;
+        self.index = index;
+        self.item_type = item_type;
+        self.arrival = arrival;
+        self.tasks.clear();
+        self.remaining = 0;
+        self.teams.clear();
+        self.handoffs = 0;
+        self.escalations = 0;
+        self.fix = fix;
+        self.last_original = 0;
+        self.review = None;
+        self.last_rework = None;
+        self.defects = 0;
+        self.escaped = 0;
+    }
+
     /// The item's state now.
     pub fn state(&self) -> ItemState {
         let mut state = ItemState::Intake;

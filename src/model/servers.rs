@@ -2,12 +2,38 @@
 //! multi-server station with a backlog) and a leader (a single server with a
 //! FIFO queue of decisions).
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 use crate::stats::TimeAverage;
 
-/// A task of an item in flight: (item slot, task index).
-pub type TaskRef = (usize, usize);
+/// A task of an item in flight: the item's slot in the arena of items in
+/// flight and the task's index within the item (32 bits each, so that an
+/// event fits in 16 bytes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TaskRef {
+    slot: u32,
+    task: u32,
+}
+
+impl TaskRef {
+    /// Task `task` of the item in slot `slot`.
+    pub fn new(slot: usize, task: usize) -> Self {
+        Self {
+            slot: u32::try_from(slot).expect("fewer than 2^32 items in flight"),
+            task: u32::try_from(task).expect("fewer than 2^32 tasks per item"),
+        }
+    }
+
+    /// The item's slot.
+    pub fn slot(self) -> usize {
+        self.slot as usize
+    }
+
+    /// The task's index within its item.
+    pub fn task(self) -> usize {
+        self.task as usize
+    }
+}
 
 /// Tasks waiting for a person, in the order they will be served: by
 /// priority class (0 first: the highest stream weight under a weighted
@@ -15,37 +41,50 @@ pub type TaskRef = (usize, usize);
 /// that a task put back at the head goes before every task of its class.
 #[derive(Debug, Clone, Default)]
 pub struct Backlog {
-    entries: BTreeMap<(u32, i64), TaskRef>,
-    next_back: i64,
-    next_front: i64,
+    /// `classes[c]`: the tasks of priority class `c`, in serving order.
+    classes: Vec<VecDeque<TaskRef>>,
+    len: usize,
 }
 
 impl Backlog {
+    fn class(&mut self, class: u32) -> &mut VecDeque<TaskRef> {
+        let c = class as usize;
+        if self.classes.len() <= c {
+            self.classes.resize_with(c + 1, VecDeque::new);
+        }
+        &mut self.classes[c]
+    }
+
     /// Adds `task` of priority class `class` behind the others of its class.
     pub fn push_back(&mut self, class: u32, task: TaskRef) {
-        self.entries.insert((class, self.next_back), task);
-        self.next_back += 1;
+        self.class(class).push_back(task);
+        self.len += 1;
     }
 
     /// Puts `task` of priority class `class` ahead of the others of its class.
     pub fn push_front(&mut self, class: u32, task: TaskRef) {
-        self.next_front -= 1;
-        self.entries.insert((class, self.next_front), task);
+        self.class(class).push_front(task);
+        self.len += 1;
     }
 
     /// Takes the next task to serve.
     pub fn pop_front(&mut self) -> Option<TaskRef> {
-        self.entries.pop_first().map(|(_, t)| t)
+        if self.len == 0 {
+            return None;
+        }
+        let task = self.classes.iter_mut().find_map(VecDeque::pop_front);
+        self.len -= 1;
+        task
     }
 
     /// Tasks waiting.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.len
     }
 
     /// Whether no task waits.
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.len == 0
     }
 }
 

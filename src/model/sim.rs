@@ -8,10 +8,9 @@ use super::routing::Routing;
 use super::servers::{Leader, Pool, Reviewers, TaskRef};
 use super::tally::{self, ItemRecord, StreamTally};
 use super::topology::Organization;
-use super::workload::WorkloadSource;
+use super::workload::{TaskDraw, WorkloadSource};
 use crate::engine::{Calendar, Handler, ReplicationStreams, SimRng};
 use crate::scenario::{Arrivals, QueueDiscipline, Scenario};
-use crate::stats::percentile;
 
 /// What happens in the simulated organization.
 #[derive(Debug, Clone, Copy)]
@@ -136,7 +135,7 @@ struct Simulation<'a> {
     routing: Routing,
     /// `successors[item type][task]`.
     successors: Vec<Vec<Vec<usize>>>,
-    workload: WorkloadSource,
+    workload: WorkloadSource<'a>,
     handoff_rng: SimRng,
     decision_rng: SimRng,
     escalation_rng: SimRng,
@@ -147,17 +146,37 @@ struct Simulation<'a> {
     reviewers: Option<Reviewers>,
     /// Whether each team holds more than one skill (its defects are diluted).
     cross_functional: Vec<bool>,
-    /// Escaped defects waiting to come back: (stream, team, skill, effort).
+    /// Escaped defects waiting to come back: (stream, team, skill, effort);
+    /// a slot is reused once its defect is back (see `free_fixes`).
     fixes: Vec<(usize, usize, usize, f64)>,
+    free_fixes: Vec<usize>,
     /// Teams a swarm may pull people from.
     swarmable: Vec<usize>,
-    /// For each swarm so far, the people it took: (pool, count).
+    /// For each swarm under way, the people it took: (pool, count); a slot
+    /// is reused once its people are back (see `free_absences`).
     absences: Vec<Vec<(usize, u32)>>,
+    free_absences: Vec<usize>,
     /// Backlog priority class of each stream (0 = served first).
     stream_class: Vec<u32>,
-    /// Items in flight; `None` marks a free slot.
-    items: Vec<Option<ItemRun>>,
+    /// The arena of items: those in flight and free slots, whose buffers
+    /// the next items reuse, so that no item allocates once the arena has
+    /// grown to the largest work in progress.
+    items: Vec<ItemRun>,
     free_slots: Vec<usize>,
+    /// `task_skill[item type][task]`: the skill index each task needs.
+    task_skill: Vec<Vec<usize>>,
+    /// `owned[team][stream]`: whether the team owns the stream.
+    owned: Vec<Vec<bool>>,
+    /// Skills in the scenario (pools are indexed `team * skills + skill`).
+    skills: usize,
+    /// Which coordination steps take no time, so that they skip the
+    /// calendar and their sampling.
+    instant: Instant,
+    /// Reused buffers: the drawn tasks of the arriving item, the people
+    /// present in a swarmed team, the rework tasks a review found.
+    draws: Vec<TaskDraw>,
+    present: Vec<(usize, bool)>,
+    reworks: Vec<(usize, usize, f64)>,
     /// `pools[team * skills + skill]`.
     pools: Vec<Pool>,
     leaders: Vec<Leader>,
@@ -222,11 +241,42 @@ impl<'a> Simulation<'a> {
                 .map(|b| Reviewers::new(b.reviewers, window_start)),
             cross_functional: org.teams.iter().map(|t| t.is_cross_functional()).collect(),
             fixes: Vec::new(),
+            free_fixes: Vec::new(),
             swarmable: swarmable_teams(org),
             absences: Vec::new(),
+            free_absences: Vec::new(),
             stream_class: stream_classes(scenario, org.queue),
             items: Vec::new(),
             free_slots: Vec::new(),
+            task_skill: scenario
+                .workload
+                .item_types
+                .iter()
+                .map(|it| {
+                    it.tasks
+                        .iter()
+                        .map(|t| {
+                            scenario
+                                .skill_index(&t.skill)
+                                .expect("validation checks every task's skill")
+                        })
+                        .collect()
+                })
+                .collect(),
+            owned: org
+                .teams
+                .iter()
+                .map(|t| {
+                    (0..scenario.workload.streams.len())
+                        .map(|k| t.owns.contains(&k))
+                        .collect()
+                })
+                .collect(),
+            skills,
+            instant: Instant::of(org),
+            draws: Vec::new(),
+            present: Vec::new(),
+            reworks: Vec::new(),
             pools,
             leaders: org
                 .leaders
@@ -240,7 +290,7 @@ impl<'a> Simulation<'a> {
                 .workload
                 .streams
                 .iter()
-                .map(|_| StreamTally::new(window_start))
+                .map(|_| StreamTally::new(window_start, window_end))
                 .collect(),
             keep_items,
             records: Vec::new(),
@@ -281,113 +331,72 @@ impl<'a> Simulation<'a> {
     }
 
     fn item(&mut self, slot: usize) -> &mut ItemRun {
-        self.items[slot]
-            .as_mut()
-            .expect("events only refer to items in flight")
+        let item = &mut self.items[slot];
+        debug_assert!(item.live, "events only refer to items in flight");
+        item
     }
 
-    fn task(&mut self, (slot, t): TaskRef) -> &mut TaskRun {
-        &mut self.item(slot).tasks[t]
+    fn task(&mut self, tr: TaskRef) -> &mut TaskRun {
+        &mut self.item(tr.slot()).tasks[tr.task()]
     }
 
     /// A new item of stream `k` arrives now.
     fn arrive(&mut self, cal: &mut Calendar<Event>, k: usize) {
         let now = cal.now();
-        let (index, draw) = self.workload.next_item(self.scenario, k);
-        let item_type = &self.scenario.workload.item_types[draw.item_type];
-        let tasks: Vec<TaskRun> = item_type
-            .tasks
-            .iter()
-            .zip(&draw.tasks)
-            .map(|(spec, d)| {
-                let skill = self
-                    .scenario
-                    .skill_index(&spec.skill)
-                    .expect("validation checks every task's skill");
-                let team = self
-                    .routing
-                    .route(k, skill, d.coupled_to, d.platform)
-                    .expect("validation checks that some team has every skill");
-                let mut task = self.new_task(now, k, team, skill, d.effort);
-                task.preds_left = spec.after.len() as u32;
-                task.defect_draw = d.defect_draw;
-                task.catch_draw = d.catch_draw;
-                task
-            })
-            .collect();
-        self.admit(cal, k, index, draw.item_type, tasks, false);
-    }
-
-    /// A task of stream `k` for `team`, not started, with no predecessor.
-    fn new_task(&self, now: f64, k: usize, team: usize, skill: usize, effort: f64) -> TaskRun {
-        TaskRun {
-            team,
-            skill,
-            effort,
-            request: !self.org.teams[team].owns.contains(&k),
-            preds_left: 0,
-            trigger: None,
-            stamps: [now; 7],
-            phase: Phase::Blocked,
-            remaining: effort,
-            epoch: 0,
-            work_started: now,
-            paused_at: None,
-            interrupted: 0.0,
-            rework: false,
-            defect: false,
-            defect_draw: 1.0,
-            catch_draw: 1.0,
+        let (index, item_type) = self.workload.next_item_into(k, &mut self.draws);
+        let slot = self.new_item(k, index, item_type, now, false);
+        let specs = &self.scenario.workload.item_types[item_type].tasks;
+        for (t, d) in self.draws.iter().enumerate() {
+            let skill = self.task_skill[item_type][t];
+            let team = self
+                .routing
+                .route(k, skill, d.coupled_to, d.platform)
+                .expect("validation checks that some team has every skill");
+            let mut task = new_task(now, team, skill, d.effort, !self.owned[team][k]);
+            task.preds_left = specs[t].after.len() as u32;
+            task.defect_draw = d.defect_draw;
+            task.catch_draw = d.catch_draw;
+            self.items[slot].tasks.push(task);
         }
+        self.admit(cal, slot);
     }
 
     /// Escaped defect `id` comes back as a `fix` item of one task.
     fn fix_arrives(&mut self, cal: &mut Calendar<Event>, id: usize) {
+        let now = cal.now();
         let (k, team, skill, effort) = self.fixes[id];
-        let task = self.new_task(cal.now(), k, team, skill, effort);
-        self.admit(cal, k, id as u64, usize::MAX, vec![task], true);
+        self.free_fixes.push(id);
+        let slot = self.new_item(k, id as u64, usize::MAX, now, true);
+        let task = new_task(now, team, skill, effort, !self.owned[team][k]);
+        self.items[slot].tasks.push(task);
+        self.admit(cal, slot);
     }
 
-    /// Puts a new item in flight and hands its root tasks over.
-    fn admit(
-        &mut self,
-        cal: &mut Calendar<Event>,
-        k: usize,
-        index: u64,
-        item_type: usize,
-        tasks: Vec<TaskRun>,
-        fix: bool,
-    ) {
+    /// A slot of the arena for a new item with no task yet.
+    fn new_item(&mut self, k: usize, index: u64, item_type: usize, now: f64, fix: bool) -> usize {
+        let slot = self.free_slots.pop().unwrap_or_else(|| {
+            // Room for the largest item (its tasks and one rework task
+            // each), so that a reused slot never grows.
+            let tasks = 2 * self.task_skill.iter().map(Vec::len).max().unwrap_or(1);
+            self.items.push(ItemRun {
+                tasks: Vec::with_capacity(tasks),
+                teams: Vec::with_capacity(tasks.min(self.org.teams.len())),
+                ..ItemRun::default()
+            });
+            self.items.len() - 1
+        });
+        self.items[slot].reset(k, index, item_type, now, fix);
+        slot
+    }
+
+    /// Puts the new item in `slot` (its tasks filled in) in flight and hands
+    /// its root tasks over.
+    fn admit(&mut self, cal: &mut Calendar<Event>, slot: usize) {
         let now = cal.now();
-        let roots: Vec<usize> = (0..tasks.len())
-            .filter(|&t| tasks[t].preds_left == 0)
-            .collect();
-        let item = ItemRun {
-            stream: k,
-            index,
-            item_type,
-            arrival: now,
-            remaining: tasks.len(),
-            tasks,
-            teams: Vec::new(),
-            handoffs: 0,
-            escalations: 0,
-            fix,
-            last_original: 0,
-            review: None,
-            last_rework: None,
-            defects: 0,
-            escaped: 0,
-        };
-        let slot = match self.free_slots.pop() {
-            Some(s) => {
-                self.items[s] = Some(item);
-                s
-            }
-            None => {
-                self.items.push(Some(item));
-                self.items.len() - 1
-            }
+        let (k, fix) = {
+            let item = &mut self.items[slot];
+            item.remaining = item.tasks.len();
+            (item.stream, item.fix)
         };
         self.arrived_total += 1;
         if !fix {
@@ -400,8 +409,12 @@ impl<'a> Simulation<'a> {
             }
         }
         let owner = self.routing.owner(k);
-        for t in roots {
-            self.make_ready(cal, (slot, t), owner);
+        for t in 0..self.items[slot].tasks.len() {
+            // Handing a root task over never completes a task, so the
+            // other tasks' predecessor counts cannot change in this loop.
+            if self.items[slot].tasks[t].preds_left == 0 {
+                self.make_ready(cal, TaskRef::new(slot, t), owner);
+            }
         }
     }
 
@@ -409,15 +422,26 @@ impl<'a> Simulation<'a> {
     /// over from team `from` (none: from outside every team).
     fn make_ready(&mut self, cal: &mut Calendar<Event>, tr: TaskRef, from: Option<usize>) {
         let now = cal.now();
-        let team = self.task(tr).team;
-        self.task(tr).stamp(Stamp::Ready, now);
-        self.task(tr).phase = Phase::Coordinating;
+        let item = &mut self.items[tr.slot()];
+        let task = &mut item.tasks[tr.task()];
+        task.stamp(Stamp::Ready, now);
+        task.phase = Phase::Coordinating;
+        let internal = from == Some(task.team);
+        if !internal {
+            item.handoffs += 1;
+        }
         let coordination = &self.org.coordination;
-        let delay = if from == Some(team) {
-            coordination.internal_handoff.sample(&mut self.handoff_rng)
-        } else {
-            self.item(tr.0).handoffs += 1;
-            coordination.handoff.sample(&mut self.handoff_rng)
+        let delay = match (internal, self.instant) {
+            (
+                true,
+                Instant {
+                    internal_handoff: true,
+                    ..
+                },
+            ) => 0.0,
+            (false, Instant { handoff: true, .. }) => 0.0,
+            (true, _) => coordination.internal_handoff.sample(&mut self.handoff_rng),
+            (false, _) => coordination.handoff.sample(&mut self.handoff_rng),
         };
         if delay > 0.0 {
             cal.schedule_in(delay, Event::HandedOver(tr));
@@ -430,10 +454,14 @@ impl<'a> Simulation<'a> {
     /// request waits for the team's next planning boundary.
     fn handed_over(&mut self, cal: &mut Calendar<Event>, tr: TaskRef) {
         let now = cal.now();
-        self.task(tr).stamp(Stamp::HandedOver, now);
-        if !self.task(tr).request {
-            self.task(tr).stamp(Stamp::Planned, now);
-            self.task(tr).stamp(Stamp::Decided, now);
+        let instant_intake = self.instant.intake;
+        let task = self.task(tr);
+        task.stamp(Stamp::HandedOver, now);
+        if !task.request || instant_intake {
+            // Straight into the backlog, as `planned` and `decided` would
+            // put it with no cadence, no decision and no escalation.
+            task.stamp(Stamp::Planned, now);
+            task.stamp(Stamp::Decided, now);
             self.enqueue(cal, tr);
             return;
         }
@@ -496,7 +524,7 @@ impl<'a> Simulation<'a> {
         self.task(tr).stamp(Stamp::Decided, now);
         let p = self.org.coordination.escalation_probability;
         if p > 0.0 && self.escalation_rng.random::<f64>() < p {
-            self.item(tr.0).escalations += 1;
+            self.item(tr.slot()).escalations += 1;
             if self.org.coordination.escalation_decision.is_zero() {
                 self.enqueue(cal, tr);
                 return;
@@ -538,18 +566,15 @@ impl<'a> Simulation<'a> {
     /// The task enters its team's backlog for its skill.
     fn enqueue(&mut self, cal: &mut Calendar<Event>, tr: TaskRef) {
         let now = cal.now();
-        let (team, skill) = {
-            let task = self.task(tr);
-            task.stamp(Stamp::Queued, now);
-            task.phase = Phase::Queued;
-            (task.team, task.skill)
-        };
-        let p = team * self.scenario.people.len() + skill;
+        let item = &mut self.items[tr.slot()];
+        let task = &mut item.tasks[tr.task()];
+        task.stamp(Stamp::Queued, now);
+        task.phase = Phase::Queued;
+        let p = task.team * self.skills + task.skill;
         if self.pools[p].has_free_person() {
             self.start_work(cal, p, tr);
         } else {
-            let stream = self.item(tr.0).stream;
-            let class = self.stream_class[stream];
+            let class = self.stream_class[item.stream];
             self.pools[p].backlog.push_back(class, tr);
         }
     }
@@ -557,20 +582,18 @@ impl<'a> Simulation<'a> {
     fn start_work(&mut self, cal: &mut Calendar<Event>, pool: usize, tr: TaskRef) {
         let now = cal.now();
         self.pools[pool].occupy(now, tr);
-        let resume_cost = match self.task(tr).paused_at {
-            Some(_) => self
-                .org
-                .coordination
-                .context_switch
-                .sample(&mut self.swarm_rng),
-            None => 0.0,
-        };
+        let item = &mut self.items[tr.slot()];
+        let task = &mut item.tasks[tr.task()];
         let (team, work, epoch) = {
-            let task = self.task(tr);
             match task.paused_at.take() {
                 // Resuming: the pause and the context switch are time lost
                 // to the interruption, not work.
                 Some(paused) => {
+                    let resume_cost = self
+                        .org
+                        .coordination
+                        .context_switch
+                        .sample(&mut self.swarm_rng);
                     task.interrupted += now - paused + resume_cost;
                     task.remaining += resume_cost;
                 }
@@ -580,7 +603,7 @@ impl<'a> Simulation<'a> {
             task.work_started = now;
             (task.team, task.remaining, task.epoch)
         };
-        self.item(tr.0).touch_team(team);
+        item.touch_team(team);
         cal.schedule_in(work, Event::WorkDone(tr, epoch));
     }
 
@@ -596,7 +619,8 @@ impl<'a> Simulation<'a> {
 
     /// A swarm: a team loses part of its people to a temporary project.
     fn swarm_start(&mut self, cal: &mut Calendar<Event>) {
-        let Some(swarm) = self.org.coordination.swarm.clone() else {
+        let org = self.org;
+        let Some(swarm) = &org.coordination.swarm else {
             return;
         };
         let now = cal.now();
@@ -612,7 +636,8 @@ impl<'a> Simulation<'a> {
         let skills = self.scenario.people.len();
         // Every present person of the team: (pool, busy?). Busy people are
         // listed first within their pool.
-        let mut present: Vec<(usize, bool)> = Vec::new();
+        let mut present = std::mem::take(&mut self.present);
+        present.clear();
         for p in team * skills..(team + 1) * skills {
             let pool = &self.pools[p];
             present.extend((0..pool.busy).map(|_| (p, true)));
@@ -626,7 +651,12 @@ impl<'a> Simulation<'a> {
             let j = i + (self.swarm_rng.next_u64() % (present.len() - i) as u64) as usize;
             present.swap(i, j);
         }
-        let mut taken: Vec<(usize, u32)> = Vec::new();
+        let id = self.free_absences.pop().unwrap_or_else(|| {
+            self.absences.push(Vec::new());
+            self.absences.len() - 1
+        });
+        let mut taken = std::mem::take(&mut self.absences[id]);
+        taken.clear();
         for &(p, busy) in &present[..count] {
             if busy {
                 let pool = &self.pools[p];
@@ -643,8 +673,8 @@ impl<'a> Simulation<'a> {
             let away = self.pools[p].away + n;
             self.pools[p].set_away(now, away);
         }
-        self.absences.push(taken);
-        let id = self.absences.len() - 1;
+        self.absences[id] = taken;
+        self.present = present;
         cal.schedule_in(
             swarm.duration.sample(&mut self.swarm_rng),
             Event::SwarmEnd(id),
@@ -660,7 +690,7 @@ impl<'a> Simulation<'a> {
         task.epoch += 1;
         task.paused_at = Some(now);
         task.phase = Phase::Queued;
-        let stream = self.item(tr.0).stream;
+        let stream = self.item(tr.slot()).stream;
         let class = self.stream_class[stream];
         self.pools[pool].backlog.push_front(class, tr);
     }
@@ -668,11 +698,14 @@ impl<'a> Simulation<'a> {
     /// The people of swarm `id` come back.
     fn swarm_end(&mut self, cal: &mut Calendar<Event>, id: usize) {
         let now = cal.now();
-        for (p, n) in std::mem::take(&mut self.absences[id]) {
+        let back = std::mem::take(&mut self.absences[id]);
+        for &(p, n) in &back {
             let away = self.pools[p].away - n;
             self.pools[p].set_away(now, away);
             self.fill(cal, p);
         }
+        self.absences[id] = back;
+        self.free_absences.push(id);
     }
 
     fn work_done(&mut self, cal: &mut Calendar<Event>, tr: TaskRef, epoch: u32) {
@@ -680,6 +713,7 @@ impl<'a> Simulation<'a> {
             return; // interrupted since this completion was scheduled
         }
         let now = cal.now();
+        let (slot, index) = (tr.slot(), tr.task());
         let (team, skill) = {
             let task = self.task(tr);
             task.stamp(Stamp::Finished, now);
@@ -690,36 +724,36 @@ impl<'a> Simulation<'a> {
         self.pools[p].release(now, tr);
         self.fill(cal, p);
         let (fix, item_type) = {
-            let item = self.item(tr.0);
+            let item = self.item(slot);
             (item.fix, item.item_type)
         };
         if self.task(tr).rework {
-            self.item(tr.0).last_rework = Some(tr.1);
+            self.item(slot).last_rework = Some(index);
         } else if !fix {
-            self.item(tr.0).last_original = tr.1;
+            self.item(slot).last_original = index;
             self.decide_defect(tr);
-            for i in 0..self.successors[item_type][tr.1].len() {
-                let succ = self.successors[item_type][tr.1][i];
+            for i in 0..self.successors[item_type][index].len() {
+                let succ = self.successors[item_type][index][i];
                 let ready = {
-                    let s = self.task((tr.0, succ));
+                    let s = self.task(TaskRef::new(slot, succ));
                     s.preds_left -= 1;
                     s.preds_left == 0
                 };
                 if ready {
-                    self.task((tr.0, succ)).trigger = Some(tr.1);
-                    self.make_ready(cal, (tr.0, succ), Some(team));
+                    self.task(TaskRef::new(slot, succ)).trigger = Some(index);
+                    self.make_ready(cal, TaskRef::new(slot, succ), Some(team));
                 }
             }
         }
-        let item = self.item(tr.0);
+        let item = self.item(slot);
         item.remaining -= 1;
         if item.remaining > 0 {
             return;
         }
         if item.review.is_none() && !item.fix && self.reviewers.is_some() {
-            self.enter_review(cal, tr.0);
+            self.enter_review(cal, slot);
         } else {
-            self.complete(cal, tr.0);
+            self.complete(cal, slot);
         }
     }
 
@@ -738,7 +772,7 @@ impl<'a> Simulation<'a> {
         };
         if draw < (q.defect_probability * dilution).min(1.0) {
             self.task(tr).defect = true;
-            self.item(tr.0).defects += 1;
+            self.item(tr.slot()).defects += 1;
         }
     }
 
@@ -779,9 +813,10 @@ impl<'a> Simulation<'a> {
         let catch = self.org.bar_raiser.as_ref().map_or(0.0, |b| b.catch);
         let fraction = self.scenario.quality.rework_fraction;
         let k = self.item(slot).stream;
-        let mut reworks = Vec::new();
+        let mut reworks = std::mem::take(&mut self.reworks);
+        reworks.clear();
         {
-            let item = self.item(slot);
+            let item = &mut self.items[slot];
             if let Some(r) = item.review.as_mut() {
                 r.1 = now;
             }
@@ -794,11 +829,12 @@ impl<'a> Simulation<'a> {
             }
         }
         if reworks.is_empty() {
+            self.reworks = reworks;
             self.complete(cal, slot);
             return;
         }
-        for (team, skill, effort) in reworks {
-            let mut task = self.new_task(now, k, team, skill, effort);
+        for &(team, skill, effort) in &reworks {
+            let mut task = new_task(now, team, skill, effort, !self.owned[team][k]);
             task.rework = true;
             // The team's own defect: straight into its backlog.
             task.stamps = [now; 7];
@@ -807,21 +843,22 @@ impl<'a> Simulation<'a> {
             item.tasks.push(task);
             item.remaining += 1;
             let t = item.tasks.len() - 1;
-            self.enqueue(cal, (slot, t));
+            self.enqueue(cal, TaskRef::new(slot, t));
         }
+        self.reworks = reworks;
     }
 
     /// The item in `slot` is done.
     fn complete(&mut self, cal: &mut Calendar<Event>, slot: usize) {
         let now = cal.now();
-        let mut item = self.items[slot]
-            .take()
-            .expect("a completing item is in flight");
+        let in_window = self.in_window(now);
         self.free_slots.push(slot);
         self.done_total += 1;
+        let item = &mut self.items[slot];
+        item.live = false;
         let k = item.stream;
         if item.fix {
-            if self.in_window(now) {
+            if in_window {
                 self.streams[k].fixes += 1;
             }
             return;
@@ -833,21 +870,26 @@ impl<'a> Simulation<'a> {
         if self.keep_series {
             self.series.push((now, now - item.arrival));
         }
-        let delay = self.scenario.quality.escape_delay;
+        let quality = &self.scenario.quality;
+        let catch = self.org.bar_raiser.as_ref().map_or(0.0, |b| b.catch);
         for t in item.tasks.iter().filter(|t| t.defect && !t.rework) {
-            let caught = item.review.is_some()
-                && t.catch_draw < self.org.bar_raiser.as_ref().map_or(0.0, |b| b.catch);
+            let caught = item.review.is_some() && t.catch_draw < catch;
             if !caught {
-                self.fixes.push((
-                    k,
-                    t.team,
-                    t.skill,
-                    t.effort * self.scenario.quality.rework_fraction,
-                ));
-                cal.schedule_in(delay, Event::FixArrival(self.fixes.len() - 1));
+                let fix = (k, t.team, t.skill, t.effort * quality.rework_fraction);
+                let id = match self.free_fixes.pop() {
+                    Some(id) => {
+                        self.fixes[id] = fix;
+                        id
+                    }
+                    None => {
+                        self.fixes.push(fix);
+                        self.fixes.len() - 1
+                    }
+                };
+                cal.schedule_in(quality.escape_delay, Event::FixArrival(id));
             }
         }
-        if self.in_window(now) {
+        if in_window {
             let record = ItemRecord {
                 stream: k,
                 index: item.index,
@@ -887,7 +929,7 @@ impl<'a> Simulation<'a> {
             in_progress: 0,
             done: self.done_total,
         };
-        for item in self.items.iter().flatten() {
+        for item in self.items.iter().filter(|i| i.live) {
             match item.state() {
                 ItemState::Intake => sample.intake += 1,
                 ItemState::Backlog => sample.backlog += 1,
@@ -920,11 +962,21 @@ impl<'a> Simulation<'a> {
             .map(|s| s.name.as_str())
             .collect();
         let wips: Vec<f64> = self.streams.iter().map(|s| s.wip.finish(end)).collect();
-        let all = tally::total(&self.streams, self.window_start);
-        let mut metrics: Vec<(String, f64)> = tally::item_metrics(&all, horizon, wips.iter().sum())
-            .into_iter()
-            .map(|(n, v)| (n.to_string(), v))
-            .collect();
+        let all = tally::total(&self.streams, self.window_start, end);
+        // The whole distribution, read off the histogram in one pass; the
+        // reported percentiles are three of its steps.
+        let distribution = all.lead_times.quantiles(
+            &(0..=QUANTILE_STEPS)
+                .map(|i| f64::from(i) / f64::from(QUANTILE_STEPS))
+                .collect::<Vec<_>>(),
+        );
+        let step = |p: f64| distribution[(p * f64::from(QUANTILE_STEPS)).round() as usize];
+        let all_percentiles = tally::PERCENTILES.map(step);
+        let mut metrics: Vec<(String, f64)> =
+            tally::item_metrics(&all, horizon, wips.iter().sum(), all_percentiles)
+                .into_iter()
+                .map(|(n, v)| (n.to_string(), v))
+                .collect();
 
         let skills = self.scenario.people.len();
         let team_busy: Vec<f64> = (0..self.org.teams.len())
@@ -963,7 +1015,12 @@ impl<'a> Simulation<'a> {
             self.executive.busy_average.finish(end),
         ));
         for (k, tally) in self.streams.iter().enumerate() {
-            for (name, value) in tally::item_metrics(tally, horizon, wips[k]) {
+            let percentiles = if self.streams.len() == 1 {
+                all_percentiles
+            } else {
+                tally.percentiles()
+            };
+            for (name, value) in tally::item_metrics(tally, horizon, wips[k], percentiles) {
                 metrics.push((format!("{}:{name}", names[k]), value));
             }
         }
@@ -983,13 +1040,7 @@ impl<'a> Simulation<'a> {
         ReplicationOutcome {
             metrics,
             items: self.records,
-            lead_time_quantiles: {
-                let mut sorted = all.lead_times;
-                sorted.sort_by(f64::total_cmp);
-                (0..=QUANTILE_STEPS)
-                    .map(|i| percentile(&sorted, f64::from(i) / f64::from(QUANTILE_STEPS)))
-                    .collect()
-            },
+            lead_time_quantiles: distribution,
             flow: self.flow,
             series: self.series,
             saturated_at: None,
@@ -1022,6 +1073,55 @@ impl Handler<Event> for Simulation<'_> {
             Event::FixArrival(id) => self.fix_arrives(cal, id),
             Event::FlowSample(n) => self.sample_flow(cal, n),
         }
+    }
+}
+
+/// The coordination steps of an organization that take no time.
+#[derive(Debug, Clone, Copy)]
+struct Instant {
+    /// Handoffs between teams.
+    handoff: bool,
+    /// Handoffs within a team.
+    internal_handoff: bool,
+    /// A request's way from handoff to backlog: no intake cadence, no
+    /// leader decision, no escalation.
+    intake: bool,
+}
+
+impl Instant {
+    fn of(org: &Organization) -> Self {
+        let c = &org.coordination;
+        Self {
+            handoff: c.handoff.is_zero(),
+            internal_handoff: c.internal_handoff.is_zero(),
+            intake: c.intake_cadence <= 0.0
+                && c.decision.is_zero()
+                && c.escalation_probability <= 0.0,
+        }
+    }
+}
+
+/// A task for `team` needing `skill`, not started, with no predecessor;
+/// `request` when the team does not own the item's stream.
+fn new_task(now: f64, team: usize, skill: usize, effort: f64, request: bool) -> TaskRun {
+    TaskRun {
+        team,
+        skill,
+        effort,
+        request,
+        preds_left: 0,
+        trigger: None,
+        stamps: [now; 7],
+        phase: Phase::Blocked,
+        remaining: effort,
+        epoch: 0,
+        work_started: now,
+        paused_at: None,
+        interrupted: 0.0,
+        rework: false,
+        defect: false,
+        defect_draw: 1.0,
+        catch_draw: 1.0,
     }
 }
 

@@ -2,7 +2,7 @@
 //! metrics of DESIGN.md §6 at the end of a run.
 
 use super::category::{Breakdown, Category};
-use crate::stats::{TimeAverage, percentile};
+use crate::stats::{DurationHistogram, TimeAverage};
 
 /// One completed item, as written to `items.csv`.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,7 +44,7 @@ pub struct StreamTally {
     /// Items that arrived in the window.
     pub arrived: u64,
     /// Lead times of the items completed in the window.
-    pub lead_times: Vec<f64>,
+    pub lead_times: DurationHistogram,
     /// Sum of their critical-path breakdowns.
     pub breakdown: Breakdown,
     /// Sum of their distinct-team counts.
@@ -66,11 +66,12 @@ pub struct StreamTally {
 }
 
 impl StreamTally {
-    /// An empty tally measured from `window_start`.
-    pub fn new(window_start: f64) -> Self {
+    /// An empty tally of the window from `window_start` to `window_end`.
+    pub fn new(window_start: f64, window_end: f64) -> Self {
         Self {
             arrived: 0,
-            lead_times: Vec::new(),
+            // No lead time in the window can be longer than its end.
+            lead_times: DurationHistogram::new(window_end),
             breakdown: Breakdown::default(),
             teams: 0,
             handoffs: 0,
@@ -85,7 +86,7 @@ impl StreamTally {
 
     /// Counts a completed item.
     pub fn complete(&mut self, r: &ItemRecord) {
-        self.lead_times.push(r.lead_time());
+        self.lead_times.record(r.lead_time());
         self.breakdown.add_all(&r.breakdown);
         self.teams += u64::from(r.teams);
         self.handoffs += u64::from(r.handoffs);
@@ -94,10 +95,16 @@ impl StreamTally {
         self.escaped += u64::from(r.escaped_defects);
     }
 
+    /// Reads the percentiles at [`PERCENTILES`] off the tally's lead times.
+    pub fn percentiles(&self) -> [f64; 3] {
+        let q = self.lead_times.quantiles(&PERCENTILES);
+        [q[0], q[1], q[2]]
+    }
+
     /// Adds another tally's counts (for the all-streams total).
     fn absorb(&mut self, other: &StreamTally) {
         self.arrived += other.arrived;
-        self.lead_times.extend_from_slice(&other.lead_times);
+        self.lead_times.absorb(&other.lead_times);
         self.breakdown.add_all(&other.breakdown);
         self.teams += other.teams;
         self.handoffs += other.handoffs;
@@ -109,15 +116,23 @@ impl StreamTally {
     }
 }
 
+/// The probabilities of the lead-time percentiles every tally reports.
+pub const PERCENTILES: [f64; 3] = [0.50, 0.85, 0.95];
+
 /// The item metrics of one stream (or all streams), in output order.
-/// `wip_mean` is passed in because time averages are finished separately.
-pub fn item_metrics(t: &StreamTally, horizon: f64, wip_mean: f64) -> Vec<(&'static str, f64)> {
-    let completed = t.lead_times.len();
+/// `wip_mean` and the lead-time `percentiles` (at [`PERCENTILES`]) are passed
+/// in because they are finished separately (a histogram is read once).
+pub fn item_metrics(
+    t: &StreamTally,
+    horizon: f64,
+    wip_mean: f64,
+    percentiles: [f64; 3],
+) -> Vec<(&'static str, f64)> {
+    let completed = t.lead_times.count();
     let n = completed as f64;
     let per_item = |x: f64| if completed == 0 { f64::NAN } else { x / n };
-    let lead_sum: f64 = t.lead_times.iter().sum();
-    let mut sorted = t.lead_times.clone();
-    sorted.sort_by(f64::total_cmp);
+    let lead_sum = t.lead_times.sum();
+    let [p50, p85, p95] = percentiles;
     let ratio = |x: f64| {
         if lead_sum > 0.0 {
             x / lead_sum
@@ -130,9 +145,9 @@ pub fn item_metrics(t: &StreamTally, horizon: f64, wip_mean: f64) -> Vec<(&'stat
         ("completed", n),
         ("arrived", t.arrived as f64),
         ("lead_time_mean", per_item(lead_sum)),
-        ("lead_time_p50", percentile(&sorted, 0.50)),
-        ("lead_time_p85", percentile(&sorted, 0.85)),
-        ("lead_time_p95", percentile(&sorted, 0.95)),
+        ("lead_time_p50", p50),
+        ("lead_time_p85", p85),
+        ("lead_time_p95", p95),
     ];
     for c in Category::ALL {
         m.push((category_metric(c), per_item(t.breakdown.get(c))));
@@ -172,8 +187,8 @@ pub fn category_metric(c: Category) -> &'static str {
 }
 
 /// The all-streams total of `streams`.
-pub fn total(streams: &[StreamTally], window_start: f64) -> StreamTally {
-    let mut all = StreamTally::new(window_start);
+pub fn total(streams: &[StreamTally], window_start: f64, window_end: f64) -> StreamTally {
+    let mut all = StreamTally::new(window_start, window_end);
     for s in streams {
         all.absorb(s);
     }
@@ -185,10 +200,11 @@ pub fn total(streams: &[StreamTally], window_start: f64) -> StreamTally {
 /// `<stream>:`, per-team ones `team:<team>:utilization` and
 /// `team:<team>:leader_utilization`).
 pub fn organization_metric_names() -> Vec<&'static str> {
-    let mut names: Vec<&'static str> = item_metrics(&StreamTally::new(0.0), 1.0, 0.0)
-        .into_iter()
-        .map(|(n, _)| n)
-        .collect();
+    let mut names: Vec<&'static str> =
+        item_metrics(&StreamTally::new(0.0, 1.0), 1.0, 0.0, [0.0; 3])
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect();
     names.extend([
         "utilization",
         "capacity_lost",

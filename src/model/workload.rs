@@ -3,10 +3,8 @@
 //! types, efforts and coupling draws depend only on (seed, replication,
 //! stream, item index), never on the topology or on the order of events.
 
-use rand::{Rng, RngExt};
-
 use super::purpose;
-use crate::engine::{Dist, ReplicationStreams, SimRng, child};
+use crate::engine::{Dist, ReplicationStreams, SimRng, entity_key, entity_rng, keyed_unit};
 use crate::scenario::{Arrivals, Scenario};
 
 /// One task of a drawn item.
@@ -40,13 +38,17 @@ struct StreamSource {
 }
 
 /// Draws the items of every stream of one replication, in arrival order.
-pub struct WorkloadSource {
+pub struct WorkloadSource<'a> {
+    scenario: &'a Scenario,
     streams: Vec<StreamSource>,
+    /// `platform_skill[item type][task]`: whether the task's skill is one
+    /// the shared platform needs.
+    platform_skill: Vec<Vec<bool>>,
 }
 
-impl WorkloadSource {
+impl<'a> WorkloadSource<'a> {
     /// The workload of the replication whose streams are `rngs`.
-    pub fn new(scenario: &Scenario, rngs: &ReplicationStreams) -> Self {
+    pub fn new(scenario: &'a Scenario, rngs: &ReplicationStreams) -> Self {
         let streams = scenario
             .workload
             .streams
@@ -64,7 +66,22 @@ impl WorkloadSource {
                 next_index: 0,
             })
             .collect();
-        Self { streams }
+        let platform_skill = scenario
+            .workload
+            .item_types
+            .iter()
+            .map(|it| {
+                it.tasks
+                    .iter()
+                    .map(|t| scenario.architecture.platform_skills.contains(&t.skill))
+                    .collect()
+            })
+            .collect();
+        Self {
+            scenario,
+            streams,
+            platform_skill,
+        }
     }
 
     /// Time from one arrival of open stream `k` to the next (`None` for a
@@ -77,56 +94,104 @@ impl WorkloadSource {
     }
 
     /// The next item of stream `k` and its index within the stream.
-    pub fn next_item(&mut self, scenario: &Scenario, k: usize) -> (u64, ItemDraw) {
+    pub fn next_item(&mut self, k: usize) -> (u64, ItemDraw) {
+        let mut tasks = Vec::new();
+        let (index, item_type) = self.next_item_into(k, &mut tasks);
+        (index, ItemDraw { item_type, tasks })
+    }
+
+    /// Draws the next item of stream `k` into `tasks` (cleared first, its
+    /// allocation reused); returns the item's index within the stream and
+    /// its item type.
+    ///
+    /// Each item has a key (one draw of the stream's generator). Its task
+    /// efforts come one after another from the key's sequential generator
+    /// (a distribution may consume any number of them); every other draw
+    /// (item type, coupling, platform, defect, catch) is read directly at a
+    /// fixed counter of its own, and only when the mechanism is on. So the
+    /// same item has the same efforts and the same attributes in every
+    /// topology and at every parameter value of a sweep.
+    pub fn next_item_into(&mut self, k: usize, tasks: &mut Vec<TaskDraw>) -> (u64, usize) {
         let source = &mut self.streams[k];
         let index = source.next_index;
         source.next_index += 1;
-        // One parent draw per item: the item's own draws stay aligned across
-        // parameter values even when a distribution consumes a variable
-        // number of numbers (rejection sampling).
-        let mut rng = child(&mut source.attributes);
-        (index, draw_item(scenario, k, &mut rng))
+        let key = entity_key(&mut source.attributes);
+        let item_type = self.draw_item(k, key, tasks);
+        (index, item_type)
+    }
+
+    fn draw_item(&self, k: usize, key: u64, tasks: &mut Vec<TaskDraw>) -> usize {
+        let scenario = self.scenario;
+        let stream = &scenario.workload.streams[k];
+        let mut item_type = stream.mix[stream.mix.len() - 1].item_type;
+        if stream.mix.len() > 1 {
+            let total: f64 = stream.mix.iter().map(|m| m.weight).sum();
+            let u = keyed_unit(key, counter::MIX) * total;
+            let mut acc = 0.0;
+            for m in &stream.mix {
+                acc += m.weight;
+                if u < acc {
+                    item_type = m.item_type;
+                    break;
+                }
+            }
+        }
+        let others = scenario.workload.streams.len() - 1;
+        let arch = &scenario.architecture;
+        let defects = scenario.quality.defect_probability > 0.0;
+        let mut efforts = entity_rng(key);
+        tasks.clear();
+        for (t, spec) in scenario.workload.item_types[item_type]
+            .tasks
+            .iter()
+            .enumerate()
+        {
+            let draw = |attribute| keyed_unit(key, counter::task(t, attribute));
+            let coupled_to = (others > 0
+                && arch.coupling > 0.0
+                && draw(counter::COUPLED) < arch.coupling)
+                .then(|| {
+                    let j = ((draw(counter::TARGET) * others as f64) as usize).min(others - 1);
+                    if j >= k { j + 1 } else { j }
+                });
+            let platform = arch.platform > 0.0
+                && self.platform_skill[item_type][t]
+                && draw(counter::PLATFORM) < arch.platform;
+            let (defect_draw, catch_draw) = if defects {
+                (draw(counter::DEFECT), draw(counter::CATCH))
+            } else {
+                (1.0, 1.0)
+            };
+            tasks.push(TaskDraw {
+                effort: spec.effort.sample(&mut efforts),
+                coupled_to,
+                platform,
+                defect_draw,
+                catch_draw,
+            });
+        }
+        item_type
     }
 }
 
-fn draw_item(scenario: &Scenario, k: usize, rng: &mut SimRng) -> ItemDraw {
-    let stream = &scenario.workload.streams[k];
-    let total: f64 = stream.mix.iter().map(|m| m.weight).sum();
-    let u = rng.random::<f64>() * total;
-    let mut acc = 0.0;
-    let mut item_type = stream.mix[stream.mix.len() - 1].item_type;
-    for m in &stream.mix {
-        acc += m.weight;
-        if u < acc {
-            item_type = m.item_type;
-            break;
-        }
+/// The counters of an item's random-access draws (see
+/// [`keyed_unit`]): far beyond any number of sequential effort draws.
+mod counter {
+    /// The item type, among the stream's mix.
+    pub const MIX: u64 = 1 << 32;
+    /// Whether a task must change another stream's component.
+    pub const COUPLED: u64 = 0;
+    /// Which other stream's component.
+    pub const TARGET: u64 = 1;
+    /// Whether a task must change the shared platform.
+    pub const PLATFORM: u64 = 2;
+    /// Whether a task leaves a defect.
+    pub const DEFECT: u64 = 3;
+    /// Whether a review catches that defect.
+    pub const CATCH: u64 = 4;
+
+    /// The counter of `attribute` of task `t`.
+    pub fn task(t: usize, attribute: u64) -> u64 {
+        MIX + 1 + 8 * t as u64 + attribute
     }
-    let others = scenario.workload.streams.len() as u64 - 1;
-    let coupling = scenario.architecture.coupling;
-    let arch = &scenario.architecture;
-    let tasks = scenario.workload.item_types[item_type]
-        .tasks
-        .iter()
-        .map(|t| {
-            let effort = t.effort.sample(rng);
-            let coupled_draw = rng.random::<f64>();
-            let target_draw = rng.next_u64();
-            let defect_draw = rng.random::<f64>();
-            let catch_draw = rng.random::<f64>();
-            let platform_draw = rng.random::<f64>();
-            let coupled_to = (others > 0 && coupled_draw < coupling).then(|| {
-                let j = (target_draw % others) as usize;
-                if j >= k { j + 1 } else { j }
-            });
-            TaskDraw {
-                effort,
-                coupled_to,
-                platform: platform_draw < arch.platform && arch.platform_skills.contains(&t.skill),
-                defect_draw,
-                catch_draw,
-            }
-        })
-        .collect();
-    ItemDraw { item_type, tasks }
 }

@@ -7,6 +7,7 @@
 //! quantity that cannot be computed (the mean of nothing, the spread of one
 //! value) is NaN rather than a panic, so it reaches the CSV as an empty cell.
 
+pub mod duration_histogram;
 pub mod mser;
 pub mod paired;
 pub mod percentile;
@@ -16,6 +17,7 @@ pub mod summary;
 pub mod time_average;
 pub mod welford;
 
+pub use duration_histogram::DurationHistogram;
 pub use paired::{PairedDifference, paired_difference, paired_difference_with_confidence};
 pub use percentile::percentile;
 pub use student_t::t_quantile;

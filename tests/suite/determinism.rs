@@ -100,13 +100,13 @@ fn workload_draws_do_not_depend_on_the_topology() {
     let mut a = WorkloadSource::new(&sc, &rngs);
     let mut b = WorkloadSource::new(&sc, &rngs);
     // Interleave differently: all of stream 0 first in `a`, alternating in `b`.
-    let mut a_items: Vec<_> = (0..50).map(|_| a.next_item(&sc, 0)).collect();
-    a_items.extend((0..50).map(|_| a.next_item(&sc, 1)));
+    let mut a_items: Vec<_> = (0..50).map(|_| a.next_item(0)).collect();
+    a_items.extend((0..50).map(|_| a.next_item(1)));
     let mut b_items = Vec::new();
     let mut b1 = Vec::new();
     for _ in 0..50 {
-        b1.push(b.next_item(&sc, 1));
-        b_items.push(b.next_item(&sc, 0));
+        b1.push(b.next_item(1));
+        b_items.push(b.next_item(0));
     }
     b_items.extend(b1);
     assert_eq!(a_items, b_items);
