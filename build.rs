@@ -1,5 +1,5 @@
-//! Records the git revision orgsim is built from (for `manifest.json`), when
-//! the source is a git checkout and git is installed.
+//! Records the git revision orgsim is built from (for `manifest.json` and
+//! `orgsim --version`), when the source is a git checkout and git is installed.
 
 use std::process::Command;
 
@@ -14,7 +14,12 @@ fn main() {
         .and_then(|o| String::from_utf8(o.stdout).ok())
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty());
-    if let Some(rev) = revision {
-        println!("cargo:rustc-env=ORGSIM_GIT_REVISION={rev}");
+    let version = std::env::var("CARGO_PKG_VERSION").unwrap_or_default();
+    match revision {
+        Some(rev) => {
+            println!("cargo:rustc-env=ORGSIM_GIT_REVISION={rev}");
+            println!("cargo:rustc-env=ORGSIM_VERSION={version} (git {rev})");
+        }
+        None => println!("cargo:rustc-env=ORGSIM_VERSION={version}"),
     }
 }

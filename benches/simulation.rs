@@ -61,10 +61,10 @@ fn reductions(c: &mut Criterion) {
         });
         if servers == 1 {
             let reference_once = reference::simulate(lambda, 1.0, horizon, 1);
-            // The two simulate the same queue: their means must be close to
-            // theory (W = 1 / (mu - lambda)) on this one long run.
+            // The two simulate the same queue (one run each, from empty:
+            // benches/peers/ compares means over many replications).
             eprintln!(
-                "{name}: mean lead time orgsim {:.3}, reference {:.3}, theory {:.3}",
+                "{name}: mean lead time of one run: orgsim {:.3}, reference {:.3}; theory {:.3}",
                 metric(&once, "lead_time_mean"),
                 reference_once.mean_lead_time,
                 1.0 / (1.0 - lambda)

@@ -3,14 +3,17 @@
 target/criterion/**/new/estimates.json) as one table, with throughput where
 the benchmark declares one, so that ratios can be read off one run.
 
-Usage: python3 benches/summarize.py [FILTER]
+Usage: python3 benches/summarize.py [FILTER] [CRITERION_DIR]
+(CRITERION_DIR defaults to target/criterion; pass another one, e.g. the
+target/criterion of an older checkout, to read its run.)
 """
 import json
 import pathlib
 import sys
 
-root = pathlib.Path(__file__).resolve().parent.parent / "target" / "criterion"
+default = pathlib.Path(__file__).resolve().parent.parent / "target" / "criterion"
 wanted = sys.argv[1] if len(sys.argv) > 1 else ""
+root = pathlib.Path(sys.argv[2]) if len(sys.argv) > 2 else default
 rows = []
 for est in sorted(root.glob("**/new/estimates.json")):
     bench = json.loads((est.parent / "benchmark.json").read_text())

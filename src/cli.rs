@@ -9,7 +9,7 @@ use crate::scenario::Override;
 /// Simulate an organization as a matrix, as single-threaded teams, or
 /// anything between, and compare lead time, throughput and the coordination tax.
 #[derive(Debug, Parser)]
-#[command(name = "orgsim", version, about, long_about = None)]
+#[command(name = "orgsim", version = env!("ORGSIM_VERSION"), about, long_about = None)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]

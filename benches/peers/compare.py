@@ -68,8 +68,8 @@ def run_simpy(lam, mu, c, reps, args):
             "timed": "env.run() only"}, out["simpy_version"]
 
 
-def run_orgsim_once(scenario, reps, outdir):
-    cmd = [str(ORGSIM), "run", str(scenario), f"--reps={reps}", "--threads=1",
+def run_orgsim_once(binary, threads, scenario, reps, outdir):
+    cmd = [str(binary), "run", str(scenario), f"--reps={reps}", f"--threads={threads}",
            "--no-plots", "--quiet", "--json", f"--out={outdir}"]
     start = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True)
@@ -83,17 +83,17 @@ def run_orgsim_once(scenario, reps, outdir):
     return {"reps": reps, "items": items, "seconds": seconds, "items_per_second": items / seconds,
             "lead_time_mean": lead["mean"],
             "lead_time_ci_half_width": (lead["ci_high"] - lead["ci_low"]) / 2,
-            "timed": "whole process"}
+            "threads": threads, "timed": "whole process"}
 
 
-def run_orgsim(name, lam, mu, c, reps, args, tmp):
+def run_orgsim(binary, threads, name, lam, mu, c, reps, args, tmp):
     """Grow the replication count until the whole run takes at least --orgsim-seconds."""
     scenario = tmp / f"{name}.toml"
     scenario.write_text(SCENARIO.format(
         name=name, warmup=args.warmup, horizon=args.horizon, reps=reps,
         seed=args.seed, interarrival=1 / lam, effort=1 / mu, servers=c))
     while True:
-        result = run_orgsim_once(scenario, reps, tmp / f"out-{name}")
+        result = run_orgsim_once(binary, threads, scenario, reps, tmp / f"out-{name}")
         if result["seconds"] >= args.orgsim_seconds:
             return result
         reps = math.ceil(reps * 1.5 * args.orgsim_seconds / max(result["seconds"], 0.01))
@@ -104,7 +104,11 @@ def compare(label, lam, mu, c, simpy_reps, args, tmp):
     reps = args.simpy_reps or simpy_reps
     theory = erlang_c_lead_time(lam, mu, c)
     simpy_result, simpy_version = run_simpy(lam, mu, c, reps, args)
-    orgsim_result = run_orgsim(name, lam, mu, c, reps, args, tmp)
+    orgsim_result = run_orgsim(ORGSIM, 1, name, lam, mu, c, reps, args, tmp)
+    # The same on every core (orgsim's default), and an older build if asked.
+    extra = {"orgsim, all cores": run_orgsim(ORGSIM, os.cpu_count(), name, lam, mu, c, reps, args, tmp)}
+    if args.baseline:
+        extra["baseline, 1 thread"] = run_orgsim(args.baseline, 1, name, lam, mu, c, reps, args, tmp)
 
     print(f"\n{label}: λ = {lam:g}, μ = {mu:g}, c = {c}, ρ = {lam / (c * mu):.2f}; "
           f"horizon {args.horizon:g} days, warm-up {args.warmup:g}, seed {args.seed}")
@@ -113,12 +117,17 @@ def compare(label, lam, mu, c, simpy_reps, args, tmp):
         print(f"  {tool:<8}{r['reps']:>7}{r['items']:>12,}{r['seconds']:>9.2f}{r['items_per_second']:>13,.0f}"
               f"  {r['lead_time_mean']:.4f} ± {r['lead_time_ci_half_width']:.4f}   ({r['timed']})")
     print(f"  {'theory':<49}  {theory:.4f}   (Erlang C)")
+    for label_extra, r in extra.items():
+        print(f"  {label_extra}: {r['items_per_second']:,.0f} items/s "
+              f"({r['items_per_second'] / simpy_result['items_per_second']:.1f}x simpy, "
+              f"{r['items_per_second'] / orgsim_result['items_per_second']:.2f}x orgsim on 1 thread), "
+              f"mean lead time {r['lead_time_mean']:.4f} ± {r['lead_time_ci_half_width']:.4f}")
 
     ratio = orgsim_result["items_per_second"] / simpy_result["items_per_second"]
     diff = orgsim_result["lead_time_mean"] - simpy_result["lead_time_mean"]
     combined = math.hypot(orgsim_result["lead_time_ci_half_width"], simpy_result["lead_time_ci_half_width"])
     agree = abs(diff) <= combined
-    print(f"  speed: orgsim / simpy = {ratio:.1f}x items per second "
+    print(f"  speed: orgsim (1 thread) / simpy = {ratio:.1f}x items per second "
           f"(target >= {TARGET_RATIO:g}x: {'met' if ratio >= TARGET_RATIO else 'NOT met'})")
     print(f"  lead time: orgsim - simpy = {diff:+.4f}, combined half-width {combined:.4f} -> "
           f"{'agree' if agree else 'DIFFER'}")
@@ -132,6 +141,7 @@ def compare(label, lam, mu, c, simpy_reps, args, tmp):
     return {"model": label, "lam": lam, "mu": mu, "servers": c, "rho": lam / (c * mu),
             "horizon": args.horizon, "warmup": args.warmup, "seed": args.seed,
             "theory_lead_time": theory, "simpy": simpy_result, "orgsim": orgsim_result,
+            "orgsim_other_runs": extra,
             "speed_ratio": ratio, "target_ratio": TARGET_RATIO, "target_met": ratio >= TARGET_RATIO,
             "lead_time_diff": diff, "combined_half_width": combined, "lead_times_agree": agree,
             "simpy_agrees_with_theory": vs_theory["simpy"],
@@ -153,6 +163,8 @@ def main():
     p.add_argument("--simpy-reps", type=int, help="SimPy replications (default 50 for M/M/1, 10 for M/M/16)")
     p.add_argument("--orgsim-seconds", type=float, default=2.0,
                    help="grow orgsim's replications until its run takes this long (default 2)")
+    p.add_argument("--baseline", type=Path,
+                   help="an older orgsim binary, measured the same way (1 thread) for a before/after ratio")
     args = p.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="orgsim-peers-") as tmp:

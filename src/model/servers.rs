@@ -97,8 +97,10 @@ pub struct Pool {
     pub busy: u32,
     /// People pulled away to a temporary project now.
     pub away: u32,
-    /// The tasks being worked on now.
+    /// The tasks being worked on now (kept only when asked for: someone
+    /// must be able to pick a task to interrupt).
     pub in_service: Vec<TaskRef>,
+    tracks_tasks: bool,
     /// Tasks ready and waiting.
     pub backlog: Backlog,
     /// Time-average number of busy people over the measurement window.
@@ -108,13 +110,15 @@ pub struct Pool {
 }
 
 impl Pool {
-    /// An idle pool of `capacity` people, measured from `window_start`.
-    pub fn new(capacity: u32, window_start: f64) -> Self {
+    /// An idle pool of `capacity` people, measured from `window_start`;
+    /// `tracks_tasks` when the tasks in service must be listed.
+    pub fn new(capacity: u32, window_start: f64, tracks_tasks: bool) -> Self {
         Self {
             capacity,
             busy: 0,
             away: 0,
             in_service: Vec::new(),
+            tracks_tasks,
             backlog: Backlog::default(),
             busy_average: TimeAverage::new(window_start),
             away_average: TimeAverage::new(window_start),
@@ -134,14 +138,18 @@ impl Pool {
     /// A person starts on `task` at `now`.
     pub fn occupy(&mut self, now: f64, task: TaskRef) {
         self.busy += 1;
-        self.in_service.push(task);
+        if self.tracks_tasks {
+            self.in_service.push(task);
+        }
         self.busy_average.set(now, f64::from(self.busy));
     }
 
     /// The person working on `task` stops at `now` (done or pulled away).
     pub fn release(&mut self, now: f64, task: TaskRef) {
         self.busy -= 1;
-        if let Some(i) = self.in_service.iter().position(|&t| t == task) {
+        if self.tracks_tasks
+            && let Some(i) = self.in_service.iter().position(|&t| t == task)
+        {
             self.in_service.swap_remove(i);
         }
         self.busy_average.set(now, f64::from(self.busy));

@@ -218,10 +218,12 @@ impl<'a> Simulation<'a> {
                     .collect()
             })
             .collect();
+        // Only a swarm interrupts tasks, and needs to know which are in service.
+        let swarms = org.coordination.swarm.is_some();
         let pools = org
             .teams
             .iter()
-            .flat_map(|t| (0..skills).map(move |s| Pool::new(t.people[s], window_start)))
+            .flat_map(|t| (0..skills).map(move |s| Pool::new(t.people[s], window_start, swarms)))
             .collect();
         Self {
             scenario,
@@ -761,6 +763,9 @@ impl<'a> Simulation<'a> {
     /// against the defect probability, diluted in a cross-functional team.
     fn decide_defect(&mut self, tr: TaskRef) {
         let q = &self.scenario.quality;
+        if q.defect_probability <= 0.0 {
+            return;
+        }
         let (team, draw) = {
             let t = self.task(tr);
             (t.team, t.defect_draw)

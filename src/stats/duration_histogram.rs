@@ -36,8 +36,9 @@ impl DurationHistogram {
     /// Records one duration of `days`.
     pub fn record(&mut self, days: f64) {
         self.sum += days;
+        // Rounded to the nearest unit (`as` saturates, and NaN gives 0).
         self.histogram
-            .saturating_record((days.max(0.0) * UNITS_PER_DAY).round() as u64);
+            .saturating_record((days.max(0.0) * UNITS_PER_DAY + 0.5) as u64);
     }
 
     /// Durations recorded.
