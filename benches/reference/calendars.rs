@@ -1,8 +1,9 @@
-//! Alternative event calendars, measured against orgsim's own in
-//! `benches/calendar.rs` so that the structure the engine uses is chosen by
-//! measurement. Each orders events by (time, scheduling sequence number),
-//! exactly as `orgsim::engine::Calendar` does, so any of them would give the
-//! same simulation.
+//! Alternative event calendars, measured against orgsim's own (a binary
+//! heap of `f64` time and sequence number) in `benches/calendar.rs`, so that
+//! the structure the engine uses is chosen by measurement. Each orders
+//! events by (time, scheduling sequence number), exactly as
+//! `orgsim::engine::Calendar` does, so any of them would give the same
+//! simulation.
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
@@ -13,62 +14,6 @@ pub trait Queue<E> {
     fn push(&mut self, time: f64, event: E);
     /// Removes the earliest event.
     fn pop(&mut self) -> Option<(f64, E)>;
-}
-
-/// The heap the engine used first: entries compared by `f64::total_cmp`
-/// on the time, then by sequence number.
-pub struct FloatKeyHeap<E> {
-    heap: BinaryHeap<FloatEntry<E>>,
-    seq: u64,
-}
-
-struct FloatEntry<E> {
-    time: f64,
-    seq: u64,
-    event: E,
-}
-impl<E> PartialEq for FloatEntry<E> {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-impl<E> Eq for FloatEntry<E> {}
-impl<E> PartialOrd for FloatEntry<E> {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl<E> Ord for FloatEntry<E> {
-    fn cmp(&self, other: &Self) -> Ordering {
-        other
-            .time
-            .total_cmp(&self.time)
-            .then_with(|| other.seq.cmp(&self.seq))
-    }
-}
-
-impl<E> FloatKeyHeap<E> {
-    /// An empty calendar.
-    pub fn new() -> Self {
-        Self {
-            heap: BinaryHeap::new(),
-            seq: 0,
-        }
-    }
-}
-
-impl<E> Queue<E> for FloatKeyHeap<E> {
-    fn push(&mut self, time: f64, event: E) {
-        self.heap.push(FloatEntry {
-            time,
-            seq: self.seq,
-            event,
-        });
-        self.seq += 1;
-    }
-    fn pop(&mut self) -> Option<(f64, E)> {
-        self.heap.pop().map(|e| (e.time, e.event))
-    }
 }
 
 /// The (time, sequence) pair as one 128-bit integer: for times >= 0 the

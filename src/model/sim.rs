@@ -250,21 +250,11 @@ impl<'a> Simulation<'a> {
             stream_class: stream_classes(scenario, org.queue),
             items: Vec::new(),
             free_slots: Vec::new(),
-            task_skill: scenario
-                .workload
-                .item_types
-                .iter()
-                .map(|it| {
-                    it.tasks
-                        .iter()
-                        .map(|t| {
-                            scenario
-                                .skill_index(&t.skill)
-                                .expect("validation checks every task's skill")
-                        })
-                        .collect()
-                })
-                .collect(),
+            task_skill: scenario.workload.per_task(|t| {
+                scenario
+                    .skill_index(&t.skill)
+                    .expect("validation checks every task's skill")
+            }),
             owned: org
                 .teams
                 .iter()

@@ -68,15 +68,7 @@ impl<'a> WorkloadSource<'a> {
             .collect();
         let platform_skill = scenario
             .workload
-            .item_types
-            .iter()
-            .map(|it| {
-                it.tasks
-                    .iter()
-                    .map(|t| scenario.architecture.platform_skills.contains(&t.skill))
-                    .collect()
-            })
-            .collect();
+            .per_task(|t| scenario.architecture.platform_skills.contains(&t.skill));
         Self {
             scenario,
             streams,

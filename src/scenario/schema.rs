@@ -79,6 +79,17 @@ pub struct Workload {
     pub item_types: Vec<ItemType>,
 }
 
+impl Workload {
+    /// `f` of every task, as `[item type][task]` (for tables the simulation
+    /// looks up instead of comparing names).
+    pub fn per_task<T>(&self, mut f: impl FnMut(&TaskSpec) -> T) -> Vec<Vec<T>> {
+        self.item_types
+            .iter()
+            .map(|it| it.tasks.iter().map(&mut f).collect())
+            .collect()
+    }
+}
+
 /// One stream of demand (a product line with its own goal).
 #[derive(Debug, Clone)]
 pub struct StreamSpec {
