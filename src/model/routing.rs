@@ -15,6 +15,8 @@ pub struct Routing {
     owner: Vec<Option<usize>>,
     /// `platform[skill]`: the team owning the platform, if it has the skill.
     platform: Vec<Option<usize>>,
+    /// `owned[team][stream]`: whether the team owns the stream.
+    owned: Vec<Vec<bool>>,
 }
 
 impl Routing {
@@ -50,11 +52,17 @@ impl Routing {
         let platform = (0..skills)
             .map(|s| platform_team.filter(|&t| org.teams[t].people[s] > 0))
             .collect();
+        let owned = org
+            .teams
+            .iter()
+            .map(|t| (0..streams).map(|k| t.owns.contains(&k)).collect())
+            .collect();
         Self {
             owner_with_skill,
             largest,
             owner,
             platform,
+            owned,
         }
     }
 
@@ -86,7 +94,7 @@ impl Routing {
     }
 
     /// Whether `team` owns `stream`: its tasks of that stream are internal.
-    pub fn owns(&self, team: usize, stream: usize, org: &Organization) -> bool {
-        org.teams[team].owns.contains(&stream)
+    pub fn owns(&self, team: usize, stream: usize) -> bool {
+        self.owned[team][stream]
     }
 }

@@ -165,8 +165,6 @@ struct Simulation<'a> {
     free_slots: Vec<usize>,
     /// `task_skill[item type][task]`: the skill index each task needs.
     task_skill: Vec<Vec<usize>>,
-    /// `owned[team][stream]`: whether the team owns the stream.
-    owned: Vec<Vec<bool>>,
     /// Skills in the scenario (pools are indexed `team * skills + skill`).
     skills: usize,
     /// Which coordination steps take no time, so that they skip the
@@ -255,15 +253,6 @@ impl<'a> Simulation<'a> {
                     .skill_index(&t.skill)
                     .expect("validation checks every task's skill")
             }),
-            owned: org
-                .teams
-                .iter()
-                .map(|t| {
-                    (0..scenario.workload.streams.len())
-                        .map(|k| t.owns.contains(&k))
-                        .collect()
-                })
-                .collect(),
             skills,
             instant: Instant::of(org),
             draws: Vec::new(),
@@ -344,7 +333,7 @@ impl<'a> Simulation<'a> {
                 .routing
                 .route(k, skill, d.coupled_to, d.platform)
                 .expect("validation checks that some team has every skill");
-            let mut task = new_task(now, team, skill, d.effort, !self.owned[team][k]);
+            let mut task = new_task(now, team, skill, d.effort, !self.routing.owns(team, k));
             task.preds_left = specs[t].after.len() as u32;
             task.defect_draw = d.defect_draw;
             task.catch_draw = d.catch_draw;
@@ -359,7 +348,7 @@ impl<'a> Simulation<'a> {
         let (k, team, skill, effort) = self.fixes[id];
         self.free_fixes.push(id);
         let slot = self.new_item(k, id as u64, usize::MAX, now, true);
-        let task = new_task(now, team, skill, effort, !self.owned[team][k]);
+        let task = new_task(now, team, skill, effort, !self.routing.owns(team, k));
         self.items[slot].tasks.push(task);
         self.admit(cal, slot);
     }
@@ -829,7 +818,7 @@ impl<'a> Simulation<'a> {
             return;
         }
         for &(team, skill, effort) in &reworks {
-            let mut task = new_task(now, team, skill, effort, !self.owned[team][k]);
+            let mut task = new_task(now, team, skill, effort, !self.routing.owns(team, k));
             task.rework = true;
             // The team's own defect: straight into its backlog.
             task.stamps = [now; 7];
