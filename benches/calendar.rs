@@ -11,7 +11,7 @@ mod calendars;
 
 use std::hint::black_box;
 
-use calendars::{IntKeyHeap, Queue, RadixHeap};
+use calendars::{IntKeyHeap, Queue, RadixHeap, StdHeap};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use orgsim::engine::Calendar;
 use rand::SeedableRng;
@@ -62,7 +62,8 @@ fn hold_one<Q: Queue<Payload>>(c: &mut Criterion, name: &str, make: impl Fn() ->
 
 fn hold(c: &mut Criterion) {
     hold_one(c, "orgsim", || Engine(Calendar::new()));
-    hold_one(c, "int-key-heap", IntKeyHeap::new);
+    hold_one(c, "std-heap", StdHeap::new);
+    hold_one(c, "std-int-key-heap", IntKeyHeap::new);
     hold_one(c, "radix-heap", RadixHeap::new);
 }
 

@@ -12,6 +12,8 @@ use rand_distr::{Distribution, Exp, Gamma, LogNormal, Normal, Pert, Triangular, 
 #[derive(Debug, Clone)]
 pub struct Dist {
     kind: Kind,
+    /// What each draw of `kind` is multiplied by (1 unless stretched).
+    scale: f64,
     mean: f64,
 }
 
@@ -27,7 +29,6 @@ enum Kind {
     Gamma(Gamma<f64>),
     Weibull(Weibull<f64>),
     Empirical(Vec<f64>),
-    Scaled(Box<Kind>, f64),
 }
 
 /// Why a set of parameters does not describe a distribution; the message
@@ -85,6 +86,7 @@ impl Dist {
         let value = finite_nonneg("value", value)?;
         Ok(Self {
             kind: Kind::Constant(value),
+            scale: 1.0,
             mean: value,
         })
     }
@@ -95,6 +97,7 @@ impl Dist {
         let exp = Exp::new(1.0 / mean).map_err(|e| err("mean", e.to_string()))?;
         Ok(Self {
             kind: Kind::Exponential(exp),
+            scale: 1.0,
             mean,
         })
     }
@@ -115,6 +118,7 @@ impl Dist {
         let u = Uniform::new_inclusive(min, max).map_err(|e| err("max", e.to_string()))?;
         Ok(Self {
             kind: Kind::Uniform(u),
+            scale: 1.0,
             mean: (min + max) / 2.0,
         })
     }
@@ -147,6 +151,7 @@ impl Dist {
         let t = Triangular::new(min, max, mode).map_err(|e| err("mode", e.to_string()))?;
         Ok(Self {
             kind: Kind::Triangular(t),
+            scale: 1.0,
             mean: (min + mode + max) / 3.0,
         })
     }
@@ -162,6 +167,7 @@ impl Dist {
             .map_err(|e| err("mode", e.to_string()))?;
         Ok(Self {
             kind: Kind::Pert(p),
+            scale: 1.0,
             mean: (min + 4.0 * mode + max) / 6.0,
         })
     }
@@ -178,6 +184,7 @@ impl Dist {
         let n = Normal::new(mean, sd).map_err(|e| err("sd", e.to_string()))?;
         Ok(Self {
             kind: Kind::Normal(n),
+            scale: 1.0,
             mean: truncated_normal_mean(mean, sd),
         })
     }
@@ -194,6 +201,7 @@ impl Dist {
         let ln = LogNormal::new(mu, sigma2.sqrt()).map_err(|e| err("sd", e.to_string()))?;
         Ok(Self {
             kind: Kind::LogNormal(ln),
+            scale: 1.0,
             mean,
         })
     }
@@ -210,6 +218,7 @@ impl Dist {
         let g = Gamma::new(shape, scale).map_err(|e| err("cv", e.to_string()))?;
         Ok(Self {
             kind: Kind::Gamma(g),
+            scale: 1.0,
             mean,
         })
     }
@@ -228,6 +237,7 @@ impl Dist {
         }
         Ok(Self {
             kind: Kind::Weibull(w),
+            scale: 1.0,
             mean,
         })
     }
@@ -243,6 +253,7 @@ impl Dist {
         let mean = values.iter().sum::<f64>() / values.len() as f64;
         Ok(Self {
             kind: Kind::Empirical(values),
+            scale: 1.0,
             mean,
         })
     }
@@ -276,17 +287,21 @@ impl Dist {
             return stretched;
         }
         Self {
-            kind: Kind::Scaled(Box::new(self.kind.clone()), factor),
+            kind: self.kind.clone(),
+            scale: self.scale * factor,
             mean: self.mean * factor,
         }
     }
 
     /// One draw.
+    #[inline]
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
-        sample_kind(&self.kind, rng)
+        // Multiplying by 1 is exact: an unstretched draw is unchanged.
+        sample_kind(&self.kind, rng) * self.scale
     }
 }
 
+#[inline]
 fn sample_kind<R: Rng + ?Sized>(kind: &Kind, rng: &mut R) -> f64 {
     match kind {
         Kind::Constant(v) => *v,
@@ -308,7 +323,6 @@ fn sample_kind<R: Rng + ?Sized>(kind: &Kind, rng: &mut R) -> f64 {
             let i = (rng.next_u64() % values.len() as u64) as usize;
             values[i]
         }
-        Kind::Scaled(inner, factor) => sample_kind(inner, rng) * factor,
     }
 }
 

@@ -87,12 +87,14 @@ const SPLITMIX_GAMMA: u64 = 0x9e37_79b9_7f4a_7c15;
 /// The key of a new entity: one draw of `parent`. Its draws are then the
 /// same however many numbers each of them consumes: sequential ones from
 /// [`entity_rng`], random-access ones from [`keyed_unit`].
+#[inline]
 pub fn entity_key(parent: &mut SimRng) -> u64 {
     use rand::Rng;
     parent.next_u64()
 }
 
 /// The sequential generator of the entity whose key is `key`.
+#[inline]
 pub fn entity_rng(key: u64) -> EntityRng {
     EntityRng::seed_from_u64(key)
 }
@@ -102,6 +104,7 @@ pub fn entity_rng(key: u64) -> EntityRng {
 /// [`entity_rng`] gives, computed directly, so that a draw that is not needed
 /// costs nothing and skipping it moves no other. Callers use counters from
 /// 2^32 on, which the sequential draws never reach.
+#[inline]
 pub fn keyed_unit(key: u64, counter: u64) -> f64 {
     let mut z = key.wrapping_add(counter.wrapping_add(1).wrapping_mul(SPLITMIX_GAMMA));
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);

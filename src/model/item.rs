@@ -157,6 +157,7 @@ pub enum ItemState {
 impl ItemRun {
     /// Makes the slot hold a new item with no task yet, keeping the
     /// allocations of the item it held before.
+    #[inline]
     pub fn reset(&mut self, stream: usize, index: u64, item_type: usize, arrival: f64, fix: bool) {
         self.live = true;
         self.stream = stream;
@@ -190,6 +191,7 @@ impl ItemRun {
     }
 
     /// Notes that `team` worked on the item.
+    #[inline]
     pub fn touch_team(&mut self, team: usize) {
         if !self.teams.contains(&team) {
             self.teams.push(team);
@@ -201,6 +203,7 @@ impl ItemRun {
     /// item's own task that finished last back through the predecessor that
     /// made each task ready, to the arrival. The stretches are contiguous, so
     /// the categories add up to the lead time.
+    #[inline]
     pub fn critical_path(&self) -> Breakdown {
         let mut b = Breakdown::default();
         if let Some(r) = self.last_rework {

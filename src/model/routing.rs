@@ -8,9 +8,11 @@ pub struct Routing {
     /// `owner_with_skill[stream][skill]`: the first team that owns the
     /// stream and has the skill.
     owner_with_skill: Vec<Vec<Option<usize>>>,
-    /// `largest[skill]`: the team with the most people of the skill (ties:
-    /// first declared); `None` only if nobody has the skill.
-    largest: Vec<Option<usize>>,
+    /// `direct[stream][skill]`: where a task goes when neither coupling nor
+    /// the platform sends it elsewhere: the owner with the skill, else the
+    /// team with the most people of the skill (ties: first declared); `None`
+    /// only if nobody has the skill.
+    direct: Vec<Vec<Option<usize>>>,
     /// `owner[stream]`: the first team that owns the stream, if any.
     owner: Vec<Option<usize>>,
     /// `platform[skill]`: the team owning the platform, if it has the skill.
@@ -22,7 +24,7 @@ pub struct Routing {
 impl Routing {
     /// The routing table of `org` for `streams` streams and `skills` skills.
     pub fn new(org: &Organization, streams: usize, skills: usize) -> Self {
-        let owner_with_skill = (0..streams)
+        let owner_with_skill: Vec<Vec<Option<usize>>> = (0..streams)
             .map(|k| {
                 (0..skills)
                     .map(|s| {
@@ -33,7 +35,7 @@ impl Routing {
                     .collect()
             })
             .collect();
-        let largest = (0..skills)
+        let largest: Vec<Option<usize>> = (0..skills)
             .map(|s| {
                 let mut best: Option<usize> = None;
                 for (i, t) in org.teams.iter().enumerate() {
@@ -57,9 +59,18 @@ impl Routing {
             .iter()
             .map(|t| (0..streams).map(|k| t.owns.contains(&k)).collect())
             .collect();
+        let direct = owner_with_skill
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .zip(&largest)
+                    .map(|(owner, largest)| owner.or(*largest))
+                    .collect()
+            })
+            .collect();
         Self {
             owner_with_skill,
-            largest,
+            direct,
             owner,
             platform,
             owned,
@@ -73,6 +84,7 @@ impl Routing {
     /// coupled stream if it has the skill, else the owner of the item's own
     /// stream if it has the skill, else the team with the most people of
     /// that skill.
+    #[inline]
     pub fn route(
         &self,
         stream: usize,
@@ -80,12 +92,13 @@ impl Routing {
         coupled: Option<usize>,
         platform: bool,
     ) -> Option<usize> {
-        platform
-            .then_some(self.platform[skill])
-            .flatten()
-            .or_else(|| coupled.and_then(|j| self.owner_with_skill[j][skill]))
-            .or(self.owner_with_skill[stream][skill])
-            .or(self.largest[skill])
+        if platform && let Some(team) = self.platform[skill] {
+            return Some(team);
+        }
+        if let Some(team) = coupled.and_then(|j| self.owner_with_skill[j][skill]) {
+            return Some(team);
+        }
+        self.direct[stream][skill]
     }
 
     /// The team that owns `stream` (where its items are handed over from).

@@ -47,6 +47,7 @@ pub struct Backlog {
 }
 
 impl Backlog {
+    #[inline]
     fn class(&mut self, class: u32) -> &mut VecDeque<TaskRef> {
         let c = class as usize;
         if self.classes.len() <= c {
@@ -56,6 +57,7 @@ impl Backlog {
     }
 
     /// Adds `task` of priority class `class` behind the others of its class.
+    #[inline]
     pub fn push_back(&mut self, class: u32, task: TaskRef) {
         self.class(class).push_back(task);
         self.len += 1;
@@ -68,6 +70,7 @@ impl Backlog {
     }
 
     /// Takes the next task to serve.
+    #[inline]
     pub fn pop_front(&mut self) -> Option<TaskRef> {
         if self.len == 0 {
             return None;
@@ -136,6 +139,7 @@ impl Pool {
     }
 
     /// A person starts on `task` at `now`.
+    #[inline]
     pub fn occupy(&mut self, now: f64, task: TaskRef) {
         self.busy += 1;
         if self.tracks_tasks {
@@ -145,6 +149,7 @@ impl Pool {
     }
 
     /// The person working on `task` stops at `now` (done or pulled away).
+    #[inline]
     pub fn release(&mut self, now: f64, task: TaskRef) {
         self.busy -= 1;
         if self.tracks_tasks

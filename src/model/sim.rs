@@ -190,6 +190,10 @@ struct Simulation<'a> {
     keep_series: bool,
     series: Vec<(f64, f64)>,
     events: u64,
+    /// `simulation.max_wip` and `simulation.max_events`, checked after
+    /// every event.
+    max_wip: u64,
+    max_events: u64,
 }
 
 impl<'a> Simulation<'a> {
@@ -281,6 +285,8 @@ impl<'a> Simulation<'a> {
             keep_series: false,
             series: Vec::new(),
             events: 0,
+            max_wip: scenario.simulation.max_wip,
+            max_events: scenario.simulation.max_events,
         }
     }
 
@@ -701,7 +707,7 @@ impl<'a> Simulation<'a> {
             task.phase = Phase::Done;
             (task.team, task.skill)
         };
-        let p = team * self.scenario.people.len() + skill;
+        let p = team * self.skills + skill;
         self.pools[p].release(now, tr);
         self.fill(cal, p);
         let (fix, item_type) = {
@@ -856,7 +862,12 @@ impl<'a> Simulation<'a> {
         }
         let quality = &self.scenario.quality;
         let catch = self.org.bar_raiser.as_ref().map_or(0.0, |b| b.catch);
-        for t in item.tasks.iter().filter(|t| t.defect && !t.rework) {
+        let defective = if item.defects > 0 {
+            &item.tasks[..]
+        } else {
+            &[]
+        };
+        for t in defective.iter().filter(|t| t.defect && !t.rework) {
             let caught = item.review.is_some() && t.catch_draw < catch;
             if !caught {
                 let fix = (k, t.team, t.skill, t.effort * quality.rework_fraction);
@@ -929,9 +940,8 @@ impl<'a> Simulation<'a> {
 
     /// Whether the items in flight or the events handled reached their limit.
     fn saturated(&self) -> bool {
-        let limits = &self.scenario.simulation;
-        (self.items.len() - self.free_slots.len()) as u64 >= limits.max_wip
-            || self.events >= limits.max_events
+        (self.items.len() - self.free_slots.len()) as u64 >= self.max_wip
+            || self.events >= self.max_events
     }
 
     /// Turns the tallies into the named metrics.

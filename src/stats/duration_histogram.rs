@@ -34,6 +34,7 @@ impl DurationHistogram {
     }
 
     /// Records one duration of `days`.
+    #[inline]
     pub fn record(&mut self, days: f64) {
         self.sum += days;
         // Rounded to the nearest unit (`as` saturates, and NaN gives 0).

@@ -27,6 +27,7 @@ impl TimeAverage {
     }
 
     /// Records that the level changes to `level` at time `t`.
+    #[inline]
     pub fn set(&mut self, t: f64, level: f64) {
         let t = t.max(self.start);
         debug_assert!(
