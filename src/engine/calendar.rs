@@ -36,6 +36,13 @@ pub struct Calendar<E> {
     now: f64,
     seq: u64,
     heap: Vec<Entry<E>>,
+    /// Events waiting beside the heap, at most one per lane (see
+    /// [`schedule_lane_at`](Calendar::schedule_lane_at)).
+    lanes: Vec<Option<Entry<E>>>,
+    /// The lane whose event comes first, if any lane holds one.
+    first_lane: Option<usize>,
+    /// Events in the lanes.
+    in_lanes: usize,
 }
 
 impl<E: Copy> Default for Calendar<E> {
@@ -51,6 +58,9 @@ impl<E: Copy> Calendar<E> {
             now: 0.0,
             seq: 0,
             heap: Vec::new(),
+            lanes: Vec::new(),
+            first_lane: None,
+            in_lanes: 0,
         }
     }
 
@@ -64,17 +74,7 @@ impl<E: Copy> Calendar<E> {
     /// backwards).
     #[inline]
     pub fn schedule_at(&mut self, time: f64, event: E) {
-        // `+ 0.0` turns a negative zero into zero, whose bits order first.
-        let time = if time >= self.now {
-            time + 0.0
-        } else {
-            self.now
-        };
-        let entry = Entry {
-            key: (u128::from(time.to_bits()) << 64) | u128::from(self.seq),
-            event,
-        };
-        self.seq += 1;
+        let entry = self.entry(time, event);
         self.sift_up(entry);
     }
 
@@ -84,20 +84,67 @@ impl<E: Copy> Calendar<E> {
         self.schedule_at(self.now + delay, event);
     }
 
+    /// Schedules `event` at `time` in lane `lane`, for events that recur one
+    /// at a time (a stream's next arrival): such an event waits beside the
+    /// heap, which saves a push and a pop each, and still comes out exactly
+    /// where it would have from the heap. A lane holds one event; if it
+    /// already holds one, that event moves to the heap (nothing is lost).
+    #[inline]
+    pub fn schedule_lane_at(&mut self, lane: usize, time: f64, event: E) {
+        let entry = self.entry(time, event);
+        if self.lanes.len() <= lane {
+            self.lanes.resize(lane + 1, None);
+        }
+        match self.lanes[lane].replace(entry) {
+            Some(earlier) => {
+                self.sift_up(earlier);
+                self.first_lane = self.earliest_lane();
+            }
+            None => {
+                self.in_lanes += 1;
+                let first = self.first_lane.and_then(|l| self.lanes[l]);
+                if first.is_none_or(|f| entry.before(&f)) {
+                    self.first_lane = Some(lane);
+                }
+            }
+        }
+    }
+
+    /// Schedules `event` in lane `lane` after a delay of `delay` from now
+    /// (see [`schedule_lane_at`](Calendar::schedule_lane_at)).
+    #[inline]
+    pub fn schedule_lane_in(&mut self, lane: usize, delay: f64, event: E) {
+        self.schedule_lane_at(lane, self.now + delay, event);
+    }
+
     /// Number of events waiting in the calendar.
     pub fn len(&self) -> usize {
-        self.heap.len()
+        self.heap.len() + self.in_lanes
     }
 
     /// Whether no event is waiting.
     pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
+        self.len() == 0
     }
 
     /// Removes the next event if it happens no later than `until`, and moves
     /// the clock to its time.
     #[inline]
     pub fn pop_until(&mut self, until: f64) -> Option<E> {
+        let lane = self.first_lane.and_then(|l| self.lanes[l].map(|e| (l, e)));
+        if let Some((l, entry)) = lane
+            && self.heap.first().is_none_or(|h| entry.before(h))
+        {
+            let time = entry.time();
+            if time > until {
+                return None;
+            }
+            self.lanes[l] = None;
+            self.in_lanes -= 1;
+            self.first_lane = self.earliest_lane();
+            self.now = time;
+            return Some(entry.event);
+        }
         let first = self.heap.first()?;
         let time = first.time();
         if time > until {
@@ -110,6 +157,37 @@ impl<E: Copy> Calendar<E> {
         }
         self.now = time;
         Some(event)
+    }
+
+    /// The entry of `event` at `time` (never before now), next in the
+    /// scheduling order.
+    #[inline]
+    fn entry(&mut self, time: f64, event: E) -> Entry<E> {
+        // `+ 0.0` turns a negative zero into zero, whose bits order first.
+        let time = if time >= self.now {
+            time + 0.0
+        } else {
+            self.now
+        };
+        let entry = Entry {
+            key: (u128::from(time.to_bits()) << 64) | u128::from(self.seq),
+            event,
+        };
+        self.seq += 1;
+        entry
+    }
+
+    /// The lane holding the earliest event, if any.
+    fn earliest_lane(&self) -> Option<usize> {
+        let mut first: Option<(usize, u128)> = None;
+        for (lane, entry) in self.lanes.iter().enumerate() {
+            if let Some(e) = entry
+                && first.is_none_or(|(_, key)| e.key < key)
+            {
+                first = Some((lane, e.key));
+            }
+        }
+        first.map(|(lane, _)| lane)
     }
 
     /// Adds `entry`: it moves up from the new last place past every later
@@ -210,8 +288,9 @@ mod tests {
         assert_eq!(cal.len(), 1);
     }
 
-    /// Whatever the pattern of pushes and pops, events come out in the
-    /// order of a stable sort by time: the heap must agree with it exactly.
+    /// Whatever the pattern of pushes (into the heap or into lanes, free
+    /// or already holding an event) and pops, events come out in the order
+    /// of a stable sort by time: the calendar must agree with it exactly.
     #[test]
     fn agrees_with_a_stable_sort() {
         use rand::{RngExt, SeedableRng};
@@ -229,7 +308,10 @@ mod tests {
                     _ => f64::from(rng.random_range(0..8u32)) * 0.5,
                 };
                 let time = cal.now() + delay;
-                cal.schedule_at(time, id);
+                match rng.random_range(0..4) {
+                    0 => cal.schedule_at(time, id),
+                    lane => cal.schedule_lane_at(lane, time, id),
+                }
                 waiting.push((time, id));
             } else {
                 let next = waiting
@@ -242,8 +324,21 @@ mod tests {
                 assert_eq!(cal.pop_until(f64::INFINITY), Some(id));
                 assert_eq!(cal.now(), time);
             }
+            assert_eq!(cal.len(), waiting.len());
         }
-        assert_eq!(cal.len(), waiting.len());
+    }
+
+    #[test]
+    fn a_lane_event_waits_for_until() {
+        let mut cal = Calendar::new();
+        cal.schedule_lane_at(2, 5.0, 1);
+        cal.schedule_at(7.0, 2);
+        assert_eq!(cal.pop_until(4.0), None);
+        assert_eq!(cal.len(), 2);
+        assert_eq!(cal.pop_until(6.0), Some(1));
+        assert_eq!(cal.pop_until(6.0), None);
+        assert_eq!(cal.pop_until(7.0), Some(2));
+        assert!(cal.is_empty());
     }
 
     #[test]

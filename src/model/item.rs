@@ -216,21 +216,32 @@ impl ItemRun {
         if let Some((entered, left)) = self.review {
             b.add(Category::Review, left - entered);
         }
+        // Summed in locals (one per stretch) rather than in the breakdown,
+        // which the compiler keeps in memory: the same additions in the same
+        // order, so the same bits, without a store and reload per addition.
+        let mut stretches = [0.0f64; STRETCHES.len()];
+        let mut interrupted = 0.0;
         let mut t = self.last_original;
         loop {
             let task = &self.tasks[t];
-            for (from, to, category) in STRETCHES {
-                b.add(category, task.at(to) - task.at(from));
+            for (sum, (from, to, category)) in stretches.iter_mut().zip(STRETCHES) {
+                *sum += task.at(to) - task.at(from);
+                if category == Category::Work {
+                    // Between its first start and its finish, the time lost
+                    // to interruptions is not work.
+                    *sum += -task.interrupted;
+                }
             }
-            // Between its first start and its finish, the time lost to
-            // interruptions is not work.
-            b.add(Category::Work, -task.interrupted);
-            b.add(Category::Interrupted, task.interrupted);
+            interrupted += task.interrupted;
             match task.trigger {
                 Some(p) => t = p,
                 None => break,
             }
         }
+        for (sum, (_, _, category)) in stretches.into_iter().zip(STRETCHES) {
+            b.add(category, sum);
+        }
+        b.add(Category::Interrupted, interrupted);
         b
     }
 }

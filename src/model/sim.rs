@@ -163,8 +163,13 @@ struct Simulation<'a> {
     /// grown to the largest work in progress.
     items: Vec<ItemRun>,
     free_slots: Vec<usize>,
-    /// `task_skill[item type][task]`: the skill index each task needs.
-    task_skill: Vec<Vec<usize>>,
+    /// The most tasks an item type has.
+    max_tasks: usize,
+    /// Each task's skill, predecessors and usual route, for every stream
+    /// and item type: the tasks of item type `i` of stream `k` start at
+    /// `plan_start[k * item types + i]`.
+    plans: Vec<TaskPlan>,
+    plan_start: Vec<usize>,
     /// Skills in the scenario (pools are indexed `team * skills + skill`).
     skills: usize,
     /// Which coordination steps take no time, so that they skip the
@@ -222,6 +227,8 @@ impl<'a> Simulation<'a> {
             .collect();
         // Only a swarm interrupts tasks, and needs to know which are in service.
         let swarms = org.coordination.swarm.is_some();
+        let routing = Routing::new(org, scenario.workload.streams.len(), skills);
+        let (plans, plan_start) = task_plans(scenario, &routing);
         let pools = org
             .teams
             .iter()
@@ -230,7 +237,7 @@ impl<'a> Simulation<'a> {
         Self {
             scenario,
             org,
-            routing: Routing::new(org, scenario.workload.streams.len(), skills),
+            routing,
             successors,
             workload: WorkloadSource::new(scenario, rngs),
             handoff_rng: rngs.stream(purpose::HANDOFF),
@@ -252,11 +259,15 @@ impl<'a> Simulation<'a> {
             stream_class: stream_classes(scenario, org.queue),
             items: Vec::new(),
             free_slots: Vec::new(),
-            task_skill: scenario.workload.per_task(|t| {
-                scenario
-                    .skill_index(&t.skill)
-                    .expect("validation checks every task's skill")
-            }),
+            max_tasks: scenario
+                .workload
+                .item_types
+                .iter()
+                .map(|it| it.tasks.len())
+                .max()
+                .unwrap_or(1),
+            plans,
+            plan_start,
             skills,
             instant: Instant::of(org),
             draws: Vec::new(),
@@ -304,8 +315,10 @@ impl<'a> Simulation<'a> {
         for (k, stream) in self.scenario.workload.streams.iter().enumerate() {
             match stream.arrivals {
                 Arrivals::Open(_) => {
+                    // Each open stream's next arrival waits in its own lane
+                    // beside the heap of other events.
                     if let Some(gap) = self.workload.next_interarrival(k) {
-                        cal.schedule_at(gap, Event::Arrival(k));
+                        cal.schedule_lane_at(k, gap, Event::Arrival(k));
                     }
                 }
                 Arrivals::Closed { wip } => {
@@ -332,15 +345,18 @@ impl<'a> Simulation<'a> {
         let now = cal.now();
         let (index, item_type) = self.workload.next_item_into(k, &mut self.draws);
         let slot = self.new_item(k, index, item_type, now, false);
-        let specs = &self.scenario.workload.item_types[item_type].tasks;
-        for (t, d) in self.draws.iter().enumerate() {
-            let skill = self.task_skill[item_type][t];
-            let team = self
-                .routing
-                .route(k, skill, d.coupled_to, d.platform)
-                .expect("validation checks that some team has every skill");
-            let mut task = new_task(now, team, skill, d.effort, !self.routing.owns(team, k));
-            task.preds_left = specs[t].after.len() as u32;
+        let start = self.plan_start[k * self.scenario.workload.item_types.len() + item_type];
+        let plans = &self.plans[start..start + self.draws.len()];
+        for (d, plan) in self.draws.iter().zip(plans) {
+            let (team, request) = if d.coupled_to.is_none() && !d.platform {
+                (plan.team, plan.request)
+            } else {
+                let team = self.routing.route(k, plan.skill, d.coupled_to, d.platform);
+                (team, team.is_some_and(|team| !self.routing.owns(team, k)))
+            };
+            let team = team.expect("validation checks that some team has every skill");
+            let mut task = new_task(now, team, plan.skill, d.effort, request);
+            task.preds_left = plan.preds;
             task.defect_draw = d.defect_draw;
             task.catch_draw = d.catch_draw;
             self.items[slot].tasks.push(task);
@@ -364,7 +380,7 @@ impl<'a> Simulation<'a> {
         let slot = self.free_slots.pop().unwrap_or_else(|| {
             // Room for the largest item (its tasks and one rework task
             // each), so that a reused slot never grows.
-            let tasks = 2 * self.task_skill.iter().map(Vec::len).max().unwrap_or(1);
+            let tasks = 2 * self.max_tasks;
             self.items.push(ItemRun {
                 tasks: Vec::with_capacity(tasks),
                 teams: Vec::with_capacity(tasks.min(self.org.teams.len())),
@@ -1053,7 +1069,7 @@ impl Handler<Event> for Simulation<'_> {
             Event::Arrival(k) => {
                 self.arrive(cal, k);
                 if let Some(gap) = self.workload.next_interarrival(k) {
-                    cal.schedule_in(gap, Event::Arrival(k));
+                    cal.schedule_lane_in(k, gap, Event::Arrival(k));
                 }
             }
             Event::HandedOver(tr) => self.handed_over(cal, tr),
@@ -1150,4 +1166,43 @@ fn stream_classes(scenario: &Scenario, queue: QueueDiscipline) -> Vec<u32> {
             })
             .collect(),
     }
+}
+
+/// One task of an item type in one stream, as far as it is known before the
+/// item's draws: the skill it needs, its predecessors, and where it goes
+/// unless coupling or the platform sends it elsewhere.
+#[derive(Debug, Clone, Copy)]
+struct TaskPlan {
+    skill: usize,
+    preds: u32,
+    /// The team of the usual route (none only if nobody has the skill).
+    team: Option<usize>,
+    /// Whether the usual route makes it a request (its team does not own
+    /// the stream).
+    request: bool,
+}
+
+/// The plans of every task of every item type for every stream, and where
+/// each (stream, item type)'s tasks start.
+fn task_plans(scenario: &Scenario, routing: &Routing) -> (Vec<TaskPlan>, Vec<usize>) {
+    let mut plans = Vec::new();
+    let mut starts = Vec::new();
+    for k in 0..scenario.workload.streams.len() {
+        for item_type in &scenario.workload.item_types {
+            starts.push(plans.len());
+            for task in &item_type.tasks {
+                let skill = scenario
+                    .skill_index(&task.skill)
+                    .expect("validation checks every task's skill");
+                let team = routing.route(k, skill, None, false);
+                plans.push(TaskPlan {
+                    skill,
+                    preds: task.after.len() as u32,
+                    team,
+                    request: team.is_some_and(|team| !routing.owns(team, k)),
+                });
+            }
+        }
+    }
+    (plans, starts)
 }
