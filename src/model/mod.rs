@@ -4,6 +4,7 @@
 pub mod capacity;
 pub mod category;
 pub mod item;
+mod plan;
 pub mod purpose;
 pub mod routing;
 pub mod servers;

@@ -3,6 +3,7 @@
 use rand::{Rng, RngExt};
 
 use super::item::{ItemRun, ItemState, Phase, Stamp, TaskRun};
+use super::plan::{Instant, TaskPlan, stream_classes, swarmable_teams, task_plans};
 use super::purpose;
 use super::routing::Routing;
 use super::servers::{Leader, Pool, Reviewers, TaskRef};
@@ -10,7 +11,7 @@ use super::tally::{self, ItemRecord, StreamTally};
 use super::topology::Organization;
 use super::workload::{TaskDraw, WorkloadSource};
 use crate::engine::{Calendar, Handler, ReplicationStreams, SimRng};
-use crate::scenario::{Arrivals, QueueDiscipline, Scenario};
+use crate::scenario::{Arrivals, Scenario};
 
 /// What happens in the simulated organization.
 #[derive(Debug, Clone, Copy)]
@@ -1086,31 +1087,6 @@ impl Handler<Event> for Simulation<'_> {
     }
 }
 
-/// The coordination steps of an organization that take no time.
-#[derive(Debug, Clone, Copy)]
-struct Instant {
-    /// Handoffs between teams.
-    handoff: bool,
-    /// Handoffs within a team.
-    internal_handoff: bool,
-    /// A request's way from handoff to backlog: no intake cadence, no
-    /// leader decision, no escalation.
-    intake: bool,
-}
-
-impl Instant {
-    fn of(org: &Organization) -> Self {
-        let c = &org.coordination;
-        Self {
-            handoff: c.handoff.is_zero(),
-            internal_handoff: c.internal_handoff.is_zero(),
-            intake: c.intake_cadence <= 0.0
-                && c.decision.is_zero()
-                && c.escalation_probability <= 0.0,
-        }
-    }
-}
-
 /// A task for `team` needing `skill`, not started, with no predecessor;
 /// `request` when the team does not own the item's stream.
 fn new_task(now: f64, team: usize, skill: usize, effort: f64, request: bool) -> TaskRun {
@@ -1133,76 +1109,4 @@ fn new_task(now: f64, team: usize, skill: usize, effort: f64, request: bool) -> 
         defect_draw: 1.0,
         catch_draw: 1.0,
     }
-}
-
-/// The teams a swarm may pull people from: those that serve more than one
-/// stream (they own none, or several), or every team if all are dedicated.
-fn swarmable_teams(org: &Organization) -> Vec<usize> {
-    let staffed = |t: &usize| org.teams[*t].size() > 0;
-    let shared: Vec<usize> = (0..org.teams.len())
-        .filter(|&t| org.teams[t].owns.len() != 1)
-        .filter(staffed)
-        .collect();
-    if shared.is_empty() {
-        (0..org.teams.len()).filter(staffed).collect()
-    } else {
-        shared
-    }
-}
-
-/// Each stream's backlog priority class: all 0 under FIFO; under a weighted
-/// queue, 0 for the streams of the highest weight, 1 for the next, ...
-fn stream_classes(scenario: &Scenario, queue: QueueDiscipline) -> Vec<u32> {
-    let weights: Vec<f64> = scenario.workload.streams.iter().map(|s| s.weight).collect();
-    match queue {
-        QueueDiscipline::Fifo => vec![0; weights.len()],
-        QueueDiscipline::Weighted => weights
-            .iter()
-            .map(|w| {
-                let mut higher: Vec<f64> = weights.iter().copied().filter(|v| v > w).collect();
-                higher.sort_by(f64::total_cmp);
-                higher.dedup();
-                higher.len() as u32
-            })
-            .collect(),
-    }
-}
-
-/// One task of an item type in one stream, as far as it is known before the
-/// item's draws: the skill it needs, its predecessors, and where it goes
-/// unless coupling or the platform sends it elsewhere.
-#[derive(Debug, Clone, Copy)]
-struct TaskPlan {
-    skill: usize,
-    preds: u32,
-    /// The team of the usual route (none only if nobody has the skill).
-    team: Option<usize>,
-    /// Whether the usual route makes it a request (its team does not own
-    /// the stream).
-    request: bool,
-}
-
-/// The plans of every task of every item type for every stream, and where
-/// each (stream, item type)'s tasks start.
-fn task_plans(scenario: &Scenario, routing: &Routing) -> (Vec<TaskPlan>, Vec<usize>) {
-    let mut plans = Vec::new();
-    let mut starts = Vec::new();
-    for k in 0..scenario.workload.streams.len() {
-        for item_type in &scenario.workload.item_types {
-            starts.push(plans.len());
-            for task in &item_type.tasks {
-                let skill = scenario
-                    .skill_index(&task.skill)
-                    .expect("validation checks every task's skill");
-                let team = routing.route(k, skill, None, false);
-                plans.push(TaskPlan {
-                    skill,
-                    preds: task.after.len() as u32,
-                    team,
-                    request: team.is_some_and(|team| !routing.owns(team, k)),
-                });
-            }
-        }
-    }
-    (plans, starts)
 }
