@@ -55,6 +55,9 @@ fn midpoint(index: usize) -> u64 {
 pub struct DurationHistogram {
     /// Durations recorded in each bucket.
     counts: Vec<u32>,
+    /// Durations recorded in each block of `PER_DOUBLING` buckets, so that
+    /// reading quantiles skips whole blocks below the rank it looks for.
+    blocks: Vec<u64>,
     /// The longest duration recorded as itself, in units (longer ones count
     /// as this).
     longest: u64,
@@ -67,8 +70,10 @@ impl DurationHistogram {
     /// ones are recorded as `longest`).
     pub fn new(longest: f64) -> Self {
         let longest = (longest.max(0.0) * UNITS_PER_DAY).ceil().max(2.0) as u64;
+        let buckets = bucket(longest) + 1;
         Self {
-            counts: vec![0; bucket(longest) + 1],
+            counts: vec![0; buckets],
+            blocks: vec![0; buckets.div_ceil(PER_DOUBLING as usize)],
             longest,
             count: 0,
             sum: 0.0,
@@ -82,8 +87,10 @@ impl DurationHistogram {
         self.count += 1;
         // Rounded to the nearest unit (`as` saturates, and NaN gives 0).
         let units = ((days.max(0.0) * UNITS_PER_DAY + 0.5) as u64).min(self.longest);
-        let count = &mut self.counts[bucket(units)];
+        let index = bucket(units);
+        let count = &mut self.counts[index];
         *count = count.saturating_add(1);
+        self.blocks[index / PER_DOUBLING as usize] += 1;
     }
 
     /// Durations recorded.
@@ -101,10 +108,22 @@ impl DurationHistogram {
     pub fn absorb(&mut self, other: &DurationHistogram) {
         self.sum += other.sum;
         self.count += other.count;
+        if other.counts.len() <= self.counts.len() {
+            // Same bounds (the usual case): bucket by bucket, block by block.
+            for (count, &n) in self.counts.iter_mut().zip(&other.counts) {
+                *count = count.saturating_add(n);
+            }
+            for (total, &n) in self.blocks.iter_mut().zip(&other.blocks) {
+                *total += n;
+            }
+            return;
+        }
         let last = self.counts.len() - 1;
         for (i, &n) in other.counts.iter().enumerate() {
-            let count = &mut self.counts[i.min(last)];
+            let i = i.min(last);
+            let count = &mut self.counts[i];
             *count = count.saturating_add(n);
+            self.blocks[i / PER_DOUBLING as usize] += u64::from(n);
         }
     }
 
@@ -122,10 +141,28 @@ impl DurationHistogram {
         // before it) stays at the lower order statistic of the last
         // probability, which the next one's is never below.
         let mut cursor = (0usize, 0u64);
+        let block = PER_DOUBLING as usize;
         let advance = |(mut index, mut below): (usize, u64), rank: u64| {
+            // Whole blocks first, from a block's start only (the cursor may
+            // be inside one), then bucket by bucket.
+            while index % block == 0
+                && let Some(&in_block) = self.blocks.get(index / block)
+                && rank >= below + in_block
+            {
+                below += in_block;
+                index += block;
+            }
             while rank >= below + u64::from(self.counts[index]) {
                 below += u64::from(self.counts[index]);
                 index += 1;
+                if index % block == 0 {
+                    while let Some(&in_block) = self.blocks.get(index / block)
+                        && rank >= below + in_block
+                    {
+                        below += in_block;
+                        index += block;
+                    }
+                }
             }
             (index, below)
         };
