@@ -9,6 +9,8 @@
 //! start at least 2^128 draws apart on the generator's single cycle: the
 //! streams provably never overlap, whatever the thread count or run order.
 
+use std::sync::Mutex;
+
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 
@@ -36,7 +38,7 @@ impl RngFactory {
         let mut root = self.master.clone();
         // Little-endian 256-bit jump distance: replication · 2^192.
         root.jump_n(&[0, 0, 0, replication]);
-        ReplicationStreams { root }
+        ReplicationStreams::new(root)
     }
 
     /// The roots of `count` consecutive replications from `first` on: the same
@@ -44,9 +46,9 @@ impl RngFactory {
     /// jump (2^192 draws) per replication instead of a general jump each.
     pub fn replications(&self, first: u64, count: usize) -> Vec<ReplicationStreams> {
         let mut out = Vec::with_capacity(count);
-        let mut root = self.replication(first).root;
+        let mut root = self.replication(first).stream(0);
         for _ in 0..count {
-            out.push(ReplicationStreams { root: root.clone() });
+            out.push(ReplicationStreams::new(root.clone()));
             root.long_jump();
         }
         out
@@ -59,20 +61,52 @@ impl RngFactory {
 }
 
 /// The streams of one replication, each named by a small purpose number.
-#[derive(Debug, Clone)]
+///
+/// Every topology of a replication asks for the same streams, and each
+/// costs `purpose` jumps (about 4,000 instructions each) to reach: the
+/// start of each stream is kept once reached, so a replication jumps at most
+/// as many times as its largest purpose, whatever the number of topologies.
+#[derive(Debug)]
 pub struct ReplicationStreams {
-    root: Xoshiro256PlusPlus,
+    /// `starts[p]`: the start of stream `p`, for the purposes reached so far
+    /// (`starts[0]` is the replication's root).
+    starts: Mutex<Vec<SimRng>>,
+}
+
+impl Clone for ReplicationStreams {
+    fn clone(&self) -> Self {
+        Self {
+            starts: Mutex::new(self.reached().clone()),
+        }
+    }
 }
 
 impl ReplicationStreams {
+    fn new(root: SimRng) -> Self {
+        Self {
+            starts: Mutex::new(vec![root]),
+        }
+    }
+
+    /// The starts reached so far (a panic elsewhere cannot leave them
+    /// inconsistent: each is pushed whole).
+    fn reached(&self) -> std::sync::MutexGuard<'_, Vec<SimRng>> {
+        self.starts
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
     /// The stream for `purpose`: `purpose · 2^128` draws ahead of the
     /// replication's root. Purposes are small numbers (one jump each).
     pub fn stream(&self, purpose: u64) -> SimRng {
-        let mut rng = self.root.clone();
-        for _ in 0..purpose {
-            rng.jump();
+        let purpose = usize::try_from(purpose).expect("purposes are small numbers");
+        let mut starts = self.reached();
+        while starts.len() <= purpose {
+            let mut next = starts[starts.len() - 1].clone();
+            next.jump();
+            starts.push(next);
         }
-        rng
+        starts[purpose].clone()
     }
 }
 
@@ -162,6 +196,22 @@ mod tests {
             let mut b = f.stream(3 + i as u64, 2);
             assert_eq!(a.next_u64(), b.next_u64());
         }
+    }
+
+    /// A stream's start is kept once reached: asking in any order, or from a
+    /// clone, gives the very streams a fresh replication gives.
+    #[test]
+    fn kept_starts_do_not_change_the_streams() {
+        let f = RngFactory::new(13);
+        let shared = f.replication(2);
+        let first: Vec<u64> = [5, 2, 7, 0, 5].map(|p| shared.stream(p).next_u64()).into();
+        let copy = shared.clone();
+        for (i, p) in [5u64, 2, 7, 0, 5].into_iter().enumerate() {
+            let fresh = f.replication(2).stream(p).next_u64();
+            assert_eq!(first[i], fresh, "purpose {p}");
+            assert_eq!(copy.stream(p).next_u64(), fresh, "purpose {p}, clone");
+        }
+        assert_ne!(first[0], first[1]);
     }
 
     #[test]
