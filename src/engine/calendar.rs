@@ -219,9 +219,11 @@ impl<E: Copy> Calendar<E> {
             if left >= n {
                 break;
             }
+            // The earlier child, chosen without a branch: which one it is is
+            // a coin toss that a branch predictor would often get wrong.
             let right = left + 1;
-            let child = if right < n && heap[right].before(&heap[left]) {
-                right
+            let child = if right < n {
+                left + usize::from(heap[right].before(&heap[left]))
             } else {
                 left
             };
