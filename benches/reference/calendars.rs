@@ -1,5 +1,6 @@
 //! Alternative event calendars, measured against orgsim's own (a
-//! hand-written binary heap of one 128-bit key, entries moved by copy) in
+//! hand-written 4-ary heap of one 128-bit key, entries moved by copy, the
+//! earliest child chosen without branches) in
 //! `benches/calendar.rs`, so that the structure the engine uses is chosen by
 //! measurement. Each orders
 //! events by (time, scheduling sequence number), exactly as
