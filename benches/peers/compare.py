@@ -5,6 +5,12 @@ Both tools get the same arrival rate, service rate, servers, horizon, warm-up
 and seed; only the replication count differs, so that each tool runs long
 enough to be timed. SimPy times env.run() only; orgsim is timed as a whole
 process (start, parsing, simulation, statistics, CSV files), which favours SimPy.
+
+The machine's speed can drift by 10% within minutes, so the measurements are
+interleaved: in each of --rounds rounds, SimPy runs its share of the
+replications, then each orgsim build once; a tool's items per second are its
+items over its seconds summed across the rounds, so drift weighs on every
+tool alike, and the spread of the per-round ratios shows how much it moved.
 """
 
 import argparse
@@ -13,11 +19,14 @@ import json
 import math
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from simpy_mmc import t975  # compare.sh runs this in the SimPy virtualenv
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -57,15 +66,40 @@ def erlang_c_lead_time(lam, mu, c):
     return 1 / mu + wait_probability / (c * mu - lam)
 
 
-def run_simpy(lam, mu, c, reps, args):
+def mean_and_half_width(values):
+    """Mean and Student-t 95% half-width of `values`, as simpy_mmc.py computes them."""
+    mean = statistics.fmean(values)
+    if len(values) < 2:
+        return mean, float("nan")
+    return mean, t975(len(values) - 1) * statistics.stdev(values) / math.sqrt(len(values))
+
+
+def run_simpy_chunk(lam, mu, c, first, reps, args):
+    """SimPy replications first..first+reps-1 (replication r uses seed + r)."""
     cmd = [sys.executable, str(HERE / "simpy_mmc.py"), f"--lam={lam}", f"--mu={mu}",
            f"--servers={c}", f"--horizon={args.horizon}", f"--warmup={args.warmup}",
-           f"--reps={reps}", f"--seed={args.seed}"]
-    out = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
-    return {"reps": out["reps"], "items": out["items"], "seconds": out["seconds"],
-            "items_per_second": out["items_per_second"], "lead_time_mean": out["lead_time_mean"],
-            "lead_time_ci_half_width": out["lead_time_ci_half_width"],
-            "timed": "env.run() only"}, out["simpy_version"]
+           f"--reps={reps}", f"--seed={args.seed + first}"]
+    return json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
+
+
+def combine_simpy(chunks):
+    """One result from the chunks of SimPy's replications."""
+    means = [m for chunk in chunks for m in chunk["replication_means"]]
+    items = sum(chunk["items"] for chunk in chunks)
+    seconds = sum(chunk["seconds"] for chunk in chunks)
+    mean, half = mean_and_half_width(means)
+    return {"reps": len(means), "items": items, "seconds": seconds,
+            "items_per_second": items / seconds, "lead_time_mean": mean,
+            "lead_time_ci_half_width": half, "timed": "env.run() only"}
+
+
+def combine_orgsim(runs):
+    """One result from the rounds of the same orgsim run (same replications,
+    so the same lead times; items and seconds summed)."""
+    items = sum(r["items"] for r in runs)
+    seconds = sum(r["seconds"] for r in runs)
+    return dict(runs[-1], items=items, seconds=seconds, items_per_second=items / seconds,
+                rounds=len(runs))
 
 
 def run_orgsim_once(binary, threads, scenario, reps, outdir):
@@ -86,16 +120,21 @@ def run_orgsim_once(binary, threads, scenario, reps, outdir):
             "threads": threads, "timed": "whole process"}
 
 
-def run_orgsim(binary, threads, name, lam, mu, c, reps, args, tmp):
-    """Grow the replication count until the whole run takes at least --orgsim-seconds."""
+def orgsim_scenario(name, lam, mu, c, reps, args, tmp):
     scenario = tmp / f"{name}.toml"
     scenario.write_text(SCENARIO.format(
         name=name, warmup=args.warmup, horizon=args.horizon, reps=reps,
         seed=args.seed, interarrival=1 / lam, effort=1 / mu, servers=c))
+    return scenario
+
+
+def orgsim_reps(binary, threads, scenario, reps, args, outdir):
+    """The replication count at which one run takes at least --orgsim-seconds
+    (trial runs, not counted)."""
     while True:
-        result = run_orgsim_once(binary, threads, scenario, reps, tmp / f"out-{name}")
+        result = run_orgsim_once(binary, threads, scenario, reps, outdir)
         if result["seconds"] >= args.orgsim_seconds:
-            return result
+            return reps
         reps = math.ceil(reps * 1.5 * args.orgsim_seconds / max(result["seconds"], 0.01))
 
 
@@ -103,12 +142,27 @@ def compare(label, lam, mu, c, simpy_reps, args, tmp):
     name = label.replace("/", "").lower()
     reps = args.simpy_reps or simpy_reps
     theory = erlang_c_lead_time(lam, mu, c)
-    simpy_result, simpy_version = run_simpy(lam, mu, c, reps, args)
-    orgsim_result = run_orgsim(ORGSIM, 1, name, lam, mu, c, reps, args, tmp)
-    # The same on every core (orgsim's default), and an older build if asked.
-    extra = {"orgsim, all cores": run_orgsim(ORGSIM, os.cpu_count(), name, lam, mu, c, reps, args, tmp)}
+    scenario = orgsim_scenario(name, lam, mu, c, reps, args, tmp)
+    outdir = tmp / f"out-{name}"
+    # orgsim on one thread, on every core (its default), and an older build if asked.
+    builds = {"orgsim": (ORGSIM, 1), "orgsim, all cores": (ORGSIM, os.cpu_count())}
     if args.baseline:
-        extra["baseline, 1 thread"] = run_orgsim(args.baseline, 1, name, lam, mu, c, reps, args, tmp)
+        builds["baseline, 1 thread"] = (args.baseline, 1)
+    build_reps = {k: orgsim_reps(b, t, scenario, reps, args, outdir) for k, (b, t) in builds.items()}
+    rounds = max(1, min(args.rounds, reps))
+    chunks, runs = [], {k: [] for k in builds}
+    for k in range(rounds):
+        first, last = reps * k // rounds, reps * (k + 1) // rounds
+        chunks.append(run_simpy_chunk(lam, mu, c, first, last - first, args))
+        for key, (binary, threads) in builds.items():
+            runs[key].append(run_orgsim_once(binary, threads, scenario, build_reps[key], outdir))
+    simpy_version = chunks[0]["simpy_version"]
+    simpy_result = combine_simpy(chunks)
+    results = {key: combine_orgsim(r) for key, r in runs.items()}
+    orgsim_result = results.pop("orgsim")
+    extra = results
+    per_round = [runs["orgsim"][k]["items_per_second"] / (chunks[k]["items"] / chunks[k]["seconds"])
+                 for k in range(rounds)]
 
     print(f"\n{label}: λ = {lam:g}, μ = {mu:g}, c = {c}, ρ = {lam / (c * mu):.2f}; "
           f"horizon {args.horizon:g} days, warm-up {args.warmup:g}, seed {args.seed}")
@@ -124,6 +178,8 @@ def compare(label, lam, mu, c, simpy_reps, args, tmp):
               f"mean lead time {r['lead_time_mean']:.4f} ± {r['lead_time_ci_half_width']:.4f}")
 
     ratio = orgsim_result["items_per_second"] / simpy_result["items_per_second"]
+    print(f"  {rounds} interleaved rounds; orgsim (1 thread) / simpy per round: "
+          + ", ".join(f"{r:.1f}x" for r in per_round))
     diff = orgsim_result["lead_time_mean"] - simpy_result["lead_time_mean"]
     combined = math.hypot(orgsim_result["lead_time_ci_half_width"], simpy_result["lead_time_ci_half_width"])
     agree = abs(diff) <= combined
@@ -141,7 +197,7 @@ def compare(label, lam, mu, c, simpy_reps, args, tmp):
     return {"model": label, "lam": lam, "mu": mu, "servers": c, "rho": lam / (c * mu),
             "horizon": args.horizon, "warmup": args.warmup, "seed": args.seed,
             "theory_lead_time": theory, "simpy": simpy_result, "orgsim": orgsim_result,
-            "orgsim_other_runs": extra,
+            "orgsim_other_runs": extra, "rounds": rounds, "speed_ratio_per_round": per_round,
             "speed_ratio": ratio, "target_ratio": TARGET_RATIO, "target_met": ratio >= TARGET_RATIO,
             "lead_time_diff": diff, "combined_half_width": combined, "lead_times_agree": agree,
             "simpy_agrees_with_theory": vs_theory["simpy"],
@@ -163,6 +219,8 @@ def main():
     p.add_argument("--simpy-reps", type=int, help="SimPy replications (default 50 for M/M/1, 10 for M/M/16)")
     p.add_argument("--orgsim-seconds", type=float, default=2.0,
                    help="grow orgsim's replications until its run takes this long (default 2)")
+    p.add_argument("--rounds", type=int, default=3,
+                   help="interleaved rounds of SimPy and orgsim runs (default 3)")
     p.add_argument("--baseline", type=Path,
                    help="an older orgsim binary, measured the same way (1 thread) for a before/after ratio")
     args = p.parse_args()

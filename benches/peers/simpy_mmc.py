@@ -81,6 +81,7 @@ def main():
         "reps": args.reps, "seed": args.seed,
         "items": items, "seconds": seconds, "items_per_second": items / seconds,
         "lead_time_mean": mean, "lead_time_ci_half_width": half,
+        "replication_means": means,
         "simpy_version": simpy.__version__,
     }))
 
