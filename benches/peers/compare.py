@@ -95,11 +95,11 @@ def combine_simpy(chunks):
 
 def combine_orgsim(runs):
     """One result from the rounds of the same orgsim run (same replications,
-    so the same lead times; items and seconds summed)."""
+    so the same lead times; replications, items and seconds summed)."""
     items = sum(r["items"] for r in runs)
     seconds = sum(r["seconds"] for r in runs)
-    return dict(runs[-1], items=items, seconds=seconds, items_per_second=items / seconds,
-                rounds=len(runs))
+    return dict(runs[-1], reps=sum(r["reps"] for r in runs), reps_per_run=runs[-1]["reps"],
+                items=items, seconds=seconds, items_per_second=items / seconds, rounds=len(runs))
 
 
 def run_orgsim_once(binary, threads, scenario, reps, outdir):
