@@ -158,9 +158,8 @@ def compare(label, lam, mu, c, simpy_reps, args, tmp):
             runs[key].append(run_orgsim_once(binary, threads, scenario, build_reps[key], outdir))
     simpy_version = chunks[0]["simpy_version"]
     simpy_result = combine_simpy(chunks)
-    results = {key: combine_orgsim(r) for key, r in runs.items()}
-    orgsim_result = results.pop("orgsim")
-    extra = results
+    extra = {key: combine_orgsim(r) for key, r in runs.items()}
+    orgsim_result = extra.pop("orgsim")
     per_round = [runs["orgsim"][k]["items_per_second"] / (chunks[k]["items"] / chunks[k]["seconds"])
                  for k in range(rounds)]
 

@@ -35,10 +35,15 @@ impl RngFactory {
     /// ahead of the master. Build it once per replication; its streams are
     /// then cheap to make.
     pub fn replication(&self, replication: u64) -> ReplicationStreams {
+        ReplicationStreams::new(self.root(replication))
+    }
+
+    /// The generator state `replication · 2^192` draws ahead of the master.
+    fn root(&self, replication: u64) -> SimRng {
         let mut root = self.master.clone();
         // Little-endian 256-bit jump distance: replication · 2^192.
         root.jump_n(&[0, 0, 0, replication]);
-        ReplicationStreams::new(root)
+        root
     }
 
     /// The roots of `count` consecutive replications from `first` on: the same
@@ -46,7 +51,7 @@ impl RngFactory {
     /// jump (2^192 draws) per replication instead of a general jump each.
     pub fn replications(&self, first: u64, count: usize) -> Vec<ReplicationStreams> {
         let mut out = Vec::with_capacity(count);
-        let mut root = self.replication(first).stream(0);
+        let mut root = self.root(first);
         for _ in 0..count {
             out.push(ReplicationStreams::new(root.clone()));
             root.long_jump();
