@@ -3,7 +3,9 @@
 //!
 //! - `reductions/*`: orgsim's full model on the M/M/1 (ρ = 0.9) and M/M/16
 //!   (ρ = 0.9) reductions, in simulated items per second, beside a minimal
-//!   hand-written M/M/1 loop (`benches/reference/mm1.rs`), the ceiling;
+//!   hand-written M/M/1 loop (`benches/reference/mm1.rs`), the ceiling, and
+//!   the same loop carrying only the bookkeeping the model's metrics require
+//!   (`benches/reference/mm1_accounted.rs`), the ceiling of any full model;
 //! - `replication/prime-video/*`: one replication of the default scenario
 //!   per topology;
 //! - `run/prime-video/*`: a whole default run on 1 and 2 threads;
@@ -11,6 +13,8 @@
 
 #[path = "reference/mm1.rs"]
 mod reference;
+#[path = "reference/mm1_accounted.rs"]
+mod reference_accounted;
 
 use std::hint::black_box;
 
@@ -73,6 +77,21 @@ fn reductions(c: &mut Criterion) {
             group.throughput(Throughput::Elements(once.completed));
             group.bench_function(format!("reference/{name}"), |b| {
                 b.iter(|| black_box(reference::simulate(lambda, 1.0, horizon, 1)))
+            });
+            let accounted = reference_accounted::simulate(lambda, 1.0, horizon, 1);
+            eprintln!(
+                "{name}: accounted reference: mean lead time {:.3} (queue {:.3} + work {:.3}), \
+                 p50/p85/p95 {:.2?}, wip {:.3}, utilization {:.3}",
+                accounted.mean_lead_time,
+                accounted.queue_mean,
+                accounted.work_mean,
+                accounted.percentiles,
+                accounted.wip_mean,
+                accounted.utilization
+            );
+            group.throughput(Throughput::Elements(accounted.completed));
+            group.bench_function(format!("reference-accounted/{name}"), |b| {
+                b.iter(|| black_box(reference_accounted::simulate(lambda, 1.0, horizon, 1)))
             });
         }
     }
