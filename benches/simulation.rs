@@ -5,7 +5,8 @@
 //!   (ρ = 0.9) reductions, in simulated items per second, beside a minimal
 //!   hand-written M/M/1 loop (`benches/reference/mm1.rs`), the ceiling, and
 //!   the same loop carrying only the bookkeeping the model's metrics require
-//!   (`benches/reference/mm1_accounted.rs`), the ceiling of any full model;
+//!   (`benches/reference/mm1_accounted.rs`), the ceiling of any full model,
+//!   alone and on orgsim's engine (calendar and distributions);
 //! - `replication/prime-video/*`: one replication of the default scenario
 //!   per topology;
 //! - `run/prime-video/*`: a whole default run on 1 and 2 threads;
@@ -92,6 +93,19 @@ fn reductions(c: &mut Criterion) {
             group.throughput(Throughput::Elements(accounted.completed));
             group.bench_function(format!("reference-accounted/{name}"), |b| {
                 b.iter(|| black_box(reference_accounted::simulate(lambda, 1.0, horizon, 1)))
+            });
+            let on_engine = reference_accounted::simulate_on_engine(lambda, 1.0, horizon, 1);
+            eprintln!(
+                "{name}: accounted reference on orgsim's engine: mean lead time {:.3}",
+                on_engine.mean_lead_time
+            );
+            group.throughput(Throughput::Elements(on_engine.completed));
+            group.bench_function(format!("reference-accounted-on-engine/{name}"), |b| {
+                b.iter(|| {
+                    black_box(reference_accounted::simulate_on_engine(
+                        lambda, 1.0, horizon, 1,
+                    ))
+                })
             });
         }
     }

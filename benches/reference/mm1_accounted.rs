@@ -10,12 +10,14 @@
 //! Its speed as a share of the bare loop bounds what the full model can
 //! reach against that loop: whatever else the full model does (items of
 //! several tasks, teams, coordination steps, nine delay categories) can only
-//! add to this work.
+//! add to this work. [`simulate_on_engine`] runs the same loop on orgsim's
+//! engine (its calendar and distributions), to tell the engine's cost from
+//! the model's.
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 
-use orgsim::engine::{SimRng, entity_key, entity_rng};
+use orgsim::engine::{Calendar, Dist, Handler, SimRng, entity_key, entity_rng};
 use orgsim::stats::{DurationHistogram, TimeAverage};
 use rand::SeedableRng;
 use rand_distr::{Distribution, Exp};
@@ -138,5 +140,103 @@ pub fn simulate(lambda: f64, mu: f64, horizon: f64, seed: u64) -> AccountedOutco
         percentiles: lead_times.quantiles(&[0.50, 0.85, 0.95]),
         wip_mean: wip.finish(horizon),
         utilization: busy_average.finish(horizon),
+    }
+}
+
+/// The same customers, bookkeeping and metrics, on orgsim's engine: its
+/// event calendar (the next arrival in a lane beside the heap, as orgsim
+/// schedules it) and its distributions. Against [`simulate`], this measures
+/// what the engine costs; against orgsim on the same queue, what the model's
+/// path of an item (arena, tasks, routing, coordination steps, pools,
+/// critical path) costs.
+pub fn simulate_on_engine(lambda: f64, mu: f64, horizon: f64, seed: u64) -> AccountedOutcome {
+    let mut queue = EngineQueue {
+        arrivals_rng: SimRng::seed_from_u64(seed),
+        attributes_rng: SimRng::seed_from_u64(seed ^ 0x9e37_79b9_7f4a_7c15),
+        interarrival: Dist::exponential(1.0 / lambda).expect("positive rate"),
+        service: Dist::exponential(1.0 / mu).expect("positive rate"),
+        waiting: VecDeque::new(),
+        busy: false,
+        lead_times: DurationHistogram::new(horizon),
+        queue_sum: 0.0,
+        work_sum: 0.0,
+        wip: TimeAverage::new(0.0),
+        busy_average: TimeAverage::new(0.0),
+    };
+    let mut calendar = Calendar::new();
+    let first = queue.interarrival.sample(&mut queue.arrivals_rng);
+    calendar.schedule_lane_at(0, first, Kind::Arrival);
+    calendar.run_until(&mut queue, horizon);
+    let completed = queue.lead_times.count();
+    let n = completed as f64;
+    AccountedOutcome {
+        completed,
+        mean_lead_time: queue.lead_times.sum() / n,
+        queue_mean: queue.queue_sum / n,
+        work_mean: queue.work_sum / n,
+        percentiles: queue.lead_times.quantiles(&[0.50, 0.85, 0.95]),
+        wip_mean: queue.wip.finish(horizon),
+        utilization: queue.busy_average.finish(horizon),
+    }
+}
+
+/// The state of [`simulate_on_engine`]'s queue.
+struct EngineQueue {
+    arrivals_rng: SimRng,
+    attributes_rng: SimRng,
+    interarrival: Dist,
+    service: Dist,
+    waiting: VecDeque<Customer>,
+    busy: bool,
+    lead_times: DurationHistogram,
+    queue_sum: f64,
+    work_sum: f64,
+    wip: TimeAverage,
+    busy_average: TimeAverage,
+}
+
+impl Handler<Kind> for EngineQueue {
+    fn handle(&mut self, calendar: &mut Calendar<Kind>, kind: Kind) {
+        let now = calendar.now();
+        match kind {
+            Kind::Arrival => {
+                let work = self
+                    .service
+                    .sample(&mut entity_rng(entity_key(&mut self.attributes_rng)));
+                self.waiting.push_back(Customer {
+                    arrival: now,
+                    work,
+                    started: now,
+                });
+                self.wip.set(now, self.waiting.len() as f64);
+                if !self.busy {
+                    self.busy = true;
+                    self.busy_average.set(now, 1.0);
+                    calendar.schedule_in(work, Kind::Departure);
+                }
+                let gap = self.interarrival.sample(&mut self.arrivals_rng);
+                calendar.schedule_lane_in(0, gap, Kind::Arrival);
+            }
+            Kind::Departure => {
+                let done = self
+                    .waiting
+                    .pop_front()
+                    .expect("a departure has a customer");
+                self.lead_times.record(now - done.arrival);
+                self.queue_sum += done.started - done.arrival;
+                self.work_sum += now - done.started;
+                self.wip.set(now, self.waiting.len() as f64);
+                match self.waiting.front_mut() {
+                    Some(next) => {
+                        next.started = now;
+                        calendar.schedule_in(next.work, Kind::Departure);
+                    }
+                    None => {
+                        self.busy = false;
+                        self.busy_average.set(now, 0.0);
+                    }
+                }
+            }
+        }
     }
 }
