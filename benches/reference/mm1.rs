@@ -12,7 +12,7 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 
 /// An event time with a total order (times are never NaN here).
 #[derive(Debug, Clone, Copy, PartialEq)]
-struct Time(f64);
+pub struct Time(pub f64);
 impl Eq for Time {}
 impl PartialOrd for Time {
     fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
@@ -25,9 +25,12 @@ impl Ord for Time {
     }
 }
 
+/// What happens to the queue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Kind {
+pub enum Kind {
+    /// A customer arrives.
     Arrival,
+    /// A customer leaves.
     Departure,
 }
 

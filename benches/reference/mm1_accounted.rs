@@ -22,26 +22,9 @@ use orgsim::stats::{DurationHistogram, TimeAverage};
 use rand::SeedableRng;
 use rand_distr::{Distribution, Exp};
 
-/// An event time with a total order (times are never NaN here).
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct Time(f64);
-impl Eq for Time {}
-impl PartialOrd for Time {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for Time {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.0.total_cmp(&other.0)
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Kind {
-    Arrival,
-    Departure,
-}
+// The bare loop's events and their times (`mm1.rs`, included by the
+// benchmark as `reference`).
+use super::reference::{Kind, Time};
 
 /// A customer in the system: when it arrived, its work, and when its
 /// service started (once it has).
