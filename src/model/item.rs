@@ -155,14 +155,13 @@ pub enum ItemState {
 }
 
 impl ItemRun {
-    /// Makes the slot hold a new item with no task yet, keeping the
-    /// allocations of the item it held before.
+    /// Makes the slot hold a new item of `stream` with no task yet (its
+    /// index and item type still those of the item it held before), keeping
+    /// the allocations of that item.
     #[inline]
-    pub fn reset(&mut self, stream: usize, index: u64, item_type: usize, arrival: f64, fix: bool) {
+    pub fn reset(&mut self, stream: usize, arrival: f64, fix: bool) {
         self.live = true;
         self.stream = stream;
-        self.index = index;
-        self.item_type = item_type;
         self.arrival = arrival;
         self.tasks.clear();
         self.remaining = 0;

@@ -9,7 +9,7 @@ use super::routing::Routing;
 use super::servers::{Leader, Pool, Reviewers, TaskRef};
 use super::tally::{self, ItemRecord, StreamTally};
 use super::topology::Organization;
-use super::workload::{TaskDraw, WorkloadSource};
+use super::workload::WorkloadSource;
 use crate::engine::{Calendar, Handler, ReplicationStreams, SimRng};
 use crate::scenario::{Arrivals, Scenario};
 
@@ -176,9 +176,8 @@ struct Simulation<'a> {
     /// Which coordination steps take no time, so that they skip the
     /// calendar and their sampling.
     instant: Instant,
-    /// Reused buffers: the drawn tasks of the arriving item, the people
-    /// present in a swarmed team, the rework tasks a review found.
-    draws: Vec<TaskDraw>,
+    /// Reused buffers: the people present in a swarmed team, the rework
+    /// tasks a review found.
     present: Vec<(usize, bool)>,
     reworks: Vec<(usize, usize, f64)>,
     /// `pools[team * skills + skill]`.
@@ -271,7 +270,6 @@ impl<'a> Simulation<'a> {
             plan_start,
             skills,
             instant: Instant::of(org),
-            draws: Vec::new(),
             present: Vec::new(),
             reworks: Vec::new(),
             pools,
@@ -344,24 +342,38 @@ impl<'a> Simulation<'a> {
     /// A new item of stream `k` arrives now.
     fn arrive(&mut self, cal: &mut Calendar<Event>, k: usize) {
         let now = cal.now();
-        let (index, item_type) = self.workload.next_item_into(k, &mut self.draws);
-        let slot = self.new_item(k, index, item_type, now, false);
-        let start = self.plan_start[k * self.scenario.workload.item_types.len() + item_type];
-        let plans = &self.plans[start..start + self.draws.len()];
-        for (d, plan) in self.draws.iter().zip(plans) {
+        let slot = self.new_item(k, now, false);
+        let types = self.scenario.workload.item_types.len();
+        let Self {
+            workload,
+            items,
+            plans,
+            plan_start,
+            routing,
+            ..
+        } = self;
+        let tasks = &mut items[slot].tasks;
+        // Each task is drawn straight into the item's slot, routed by its
+        // plan (or, if coupled or on the platform, by the routing table).
+        let (index, item_type) = workload.next_item_each(k, |item_type, t, d| {
+            let plan = &plans[plan_start[k * types + item_type] + t];
             let (team, request) = if d.coupled_to.is_none() && !d.platform {
                 (plan.team, plan.request)
             } else {
-                let team = self.routing.route(k, plan.skill, d.coupled_to, d.platform);
-                (team, team.is_some_and(|team| !self.routing.owns(team, k)))
+                let team = routing.route(k, plan.skill, d.coupled_to, d.platform);
+                (team, team.is_some_and(|team| !routing.owns(team, k)))
             };
             let team = team.expect("validation checks that some team has every skill");
-            let mut task = new_task(now, team, plan.skill, d.effort, request);
-            task.preds_left = plan.preds;
-            task.defect_draw = d.defect_draw;
-            task.catch_draw = d.catch_draw;
-            self.items[slot].tasks.push(task);
-        }
+            tasks.push(TaskRun {
+                preds_left: plan.preds,
+                defect_draw: d.defect_draw,
+                catch_draw: d.catch_draw,
+                ..new_task(now, team, plan.skill, d.effort, request)
+            });
+        });
+        let item = &mut self.items[slot];
+        item.index = index;
+        item.item_type = item_type;
         self.admit(cal, slot);
     }
 
@@ -370,14 +382,18 @@ impl<'a> Simulation<'a> {
         let now = cal.now();
         let (k, team, skill, effort) = self.fixes[id];
         self.free_fixes.push(id);
-        let slot = self.new_item(k, id as u64, usize::MAX, now, true);
+        let slot = self.new_item(k, now, true);
+        let item = &mut self.items[slot];
+        item.index = id as u64;
+        item.item_type = usize::MAX;
         let task = new_task(now, team, skill, effort, !self.routing.owns(team, k));
         self.items[slot].tasks.push(task);
         self.admit(cal, slot);
     }
 
-    /// A slot of the arena for a new item with no task yet.
-    fn new_item(&mut self, k: usize, index: u64, item_type: usize, now: f64, fix: bool) -> usize {
+    /// A slot of the arena for a new item of stream `k` arriving at `now`,
+    /// with no task yet (its index and item type are set by the caller).
+    fn new_item(&mut self, k: usize, now: f64, fix: bool) -> usize {
         let slot = self.free_slots.pop().unwrap_or_else(|| {
             // Room for the largest item (its tasks and one rework task
             // each), so that a reused slot never grows.
@@ -389,7 +405,7 @@ impl<'a> Simulation<'a> {
             });
             self.items.len() - 1
         });
-        self.items[slot].reset(k, index, item_type, now, fix);
+        self.items[slot].reset(k, now, fix);
         slot
     }
 

@@ -88,13 +88,13 @@ impl<'a> WorkloadSource<'a> {
     /// The next item of stream `k` and its index within the stream.
     pub fn next_item(&mut self, k: usize) -> (u64, ItemDraw) {
         let mut tasks = Vec::new();
-        let (index, item_type) = self.next_item_into(k, &mut tasks);
+        let (index, item_type) = self.next_item_each(k, |_, _, draw| tasks.push(draw));
         (index, ItemDraw { item_type, tasks })
     }
 
-    /// Draws the next item of stream `k` into `tasks` (cleared first, its
-    /// allocation reused); returns the item's index within the stream and
-    /// its item type.
+    /// Draws the next item of stream `k`, handing each of its tasks, in the
+    /// item type's order, to `task` (with the item type and the task's
+    /// index); returns the item's index within the stream and its item type.
     ///
     /// Each item has a key (one draw of the stream's generator). Its task
     /// efforts come one after another from the key's sequential generator
@@ -103,16 +103,22 @@ impl<'a> WorkloadSource<'a> {
     /// fixed counter of its own, and only when the mechanism is on. So the
     /// same item has the same efforts and the same attributes in every
     /// topology and at every parameter value of a sweep.
-    pub fn next_item_into(&mut self, k: usize, tasks: &mut Vec<TaskDraw>) -> (u64, usize) {
+    #[inline]
+    pub fn next_item_each(
+        &mut self,
+        k: usize,
+        task: impl FnMut(usize, usize, TaskDraw),
+    ) -> (u64, usize) {
         let source = &mut self.streams[k];
         let index = source.next_index;
         source.next_index += 1;
         let key = entity_key(&mut source.attributes);
-        let item_type = self.draw_item(k, key, tasks);
+        let item_type = self.draw_item(k, key, task);
         (index, item_type)
     }
 
-    fn draw_item(&self, k: usize, key: u64, tasks: &mut Vec<TaskDraw>) -> usize {
+    #[inline]
+    fn draw_item(&self, k: usize, key: u64, mut task: impl FnMut(usize, usize, TaskDraw)) -> usize {
         let scenario = self.scenario;
         let stream = &scenario.workload.streams[k];
         let mut item_type = stream.mix[stream.mix.len() - 1].item_type;
@@ -132,7 +138,6 @@ impl<'a> WorkloadSource<'a> {
         let arch = &scenario.architecture;
         let defects = scenario.quality.defect_probability > 0.0;
         let mut efforts = entity_rng(key);
-        tasks.clear();
         for (t, spec) in scenario.workload.item_types[item_type]
             .tasks
             .iter()
@@ -154,13 +159,17 @@ impl<'a> WorkloadSource<'a> {
             } else {
                 (1.0, 1.0)
             };
-            tasks.push(TaskDraw {
-                effort: spec.effort.sample(&mut efforts),
-                coupled_to,
-                platform,
-                defect_draw,
-                catch_draw,
-            });
+            task(
+                item_type,
+                t,
+                TaskDraw {
+                    effort: spec.effort.sample(&mut efforts),
+                    coupled_to,
+                    platform,
+                    defect_draw,
+                    catch_draw,
+                },
+            );
         }
         item_type
     }
