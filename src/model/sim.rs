@@ -693,6 +693,11 @@ impl<'a> Simulation<'a> {
             let away = self.pools[p].away + n;
             self.pools[p].set_away(now, away);
         }
+        // A paused task is at the head of its backlog: a person of its pool
+        // who is still free takes it at once, before any later task.
+        for &(p, _) in &taken {
+            self.fill(cal, p);
+        }
         self.absences[id] = taken;
         self.present = present;
         cal.schedule_in(
@@ -1100,6 +1105,13 @@ impl Handler<Event> for Simulation<'_> {
             Event::FixArrival(id) => self.fix_arrives(cal, id),
             Event::FlowSample(n) => self.sample_flow(cal, n),
         }
+        debug_assert!(
+            self.pools
+                .iter()
+                .all(|p| p.backlog.is_empty() || !p.has_free_person()),
+            "a person is free while their pool's backlog holds work (t = {})",
+            cal.now()
+        );
     }
 }
 
