@@ -7,7 +7,8 @@
 //!   Sobol' sequence in `2d` dimensions give the matrices A and B, and for
 //!   every input `i` the matrix AB_i (A with column `i` taken from B). The
 //!   first-order index S1_i (the share of the output's variance that input `i`
-//!   explains alone) uses Saltelli et al. (2010), the total index ST_i (the
+//!   explains alone) uses Saltelli et al. (2010) with f(B) centred on the
+//!   outputs' mean, the total index ST_i (the
 //!   share it takes part in, alone or in interaction) Jansen (1999). Both are
 //!   divided by the variance of the outputs at A and B together.
 //! - **Morris elementary effects** on `r` one-at-a-time trajectories over a
@@ -162,7 +163,14 @@ fn sobol_point(y: &[f64], d: usize, rows: &[usize]) -> (Vec<f64>, Vec<f64>) {
     let mut first = Vec::with_capacity(d);
     let mut total = Vec::with_capacity(d);
     for i in 0..d {
-        let v1 = rows.iter().map(|&j| b(j) * (ab(j, i) - a(j))).sum::<f64>() / m;
+        // Centring f(B) leaves the estimator's expectation as it is (the
+        // factor it multiplies has mean zero) and removes the variance a
+        // large mean output would add.
+        let v1 = rows
+            .iter()
+            .map(|&j| (b(j) - mean) * (ab(j, i) - a(j)))
+            .sum::<f64>()
+            / m;
         let vt = rows.iter().map(|&j| (a(j) - ab(j, i)).powi(2)).sum::<f64>() / (2.0 * m);
         if var > 0.0 && var.is_finite() {
             first.push(v1 / var);
