@@ -46,18 +46,22 @@ done
 command -v munged >/dev/null || missing+=(munge)
 if ((${#missing[@]})); then
     say "installing ${missing[*]}"
-    apt-get update -q >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null
+    apt-get update -qq || fail "apt-get update failed"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null ||
+        fail "apt-get install ${missing[*]} failed"
 fi
 
 # --- the orgsim binary ------------------------------------------------------
 if [[ -z ${ORGSIM:-} ]]; then
     say "building orgsim (release)"
-    (cd "$repo" && cargo build --release --quiet --bin orgsim)
-    ORGSIM=${CARGO_TARGET_DIR:-$repo/target}/release/orgsim
+    (cd "$repo" && cargo build --release --quiet --bin orgsim) || fail "cargo build --release failed"
+    ORGSIM=$(cd "$repo" && cd "${CARGO_TARGET_DIR:-target}" && pwd)/release/orgsim
+elif [[ $ORGSIM != */* ]]; then
+    ORGSIM=$(command -v "$ORGSIM") || fail "ORGSIM=$ORGSIM is not a command"
 fi
+# Absolute: the jobs run in other folders.
+[[ -f $ORGSIM && -x $ORGSIM ]] || fail "no orgsim binary at $ORGSIM"
 ORGSIM=$(cd "$(dirname "$ORGSIM")" && pwd)/$(basename "$ORGSIM")
-[[ -x $ORGSIM ]] || fail "no orgsim binary at $ORGSIM"
 
 # --- the temporary folder and the cleanup trap -------------------------------
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/orgsim-slurm-test.XXXXXX")
@@ -106,12 +110,13 @@ cleanup() {
     trap - EXIT INT TERM HUP PIPE
     set +e
     ((rc == 0)) || { echo "the Slurm test failed (exit code $rc); logs:" >&2 && show_logs >&2; }
+    [[ -n ${watchdog:-} ]] && kill "$watchdog" 2>/dev/null
     for p in "${helpers[@]}"; do [[ -n $p ]] && alive "$p" && kill "$p"; done
     # Jobs first, while slurmctld can still cancel them.
     if ((${#daemons[@]} >= 2)) && alive "${daemons[1]#*:}"; then
-        scancel --quiet --user=root 2>/dev/null
+        timeout 20 scancel --quiet --user=root 2>/dev/null
         local deadline=$((SECONDS + 15))
-        while [[ -n $(squeue -h -o %i 2>/dev/null) ]] && ((SECONDS < deadline)); do sleep 0.5; done
+        while [[ -n $(timeout 10 squeue -h -o %i 2>/dev/null) ]] && ((SECONDS < deadline)); do sleep 0.5; done
     fi
     # Then the daemons, last started first.
     for ((i = ${#daemons[@]} - 1; i >= 0; i--)); do
@@ -133,6 +138,7 @@ cleanup() {
     local left=""
     for entry in "${daemons[@]}"; do alive "${entry#*:}" && left+=" $entry"; done
     left+=$(marked | tr '\n' ' ')
+    left+=$(pgrep -f -- "$tmp" | tr '\n' ' ') # a daemon with this run's files on its command line
     if [[ -n ${left// /} ]]; then
         echo "FAIL: processes still running after cleanup:$left" >&2
         rc=1
@@ -149,6 +155,18 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 trap 'exit 129' HUP
 trap 'exit 141' PIPE
+
+# However it gets stuck, the whole test ends within TEST_TIMEOUT seconds.
+limit=${TEST_TIMEOUT:-300}
+(
+    trap 'kill "$sleeper" 2>/dev/null; exit 0' TERM
+    sleep "$limit" &
+    sleeper=$!
+    wait "$sleeper"
+    echo "the Slurm test timed out after ${limit}s (TEST_TIMEOUT): stopping it" >&2
+    kill -TERM $$
+) &
+watchdog=$!
 
 # Polls `$3...` every half second until it succeeds; fails after $1 seconds.
 wait_for() {
@@ -225,17 +243,17 @@ EOF
 # --- slurmctld and slurmd -------------------------------------------------------
 env "$mark" slurmctld -D -i -f "$SLURM_CONF" </dev/null >"$tmp/log/slurmctld.out" 2>&1 &
 daemons+=("slurmctld:$!")
-ctld_up() { scontrol ping 2>/dev/null | grep -q 'is UP'; }
+ctld_up() { timeout 10 scontrol ping 2>/dev/null | grep -q 'is UP'; }
 wait_for 30 "slurmctld to answer on port $port" ctld_up
-env "$mark" slurmd -D -f "$SLURM_CONF" </dev/null >"$tmp/log/slurmd.out" 2>&1 &
+env "$mark" slurmd -D -N "$node" -f "$SLURM_CONF" </dev/null >"$tmp/log/slurmd.out" 2>&1 &
 daemons+=("slurmd:$!")
-node_idle() { [[ $(sinfo -h -n "$node" -o %T 2>/dev/null) == idle ]]; }
+node_idle() { [[ $(timeout 10 sinfo -h -n "$node" -o %T 2>/dev/null) == idle ]]; }
 wait_for 30 "node $node to be idle" node_idle
 say "slurmctld (pid ${daemons[1]#*:}, port $port) and slurmd (pid ${daemons[2]#*:}) are up; $node is idle"
 
 # --- helpers on jobs ------------------------------------------------------------
 # A field of `scontrol show job` for one job or array task, e.g. JobState.
-field() { { scontrol -o show job "$1" 2>/dev/null | grep -o "\b$2=[^ ]*" | head -n 1 | cut -d= -f2-; } || true; }
+field() { { timeout 10 scontrol -o show job "$1" 2>/dev/null | grep -o "\b$2=[^ ]*" | head -n 1 | cut -d= -f2-; } || true; }
 known() { [[ -n $(field "$1" JobState) ]]; }
 # True once the job has ended (any final state).
 ended() {
@@ -256,7 +274,7 @@ has_lines() { (($(lines "$1") >= $2)); }
 # Submits the recipe as users do; sets `shards` and `merge` to the job ids.
 submit() {
     local out
-    out=$(env "$mark" "$recipe" submit "$@") || fail "sweep.sbatch submit $* failed: $out"
+    out=$(env "$mark" timeout 60 "$recipe" submit "$@") || fail "sweep.sbatch submit $* failed: $out"
     say "$out"
     [[ $out =~ shards\ as\ job\ ([0-9]+)\ and\ the\ merge\ as\ job\ ([0-9]+) ]] ||
         fail "cannot read the job ids in: $out"
@@ -324,12 +342,12 @@ cp2=results/shard-2-of-3/sweep.checkpoint.jsonl
 for job in "$stop" "$requeue"; do wait_for 60 "$job to run" running "$job"; done
 wait_for 90 "a finished point in $cp1" has_lines "$cp1" 1
 seen1=$(lines "$cp1")
-scancel --signal=TERM --full "$stop"
+timeout 20 scancel --signal=TERM --full "$stop"
 say "sent SIGTERM to $stop (scancel --signal=TERM --full) with $seen1 of 4 points in its checkpoint"
 wait_for 90 "a finished point in $cp2" has_lines "$cp2" 1
 seen2=$(lines "$cp2")
 running "$requeue" || fail "$requeue ended before it could be requeued ($(lines "$cp2") of 4 points): make its points slower"
-scontrol requeue "$requeue"
+timeout 20 scontrol requeue "$requeue"
 say "requeued $requeue (scontrol requeue) with $seen2 of 4 points in its checkpoint"
 
 wait_for 30 "$stop to end" ended "$stop"
