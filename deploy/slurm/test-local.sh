@@ -22,7 +22,8 @@
 #     the merge cancelled), another is requeued mid-run with `scontrol requeue`
 #     (it resumes from its checkpoint); the stopped shard, submitted again with
 #     `SHARDS=3 sweep.sbatch submit --array=1`, resumes too, and the merged
-#     files equal one `orgsim sweep` of the same grid byte for byte.
+#     files equal one `orgsim sweep` of the same grid byte for byte; so they
+#     do after all 3 shards are submitted again (each has nothing left to do).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -385,6 +386,17 @@ grep -q "resumed: $kept1 of 4 points were already done" "orgsim-sweep-${shards}_
     fail "the resubmitted shard 1 (after $stopped) did not resume from its $kept1 points"
 say "shard 1, submitted again, resumed from its $kept1 points"
 reference_done 1 single
+same_files single results
+
+# All shards submitted again: the finished ones have nothing left to do.
+submit --array=1-3 --cpus-per-task=1
+wait_for 90 "the merge job $merge to end" ended "$merge"
+for k in 1 2 3; do
+    expect_state "${shards}_$k" COMPLETED 0:0
+    grep -q "resumed: 4 of 4 points were already done" "orgsim-sweep-${shards}_$k.log" ||
+        fail "${shards}_$k, submitted again after its shard was done, did not just resume its 4 points"
+done
+expect_state "$merge" COMPLETED 0:0
 same_files single results
 
 say "all checks passed"
