@@ -7,6 +7,7 @@ mod cli;
 mod determinism;
 mod fuzz;
 mod hardening;
+mod honest_report;
 mod invariants;
 mod mechanisms;
 mod reductions;

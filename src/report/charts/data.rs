@@ -50,7 +50,8 @@ impl Diff {
 pub struct CfdSample {
     /// Day.
     pub time: f64,
-    /// Items arrived so far.
+    /// Items of the streams arrived so far (the demand; fix items of
+    /// escaped defects are counted apart).
     pub arrived: f64,
     /// Items waiting at intake (cadence, decision, escalation).
     pub intake: f64,
@@ -58,8 +59,25 @@ pub struct CfdSample {
     pub backlog: f64,
     /// Items being worked.
     pub in_progress: f64,
-    /// Items done so far.
+    /// Items of the streams done so far.
     pub done: f64,
+    /// Fix items of escaped defects arrived so far (0 in a folder written
+    /// before they were counted apart).
+    pub fix_arrived: f64,
+    /// Fix items of escaped defects done so far.
+    pub fix_done: f64,
+}
+
+impl CfdSample {
+    /// Items of the streams in the system (arrived, not done).
+    pub fn open(&self) -> f64 {
+        self.arrived - self.done
+    }
+
+    /// Fix items of escaped defects in the system.
+    pub fn fix_open(&self) -> f64 {
+        self.fix_arrived - self.fix_done
+    }
 }
 
 /// The contents of a `run` result folder.
@@ -305,6 +323,8 @@ impl RunData {
                 "in_progress",
                 "done",
             ])?;
+            // Written since fix items are counted apart (optional).
+            let fix = (t.col("fix_arrived").ok(), t.col("fix_done").ok());
             // One replication per topology: the first one listed.
             let mut first_rep: BTreeMap<String, String> = BTreeMap::new();
             for r in 0..t.rows.len() {
@@ -324,6 +344,8 @@ impl RunData {
                     backlog: t.num(r, c[5])?,
                     in_progress: t.num(r, c[6])?,
                     done: t.num(r, c[7])?,
+                    fix_arrived: fix.0.map_or(Ok(0.0), |c| t.num(r, c))?,
+                    fix_done: fix.1.map_or(Ok(0.0), |c| t.num(r, c))?,
                 };
                 if s.time.is_finite() {
                     cfd.entry(topo).or_default().push(s);
