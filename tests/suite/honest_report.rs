@@ -7,10 +7,10 @@
 use std::fs;
 
 use orgsim::experiment::RunOptions;
-use orgsim::report::charts::{RunChart, RunData};
+use orgsim::report::charts::{self, RunChart, RunData, SweepChart, SweepData};
 use orgsim::scenario::{Override, bundled};
 
-use super::charts::run_folder;
+use super::charts::{check_svg, run_folder};
 
 fn prime_video(overrides: &[&str]) -> orgsim::scenario::Scenario {
     let b = bundled::find("prime-video").unwrap();
@@ -86,4 +86,110 @@ fn cfd_caption_open_agrees_with_open_at_end() {
         checked += 1;
     }
     assert_eq!(checked, data.topologies.len());
+}
+
+/// One point of a synthetic two-topology sweep (matrix the baseline,
+/// single-threaded the other): the point's cell, the metric, both means,
+/// and the paired difference with its 95% CI.
+struct Row<'a> {
+    cell: &'a str,
+    metric: &'a str,
+    base: f64,
+    other: f64,
+    diff: (f64, f64, f64),
+}
+
+/// Writes `sweep.csv` and `sweep_comparison.csv` of `rows` into `dir`.
+fn write_sweep(dir: &std::path::Path, path: &str, rows: &[Row]) {
+    let mut sweep = format!("{path},topology,metric,mean,sd,ci95_low,ci95_high,n\n");
+    let mut comp =
+        format!("{path},topology,baseline,metric,diff_mean,ci95_low,ci95_high,relative\n");
+    for r in rows {
+        for (t, m) in [("matrix", r.base), ("single-threaded", r.other)] {
+            let hw = 0.1 * m.abs().max(0.01);
+            sweep.push_str(&format!(
+                "{},{t},{},{m},1,{},{},10\n",
+                r.cell,
+                r.metric,
+                m - hw,
+                m + hw
+            ));
+        }
+        let (d, lo, hi) = r.diff;
+        comp.push_str(&format!(
+            "{},single-threaded,matrix,{},{d},{lo},{hi},{}\n",
+            r.cell,
+            r.metric,
+            d / r.base
+        ));
+    }
+    fs::write(dir.join("sweep.csv"), sweep).unwrap();
+    fs::write(dir.join("sweep_comparison.csv"), comp).unwrap();
+}
+
+/// Point 6, as found: means that cross where neither paired difference is
+/// significant are no change of order, in the caption or the chart.
+#[test]
+fn a_crossing_of_non_significant_differences_is_no_crossover() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows: Vec<Row> = [
+        ("0.2", 0.003, -0.010, 0.016),
+        ("0.3", 0.0005, -0.011, 0.012),
+        ("0.4", -0.0056, -0.019, 0.0077),
+    ]
+    .iter()
+    .map(|&(cell, d, lo, hi)| Row {
+        cell,
+        metric: "throughput",
+        base: 1.0,
+        other: 1.0 + d,
+        diff: (d, lo, hi),
+    })
+    .collect();
+    write_sweep(dir.path(), "architecture.coupling", &rows);
+    let data = SweepData::load(dir.path()).unwrap();
+    let caption = SweepChart::Line("throughput".into()).caption(&data);
+    assert!(!caption.contains("order changes"), "{caption}");
+    assert!(
+        caption.contains("not significant on both sides"),
+        "{caption}"
+    );
+    charts::render_sweep(dir.path()).unwrap();
+    let texts = check_svg(&dir.path().join("sweep_throughput.svg"));
+    assert!(!texts.contains('≈'), "a crossover is marked: {texts}");
+}
+
+/// Point 6: a change of order that is significant on both sides is
+/// marked, and where non-significant values lie between, it is located
+/// only as well as they allow.
+#[test]
+fn a_significant_change_of_order_is_marked_between_its_significant_ends() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows: Vec<Row> = [
+        ("0", -10.0, -12.0, -8.0),
+        ("0.2", -2.0, -5.0, 1.0),
+        ("0.4", 3.0, -1.0, 7.0),
+        ("0.6", 9.0, 7.0, 11.0),
+    ]
+    .iter()
+    .map(|&(cell, d, lo, hi)| Row {
+        cell,
+        metric: "lead_time_mean",
+        base: 40.0,
+        other: 40.0 + d,
+        diff: (d, lo, hi),
+    })
+    .collect();
+    write_sweep(dir.path(), "architecture.coupling", &rows);
+    let data = SweepData::load(dir.path()).unwrap();
+    let caption = SweepChart::Line("lead_time_mean".into()).caption(&data);
+    assert!(
+        caption.contains(
+            "from somewhere between coupling 0 and 0.6 on (not significant in between), matrix has the lower (better) mean lead time"
+        ),
+        "{caption}"
+    );
+    charts::render_sweep(dir.path()).unwrap();
+    let texts = check_svg(&dir.path().join("sweep_lead_time_mean.svg"));
+    assert!(texts.contains("coupling 0–0.6"), "not marked: {texts}");
 }

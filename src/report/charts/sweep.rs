@@ -40,62 +40,136 @@ fn line(data: &SweepData, topology: &str, metric: &str) -> Line {
         .unwrap_or_default()
 }
 
-/// A point where two topologies' order changes.
+/// A point where a topology and the baseline change order, established by
+/// their paired difference: significant (95% CI excluding 0) with one sign
+/// at `from` and with the other at `to`, and not significant in between.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Crossover {
-    /// Value of the varied path (interpolated).
+    /// Value of the varied path where the mean difference changes sign
+    /// (interpolated between `from` and `to`).
     pub x: f64,
-    /// Value of the metric there (interpolated).
+    /// Value of the metric there (the baseline's mean, interpolated).
     pub y: f64,
-    /// The two topologies.
+    /// The last sweep value before the change where the difference is
+    /// significant.
+    pub from: f64,
+    /// The first sweep value after the change where the difference is
+    /// significant (with the other sign).
+    pub to: f64,
+    /// The two topologies: the baseline, then the other.
     pub pair: (String, String),
     /// Which of the two is lower after the crossover.
     pub lower_after: String,
 }
 
-/// Where the order of any two topologies' means changes, by linear
-/// interpolation between neighbouring sweep values; sorted by x.
+impl Crossover {
+    /// Whether no sweep value lies between `from` and `to` (the change is
+    /// then located as well as the grid allows).
+    pub fn adjacent(&self, data: &SweepData) -> bool {
+        data.values
+            .first()
+            .is_none_or(|xs| !xs.iter().any(|&x| x > self.from && x < self.to))
+    }
+}
+
+/// The sign of a paired difference: +1 or −1 where its 95% CI excludes 0,
+/// 0 where it does not.
+fn significance(d: &super::data::Diff) -> i8 {
+    if d.includes_zero() {
+        0
+    } else if d.mean > 0.0 {
+        1
+    } else {
+        -1
+    }
+}
+
+/// Where a topology and the baseline change order significantly (docs/model.md,
+/// "Statistics you can sign"): a change is marked only between two sweep
+/// values where the paired difference is significant with opposite signs
+/// and none in between is significant; pairs of two non-baseline topologies
+/// have no paired difference in the files and are not marked. Sorted by x.
 pub(crate) fn crossovers(data: &SweepData, metric: &str) -> Vec<Crossover> {
-    let lines: Vec<(&String, Line)> = data
+    let base = data.baseline();
+    let xs = data.values.first().cloned().unwrap_or_default();
+    let mut out = Vec::new();
+    for t in data.topologies.iter().skip(1) {
+        let diffs: Vec<(f64, super::data::Diff)> = xs
+            .iter()
+            .filter_map(|&x| Some((x, data.diff(&[x], t, metric)?)))
+            .collect();
+        let mut last: Option<(usize, i8)> = None;
+        for (i, (_, d)) in diffs.iter().enumerate() {
+            let sign = significance(d);
+            if sign == 0 {
+                continue;
+            }
+            if let Some((j, prev)) = last
+                && prev != sign
+            {
+                // Where the mean difference changes sign between j and i.
+                let segment = (j..i)
+                    .find(|&k| diffs[k].1.mean.signum() != diffs[k + 1].1.mean.signum())
+                    .unwrap_or(j);
+                let ((x0, d0), (x1, d1)) = (diffs[segment], diffs[segment + 1]);
+                let f = if d0.mean == d1.mean {
+                    0.5
+                } else {
+                    (d0.mean / (d0.mean - d1.mean)).clamp(0.0, 1.0)
+                };
+                let cx = x0 + f * (x1 - x0);
+                let y = match (
+                    data.stat(&[x0], base, metric),
+                    data.stat(&[x1], base, metric),
+                ) {
+                    (Some(a), Some(b)) => a.mean + f * (b.mean - a.mean),
+                    _ => f64::NAN,
+                };
+                out.push(Crossover {
+                    x: cx,
+                    y,
+                    from: diffs[j].0,
+                    to: diffs[i].0,
+                    pair: (base.to_string(), t.clone()),
+                    // The difference is t − baseline: negative after means
+                    // t is the lower.
+                    lower_after: if sign < 0 {
+                        t.clone()
+                    } else {
+                        base.to_string()
+                    },
+                });
+            }
+            last = Some((i, sign));
+        }
+    }
+    out.retain(|c| c.y.is_finite());
+    out.sort_by(|p, q| p.x.total_cmp(&q.x));
+    out
+}
+
+/// Whether the means of any two topologies change order somewhere (by
+/// linear interpolation), significant or not.
+fn means_cross(data: &SweepData, metric: &str) -> bool {
+    let lines: Vec<Line> = data
         .topologies
         .iter()
-        .map(|t| (t, line(data, t, metric)))
+        .map(|t| line(data, t, metric))
         .collect();
-    let mut out = Vec::new();
-    for (a, la) in &lines {
-        for (b, lb) in lines.iter().skip_while(|(t, _)| t != a).skip(1) {
-            // The values both lines have.
-            let common: Vec<(f64, f64, f64)> = la
+    for (i, la) in lines.iter().enumerate() {
+        for lb in &lines[i + 1..] {
+            let signs: Vec<f64> = la
                 .iter()
-                .filter_map(|p| lb.iter().find(|q| q.0 == p.0).map(|q| (p.0, p.1, q.1)))
+                .filter_map(|p| lb.iter().find(|q| q.0 == p.0).map(|q| p.1 - q.1))
+                .filter(|d| *d != 0.0)
+                .map(f64::signum)
                 .collect();
-            // Signs of (a − b), skipping exact ties.
-            let mut prev: Option<(f64, f64, f64)> = None;
-            for &(x, ya, yb) in &common {
-                let d = ya - yb;
-                if d == 0.0 {
-                    continue;
-                }
-                if let Some((px, pa, pb)) = prev {
-                    let pd = pa - pb;
-                    if pd.signum() != d.signum() {
-                        let t = pd / (pd - d);
-                        let cx = px + t * (x - px);
-                        let cy = pa + t * (ya - pa);
-                        out.push(Crossover {
-                            x: cx,
-                            y: cy,
-                            pair: ((*a).clone(), (*b).clone()),
-                            lower_after: if d < 0.0 { (*a).clone() } else { (*b).clone() },
-                        });
-                    }
-                }
-                prev = Some((x, ya, yb));
+            if signs.windows(2).any(|w| w[0] != w[1]) {
+                return true;
             }
         }
     }
-    out.sort_by(|p, q| p.x.total_cmp(&q.x));
-    out
+    false
 }
 
 pub(super) fn draw_line<DB: DrawingBackend>(
@@ -126,7 +200,7 @@ pub(super) fn draw_line<DB: DrawingBackend>(
             if cross.is_empty() {
                 ""
             } else {
-                "; circles: where the order of the topologies changes"
+                "; circles: where a topology and the baseline change order (paired difference significant on both sides)"
             }
         ),
     )?;
@@ -220,7 +294,16 @@ pub(super) fn draw_line<DB: DrawingBackend>(
             px.u(9.0),
             px.stroke(style::TEXT, 2.0),
         ))?;
-        let label = format!("{} ≈ {}", short_param(param), numbers::compact(c.x));
+        let label = if c.adjacent(data) {
+            format!("{} ≈ {}", short_param(param), numbers::compact(c.x))
+        } else {
+            format!(
+                "{} {}–{}",
+                short_param(param),
+                numbers::compact(c.from),
+                numbers::compact(c.to)
+            )
+        };
         let font = px.bold(size::NOTE);
         let (tw, th) = root.estimate_text_size(&label, &font)?;
         let (lx, ly) = (cx + px.i(12.0), cy - px.i(12.0));
@@ -293,7 +376,11 @@ pub(super) fn line_caption(data: &SweepData, metric: &str) -> String {
     );
     let cross = crossovers(data, metric);
     if cross.is_empty() {
-        if lines.len() > 1 {
+        if lines.len() > 1 && means_cross(data, metric) {
+            s.push_str(
+                "; where the means cross, the paired differences are not significant on both sides, so no change of order is established",
+            );
+        } else if lines.len() > 1 {
             s.push_str("; the topologies never change order");
         }
     } else {
@@ -310,16 +397,20 @@ pub(super) fn line_caption(data: &SweepData, metric: &str) -> String {
                 } else {
                     &c.pair.0
                 };
-                if numbers::better(metric) == Better::Higher {
-                    format!(
-                        "from {short} ≈ {} on, {higher} has the {high} {}",
-                        numbers::compact(c.x),
-                        numbers::label(metric)
-                    )
+                let from = if c.adjacent(data) {
+                    format!("from {short} ≈ {} on", numbers::compact(c.x))
                 } else {
                     format!(
-                        "from {short} ≈ {} on, {} has the {low} {}",
-                        numbers::compact(c.x),
+                        "from somewhere between {short} {} and {} on (not significant in between)",
+                        numbers::compact(c.from),
+                        numbers::compact(c.to)
+                    )
+                };
+                if numbers::better(metric) == Better::Higher {
+                    format!("{from}, {higher} has the {high} {}", numbers::label(metric))
+                } else {
+                    format!(
+                        "{from}, {} has the {low} {}",
                         c.lower_after,
                         numbers::label(metric)
                     )
