@@ -476,13 +476,13 @@ fn sweep_report(data: &SweepData) -> Result<String, ChartError> {
         );
     }
     let mut extra = vec![("topologies".to_string(), topology_list(&data.topologies))];
-    for (p, values) in data.params.iter().zip(&data.values) {
+    for (axis, (p, values)) in data.params.iter().zip(&data.values).enumerate() {
         extra.push((
             format!("varied: {p}"),
             escape(
                 &values
                     .iter()
-                    .map(|v| numbers::compact(*v))
+                    .map(|v| data.label(axis, *v))
                     .collect::<Vec<_>>()
                     .join(", "),
             ),

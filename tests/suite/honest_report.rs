@@ -10,7 +10,8 @@ use orgsim::experiment::RunOptions;
 use orgsim::report::charts::{self, RunChart, RunData, SweepChart, SweepData};
 use orgsim::scenario::{Override, bundled};
 
-use super::charts::{check_svg, run_folder};
+use super::charts::{check_png, check_svg, run_folder};
+use crate::support::{orgsim, text};
 
 fn prime_video(overrides: &[&str]) -> orgsim::scenario::Scenario {
     let b = bundled::find("prime-video").unwrap();
@@ -192,4 +193,108 @@ fn a_significant_change_of_order_is_marked_between_its_significant_ends() {
     charts::render_sweep(dir.path()).unwrap();
     let texts = check_svg(&dir.path().join("sweep_lead_time_mean.svg"));
     assert!(texts.contains("coupling 0–0.6"), "not marked: {texts}");
+}
+
+/// `orgsim sweep prime-video` over `varies` (short runs) into `out` of `dir`.
+fn sweep_prime_video(dir: &std::path::Path, out: &str, varies: &[&str]) -> std::process::Output {
+    let mut args = vec![
+        "sweep",
+        "prime-video",
+        "--reps",
+        "2",
+        "--set",
+        "simulation.horizon=100",
+        "--quiet",
+        "--out",
+        out,
+    ];
+    for v in varies {
+        args.extend(["--vary", v]);
+    }
+    orgsim(&args, dir)
+}
+
+/// Point 5: a sweep over words (a queue discipline) writes its table, its
+/// files, charts on a categorical axis and the report; `plot` redraws
+/// them byte for byte.
+#[test]
+fn a_sweep_over_words_is_charted_on_a_categorical_axis() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = sweep_prime_video(dir.path(), "q", &["topologies.matrix.queue=fifo,weighted"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let table = text(&out.stdout);
+    assert!(
+        table.contains("fifo") && table.contains("weighted"),
+        "{table}"
+    );
+    let folder = dir.path().join("q");
+    let data = SweepData::load(&folder).unwrap();
+    assert!(data.is_categorical(0));
+    assert_eq!(data.label(0, data.values[0][1]), "weighted");
+    let caption = SweepChart::Line("lead_time_mean".into()).caption(&data);
+    assert!(
+        caption.contains("with fifo, matrix") && caption.contains("with weighted"),
+        "{caption}"
+    );
+    for metric in charts::SWEEP_METRICS {
+        let texts = check_svg(&folder.join(format!("sweep_{metric}.svg")));
+        assert!(
+            texts.contains("fifo") && texts.contains("weighted"),
+            "{metric}: no category on the axis: {texts}"
+        );
+        check_png(&folder.join(format!("sweep_{metric}.png")));
+    }
+    let html = fs::read_to_string(folder.join("report.html")).unwrap();
+    assert!(html.contains("fifo, weighted"), "varied values not listed");
+    let before = fs::read(folder.join("sweep_lead_time_mean.png")).unwrap();
+    let replot = orgsim(&["plot", "q"], dir.path());
+    assert_eq!(replot.status.code(), Some(0), "{}", text(&replot.stderr));
+    assert_eq!(
+        fs::read(folder.join("sweep_lead_time_mean.png")).unwrap(),
+        before
+    );
+}
+
+/// Point 5: a grid with a list of distributions on one axis gets heat maps
+/// whose cells are labelled by distribution.
+#[test]
+fn a_sweep_over_distributions_gets_labelled_heat_maps() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = sweep_prime_video(
+        dir.path(),
+        "d",
+        &[
+            r#"workload.streams.tv-apps.interarrival={ dist = "exponential", mean = 2.5 },{ dist = "uniform", min = 2, max = 3 }"#,
+            "workload.load=0.8,1",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let folder = dir.path().join("d");
+    let texts = check_svg(&folder.join("heatmap_lead_time_mean_single-threaded.svg"));
+    assert!(
+        texts.contains("exponential, mean=2.5") && texts.contains("uniform, min=2, max=3"),
+        "{texts}"
+    );
+    let data = SweepData::load(&folder).unwrap();
+    let caption = SweepChart::Heat {
+        metric: "lead_time_mean".into(),
+        topology: "single-threaded".into(),
+    }
+    .caption(&data);
+    assert!(caption.contains("interarrival { dist = "), "{caption}");
+}
+
+/// Point 5: what would make the sweep's files unreadable is refused before
+/// anything is simulated: two values written alike are one column value.
+#[test]
+fn values_written_alike_are_refused_before_simulating() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = sweep_prime_video(dir.path(), "dup", &["workload.load=1,1.0"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("listed twice"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!dir.path().join("dup").exists(), "the folder was written");
 }

@@ -90,6 +90,10 @@ fn significance(d: &super::data::Diff) -> i8 {
 /// and none in between is significant; pairs of two non-baseline topologies
 /// have no paired difference in the files and are not marked. Sorted by x.
 pub(crate) fn crossovers(data: &SweepData, metric: &str) -> Vec<Crossover> {
+    // Categories have no order to cross along.
+    if data.is_categorical(0) {
+        return Vec::new();
+    }
     let base = data.baseline();
     let xs = data.values.first().cloned().unwrap_or_default();
     let mut out = Vec::new();
@@ -178,6 +182,9 @@ pub(super) fn draw_line<DB: DrawingBackend>(
     data: &SweepData,
     metric: &str,
 ) -> Result<(), ChartError> {
+    if data.is_categorical(0) {
+        return draw_categories(root, px, data, metric);
+    }
     let param = data.params.first().map_or("", String::as_str);
     let k = scale(metric);
     let lines: Vec<(usize, &String, Line)> = data
@@ -319,6 +326,194 @@ pub(super) fn draw_line<DB: DrawingBackend>(
     Ok(())
 }
 
+/// A category name short enough for an axis (an inline table of a
+/// distribution can be long).
+fn short_label(label: &str) -> String {
+    const MAX: usize = 30;
+    // `{ dist = "lognormal", mean = 2 }` → `lognormal, mean=2`.
+    let label = if label.starts_with('{') {
+        label
+            .trim_matches(|c: char| c == '{' || c == '}' || c.is_whitespace())
+            .replace("dist = ", "")
+            .replace(" = ", "=")
+            .replace(['"', '\''], "")
+    } else {
+        label.to_string()
+    };
+    if label.chars().count() <= MAX {
+        label
+    } else {
+        let cut: String = label.chars().take(MAX - 1).collect();
+        format!("{}…", cut.trim_end())
+    }
+}
+
+/// One varied path of categories: per category, each topology's mean as a
+/// dot with its 95% CI as a bar, the topologies side by side; no line joins
+/// the categories (they have no order).
+fn draw_categories<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    px: Px,
+    data: &SweepData,
+    metric: &str,
+) -> Result<(), ChartError> {
+    let param = data.params.first().map_or("", String::as_str);
+    let k = scale(metric);
+    let xs = data.values.first().cloned().unwrap_or_default();
+    let lines: Vec<(usize, &String, Line)> = data
+        .topologies
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (i, t, line(data, t, metric)))
+        .filter(|(_, _, l)| !l.is_empty())
+        .collect();
+    let area = style::header(
+        root,
+        px,
+        &format!(
+            "{} per {param}",
+            super::upper_first(&numbers::label(metric))
+        ),
+        "mean per topology; bars: 95% confidence interval",
+    )?;
+    let entries: Vec<Entry> = lines
+        .iter()
+        .map(|(i, t, _)| Entry::new(t.as_str(), style::topology_color(*i), Swatch::Box))
+        .collect();
+    let area = style::legend_rows(&area, px, 108.0, &entries)?;
+    let n = xs.len().max(1) as f64;
+    let from_zero = matches!(
+        numbers::unit(metric),
+        Unit::PerDay | Unit::Share | Unit::Days
+    );
+    let (y_lo, y_hi) = padded_range(
+        lines
+            .iter()
+            .flat_map(|(_, _, l)| l.iter().flat_map(|p| [p.1 * k, p.2 * k, p.3 * k])),
+        from_zero,
+    );
+    let mut chart = ChartBuilder::on(&area)
+        .margin_left(px.u(16.0))
+        .margin_right(px.u(36.0))
+        .margin_top(px.u(8.0))
+        .margin_bottom(px.u(8.0))
+        .x_label_area_size(px.u(58.0))
+        .y_label_area_size(px.u(84.0))
+        .build_cartesian_2d(-0.5..n - 0.5, y_lo..y_hi)?;
+    let y_desc = numbers::axis_label(metric);
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(0)
+        .y_labels(8)
+        .y_label_formatter(&|v| numbers::tick(*v))
+        .x_desc(param)
+        .y_desc(y_desc.as_str())
+        .house(px)
+        .draw()?;
+    // The topologies side by side within a category's slot.
+    let width = 0.6 / lines.len().max(1) as f64;
+    for (slot, (i, _, l)) in lines.iter().enumerate() {
+        let color = style::topology_color(*i);
+        let offset = (slot as f64 - (lines.len() as f64 - 1.0) / 2.0) * width;
+        for p in l {
+            let x = p.0 + offset;
+            if p.2.is_finite() && p.3.is_finite() {
+                chart.draw_series(std::iter::once(PathElement::new(
+                    vec![(x, p.2 * k), (x, p.3 * k)],
+                    px.stroke(color, 2.0),
+                )))?;
+                for y in [p.2, p.3] {
+                    chart.draw_series(std::iter::once(PathElement::new(
+                        vec![(x - width * 0.2, y * k), (x + width * 0.2, y * k)],
+                        px.stroke(color, 2.0),
+                    )))?;
+                }
+            }
+            chart.draw_series(std::iter::once(Circle::new(
+                (x, p.1 * k),
+                px.u(5.0),
+                color.filled(),
+            )))?;
+        }
+    }
+    for x in &xs {
+        let (cx, by) = chart.backend_coord(&(*x, y_lo));
+        root.draw_text(
+            &short_label(&data.label(0, *x)),
+            &anchored(px.font(size::LABEL), HPos::Center, VPos::Top),
+            (cx, by + px.i(6.0)),
+        )?;
+    }
+    Ok(())
+}
+
+/// E.g. "Mean lead time per queue: with fifo, matrix 52.1 days and
+/// single-threaded 28.8; with weighted, 50.3 and 29.0. single-threaded −
+/// matrix: −23.3 days with fifo, −21.3 with weighted (both significant)."
+fn categories_caption(data: &SweepData, metric: &str) -> String {
+    let short = short_param(data.params.first().map_or("", String::as_str));
+    let xs = data.values.first().cloned().unwrap_or_default();
+    let unit = match numbers::unit(metric) {
+        Unit::Days => " days",
+        Unit::PerDay => " items per day",
+        _ => "",
+    };
+    let mut parts = Vec::new();
+    for (j, &x) in xs.iter().enumerate() {
+        let means: Vec<String> = data
+            .topologies
+            .iter()
+            .enumerate()
+            .filter_map(|(i, t)| {
+                let s = data.stat(&[x], t, metric)?;
+                let v = numbers::short(metric, s.mean);
+                Some(if j == 0 {
+                    format!("{t} {v}{}", if i == 0 { unit } else { "" })
+                } else {
+                    v
+                })
+            })
+            .collect();
+        if !means.is_empty() {
+            parts.push(format!(
+                "with {}, {}",
+                data.label(0, x),
+                means.join(" and ")
+            ));
+        }
+    }
+    let mut s = format!(
+        "{} per {short}: {}",
+        super::upper_first(&numbers::label(metric)),
+        parts.join("; ")
+    );
+    let base = data.baseline();
+    for t in data.topologies.iter().skip(1) {
+        let diffs: Vec<String> = xs
+            .iter()
+            .filter_map(|&x| {
+                let d = data.diff(&[x], t, metric)?;
+                Some(format!(
+                    "{} with {} ({})",
+                    numbers::diff(metric, d.mean),
+                    data.label(0, x),
+                    if d.includes_zero() {
+                        "not significant"
+                    } else {
+                        "significant"
+                    }
+                ))
+            })
+            .collect();
+        if !diffs.is_empty() {
+            s.push_str(&format!(". {t} − {base}: {}", diffs.join(", ")));
+        }
+    }
+    s.push('.');
+    s
+}
+
 /// The last segment of a dotted path (`architecture.coupling` → `coupling`).
 fn short_param(param: &str) -> &str {
     param.rsplit('.').next().unwrap_or(param)
@@ -328,6 +523,9 @@ fn short_param(param: &str) -> &str {
 /// 28.3 to 49.0 days and matrix's from 51.4 to 51.6; the order changes at
 /// coupling ≈ 0.42, where matrix becomes the lower."
 pub(super) fn line_caption(data: &SweepData, metric: &str) -> String {
+    if data.is_categorical(0) {
+        return categories_caption(data, metric);
+    }
     let param = data.params.first().map_or("", String::as_str);
     let short = short_param(param);
     let lines: Vec<(String, Line)> = data
@@ -581,7 +779,7 @@ pub(super) fn draw_heat<DB: DrawingBackend>(
     for (i, x) in xs.iter().enumerate() {
         let (cx, by) = chart.backend_coord(&(i as f64, -0.5));
         root.draw_text(
-            &numbers::tick(*x),
+            &short_label(&data.label(0, *x)),
             &anchored(px.font(size::LABEL), HPos::Center, VPos::Top),
             (cx, by + px.i(6.0)),
         )?;
@@ -589,7 +787,7 @@ pub(super) fn draw_heat<DB: DrawingBackend>(
     for (j, y) in ys.iter().enumerate() {
         let (lx, cy) = chart.backend_coord(&(-0.5, j as f64));
         root.draw_text(
-            &numbers::tick(*y),
+            &short_label(&data.label(1, *y)),
             &anchored(px.font(size::LABEL), HPos::Right, VPos::Center),
             (lx - px.i(8.0), cy),
         )?;
@@ -676,11 +874,11 @@ pub(super) fn heat_caption(data: &SweepData, metric: &str, topology: &str) -> St
         "{topology} − {base} in {} ranges from {} ({p1} {}, {p2} {}) to {} ({p1} {}, {p2} {}); the difference is significant in {significant} of {} cells.",
         numbers::label(metric),
         fmt(lo.2.mean),
-        numbers::compact(lo.0),
-        numbers::compact(lo.1),
+        data.label(0, lo.0),
+        data.label(1, lo.1),
         fmt(hi.2.mean),
-        numbers::compact(hi.0),
-        numbers::compact(hi.1),
+        data.label(0, hi.0),
+        data.label(1, hi.1),
         all.len()
     )
 }
