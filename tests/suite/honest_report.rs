@@ -298,3 +298,144 @@ fn values_written_alike_are_refused_before_simulating() {
     );
     assert!(!dir.path().join("dup").exists(), "the folder was written");
 }
+
+/// A short run of the bundled `no-bar-raiser` into `out` of `dir`.
+fn run_no_bar_raiser(dir: &std::path::Path, out: &str) -> String {
+    let run = orgsim(
+        &[
+            "run",
+            "no-bar-raiser",
+            "--reps",
+            "3",
+            "--set",
+            "simulation.horizon=200",
+            "--quiet",
+            "--out",
+            out,
+        ],
+        dir,
+    );
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    fs::read_to_string(dir.join(out).join("report.html")).unwrap()
+}
+
+/// The HTML without its inline SVGs (whose texts are chart labels).
+fn without_svg(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(i) = rest.find("<svg") {
+        out.push_str(&rest[..i]);
+        rest = rest[i..].find("</svg>").map_or("", |j| &rest[i + j + 6..]);
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Point 7: the report says what the table says (escaped defects, per
+/// stream) and what the model assumed, in plain words.
+#[test]
+fn report_shows_defects_streams_and_assumptions() {
+    let dir = tempfile::tempdir().unwrap();
+    let html = run_no_bar_raiser(dir.path(), "nbr");
+    assert!(html.contains("escaped defects per item"), "no defects row");
+    assert!(
+        html.contains("Escaped defects per completed item"),
+        "no defects finding"
+    );
+    assert!(html.contains("escalations per item"), "no escalations row");
+    assert!(html.contains("<h2>Results per stream</h2>"));
+    for stream in ["tv-apps", "game-consoles", "mobile"] {
+        assert!(
+            html.contains(&format!(
+                "<tr class=\"group\"><td colspan=\"4\">{stream}</td></tr>"
+            )),
+            "stream {stream} missing"
+        );
+    }
+    assert!(html.contains("<h2>What each topology assumes</h2>"));
+    // Each topology's assumptions, as the scenario sets them.
+    assert_eq!(
+        html.matches("a request to another team waits for its next 10-day planning boundary")
+            .count(),
+        3,
+        "one cadence line per topology"
+    );
+    assert!(html.contains("2 bar raisers (extra people) review every item"));
+    assert!(html.contains("a finished task leaves a defect with probability 8%"));
+}
+
+/// Point 7: cadence, decision, coordination share and flow efficiency are
+/// defined once, in the element where they first appear.
+#[test]
+fn jargon_is_defined_where_it_first_appears() {
+    let dir = tempfile::tempdir().unwrap();
+    let html = without_svg(&run_no_bar_raiser(dir.path(), "nbr"));
+    let body = &html[html.find("<body").unwrap()..];
+    for term in [
+        "cadence",
+        "decision",
+        "coordination share",
+        "flow efficiency",
+    ] {
+        let definition = format!("<em>{term}</em>: ");
+        assert_eq!(
+            body.matches(&definition).count(),
+            1,
+            "{term} defined not once"
+        );
+        let defined_at = body.find(&definition).unwrap();
+        // The first use in the visible text (outside tags).
+        let mut in_tag = false;
+        let first = body
+            .char_indices()
+            .find(|&(i, c)| {
+                match c {
+                    '<' => in_tag = true,
+                    '>' => in_tag = false,
+                    _ => {}
+                }
+                !in_tag && body[i..].to_ascii_lowercase().starts_with(term)
+            })
+            .map(|(i, _)| i)
+            .unwrap();
+        assert!(first < defined_at, "{term} defined before its first use");
+        let between = &body[first..defined_at];
+        for end in ["</li>", "</p>", "</td>", "</figcaption>"] {
+            assert!(
+                !between.contains(end),
+                "{term}: defined in another element than its first use: {between}"
+            );
+        }
+    }
+}
+
+/// Point 7: when every topology keeps up with the demand, the summary says
+/// that throughput equals the demand by construction; not when one does not.
+#[test]
+fn same_throughput_is_explained_only_when_every_topology_keeps_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let html = run_no_bar_raiser(dir.path(), "nbr");
+    let sentence = "so its throughput equals the demand by construction";
+    assert!(html.contains(sentence), "not explained");
+    // One topology with saturated replications does not keep up.
+    let folder = dir.path().join("nbr");
+    let summary = fs::read_to_string(folder.join("summary.csv")).unwrap();
+    let edited: String = summary
+        .lines()
+        .map(|l| {
+            if l.starts_with("matrix,saturated,") {
+                "matrix,saturated,0.333,0.577,0,1,3".to_string()
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert_ne!(edited.trim(), summary.trim(), "no saturated row to edit");
+    fs::write(folder.join("summary.csv"), edited + "\n").unwrap();
+    let html = fs::read_to_string(orgsim::report::html::write_report(&folder).unwrap()).unwrap();
+    assert!(
+        !html.contains(sentence),
+        "explained for a saturated topology"
+    );
+}

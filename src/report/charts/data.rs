@@ -256,6 +256,8 @@ pub struct RunInfo {
     pub started: String,
     /// The `--vary` arguments of a sweep.
     pub vary: Vec<String>,
+    /// The scenario as run, in TOML (of `run`).
+    pub scenario_resolved: String,
 }
 
 /// Reads the first of `names` the folder has (`manifest.json`, `sweep.json`).
