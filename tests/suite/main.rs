@@ -8,6 +8,7 @@ mod determinism;
 mod explore;
 mod fuzz;
 mod hardening;
+mod honest_report;
 mod invariants;
 mod mechanisms;
 mod reductions;

@@ -253,6 +253,16 @@ impl Grid {
             if axes[..i].iter().any(|b| b.path == a.path) {
                 return Err(format!("`--vary {}`: the path is varied twice", a.path));
             }
+            // Two values written alike (`1,1.0`) would be one point twice in
+            // sweep.csv, which no chart could tell apart.
+            for (k, v) in a.values.iter().enumerate() {
+                if a.values[..k].iter().any(|w| w.cell == v.cell) {
+                    return Err(format!(
+                        "`--vary {}`: the value `{}` is listed twice (each value is a column value of sweep.csv and must be distinct)",
+                        a.text, v.cell
+                    ));
+                }
+            }
         }
         Ok(Grid { axes })
     }
@@ -398,5 +408,7 @@ mod tests {
             ])
             .is_err()
         );
+        assert!(Grid::new(vec![Vary::parse("a=1,1.0").unwrap()]).is_err());
+        assert!(Grid::new(vec![Vary::parse("a=x,y,x").unwrap()]).is_err());
     }
 }

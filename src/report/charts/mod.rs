@@ -357,8 +357,13 @@ impl SweepChart {
     pub fn heading(&self, data: &SweepData) -> String {
         match self {
             SweepChart::Line(m) => format!(
-                "{} against {}",
+                "{} {} {}",
                 upper_first(&numbers::label(m)),
+                if data.is_categorical(0) {
+                    "per"
+                } else {
+                    "against"
+                },
                 data.params.first().map_or("", String::as_str)
             ),
             SweepChart::Heat { metric, topology } => format!(
