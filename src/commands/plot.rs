@@ -34,7 +34,7 @@ pub fn plot(args: &PlotArgs) -> Result<(), Failure> {
             .iter()
             .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
             .collect();
-        eprintln!("wrote {} in {}", names.join(", "), args.dir.display());
+        note!("wrote {} in {}", names.join(", "), args.dir.display());
     }
     Ok(())
 }

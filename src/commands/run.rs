@@ -4,7 +4,7 @@ use std::fs;
 use std::path::PathBuf;
 use std::time::SystemTime;
 
-use super::{Failure, interrupt, source};
+use super::{Failure, interrupt, output, source};
 use crate::cli::RunArgs;
 use crate::experiment::{self, RunOptions};
 use crate::model::capacity;
@@ -29,7 +29,7 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
         .collect();
     if !args.common.quiet {
         for w in &warnings {
-            eprintln!("warning: {w}");
+            note!("warning: {w}");
         }
     }
     let options = RunOptions {
@@ -92,12 +92,12 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
         written.extend(super::render_folder(&out_dir)?);
     }
     if args.json {
-        println!("{}", json::summary_json(&exp));
+        outln!("{}", json::summary_json(&exp))?;
     } else {
-        print!("{}", table::results(&exp));
+        output::print(&table::results(&exp))?;
     }
     if !args.common.quiet {
-        eprintln!(
+        note!(
             "wrote {} in {}",
             file_names(&written).join(", "),
             out_dir.display()

@@ -10,6 +10,7 @@ mod hardening;
 mod invariants;
 mod mechanisms;
 mod reductions;
+mod reliability;
 mod report_html;
 mod scenario_errors;
 mod statistics;
