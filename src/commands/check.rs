@@ -1,7 +1,7 @@
 //! `orgsim check`: validate, then print offered load against capacity (and,
 //! with `--warmup`, the warm-up MSER-5 picks).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::{Failure, output, source};
 use crate::cli::CheckArgs;
@@ -35,13 +35,8 @@ pub fn check(args: &CheckArgs) -> Result<(), Failure> {
 
 /// Runs the MSER-5 pilot of every topology, prints the truncation and writes
 /// Welch's charts and `welch.csv` into `dir`.
-fn warmup(scenario: &Scenario, dir: &PathBuf) -> Result<(), Failure> {
-    std::fs::create_dir_all(dir).map_err(|e| {
-        Failure::BadInput(format!(
-            "cannot create output folder {}: {e}",
-            dir.display()
-        ))
-    })?;
+fn warmup(scenario: &Scenario, dir: &Path) -> Result<(), Failure> {
+    super::folder::prepare(dir, false)?;
     let write_error = |e: String| Failure::Other(format!("cannot write to {}: {e}", dir.display()));
     outln!(
         "\nWarm-up by MSER-5 (pilot: {} replications of {} days without warm-up):",

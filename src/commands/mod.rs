@@ -22,6 +22,7 @@ macro_rules! outln {
 
 mod check;
 mod failure;
+mod folder;
 mod interrupt;
 mod merge;
 mod output;

@@ -1,6 +1,5 @@
 //! `orgsim run`: simulate, print the comparison, write the output files.
 
-use std::fs;
 use std::path::PathBuf;
 use std::time::SystemTime;
 
@@ -46,12 +45,7 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
     };
     // Refuse bad options before the output folder is touched.
     options.validate(&scenario)?;
-    fs::create_dir_all(&out_dir).map_err(|e| {
-        Failure::BadInput(format!(
-            "cannot create output folder {}: {e}",
-            out_dir.display()
-        ))
-    })?;
+    super::folder::prepare(&out_dir, args.common.quiet)?;
     interrupt::install("no result is written");
     let exp = experiment::run(&scenario, &options)?;
     let threads = args

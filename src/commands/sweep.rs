@@ -68,6 +68,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
             );
         }
     }
+    super::folder::prepare(&folder, args.common.quiet)?;
     interrupt::install("finished points are kept");
     let run = SweepRun {
         threads: args.common.threads,

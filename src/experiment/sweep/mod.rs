@@ -52,7 +52,7 @@ pub use shard::Shard;
 pub use spec::{Grid, PointValue, Vary};
 
 /// Most points a sweep may have.
-pub const MAX_POINTS: usize = 20_000;
+pub const MAX_POINTS: usize = 10_000;
 
 /// Why a sweep or a merge cannot go on.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -164,6 +164,9 @@ pub fn plan(
         )));
     }
     let len = grid.len();
+    if len == 0 {
+        return Err(bad("a sweep needs at least one --vary PATH=SPEC".into()));
+    }
     let mut points = Vec::new();
     // The first invalid point in full, the others by name only: they
     // usually fail for the same reason.
