@@ -152,7 +152,8 @@ pub enum OptionsError {
     UnknownMetric(String),
     /// More replications than fit in memory.
     #[error(
-        "{replications} replications of {topologies} topologies are more than the {MAX_SIMULATIONS} simulations a run may keep in memory; use fewer replications (--reps, --max-reps or simulation.replications) or fewer topologies"
+        "{replications} replications of {topologies} topolog{} are more than the {MAX_SIMULATIONS} simulations a run may keep in memory; use fewer replications (--reps, --max-reps or simulation.replications) or fewer topologies",
+        if *topologies == 1 { "y" } else { "ies" }
     )]
     TooManyReplications {
         /// The replications asked for (per topology).

@@ -541,6 +541,23 @@ fn inputs_above_the_stated_limits_are_refused() {
         ),
         "{err}"
     );
+    // At the limits, each is accepted.
+    let dir = folder();
+    let values = vec!["1"; 100_000].join(",");
+    let at_limits = format!(
+        "description = \"{}\"\n{}",
+        "d".repeat(10_000),
+        TINY.replace(
+            "effort = { dist = \"exponential\", mean = 0.5 }",
+            &format!("effort = {{ dist = \"empirical\", values = [{values}] }}"),
+        )
+    );
+    let padding = (1 << 20) - at_limits.len() - 3;
+    let at_limits = format!("# {}\n{at_limits}", "x".repeat(padding));
+    assert_eq!(at_limits.len(), 1 << 20);
+    fs::write(dir.path().join("limits.toml"), at_limits).unwrap();
+    let out = crate::support::orgsim(&["check", "limits.toml"], dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     // A sweep of 10,001 points.
     let err = refused(
         "unused.toml",
