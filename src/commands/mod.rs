@@ -72,6 +72,25 @@ pub fn dispatch(cli: Cli) -> i32 {
     }
 }
 
+/// Prints what the command-line parser refused, or the `--help` or
+/// `--version` it was asked for, as clap would, but with write errors
+/// handled as every command handles them; returns the exit code.
+pub fn usage(e: &clap::Error) -> i32 {
+    use std::io::Write;
+    let printed = e.print().and_then(|()| std::io::stdout().flush());
+    match printed {
+        // Help and version go to stdout; a failure there is like any other.
+        Err(err) if !e.use_stderr() => match output::stdout_failure(err) {
+            Failure::ClosedPipe => 0,
+            f => {
+                note!("{f}");
+                f.exit_code()
+            }
+        },
+        _ => e.exit_code(),
+    }
+}
+
 /// Prints the process's peak resident memory (Linux `VmHWM`) to stderr, for
 /// the memory tests and benchmarks (`ORGSIM_REPORT_PEAK_MEMORY=1`).
 fn report_peak_memory() {

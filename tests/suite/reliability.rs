@@ -73,6 +73,9 @@ fn dev_full() -> Stdio {
 /// The commands whose output goes to stdout, each quick to fail.
 fn printing_commands() -> Vec<Vec<&'static str>> {
     vec![
+        vec!["--help"],
+        vec!["--version"],
+        vec!["run", "--help"],
         vec!["scenarios"],
         vec!["validate", "--threads", "1"],
         vec!["check", "tiny.toml"],
@@ -322,6 +325,12 @@ fn temporary_files_of_a_killed_run_are_removed_by_the_next_run() {
         .filter(|n| n.contains(".tmp-") && !n.starts_with(".summary.csv") && n != ".notes.tmp-abc")
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
+    // `plot` in that folder clears them too.
+    let stale = out.join(format!(".report.html.tmp-{dead}"));
+    fs::write(&stale, "half a report").unwrap();
+    let res = crate::support::orgsim(&["plot", "o", "-q"], dir.path());
+    assert_eq!(res.status.code(), Some(0), "{}", text(&res.stderr));
+    assert!(!stale.exists());
 }
 
 #[test]
