@@ -5,7 +5,7 @@ use std::fs;
 use std::path::Path;
 
 use super::Failure;
-use crate::report::atomic::{remove_stale_temporaries, temporary_path};
+use crate::report::atomic::{check_writable, remove_stale_temporaries};
 
 /// Creates `dir` (and its parents) and refuses, as bad input (exit code 2),
 /// a folder that cannot be created or written; then removes the temporary
@@ -18,15 +18,12 @@ pub fn prepare(dir: &Path, quiet: bool) -> Result<(), Failure> {
             dir.display()
         ))
     })?;
-    // A temporary name, so that a probe left by a kill is removed next time.
-    let probe = temporary_path(&dir.join("orgsim-write-test"));
-    fs::write(&probe, b"").map_err(|e| {
+    check_writable(dir).map_err(|e| {
         Failure::BadInput(format!(
             "cannot write into output folder {}: {e}",
             dir.display()
         ))
     })?;
-    let _ = fs::remove_file(&probe);
     match remove_stale_temporaries(dir) {
         Ok(removed) if !removed.is_empty() && !quiet => {
             let names: Vec<String> = removed

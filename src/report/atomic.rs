@@ -31,6 +31,15 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     result
 }
 
+/// Whether a file can be written into the folder `dir`: writes and removes
+/// an empty file under a temporary name (one a kill leaves is removed by
+/// [`remove_stale_temporaries`]).
+pub fn check_writable(dir: &Path) -> io::Result<()> {
+    let probe = temporary_path(&dir.join("orgsim-write-test"));
+    fs::write(&probe, b"")?;
+    fs::remove_file(&probe)
+}
+
 /// Removes the temporary files (`.NAME.tmp-PID`, see [`temporary_path`])
 /// that processes no longer running left in `dir`, killed while writing;
 /// returns their paths. A process counts as running while `/proc/PID`

@@ -264,6 +264,21 @@ fn a_thread_count_beyond_1024_is_refused_at_once() {
 fn an_output_folder_that_cannot_be_written_exits_2_before_running() {
     // `/proc` exists and nobody, not even root, can create a file in it.
     let dir = folder();
+    let shard = crate::support::orgsim(
+        &[
+            "sweep",
+            "tiny.toml",
+            "--vary",
+            "simulation.seed=1,2",
+            "--shard",
+            "1/1",
+            "--out",
+            "shards",
+            "-q",
+        ],
+        dir.path(),
+    );
+    assert_eq!(shard.status.code(), Some(0), "{}", text(&shard.stderr));
     for args in [
         vec!["run", "tiny.toml", "--out", "/proc", "-q"],
         vec![
@@ -276,6 +291,8 @@ fn an_output_folder_that_cannot_be_written_exits_2_before_running() {
             "-q",
         ],
         vec!["check", "tiny.toml", "--warmup", "--out", "/proc"],
+        vec!["merge", "shards", "--out", "/proc"],
+        vec!["plot", "/proc"],
     ] {
         let out = crate::support::orgsim(&args, dir.path());
         let err = text(&out.stderr);
