@@ -657,3 +657,81 @@ fn a_stable_run_stopped_by_the_event_budget_says_so() {
     assert!(table.contains("matrix: 2 of 2 replications saturated (work in progress reached simulation.max_wip = 50)"), "{table}");
     assert!(!table.contains("max_events = "), "{table}");
 }
+
+/// Peak resident memory (kB) of `orgsim args` in `dir`, as the binary
+/// reports it.
+fn peak_kb(args: &[&str], dir: &Path) -> f64 {
+    let out = Command::new(env!("CARGO_BIN_EXE_orgsim"))
+        .args(args)
+        .env("ORGSIM_REPORT_PEAK_MEMORY", "1")
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+    stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("peak memory: "))
+        .unwrap_or_else(|| panic!("no peak memory in {stderr}"))
+        .trim_end_matches(" kB")
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn memory_per_sweep_point_and_per_replication_stays_proportionate() {
+    // The README's limits (10,000 points, 100,000 simulations) are sized on
+    // about 43 KB per point and 9 KB per simulation of this scenario; these
+    // bounds fail if either grows by half.
+    let dir = folder();
+    let sweep = |points: usize, out: &str| {
+        let vary = format!("simulation.seed=1:{points}:1");
+        peak_kb(
+            &[
+                "sweep",
+                "tiny.toml",
+                "--vary",
+                &vary,
+                "--reps",
+                "2",
+                "--threads",
+                "1",
+                "--out",
+                out,
+                "--no-plots",
+                "-q",
+            ],
+            dir.path(),
+        )
+    };
+    let per_point = (sweep(1200, "s2") - sweep(200, "s1")) / 1000.0;
+    println!("sweep: {per_point:.1} kB per point");
+    assert!(
+        per_point > 0.0 && per_point < 64.0,
+        "{per_point} kB per point"
+    );
+    let run = |reps: &str, out: &str| {
+        peak_kb(
+            &[
+                "run",
+                "tiny.toml",
+                "--reps",
+                reps,
+                "--threads",
+                "1",
+                "--out",
+                out,
+                "--no-plots",
+                "-q",
+            ],
+            dir.path(),
+        )
+    };
+    let per_simulation = (run("6000", "r2") - run("1000", "r1")) / 5000.0;
+    println!("run: {per_simulation:.1} kB per simulation");
+    assert!(
+        per_simulation > 0.0 && per_simulation < 14.0,
+        "{per_simulation} kB per simulation"
+    );
+}
