@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Failure, output, source};
+use super::{Failure, source, stdio};
 use crate::cli::CheckArgs;
 use crate::experiment::runner::analyse_warmup;
 use crate::model::{capacity, topology};
@@ -15,7 +15,7 @@ use crate::scenario::Scenario;
 pub fn check(args: &CheckArgs) -> Result<(), Failure> {
     let scenario = source::load(Some(&args.scenario), &args.overrides)?;
     let reports = capacity::analyse(&scenario);
-    output::print(&table::load_reports(&scenario, &reports))?;
+    stdio::print(&table::load_reports(&scenario, &reports))?;
     let warnings: Vec<&String> = reports.iter().flat_map(|r| &r.warnings).collect();
     if !warnings.is_empty() {
         outln!()?;

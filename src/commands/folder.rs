@@ -20,7 +20,7 @@ pub fn prepare(dir: &Path, quiet: bool) -> Result<(), Failure> {
     })?;
     check_writable(dir).map_err(|e| {
         Failure::BadInput(format!(
-            "cannot write into output folder {}: {e}",
+            "cannot write into the output folder {}: {e}",
             dir.display()
         ))
     })?;

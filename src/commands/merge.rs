@@ -2,7 +2,7 @@
 //! `experiment::sweep::merge`.
 
 use super::sweep::failure;
-use super::{Failure, output};
+use super::{Failure, stdio};
 use crate::cli::MergeArgs;
 use crate::experiment::sweep;
 use crate::report::sweep_csv;
@@ -13,7 +13,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), Failure> {
     if !args.no_plots {
         res.written.extend(super::render_folder(&args.out)?);
     }
-    output::print(&sweep_csv::table(&res.manifest, &res.records))?;
+    stdio::print(&sweep_csv::table(&res.manifest, &res.records))?;
     if !args.quiet {
         let names: Vec<String> = res
             .written

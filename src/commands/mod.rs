@@ -2,21 +2,21 @@
 //! `dispatch`.
 
 /// `eprintln!` that never panics: a failed write is remembered for the exit
-/// code (see `output::note`).
+/// code (see `stdio::note`).
 macro_rules! note {
     ($($arg:tt)*) => {
-        $crate::commands::output::note(&format!($($arg)*))
+        $crate::commands::stdio::note(&format!($($arg)*))
     };
 }
 
 /// `println!` that never panics: evaluates to `Result<(), Failure>` (see
-/// `output::print`).
+/// `stdio::print`).
 macro_rules! outln {
     () => {
-        $crate::commands::output::print("\n")
+        $crate::commands::stdio::print("\n")
     };
     ($($arg:tt)*) => {
-        $crate::commands::output::print(&format!("{}\n", format_args!($($arg)*)))
+        $crate::commands::stdio::print(&format!("{}\n", format_args!($($arg)*)))
     };
 }
 
@@ -25,11 +25,11 @@ mod failure;
 mod folder;
 mod interrupt;
 mod merge;
-mod output;
 mod plot;
 mod run;
 mod scenarios;
 mod source;
+mod stdio;
 mod sweep;
 mod validate;
 
@@ -56,14 +56,14 @@ pub fn dispatch(cli: Cli) -> i32 {
             // Generated into memory first: clap_complete panics on a failed write.
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "orgsim", &mut script);
-            output::print_bytes(&script)
+            stdio::print_bytes(&script)
         }
     };
     if std::env::var_os("ORGSIM_REPORT_PEAK_MEMORY").is_some() {
         report_peak_memory();
     }
     match result {
-        Ok(()) if output::stderr_failed() => 1,
+        Ok(()) if stdio::stderr_failed() => 1,
         Ok(()) | Err(Failure::ClosedPipe) => 0,
         Err(f) => {
             note!("{f}");
@@ -80,7 +80,7 @@ pub fn usage(e: &clap::Error) -> i32 {
     let printed = e.print().and_then(|()| std::io::stdout().flush());
     match printed {
         // Help and version go to stdout; a failure there is like any other.
-        Err(err) if !e.use_stderr() => match output::stdout_failure(err) {
+        Err(err) if !e.use_stderr() => match stdio::stdout_failure(err) {
             Failure::ClosedPipe => 0,
             f => {
                 note!("{f}");

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::time::SystemTime;
 
-use super::{Failure, interrupt, output, source};
+use super::{Failure, interrupt, source, stdio};
 use crate::cli::RunArgs;
 use crate::experiment::{self, RunOptions};
 use crate::model::capacity;
@@ -88,7 +88,7 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
     if args.json {
         outln!("{}", json::summary_json(&exp))?;
     } else {
-        output::print(&table::results(&exp))?;
+        stdio::print(&table::results(&exp))?;
     }
     if !args.common.quiet {
         note!(

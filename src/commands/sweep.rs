@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use super::{Failure, interrupt, output, source};
+use super::{Failure, interrupt, source, stdio};
 use crate::cli::SweepArgs;
 use crate::experiment::sweep::{
     self, BaseScenario, Shard, SweepError, SweepOutcome, SweepRun, SweepSettings, Vary,
@@ -82,7 +82,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
             if !args.common.no_plots && shard.is_none() {
                 res.written.extend(super::render_folder(&folder)?);
             }
-            output::print(&sweep_csv::table(&res.manifest, &res.records))?;
+            stdio::print(&sweep_csv::table(&res.manifest, &res.records))?;
             if !args.common.quiet {
                 if res.resumed > 0 {
                     note!(

@@ -298,7 +298,7 @@ fn an_output_folder_that_cannot_be_written_exits_2_before_running() {
         let err = text(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
         assert!(
-            err.contains("cannot write into output folder /proc"),
+            err.contains("cannot write into the output folder /proc"),
             "{args:?}: {err}"
         );
     }

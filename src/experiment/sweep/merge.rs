@@ -93,7 +93,7 @@ pub fn merge(inputs: &[PathBuf], out: &Path) -> Result<MergeResults, SweepError>
     })?;
     crate::report::atomic::check_writable(out).map_err(|e| {
         bad(format!(
-            "cannot write into output folder {}: {e}",
+            "cannot write into the output folder {}: {e}",
             out.display()
         ))
     })?;
