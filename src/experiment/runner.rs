@@ -97,9 +97,10 @@ fn replicate(
 ) -> Result<(Vec<TopologyResults>, Option<PrecisionOutcome>), OptionsError> {
     let first = scenarios[0].simulation.replications as usize;
     let max = options.precision.map_or(first, |_| {
-        options
-            .max_replications
-            .map_or(first.max(1000), |m| m as usize)
+        options.max_replications.map_or(
+            first.max(super::options::DEFAULT_MAX_REPLICATIONS as usize),
+            |m| m as usize,
+        )
     });
     let progress = progress_bar(options.progress, (first * orgs.len()) as u64);
     let factory = RngFactory::new(scenarios[0].simulation.seed);

@@ -125,12 +125,18 @@ pub fn simulate(
     let end = sim.window_end;
     calendar.run_until(&mut sim, end);
     let saturated_at = sim.saturated().then(|| calendar.now());
+    // Stopped by the event budget alone: a long horizon, not an overload.
+    let by_events = !sim.wip_reached();
     let mut outcome = sim.finish();
     if let Some(t) = saturated_at {
         // The means of a system that never settles are meaningless: report
         // the replication as saturated rather than as numbers.
         for (name, value) in outcome.metrics.iter_mut() {
-            *value = if name == "saturated" { 1.0 } else { f64::NAN };
+            *value = match name.as_str() {
+                "saturated" => 1.0,
+                "max_events_reached" => f64::from(u8::from(by_events)),
+                _ => f64::NAN,
+            };
         }
         outcome.saturated_at = Some(t);
     }
@@ -996,8 +1002,12 @@ impl<'a> Simulation<'a> {
 
     /// Whether the items in flight or the events handled reached their limit.
     fn saturated(&self) -> bool {
+        self.wip_reached() || self.events >= self.max_events
+    }
+
+    /// Whether the items in flight reached `simulation.max_wip`.
+    fn wip_reached(&self) -> bool {
         (self.items.len() - self.free_slots.len()) as u64 >= self.max_wip
-            || self.events >= self.max_events
     }
 
     /// Turns the tallies into the named metrics.
@@ -1050,6 +1060,7 @@ impl<'a> Simulation<'a> {
         metrics.push(("capacity_lost".into(), away / f64::from(people)));
         metrics.push(("warmup".into(), self.window_start));
         metrics.push(("saturated".into(), 0.0));
+        metrics.push(("max_events_reached".into(), 0.0));
         metrics.push((
             "reviewer_utilization".into(),
             self.reviewers

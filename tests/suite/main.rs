@@ -12,6 +12,7 @@ mod honest_report;
 mod invariants;
 mod mechanisms;
 mod reductions;
+mod reliability;
 mod report_html;
 mod scenario_errors;
 mod statistics;

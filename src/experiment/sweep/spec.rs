@@ -267,9 +267,19 @@ impl Grid {
         Ok(Grid { axes })
     }
 
-    /// Number of points (the product of the axes' lengths).
+    /// Number of points (the product of the axes' lengths), or `usize::MAX`
+    /// when the product does not fit (see [`Grid::size`]).
     pub fn len(&self) -> usize {
-        self.axes.iter().map(|a| a.values.len()).product()
+        self.axes
+            .iter()
+            .try_fold(1usize, |n, a| n.checked_mul(a.values.len()))
+            .unwrap_or(usize::MAX)
+    }
+
+    /// Number of points as a real number, computed without overflow (six
+    /// axes of 100,000 values make 10^30 points), for limits and messages.
+    pub fn size(&self) -> f64 {
+        self.axes.iter().map(|a| a.values.len() as f64).product()
     }
 
     /// True when the grid has no point (only if it has no axis).
