@@ -34,6 +34,10 @@ pub enum Command {
     /// Run a scenario at every point of a grid of parameter values
     /// (resumable; `--shard K/N` for clusters).
     Sweep(SweepArgs),
+    /// Which uncertain assumption decides the answer: a tornado, Morris
+    /// screening, Sobol' indices, propagation of the beliefs or break-even
+    /// values, over the scenario's [[uncertain]] tables and --uncertain.
+    Explore(ExploreArgs),
     /// Combine the shards of a sweep into one sweep.csv.
     Merge(MergeArgs),
     /// Validate a scenario and print offered load against capacity per team.
@@ -120,6 +124,50 @@ pub struct RunArgs {
         requires = "precision"
     )]
     pub precision_metric: String,
+}
+
+/// The analyses `orgsim explore` offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExploreMethod {
+    /// Each assumption alone at its 5% and 95% quantiles (or range ends).
+    Tornado,
+    /// Morris elementary effects on `--samples` trajectories.
+    Morris,
+    /// Sobol' first-order and total indices on `--samples` base points.
+    Sobol,
+    /// `--samples` points drawn from the beliefs: P(better than the baseline).
+    Propagate,
+    /// Per assumption, where the paired difference crosses zero.
+    BreakEven,
+}
+
+/// Arguments of `orgsim explore`.
+#[derive(Debug, Args)]
+pub struct ExploreArgs {
+    /// Scenario file, or the name of a bundled scenario.
+    pub scenario: PathBuf,
+    /// The analysis.
+    #[arg(long, value_enum)]
+    pub method: ExploreMethod,
+    /// Trajectories (morris), base points (sobol: N·(d + 2) points) or points
+    /// (propagate).
+    #[arg(long, value_name = "N", default_value_t = 64,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(2..=65_536))]
+    pub samples: usize,
+    /// A measured metric (repeatable; default lead_time_mean, throughput,
+    /// coordination_share).
+    #[arg(long = "metric", value_name = "METRIC")]
+    pub metrics: Vec<String>,
+    /// An uncertain assumption, `PATH=DIST` with DIST a distribution table or
+    /// a range `[min, max]` (adds to or replaces the scenario's).
+    #[arg(long = "uncertain", value_name = "PATH=DIST")]
+    pub uncertain: Vec<String>,
+    /// The options `run` and `sweep` share.
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Output folder (default: output/<scenario name>-explore).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 /// Arguments of `orgsim check`.

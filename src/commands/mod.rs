@@ -21,6 +21,7 @@ macro_rules! outln {
 }
 
 mod check;
+mod explore;
 mod failure;
 mod folder;
 mod interrupt;
@@ -46,6 +47,7 @@ pub fn dispatch(cli: Cli) -> i32 {
     let result = match cli.command {
         Command::Run(args) => run::run(&args),
         Command::Sweep(args) => sweep::sweep(&args),
+        Command::Explore(args) => explore::explore(&args),
         Command::Merge(args) => merge::merge(&args),
         Command::Check(args) => check::check(&args),
         Command::Plot(args) => plot::plot(&args),

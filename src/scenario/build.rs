@@ -21,6 +21,7 @@ const TOP_KEYS: &[&str] = &[
     "coordination",
     "quality",
     "topologies",
+    "uncertain",
 ];
 const SIMULATION_KEYS: &[&str] = &[
     "warmup",

@@ -186,3 +186,78 @@ fn bad_assumptions_are_refused_before_anything_runs() {
     // cannot be: the point is named by its value.
     assert!(e.contains("interarrival.mean` at -"), "{e}");
 }
+
+#[test]
+fn explore_writes_its_files_the_same_for_any_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = format!(
+        "{SCENARIO}\n[[uncertain]]\npath = \"workload.items.job.tasks.work.effort.mean\"\nrange = [0.5, 0.8]\n\n[[uncertain]]\npath = \"quality.escape_delay\"\ndist = {{ dist = \"triangular\", min = 5, mode = 20, max = 40 }}\n"
+    )
+    .replace("replications = 4", "replications = 2")
+    .replace("horizon = 4000", "horizon = 500");
+    std::fs::write(dir.path().join("s.toml"), scenario).unwrap();
+    let mut outputs = Vec::new();
+    for threads in ["1", "2"] {
+        let out = format!("out-{threads}");
+        let o = crate::support::orgsim(
+            &[
+                "explore",
+                "s.toml",
+                "--method",
+                "morris",
+                "--samples",
+                "4",
+                "--threads",
+                threads,
+                "--out",
+                &out,
+                "--quiet",
+            ],
+            dir.path(),
+        );
+        assert!(o.status.success(), "{}", crate::support::text(&o.stderr));
+        let read = |f: &str| std::fs::read_to_string(dir.path().join(&out).join(f)).unwrap();
+        let sensitivity = read("sensitivity.csv");
+        assert!(sensitivity.starts_with(
+            "method,assumption,topology,metric,quantity,index,estimate,ci95_low,ci95_high\n"
+        ));
+        // 2 assumptions × 3 default metrics × (mu_star, sigma), one topology.
+        assert_eq!(sensitivity.lines().count(), 1 + 2 * 3 * 2, "{sensitivity}");
+        // The nominal point and 4 trajectories of 3 points.
+        assert_eq!(read("points.csv").lines().count(), 1 + 1 + 4 * 3);
+        outputs.push((sensitivity, read("points.csv")));
+    }
+    assert_eq!(outputs[0], outputs[1], "results depend on --threads");
+}
+
+#[test]
+fn a_bad_uncertain_argument_exits_2_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("s.toml"), SCENARIO).unwrap();
+    for (arg, expected) in [
+        ("quality.escape_delay=[40, 5]", "quality.escape_delay"),
+        ("coordination.handof=[0, 1]", "did you mean `handoff`"),
+    ] {
+        let o = crate::support::orgsim(
+            &[
+                "explore",
+                "s.toml",
+                "--method",
+                "tornado",
+                "--uncertain",
+                arg,
+            ],
+            dir.path(),
+        );
+        assert_eq!(o.status.code(), Some(2), "{arg}");
+        let err = crate::support::text(&o.stderr);
+        assert!(err.contains(expected), "{arg}: {err}");
+        assert!(
+            !dir.path()
+                .join("output")
+                .join("mm1-explore-explore")
+                .join("sensitivity.csv")
+                .exists()
+        );
+    }
+}
