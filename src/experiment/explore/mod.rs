@@ -17,7 +17,6 @@
 pub mod assumption;
 
 use rayon::prelude::*;
-use toml::Value;
 
 use super::options::RunOptions;
 use super::runner::run_in_current_pool;
@@ -284,9 +283,8 @@ impl Study {
             Ok(s) => s,
             Err(e) => return Err(ExploreError::BadInput(vec![e.to_string()])),
         };
-        let resolved: toml::Table = nominal.provenance.resolved.parse().unwrap_or_default();
         for a in &mut self.assumptions {
-            if let Some(Value::Integer(_)) = lookup(&resolved, &a.path) {
+            if holds_whole_number(&a.path) {
                 a.integer = true;
                 let (lo, hi) = (a.belief.quantile(0.0), a.belief.quantile(1.0));
                 if lo.fract() != 0.0 || hi.fract() != 0.0 {
@@ -343,24 +341,16 @@ fn nominal_metric_exists(metric: &str) -> bool {
     crate::model::tally::organization_metric_names().contains(&base)
 }
 
-/// The value at a dotted `path` of a resolved scenario document (array
-/// elements by `name` or index).
-fn lookup<'a>(doc: &'a toml::Table, path: &str) -> Option<&'a Value> {
-    let mut segments = path.split('.');
-    let mut v = doc.get(segments.next()?)?;
-    for s in segments {
-        v = match v {
-            Value::Table(t) => t.get(s)?,
-            Value::Array(a) => match s.parse::<usize>() {
-                Ok(i) => a.get(i)?,
-                Err(_) => a
-                    .iter()
-                    .find(|e| e.get("name").and_then(Value::as_str) == Some(s))?,
-            },
-            _ => return None,
-        };
-    }
-    Some(v)
+/// Whether the scenario value at `path` is a whole number: a headcount
+/// (any path through `people`), a closed stream's `wip`, the bar raisers'
+/// `reviewers`, or a `[simulation]` count.
+fn holds_whole_number(path: &str) -> bool {
+    let segments: Vec<&str> = path.split('.').collect();
+    segments.contains(&"people")
+        || matches!(
+            segments.last(),
+            Some(&("wip" | "reviewers" | "replications" | "seed" | "max_wip" | "max_events"))
+        )
 }
 
 /// Runs `study` with `method` on `samples` (trajectories for Morris, base
