@@ -6,8 +6,8 @@ use super::dist_spec;
 use super::path::TomlPath;
 use super::reader::{Bound, Ctx, Tbl};
 use super::schema::{
-    BarRaiser, Coordination, PLATFORM_TEAM, QueueDiscipline, SharedLeader, SkillCount, Swarm,
-    TeamSpec, TopologyKind, TopologySpec,
+    BarRaiser, Coordination, QueueDiscipline, SharedLeader, SkillCount, Swarm, TeamSpec,
+    TopologyKind, TopologySpec, platform_team_name,
 };
 use super::suggest;
 use super::workload::Need;
@@ -315,7 +315,9 @@ fn topology(
             .iter()
             .flatten()
             .cloned()
-            .chain([PLATFORM_TEAM.to_owned()])
+            .chain([platform_team_name(
+                env.stream_names.iter().flatten().map(String::as_str),
+            )])
             .collect(),
         TopologyKind::Custom(teams) => teams.iter().map(|t| t.name.clone()).collect(),
     };
