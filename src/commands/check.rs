@@ -6,21 +6,25 @@ use std::path::PathBuf;
 use super::{Failure, source};
 use crate::cli::CheckArgs;
 use crate::experiment::runner::analyse_warmup;
+use crate::model::warning::{self, Warning};
 use crate::model::{capacity, topology};
 use crate::report::charts::welch::{self, Welch};
 use crate::report::{csv_files::number, table, write_atomic};
 use crate::scenario::Scenario;
+
+/// How many places a grouped warning line names (the table shows them all).
+const SHOWN: usize = 3;
 
 /// Validates the scenario and prints the load report and its warnings.
 pub fn check(args: &CheckArgs) -> Result<(), Failure> {
     let scenario = source::load(Some(&args.scenario), &args.overrides)?;
     let reports = capacity::analyse(&scenario);
     print!("{}", table::load_reports(&scenario, &reports));
-    let warnings: Vec<&String> = reports.iter().flat_map(|r| &r.warnings).collect();
+    let warnings: Vec<Warning> = reports.iter().flat_map(|r| r.warnings.clone()).collect();
     if !warnings.is_empty() {
         println!();
-        for w in warnings {
-            println!("warning: {w}");
+        for line in warning::grouped(&warnings, SHOWN) {
+            println!("warning: {line}");
         }
     }
     if args.warmup {

@@ -8,6 +8,7 @@ use super::{Failure, interrupt, source};
 use crate::cli::RunArgs;
 use crate::experiment::{self, RunOptions};
 use crate::model::capacity;
+use crate::model::warning::{self, Warning};
 use crate::report::manifest::Manifest;
 use crate::report::{csv_files, json, table, write_atomic};
 
@@ -19,7 +20,7 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
         .clone()
         .unwrap_or_else(|| PathBuf::from("output").join(&scenario.name));
     let started = SystemTime::now();
-    let warnings: Vec<String> = capacity::analyse(&scenario)
+    let warnings: Vec<Warning> = capacity::analyse(&scenario)
         .into_iter()
         .filter(|r| {
             args.common.topologies.is_empty()
@@ -28,8 +29,8 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
         .flat_map(|r| r.warnings)
         .collect();
     if !args.common.quiet {
-        for w in &warnings {
-            eprintln!("warning: {w}");
+        for line in warning::grouped(&warnings, 3) {
+            eprintln!("warning: {line}");
         }
     }
     let options = RunOptions {

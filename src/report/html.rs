@@ -212,8 +212,8 @@ fn warnings(out: &mut String, info: Option<&RunInfo>) {
             out.push_str(
                 "<section class=\"warnings\">\n<strong>Warnings from <code>orgsim check</code></strong>: read the results with these in mind.\n<ul>\n",
             );
-            for line in w {
-                let _ = writeln!(out, "<li>{}</li>", escape(line));
+            for line in crate::model::warning::grouped(w, 5) {
+                let _ = writeln!(out, "<li>{}</li>", escape(&line));
             }
             out.push_str("</ul>\n</section>\n");
         }

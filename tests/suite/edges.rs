@@ -132,3 +132,208 @@ fn a_platform_share_without_a_platform_skill_is_refused() {
         text(&out.stderr)
     );
 }
+
+/// One team of one person, a leader deciding every request, an executive
+/// deciding every one escalated, and one bar raiser: each at the
+/// utilization `u` (arrivals at rate 1, every mean time `u`).
+fn four_queues(u: f64) -> String {
+    format!(
+        r#"name = "q"
+[[workload.streams]]
+name = "s"
+interarrival = {{ dist = "exponential", mean = 1 }}
+item = "job"
+[workload.items.job]
+tasks = [ {{ name = "work", skill = "eng", effort = {{ dist = "exponential", mean = {u} }} }} ]
+[organization]
+people = {{ eng = 1 }}
+[coordination]
+decision = {{ dist = "exponential", mean = {u} }}
+escalation = {{ probability = 1, decision = {{ dist = "exponential", mean = {u} }} }}
+[[topologies]]
+name = "m"
+kind = "matrix"
+bar_raiser = {{ reviewers = 1, review = {{ dist = "exponential", mean = {u} }}, catch = 0.5 }}
+"#
+    )
+}
+
+#[test]
+fn check_warns_from_utilization_0_9_for_every_kind_of_queue() {
+    use orgsim::model::WarningKind;
+    let kinds = |u: f64| -> Vec<(WarningKind, String)> {
+        let sc = load_str("q.toml", &four_queues(u), &[]).unwrap_or_else(|e| panic!("{e}"));
+        orgsim::model::capacity::analyse(&sc)
+            .remove(0)
+            .warnings
+            .into_iter()
+            .map(|w| (w.kind, w.place))
+            .collect()
+    };
+    for (u, kind) in [
+        (0.93, Some(WarningKind::NearSaturation)),
+        (1.05, Some(WarningKind::Overloaded)),
+        (0.85, None),
+    ] {
+        let got = kinds(u);
+        let places: Vec<&str> = got.iter().map(|(_, p)| p.as_str()).collect();
+        match kind {
+            None => assert!(got.is_empty(), "{u}: {places:?}"),
+            Some(kind) => {
+                assert!(got.iter().all(|(k, _)| *k == kind), "{u}: {got:?}");
+                // The team, its leader, the executive and the bar raisers.
+                let expected = if kind == WarningKind::Overloaded {
+                    format!("{u:.2} >= 1")
+                } else {
+                    format!("{u:.2} >= 0.9")
+                };
+                assert_eq!(
+                    places,
+                    [
+                        format!("m: team `eng` eng {expected}"),
+                        format!("m: leader `eng` {expected}"),
+                        format!("m: the executive {expected}"),
+                        format!("m: bar raisers {expected}"),
+                    ],
+                    "{u}"
+                );
+            }
+        }
+    }
+    // The case of the issue: at coupling 0.3 game-consoles' eng is at 0.98.
+    let dir = tempfile::tempdir().unwrap();
+    let out = orgsim(
+        &["check", "prime-video", "--set", "architecture.coupling=0.3"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains(
+            "game-consoles         eng       3              2.94         0.98  <-- near saturation"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("warning: single-threaded: team `game-consoles` is offered 2.94 person-days/day of eng work but has 3 people (utilization 0.98 >= 0.9): near saturation"),
+        "{stdout}"
+    );
+}
+
+/// Three streams sharing one qa person: two single-threaded teams have no qa.
+const THREE_STREAMS: &str = r#"name = "three"
+[simulation]
+warmup = 10
+horizon = 40
+replications = 2
+[[workload.streams]]
+name = "a"
+interarrival = { dist = "exponential", mean = 1 }
+item = "job"
+[[workload.streams]]
+name = "b"
+interarrival = { dist = "exponential", mean = 1 }
+item = "job"
+[[workload.streams]]
+name = "c"
+interarrival = { dist = "exponential", mean = 1 }
+item = "job"
+[workload.items.job]
+tasks = [ { name = "work", skill = "eng", effort = { dist = "exponential", mean = 1 } }, { name = "test", skill = "qa", effort = 0.1, after = ["work"] } ]
+[organization]
+people = { eng = 6, qa = 1 }
+[[topologies]]
+name = "matrix"
+kind = "matrix"
+[[topologies]]
+name = "single-threaded"
+kind = "single-threaded"
+"#;
+
+/// The lines of `s` that start with `warning:`.
+fn warning_lines(s: &str) -> Vec<String> {
+    s.lines()
+        .filter(|l| l.starts_with("warning:"))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn warnings_are_grouped_by_kind_in_check_run_sweep_and_report() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("three.toml"), THREE_STREAMS).unwrap();
+    let missing = orgsim::model::WarningKind::MissingSkill.heading();
+    let overloaded = orgsim::model::WarningKind::Overloaded.heading();
+    // check: one line for the two teams without qa.
+    let out = orgsim(&["check", "three.toml"], dir.path());
+    let lines = warning_lines(&text(&out.stdout));
+    assert_eq!(
+        lines,
+        [format!(
+            "warning: 2 {missing}: single-threaded: team `b` has no qa people; single-threaded: team `c` has no qa people"
+        )]
+    );
+    // sweep: 3 points × 2 missing skills, and overloads at the last point
+    // only: one line per kind, each counting only its own kind.
+    let out = orgsim(
+        &[
+            "sweep",
+            "three.toml",
+            "--vary",
+            "workload.load=0.5,0.7,2.2",
+            "--no-plots",
+            "--out",
+            "s",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let lines = warning_lines(&text(&out.stderr));
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(
+        lines[0].starts_with(&format!("warning: 4 {overloaded}: point 3 (workload.load=2.2): matrix: team `eng` eng 1.10 >= 1; ")),
+        "{lines:?}"
+    );
+    assert!(
+        lines[1].starts_with(&format!("warning: 6 {missing}: point 1 (workload.load=0.5): single-threaded: team `b` has no qa people; ")),
+        "{lines:?}"
+    );
+    assert!(lines[1].ends_with("; and 3 more"), "{lines:?}");
+    // sweep.json keeps every warning, with its kind.
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("s/sweep.json")).unwrap()).unwrap();
+    let kinds: Vec<&str> = manifest["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds.len(), 10);
+    assert_eq!(kinds.iter().filter(|&&k| k == "overloaded").count(), 4);
+    // run and its report: grouped the same way.
+    let out = orgsim(
+        &[
+            "run",
+            "three.toml",
+            "--set",
+            "workload.load=2.2",
+            "--no-plots",
+            "--out",
+            "r",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let lines = warning_lines(&text(&out.stderr));
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(lines[0].starts_with(&format!("warning: 4 {overloaded}: ")));
+    let html =
+        std::fs::read_to_string(orgsim::report::html::write_report(&dir.path().join("r")).unwrap())
+            .unwrap();
+    let section = html
+        .split("<section class=\"warnings\">")
+        .nth(1)
+        .and_then(|s| s.split("</section>").next())
+        .expect("a warnings section");
+    assert_eq!(section.matches("<li>").count(), 2, "{section}");
+}
