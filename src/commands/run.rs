@@ -4,6 +4,7 @@ use std::fs;
 use std::path::PathBuf;
 use std::time::SystemTime;
 
+use super::sweep::print_ignoring_closed_pipe;
 use super::{Failure, interrupt, source};
 use crate::cli::RunArgs;
 use crate::experiment::{self, RunOptions};
@@ -92,10 +93,14 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
         // `orgsim plot` would.
         written.extend(super::render_folder(&out_dir)?);
     }
+    // `orgsim run | head` is not an error: the files are written already.
     if args.json {
-        println!("{}", json::summary_json(&exp));
+        print_ignoring_closed_pipe(&format!(
+            "{}\n",
+            json::summary_json(&exp, &manifest.warnings)
+        ));
     } else {
-        print!("{}", table::results(&exp));
+        print_ignoring_closed_pipe(&table::results(&exp));
     }
     if !args.common.quiet {
         eprintln!(

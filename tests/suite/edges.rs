@@ -337,3 +337,189 @@ fn warnings_are_grouped_by_kind_in_check_run_sweep_and_report() {
         .expect("a warnings section");
     assert_eq!(section.matches("<li>").count(), 2, "{section}");
 }
+
+/// A rare escalation in the baseline (about one in 600 items), a frequent
+/// one in the other topology: the baseline's escalations per item are not
+/// significantly different from 0.
+const RARE: &str = r#"name = "rare"
+[simulation]
+warmup = 20
+horizon = 200
+replications = 6
+seed = 1
+[[workload.streams]]
+name = "s"
+interarrival = { dist = "exponential", mean = 1 }
+item = "job"
+[workload.items.job]
+tasks = [ { name = "work", skill = "eng", effort = { dist = "exponential", mean = 1 } } ]
+[organization]
+people = { eng = 3 }
+[[topologies]]
+name = "rare"
+kind = "matrix"
+coordination = { escalation = { probability = 0.001, decision = 0.1 } }
+[[topologies]]
+name = "often"
+kind = "matrix"
+coordination = { escalation = { probability = 0.5, decision = 0.1 } }
+"#;
+
+#[test]
+fn json_csv_and_table_agree_and_relative_changes_need_a_baseline_away_from_0() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("rare.toml"), RARE).unwrap();
+    let out = orgsim(
+        &["run", "rare.toml", "--json", "--no-plots", "--out", "r"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let find = |rows: &str, topology: &str, metric: &str| -> serde_json::Value {
+        json[rows]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["topology"] == topology && r["metric"] == metric)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {rows} row {topology} {metric}"))
+    };
+    // The names of summary.csv's and comparison.csv's columns, and each row's n.
+    let base = find("summary", "rare", "escalations_per_item");
+    let keys =
+        |v: &serde_json::Value| -> Vec<String> { v.as_object().unwrap().keys().cloned().collect() };
+    let mut expected = [
+        "topology",
+        "metric",
+        "mean",
+        "sd",
+        "ci95_low",
+        "ci95_high",
+        "n",
+    ];
+    expected.sort_unstable();
+    assert_eq!(keys(&base), expected);
+    assert_eq!(base["n"], 6);
+    let row = find("comparison", "often", "escalations_per_item");
+    let mut expected = [
+        "topology",
+        "baseline",
+        "metric",
+        "diff_mean",
+        "ci95_low",
+        "ci95_high",
+        "n",
+        "relative",
+    ];
+    expected.sort_unstable();
+    assert_eq!(keys(&row), expected);
+    assert_eq!(row["n"], 6);
+    // The baseline's interval holds 0, so no relative change: null in JSON,
+    // NaN in comparison.csv, n/a in the table.
+    let low = base["ci95_low"].as_f64().unwrap();
+    let mean = base["mean"].as_f64().unwrap();
+    assert!(low < 0.0 && mean > 0.0, "baseline {base}");
+    assert!(row["relative"].is_null(), "{row}");
+    assert!(row["diff_mean"].as_f64().unwrap() > 0.4, "{row}");
+    let csv = std::fs::read_to_string(dir.path().join("r/comparison.csv")).unwrap();
+    let line = csv
+        .lines()
+        .find(|l| l.starts_with("often,rare,escalations_per_item,"))
+        .unwrap();
+    assert!(line.ends_with(",NaN"), "{line}");
+    let csv_diff: f64 = line.split(',').nth(3).unwrap().parse().unwrap();
+    assert_eq!(csv_diff, row["diff_mean"].as_f64().unwrap());
+    let out = orgsim(
+        &["run", "rare.toml", "--no-plots", "--quiet", "--out", "r"],
+        dir.path(),
+    );
+    let table = text(&out.stdout);
+    let line = table
+        .lines()
+        .find(|l| l.starts_with("escalations/item"))
+        .unwrap_or_else(|| panic!("{table}"));
+    assert!(line.trim_end().ends_with("n/a"), "{line}");
+    // A relative change against a baseline clearly away from 0 is kept.
+    let lead = find("comparison", "often", "lead_time_mean");
+    assert!(lead["relative"].is_f64(), "{lead}");
+    // The warnings travel in the JSON as well.
+    let out = orgsim(
+        &[
+            "run",
+            "rare.toml",
+            "--json",
+            "--no-plots",
+            "--out",
+            "r",
+            "--set",
+            "workload.load=2.8",
+        ],
+        dir.path(),
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let warnings = json["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert!(warnings.iter().all(|w| w["kind"] == "near_saturation"));
+}
+
+#[test]
+fn precision_takes_a_relative_half_width_below_1_and_a_metric_that_is_not_0() {
+    use orgsim::experiment::{OptionsError, RunOptions};
+    let dir = tempfile::tempdir().unwrap();
+    for bad in ["5", "1", "0", "-0.1", "nan"] {
+        let flag = format!("--precision={bad}");
+        let out = orgsim(&["run", "mmc", &flag, "--out", "o"], dir.path());
+        assert_eq!(out.status.code(), Some(2), "--precision {bad}");
+        assert!(
+            text(&out.stderr).contains("strictly between 0 and 1"),
+            "{}",
+            text(&out.stderr)
+        );
+        assert!(!dir.path().join("o").exists());
+    }
+    // No bar raiser, so no rework: refused after the first batch of 4, not
+    // after --max-reps.
+    let sc = load_str("rare.toml", RARE, &[]).unwrap_or_else(|e| panic!("{e}"));
+    let options = RunOptions {
+        replications: Some(4),
+        precision: Some(0.05),
+        precision_metric: "rework_mean".into(),
+        ..RunOptions::default()
+    };
+    options.validate(&sc).expect("the options are well-formed");
+    match orgsim::experiment::run(&sc, &options) {
+        Err(OptionsError::ZeroMean {
+            metric,
+            topology,
+            replications,
+        }) => {
+            assert_eq!(
+                (metric.as_str(), topology.as_str()),
+                ("rework_mean", "rare")
+            );
+            assert_eq!(replications, 4);
+        }
+        other => panic!("expected a refusal, got {:?}", other.map(|e| e.precision)),
+    }
+    std::fs::write(dir.path().join("rare.toml"), RARE).unwrap();
+    let out = orgsim(
+        &[
+            "run",
+            "rare.toml",
+            "--precision",
+            "0.05",
+            "--precision-metric",
+            "rework_mean",
+            "--out",
+            "p",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr)
+            .contains("error: --precision-metric rework_mean: its mean is 0 in topology `rare`"),
+        "{}",
+        text(&out.stderr)
+    );
+}
