@@ -39,6 +39,24 @@ const QUALITY_KEYS: &[&str] = &[
     "escape_delay",
 ];
 
+/// Every `table.key` of the scenario's fixed tables (`simulation.horizon`,
+/// `architecture.coupling`, ...): where a key written in the wrong table
+/// (or a `--set` path without its table) probably belongs.
+pub(crate) fn section_paths() -> Vec<String> {
+    let tables: [(&str, &[&str]); 6] = [
+        ("simulation", SIMULATION_KEYS),
+        ("workload", workload::WORKLOAD_KEYS),
+        ("architecture", ARCHITECTURE_KEYS),
+        ("organization", ORGANIZATION_KEYS),
+        ("coordination", topologies::COORDINATION_KEYS),
+        ("quality", QUALITY_KEYS),
+    ];
+    tables
+        .iter()
+        .flat_map(|(table, keys)| keys.iter().map(move |k| format!("{table}.{k}")))
+        .collect()
+}
+
 /// Reads the whole document, reporting every problem into `ctx`. Returns the
 /// scenario only when every part could be read (the caller still checks
 /// that no problem was reported).

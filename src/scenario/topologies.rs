@@ -13,7 +13,7 @@ use super::suggest;
 use super::workload::Need;
 use crate::engine::Dist;
 
-const COORDINATION_KEYS: &[&str] = &[
+pub(crate) const COORDINATION_KEYS: &[&str] = &[
     "handoff",
     "internal_handoff",
     "intake_cadence",

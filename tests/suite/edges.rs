@@ -523,3 +523,107 @@ fn precision_takes_a_relative_half_width_below_1_and_a_metric_that_is_not_0() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn help_for_the_lost() {
+    let dir = tempfile::tempdir().unwrap();
+    // A misspelt bundled scenario.
+    let out = orgsim(&["check", "prime-vidoe"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("did you mean the bundled `prime-video`?"),
+        "{}",
+        text(&out.stderr)
+    );
+    // A key without its table, from --vary and from --set.
+    let out = orgsim(
+        &[
+            "sweep",
+            "mmc",
+            "--vary",
+            "coupling=0,0.1",
+            "--reps",
+            "2",
+            "--out",
+            "s",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains(
+            "unknown key `coupling` here; did you mean `architecture.coupling`? (from --vary coupling=0)"
+        ),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = orgsim(&["check", "mmc", "--set", "horizon=100"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("did you mean `simulation.horizon`? (from --set horizon=100)"),
+        "{}",
+        text(&out.stderr)
+    );
+    // A bundled scenario's TOML, to start from: it loads as the bundled one.
+    let out = orgsim(&["scenarios", "prime-video"], dir.path());
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        text(&out.stdout),
+        orgsim::scenario::bundled::find("prime-video").unwrap().text
+    );
+    std::fs::write(dir.path().join("mine.toml"), &out.stdout).unwrap();
+    let out = orgsim(&["check", "mine.toml"], dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out = orgsim(&["scenarios", "mcc"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("did you mean `mmc`?"));
+    // An error a --set causes elsewhere names the --set, not a line.
+    let e = load_str(
+        "t.toml",
+        NO_ENG.replace("platform = 0.3", "").as_str(),
+        &sets(&["organization.people={ qa = 2 }"]),
+    )
+    .expect_err("the spec task's skill is gone");
+    assert_eq!(e.problems.len(), 1, "{e}");
+    let p = &e.problems[0];
+    assert_eq!(p.path, "workload.items.job.tasks[0].skill");
+    assert_eq!(p.line, None, "{p}");
+    assert!(
+        p.message
+            .ends_with("(because of --set organization.people={ qa = 2 })"),
+        "{p}"
+    );
+    // Only the --set that causes it is named; a problem of the file itself
+    // keeps its line.
+    let e = load_str(
+        "t.toml",
+        NO_ENG
+            .replace("platform = 0.3", "")
+            .replace(
+                "effort = 1 }, { name = \"test\"",
+                "effort = -1 }, { name = \"test\"",
+            )
+            .as_str(),
+        &sets(&["simulation.horizon=50", "organization.people={ qa = 2 }"]),
+    )
+    .expect_err("two problems");
+    assert_eq!(e.problems.len(), 2, "{e}");
+    let effort = e
+        .problems
+        .iter()
+        .find(|p| p.path.ends_with("effort"))
+        .unwrap();
+    assert_eq!(effort.line, Some(7), "{effort}");
+    assert!(!effort.message.contains("--set"), "{effort}");
+    let skill = e
+        .problems
+        .iter()
+        .find(|p| p.path.ends_with("skill"))
+        .unwrap();
+    assert!(
+        skill
+            .message
+            .ends_with("(because of --set organization.people={ qa = 2 })"),
+        "{skill}"
+    );
+}

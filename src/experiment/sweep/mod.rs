@@ -193,10 +193,8 @@ pub fn plan(
             Err(_) if first_problem.is_some() => others.push(i),
             Err(mut message) => {
                 for o in &point_overrides {
-                    message = message.replace(
-                        &format!("(from --set {})", o.text),
-                        &format!("(from --vary {})", o.text),
-                    );
+                    message = message
+                        .replace(&format!("--set {}", o.text), &format!("--vary {}", o.text));
                 }
                 first_problem = Some(format!(
                     "point {} of {len} ({}) is invalid:\n{}",
