@@ -26,6 +26,12 @@ pub fn load(path: Option<&Path>, overrides: &[Override]) -> Result<Scenario, Fai
                 b.name
             )));
         }
+        if path.symlink_metadata().is_err() {
+            return Err(Failure::BadInput(format!(
+                "{}: no such file, nor a bundled scenario (`orgsim scenarios` lists them)",
+                path.display()
+            )));
+        }
     }
     Ok(scenario::load_file(path, overrides)?)
 }

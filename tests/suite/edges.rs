@@ -535,6 +535,12 @@ fn help_for_the_lost() {
         "{}",
         text(&out.stderr)
     );
+    let out = orgsim(&["run", "nothing-like-it"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        text(&out.stderr),
+        "error: nothing-like-it: no such file, nor a bundled scenario (`orgsim scenarios` lists them)\n"
+    );
     // A key without its table, from --vary and from --set.
     let out = orgsim(
         &[
