@@ -1,11 +1,9 @@
 //! `orgsim run`: simulate, print the comparison, write the output files.
 
-use std::fs;
 use std::path::PathBuf;
 use std::time::SystemTime;
 
-use super::sweep::print_ignoring_closed_pipe;
-use super::{Failure, interrupt, source};
+use super::{Failure, interrupt, source, stdio};
 use crate::cli::RunArgs;
 use crate::experiment::{self, RunOptions};
 use crate::model::capacity;
@@ -31,7 +29,7 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
         .collect();
     if !args.common.quiet {
         for line in warning::grouped(&warnings, 3) {
-            eprintln!("warning: {line}");
+            note!("warning: {line}");
         }
     }
     let options = RunOptions {
@@ -48,12 +46,7 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
     };
     // Refuse bad options before the output folder is touched.
     options.validate(&scenario)?;
-    fs::create_dir_all(&out_dir).map_err(|e| {
-        Failure::BadInput(format!(
-            "cannot create output folder {}: {e}",
-            out_dir.display()
-        ))
-    })?;
+    super::folder::prepare(&out_dir, args.common.quiet)?;
     interrupt::install("no result is written");
     let exp = experiment::run(&scenario, &options)?;
     let threads = args
@@ -93,17 +86,13 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
         // `orgsim plot` would.
         written.extend(super::render_folder(&out_dir)?);
     }
-    // `orgsim run | head` is not an error: the files are written already.
     if args.json {
-        print_ignoring_closed_pipe(&format!(
-            "{}\n",
-            json::summary_json(&exp, &manifest.warnings)
-        ));
+        outln!("{}", json::summary_json(&exp, &manifest.warnings))?;
     } else {
-        print_ignoring_closed_pipe(&table::results(&exp));
+        stdio::print(&table::results(&exp))?;
     }
     if !args.common.quiet {
-        eprintln!(
+        note!(
             "wrote {} in {}",
             file_names(&written).join(", "),
             out_dir.display()

@@ -1,6 +1,6 @@
 //! `orgsim scenarios`: the bundled scenarios and what each shows.
 
-use super::Failure;
+use super::{Failure, stdio};
 use crate::scenario::bundled;
 
 /// Prints every bundled scenario with the first line of its description.
@@ -12,12 +12,12 @@ pub fn list() -> Result<(), Failure> {
         } else {
             ""
         };
-        println!("{:width$}  {}{marker}", b.name, b.summary());
+        outln!("{:width$}  {}{marker}", b.name, b.summary())?;
     }
-    println!(
+    outln!(
         "\nRun one with `orgsim run <name>`; `orgsim run` alone runs {}.\n`orgsim scenarios <name> > mine.toml` writes one's TOML to start from.",
         bundled::DEFAULT
-    );
+    )?;
     Ok(())
 }
 
@@ -33,6 +33,5 @@ pub fn print(name: &str) -> Result<(), Failure> {
             names.join(", ")
         )));
     };
-    super::sweep::print_ignoring_closed_pipe(b.text);
-    Ok(())
+    stdio::print(b.text)
 }
