@@ -45,8 +45,12 @@ pub enum Command {
     /// Re-draw the charts and report.html of a result folder from its CSV
     /// files (no simulation).
     Plot(PlotArgs),
-    /// List the bundled scenarios.
-    Scenarios,
+    /// List the bundled scenarios, or print one's TOML to start from
+    /// (`orgsim scenarios prime-video > mine.toml`).
+    Scenarios {
+        /// The bundled scenario whose TOML to print.
+        name: Option<String>,
+    },
     /// Check the engine against queueing theory (M/M/c, Jackson tandem,
     /// pooling, closed MVA, cadence, decision queues).
     Validate {

@@ -6,21 +6,25 @@ use std::path::{Path, PathBuf};
 use super::{Failure, source, stdio};
 use crate::cli::CheckArgs;
 use crate::experiment::runner::analyse_warmup;
+use crate::model::warning::{self, Warning};
 use crate::model::{capacity, topology};
 use crate::report::charts::welch::{self, Welch};
 use crate::report::{csv_files::number, table, write_atomic};
 use crate::scenario::Scenario;
+
+/// How many places a grouped warning line names (the table shows them all).
+const SHOWN: usize = 3;
 
 /// Validates the scenario and prints the load report and its warnings.
 pub fn check(args: &CheckArgs) -> Result<(), Failure> {
     let scenario = source::load(Some(&args.scenario), &args.overrides)?;
     let reports = capacity::analyse(&scenario);
     stdio::print(&table::load_reports(&scenario, &reports))?;
-    let warnings: Vec<&String> = reports.iter().flat_map(|r| &r.warnings).collect();
+    let warnings: Vec<Warning> = reports.iter().flat_map(|r| r.warnings.clone()).collect();
     if !warnings.is_empty() {
         outln!()?;
-        for w in warnings {
-            outln!("warning: {w}")?;
+        for line in warning::grouped(&warnings, SHOWN) {
+            outln!("warning: {line}")?;
         }
     }
     if args.warmup {

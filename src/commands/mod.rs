@@ -51,7 +51,8 @@ pub fn dispatch(cli: Cli) -> i32 {
         Command::Merge(args) => merge::merge(&args),
         Command::Check(args) => check::check(&args),
         Command::Plot(args) => plot::plot(&args),
-        Command::Scenarios => scenarios::list(),
+        Command::Scenarios { name: None } => scenarios::list(),
+        Command::Scenarios { name: Some(name) } => scenarios::print(&name),
         Command::Validate { threads } => validate::validate(threads),
         Command::Completions { shell } => {
             use clap::CommandFactory;

@@ -7,6 +7,7 @@ use super::{Failure, interrupt, source, stdio};
 use crate::cli::RunArgs;
 use crate::experiment::{self, RunOptions};
 use crate::model::capacity;
+use crate::model::warning::{self, Warning};
 use crate::report::manifest::Manifest;
 use crate::report::{csv_files, json, table, write_atomic};
 
@@ -18,7 +19,7 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
         .clone()
         .unwrap_or_else(|| PathBuf::from("output").join(&scenario.name));
     let started = SystemTime::now();
-    let warnings: Vec<String> = capacity::analyse(&scenario)
+    let warnings: Vec<Warning> = capacity::analyse(&scenario)
         .into_iter()
         .filter(|r| {
             args.common.topologies.is_empty()
@@ -27,8 +28,8 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
         .flat_map(|r| r.warnings)
         .collect();
     if !args.common.quiet {
-        for w in &warnings {
-            note!("warning: {w}");
+        for line in warning::grouped(&warnings, 3) {
+            note!("warning: {line}");
         }
     }
     let options = RunOptions {
@@ -86,7 +87,7 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
         written.extend(super::render_folder(&out_dir)?);
     }
     if args.json {
-        outln!("{}", json::summary_json(&exp))?;
+        outln!("{}", json::summary_json(&exp, &manifest.warnings))?;
     } else {
         stdio::print(&table::results(&exp))?;
     }

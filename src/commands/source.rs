@@ -15,8 +15,22 @@ pub fn load(path: Option<&Path>, overrides: &[Override]) -> Result<Scenario, Fai
     };
     if !path.exists() {
         let name = path.to_string_lossy();
-        if let Some(b) = bundled::find(name.trim_end_matches(".toml")) {
+        let name = name.trim_end_matches(".toml");
+        if let Some(b) = bundled::find(name) {
             return Ok(scenario::load_str(b.file_name, b.text, overrides)?);
+        }
+        if let Some(b) = bundled::closest(name) {
+            return Err(Failure::BadInput(format!(
+                "{}: no such file, nor a bundled scenario; did you mean the bundled `{}`? (`orgsim scenarios` lists them)",
+                path.display(),
+                b.name
+            )));
+        }
+        if path.symlink_metadata().is_err() {
+            return Err(Failure::BadInput(format!(
+                "{}: no such file, nor a bundled scenario (`orgsim scenarios` lists them)",
+                path.display()
+            )));
         }
     }
     Ok(scenario::load_file(path, overrides)?)

@@ -8,6 +8,7 @@ use crate::cli::SweepArgs;
 use crate::experiment::sweep::{
     self, BaseScenario, Shard, SweepError, SweepOutcome, SweepRun, SweepSettings, Vary,
 };
+use crate::model::warning;
 use crate::report::sweep_csv;
 
 /// Runs the sweep `args` describe.
@@ -57,15 +58,11 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
         }
     }
     if !args.common.quiet && !plan.manifest.warnings.is_empty() {
-        const SHOWN: usize = 8;
-        for w in plan.manifest.warnings.iter().take(SHOWN) {
-            note!("warning: {w}");
+        for line in warning::grouped(&plan.manifest.warnings, 3) {
+            note!("warning: {line}");
         }
-        if plan.manifest.warnings.len() > SHOWN {
-            note!(
-                "warning: and {} more overloaded points (all listed in sweep.json): their means may never settle",
-                plan.manifest.warnings.len() - SHOWN
-            );
+        if plan.manifest.warnings.len() > 1 {
+            note!("(every warning is listed in sweep.json)");
         }
     }
     super::folder::prepare(&folder, args.common.quiet)?;

@@ -60,7 +60,7 @@ impl RunOptions {
             return Err(OptionsError::ZeroThreads);
         }
         if let Some(p) = self.precision
-            && !(p.is_finite() && p > 0.0)
+            && !(p > 0.0 && p < 1.0)
         {
             return Err(OptionsError::BadPrecision(p));
         }
@@ -142,9 +142,24 @@ pub enum OptionsError {
     /// `--reps 0`.
     #[error("--reps must be at least 1")]
     ZeroReplications,
-    /// `--precision` not a positive number.
-    #[error("--precision must be a positive number (a relative half-width such as 0.05), got {0}")]
+    /// `--precision` not strictly between 0 and 1.
+    #[error(
+        "--precision must be a relative half-width strictly between 0 and 1 (e.g. 0.05 for ±5% of the mean), got {0}"
+    )]
     BadPrecision(f64),
+    /// The precision metric's mean is 0 in a topology: no relative
+    /// half-width can ever be reached.
+    #[error(
+        "--precision-metric {metric}: its mean is 0 in topology `{topology}` over the first {replications} replications, so its relative half-width (half-width / |mean|) can never reach the target; choose a metric that is not 0 there (e.g. lead_time_mean), or drop --precision"
+    )]
+    ZeroMean {
+        /// The metric.
+        metric: String,
+        /// The first topology where its mean is 0.
+        topology: String,
+        /// Replications run before the refusal.
+        replications: usize,
+    },
     /// `--precision-metric` names no metric.
     #[error(
         "unknown metric `{0}` for --precision-metric (e.g. lead_time_mean, throughput, tv-apps:lead_time_mean)"

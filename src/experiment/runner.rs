@@ -143,6 +143,16 @@ fn replicate(
         let Some(target) = options.precision else {
             break None;
         };
+        if done == first
+            && let Some(t) = zero_mean(&outcomes, &options.precision_metric)
+        {
+            progress.finish_and_clear();
+            return Err(OptionsError::ZeroMean {
+                metric: options.precision_metric.clone(),
+                topology: orgs[t].name.clone(),
+                replications: done,
+            });
+        }
         let worst = worst_relative_half_width(&outcomes, &options.precision_metric);
         if worst <= target || done >= max {
             break Some(PrecisionOutcome {
@@ -163,6 +173,18 @@ fn replicate(
         .map(|(org, outs)| gather(&org.name, outs))
         .collect();
     Ok((topologies, precision))
+}
+
+/// The first topology whose mean of `metric` is 0 (no relative precision
+/// can be reached against it), if any.
+fn zero_mean(outcomes: &[Vec<ReplicationOutcome>], metric: &str) -> Option<usize> {
+    outcomes.iter().position(|outs| {
+        let values: Vec<f64> = outs
+            .iter()
+            .filter_map(|o| o.metrics.iter().find(|(n, _)| n == metric).map(|m| m.1))
+            .collect();
+        Summary::of(&values).mean == 0.0
+    })
 }
 
 /// The largest relative CI half-width of `metric` over every topology

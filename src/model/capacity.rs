@@ -3,6 +3,7 @@
 
 use super::routing::Routing;
 use super::topology::{self, Organization};
+use super::warning::{NEAR_SATURATION, Warning, WarningKind};
 use crate::scenario::{Arrivals, Scenario};
 
 /// Expected demand on one team's people of one skill.
@@ -47,6 +48,19 @@ pub struct LeaderLoad {
     pub utilization: f64,
 }
 
+/// Expected demand on the bar raisers, who review every item once.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReviewerLoad {
+    /// Reviewers in the pool.
+    pub reviewers: u32,
+    /// Expected items per day to review (open streams).
+    pub items_per_day: f64,
+    /// Expected fraction of the reviewers' time spent reviewing.
+    pub utilization: f64,
+    /// Whether closed streams also send items (so `utilization` is a lower bound).
+    pub closed_streams_too: bool,
+}
+
 /// The load analysis of one topology.
 #[derive(Debug, Clone)]
 pub struct LoadReport {
@@ -56,8 +70,10 @@ pub struct LoadReport {
     pub pools: Vec<PoolLoad>,
     /// Every leader who receives requests, then the executive.
     pub leaders: Vec<LeaderLoad>,
-    /// Problems worth a warning, one sentence each.
-    pub warnings: Vec<String>,
+    /// The bar raisers, if the topology has them.
+    pub reviewers: Option<ReviewerLoad>,
+    /// Problems worth a warning, each of a kind.
+    pub warnings: Vec<Warning>,
 }
 
 /// Analyses every topology of `scenario`.
@@ -173,43 +189,125 @@ fn analyse_one(scenario: &Scenario, org: Organization) -> LoadReport {
         });
     }
 
+    let reviewers = org.bar_raiser.as_ref().map(|b| {
+        let items_per_day: f64 = streams
+            .iter()
+            .filter_map(|s| match &s.arrivals {
+                Arrivals::Open(d) => Some(scenario.workload.load / d.mean()),
+                Arrivals::Closed { .. } => None,
+            })
+            .sum();
+        ReviewerLoad {
+            reviewers: b.reviewers,
+            items_per_day,
+            utilization: items_per_day * b.review.mean() / f64::from(b.reviewers),
+            closed_streams_too: streams
+                .iter()
+                .any(|s| matches!(s.arrivals, Arrivals::Closed { .. })),
+        }
+    });
+
     let mut warnings = Vec::new();
     for p in &pools {
-        if p.utilization() >= 1.0 {
-            warnings.push(format!(
-                "{}: team `{}` is offered {:.2} person-days/day of {} work but has {} people (utilization {:.2} >= 1): its backlog grows without bound",
-                org.name,
-                org.teams[p.team].name,
-                p.offered,
-                scenario.people[p.skill].skill,
-                p.people,
-                p.utilization()
-            ));
+        let u = p.utilization();
+        if let Some(kind) = saturation(u) {
+            let (team, skill) = (&org.teams[p.team].name, &scenario.people[p.skill].skill);
+            warnings.push(Warning {
+                kind,
+                place: format!("{}: team `{team}` {skill} {}", org.name, fmt_u(u)),
+                message: format!(
+                    "{}: team `{team}` is offered {:.2} person-days/day of {skill} work but has {} people (utilization {}): {}",
+                    org.name,
+                    p.offered,
+                    p.people,
+                    fmt_u(u),
+                    consequence(kind, "its backlog")
+                ),
+            });
         }
     }
     for l in &leaders {
-        if l.utilization >= 1.0 {
+        if let Some(kind) = saturation(l.utilization) {
             let who = match l.leader {
                 Some(i) => format!("leader `{}`", org.leaders[i].name),
                 None => "the executive".to_string(),
             };
-            warnings.push(format!(
-                "{}: {who} is offered {:.2} decisions/day, utilization {:.2} >= 1: the decision queue grows without bound",
-                org.name, l.requests_per_day, l.utilization
-            ));
+            warnings.push(Warning {
+                kind,
+                place: format!("{}: {who} {}", org.name, fmt_u(l.utilization)),
+                message: format!(
+                    "{}: {who} is offered {:.2} decisions/day, utilization {}: {}",
+                    org.name,
+                    l.requests_per_day,
+                    fmt_u(l.utilization),
+                    consequence(kind, "the decision queue")
+                ),
+            });
         }
+    }
+    if let Some(r) = &reviewers
+        && let Some(kind) = saturation(r.utilization)
+    {
+        warnings.push(Warning {
+            kind,
+            place: format!("{}: bar raisers {}", org.name, fmt_u(r.utilization)),
+            message: format!(
+                "{}: the {} bar raisers are offered {:.2} reviews/day, utilization {}: {}",
+                org.name,
+                r.reviewers,
+                r.items_per_day,
+                fmt_u(r.utilization),
+                consequence(kind, "the review queue")
+            ),
+        });
     }
     for (k, s) in missing_skill {
         let owner = routing.owner(k).map_or("", |o| org.teams[o].name.as_str());
-        warnings.push(format!(
-            "{}: team `{owner}` owns stream `{}` but has no {} people; those tasks go to another team (a real dependency)",
-            org.name, streams[k].name, scenario.people[s].skill
-        ));
+        let skill = &scenario.people[s].skill;
+        warnings.push(Warning {
+            kind: WarningKind::MissingSkill,
+            place: format!("{}: team `{owner}` has no {skill} people", org.name),
+            message: format!(
+                "{}: team `{owner}` owns stream `{}` but has no {skill} people; those tasks go to another team (a real dependency)",
+                org.name, streams[k].name
+            ),
+        });
     }
     LoadReport {
         organization: org,
         pools,
         leaders,
+        reviewers,
         warnings,
+    }
+}
+
+/// The warning a utilization calls for, if any.
+pub fn saturation(utilization: f64) -> Option<WarningKind> {
+    if utilization >= 1.0 {
+        Some(WarningKind::Overloaded)
+    } else if utilization >= NEAR_SATURATION {
+        Some(WarningKind::NearSaturation)
+    } else {
+        None
+    }
+}
+
+/// `0.98 >= 0.9` or `1.05 >= 1`: the utilization against its threshold.
+fn fmt_u(u: f64) -> String {
+    if u >= 1.0 {
+        format!("{u:.2} >= 1")
+    } else {
+        format!("{u:.2} >= {NEAR_SATURATION}")
+    }
+}
+
+/// What a utilization of this kind does to `queue`.
+fn consequence(kind: WarningKind, queue: &str) -> String {
+    match kind {
+        WarningKind::Overloaded => format!("{queue} grows without bound"),
+        _ => format!(
+            "near saturation, {queue} is long and slow to settle, so lead times depend on the run length"
+        ),
     }
 }

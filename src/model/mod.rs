@@ -11,9 +11,11 @@ pub mod servers;
 pub mod sim;
 pub mod tally;
 pub mod topology;
+pub mod warning;
 pub mod workload;
 
 pub use category::{Breakdown, Category};
 pub use sim::{FlowSample, Recording, ReplicationOutcome, simulate};
 pub use tally::ItemRecord;
 pub use topology::{LeaderRole, Organization, Team};
+pub use warning::{Warning, WarningKind};

@@ -2,8 +2,8 @@
 //! teams (DESIGN.md §3). The simulation knows only that form.
 
 use crate::scenario::{
-    Arrivals, BarRaiser, Coordination, PLATFORM_TEAM, QueueDiscipline, Scenario, TopologyKind,
-    TopologySpec,
+    Arrivals, BarRaiser, Coordination, QueueDiscipline, Scenario, TopologyKind, TopologySpec,
+    platform_team_name,
 };
 
 /// A team as the simulation sees it.
@@ -185,13 +185,8 @@ fn single_threaded(scenario: &Scenario, with_platform: bool) -> Vec<Team> {
             }
         }
         demand.push(platform);
-        let taken = streams.iter().any(|s| s.name == PLATFORM_TEAM);
         teams.push(Team {
-            name: if taken {
-                format!("{PLATFORM_TEAM}-team")
-            } else {
-                PLATFORM_TEAM.to_owned()
-            },
+            name: platform_team_name(streams.iter().map(|s| s.name.as_str())),
             people: vec![0; scenario.people.len()],
             owns: vec![],
             leader_attention: 1.0,

@@ -215,13 +215,13 @@ fn warnings(out: &mut String, info: Option<&RunInfo>) {
             out.push_str(
                 "<section class=\"warnings\">\n<strong>Warnings from <code>orgsim check</code></strong>: read the results with these in mind.\n<ul>\n",
             );
-            for line in w {
-                let _ = writeln!(out, "<li>{}</li>", escape(line));
+            for line in crate::model::warning::grouped(w, 5) {
+                let _ = writeln!(out, "<li>{}</li>", escape(&line));
             }
             out.push_str("</ul>\n</section>\n");
         }
         Some(_) => out.push_str(
-            "<p class=\"ok\">Warnings from <code>orgsim check</code>: none. No team, leader or executive is offered more work than it can do.</p>\n",
+            "<p class=\"ok\">Warnings from <code>orgsim check</code>: none. No team, leader, executive or bar raiser is near or past saturation (utilization 0.9 or more).</p>\n",
         ),
         // Not recorded (a sweep, or an old folder): nothing to say.
         None => {}

@@ -1,7 +1,10 @@
-//! `--json`: the summary and the comparison as one JSON document on stdout.
+//! `--json`: the summary, the comparison and the warnings as one JSON
+//! document on stdout. Its rows carry the columns of `summary.csv` and
+//! `comparison.csv` under the same names.
 
+use crate::experiment::Experiment;
 use crate::experiment::results::PrecisionOutcome;
-use crate::experiment::{ComparisonRow, Experiment, SummaryRow};
+use crate::model::Warning;
 
 #[derive(serde::Serialize)]
 struct JsonReport<'a> {
@@ -12,12 +15,39 @@ struct JsonReport<'a> {
     horizon: f64,
     topologies: Vec<&'a str>,
     precision: Option<&'a PrecisionOutcome>,
-    summary: Vec<SummaryRow>,
-    comparison: Vec<ComparisonRow>,
+    warnings: &'a [Warning],
+    summary: Vec<SummaryJson>,
+    comparison: Vec<ComparisonJson>,
 }
 
-/// The JSON document `run --json` prints. Undefined values (NaN) are `null`.
-pub fn summary_json(exp: &Experiment) -> String {
+/// A row of `summary.csv`.
+#[derive(serde::Serialize)]
+struct SummaryJson {
+    topology: String,
+    metric: String,
+    mean: f64,
+    sd: f64,
+    ci95_low: f64,
+    ci95_high: f64,
+    n: usize,
+}
+
+/// A row of `comparison.csv`, with the number of pairs it rests on.
+#[derive(serde::Serialize)]
+struct ComparisonJson {
+    topology: String,
+    baseline: String,
+    metric: String,
+    diff_mean: f64,
+    ci95_low: f64,
+    ci95_high: f64,
+    n: usize,
+    relative: f64,
+}
+
+/// The JSON document `run --json` prints, with `check`'s `warnings`.
+/// Undefined values (NaN) are `null`.
+pub fn summary_json(exp: &Experiment, warnings: &[Warning]) -> String {
     let sim = &exp.scenario.simulation;
     let report = JsonReport {
         scenario: &exp.scenario.name,
@@ -27,8 +57,34 @@ pub fn summary_json(exp: &Experiment) -> String {
         horizon: sim.horizon,
         topologies: exp.topologies.iter().map(|t| t.name.as_str()).collect(),
         precision: exp.precision.as_ref(),
-        summary: exp.summary_rows(),
-        comparison: exp.comparison_rows(),
+        warnings,
+        summary: exp
+            .summary_rows()
+            .into_iter()
+            .map(|r| SummaryJson {
+                topology: r.topology,
+                metric: r.metric,
+                mean: r.summary.mean,
+                sd: r.summary.sd,
+                ci95_low: r.summary.ci_low,
+                ci95_high: r.summary.ci_high,
+                n: r.summary.n,
+            })
+            .collect(),
+        comparison: exp
+            .comparison_rows()
+            .into_iter()
+            .map(|r| ComparisonJson {
+                topology: r.topology,
+                baseline: r.baseline,
+                metric: r.metric,
+                diff_mean: r.difference.diff.mean,
+                ci95_low: r.difference.diff.ci_low,
+                ci95_high: r.difference.diff.ci_high,
+                n: r.difference.diff.n,
+                relative: r.difference.relative,
+            })
+            .collect(),
     };
     serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
 }

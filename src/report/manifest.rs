@@ -6,6 +6,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 
 use crate::experiment::Experiment;
+use crate::model::Warning;
 
 /// The description of one run, written next to its results.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -48,7 +49,7 @@ pub struct Manifest {
     /// Topologies run, the first being the baseline.
     pub topologies: Vec<String>,
     /// Warnings about the scenario (overloaded teams or leaders, ...).
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
     /// When the run started (UTC, RFC 3339).
     pub started: String,
     /// When the run finished (UTC, RFC 3339).
@@ -63,7 +64,7 @@ impl Manifest {
         source: &str,
         overrides: Vec<String>,
         threads: usize,
-        warnings: Vec<String>,
+        warnings: Vec<Warning>,
         started: SystemTime,
     ) -> Self {
         let sc = &exp.scenario;

@@ -3,8 +3,8 @@
 use std::fmt::Write;
 
 use crate::experiment::Experiment;
-use crate::model::Category;
 use crate::model::capacity::LoadReport;
+use crate::model::{Category, WarningKind};
 use crate::scenario::Scenario;
 use crate::stats::Summary;
 
@@ -328,11 +328,7 @@ pub fn load_reports(scenario: &Scenario, reports: &[LoadReport]) -> String {
             "team", "skill", "people", "offered (pd/day)", "utilization"
         );
         for p in &r.pools {
-            let flag = if p.utilization() >= 1.0 {
-                "  <-- overloaded"
-            } else {
-                ""
-            };
+            let flag = saturation_flag(p.utilization());
             let closed = if p.closed_streams_too {
                 " + closed"
             } else {
@@ -370,17 +366,37 @@ pub fn load_reports(scenario: &Scenario, reports: &[LoadReport]) -> String {
                 }
                 None => "executive".to_string(),
             };
-            let flag = if l.utilization >= 1.0 {
-                "  <-- overloaded"
-            } else {
-                ""
-            };
+            let flag = saturation_flag(l.utilization);
             let _ = writeln!(
                 out,
                 "  {who}: {:.2} decisions/day, utilization {:.2}{flag}",
                 l.requests_per_day, l.utilization
             );
         }
+        if let Some(b) = &r.reviewers {
+            let _ = writeln!(
+                out,
+                "  {} bar raisers: {:.2}{} reviews/day, utilization {:.2}{}",
+                b.reviewers,
+                b.items_per_day,
+                if b.closed_streams_too {
+                    " + closed"
+                } else {
+                    ""
+                },
+                b.utilization,
+                saturation_flag(b.utilization)
+            );
+        }
     }
     out
+}
+
+/// The mark `check` puts beside a utilization near or past saturation.
+fn saturation_flag(utilization: f64) -> &'static str {
+    match crate::model::capacity::saturation(utilization) {
+        Some(WarningKind::Overloaded) => "  <-- overloaded",
+        Some(_) => "  <-- near saturation",
+        None => "",
+    }
 }

@@ -5,7 +5,7 @@
 use toml::{Table, Value};
 
 use super::path::TomlPath;
-use super::reader::{Bound, Ctx, Tbl};
+use super::reader::{self, Bound, Ctx, Tbl};
 use super::schema::{Architecture, Arrivals, Quality, Scenario, Simulation, SkillCount, Workload};
 use super::suggest;
 use super::{topologies, workload};
@@ -39,6 +39,24 @@ const QUALITY_KEYS: &[&str] = &[
     "rework_fraction",
     "escape_delay",
 ];
+
+/// Every `table.key` of the scenario's fixed tables (`simulation.horizon`,
+/// `architecture.coupling`, ...): where a key written in the wrong table
+/// (or a `--set` path without its table) probably belongs.
+pub(crate) fn section_paths() -> Vec<String> {
+    let tables: [(&str, &[&str]); 6] = [
+        ("simulation", SIMULATION_KEYS),
+        ("workload", workload::WORKLOAD_KEYS),
+        ("architecture", ARCHITECTURE_KEYS),
+        ("organization", ORGANIZATION_KEYS),
+        ("coordination", topologies::COORDINATION_KEYS),
+        ("quality", QUALITY_KEYS),
+    ];
+    tables
+        .iter()
+        .flat_map(|(table, keys)| keys.iter().map(move |k| format!("{table}.{k}")))
+        .collect()
+}
 
 /// Reads the whole document, reporting every problem into `ctx`. Returns the
 /// scenario only when every part could be read (the caller still checks
@@ -76,6 +94,9 @@ pub(crate) fn build(ctx: &mut Ctx<'_>, doc: &Table) -> Option<Scenario> {
         closed_wip_below_max_wip(ctx, sim, w);
     }
     let architecture = architecture(ctx, &root, &org);
+    if let (Some(a), Some(w)) = (&architecture, &workload.workload) {
+        platform_has_effect(ctx, &root, a, &org, w);
+    }
     let base_coordination = topologies::base_coordination(ctx, &root);
     let quality = quality(ctx, &root);
     let topologies = topologies::read(
@@ -291,6 +312,57 @@ fn architecture(ctx: &mut Ctx<'_>, root: &Tbl<'_>, org: &Org) -> Option<Architec
         platform: platform?,
         platform_skills: platform_skills?,
     })
+}
+
+/// `architecture.platform > 0` changes nothing unless some task has a skill
+/// of `platform_skills`: that is refused rather than run as a silent no-op.
+fn platform_has_effect(
+    ctx: &mut Ctx<'_>,
+    root: &Tbl<'_>,
+    a: &Architecture,
+    org: &Org,
+    w: &Workload,
+) {
+    let Some(skills) = &org.skills else {
+        return;
+    };
+    if a.platform <= 0.0 {
+        return;
+    }
+    let path = root.at("architecture").key("platform");
+    let listed = suggest::list(a.platform_skills.iter().map(String::as_str));
+    let default = if root
+        .get("architecture")
+        .and_then(|t| t.get("platform_skills"))
+        .is_none()
+    {
+        " (the default)"
+    } else {
+        ""
+    };
+    if !a.platform_skills.iter().any(|p| skills.contains(p)) {
+        ctx.report(
+            &path,
+            format!(
+                "is {} but no skill of architecture.platform_skills ({listed}{default}) is in [organization] people ({}), so no task could touch the platform; set architecture.platform_skills to the skills whose tasks change it, or remove architecture.platform",
+                reader::fmt_num(a.platform),
+                suggest::list(skills.iter().map(String::as_str))
+            ),
+        );
+    } else if !w
+        .item_types
+        .iter()
+        .flat_map(|it| &it.tasks)
+        .any(|t| a.platform_skills.contains(&t.skill))
+    {
+        ctx.report(
+            &path,
+            format!(
+                "is {} but no task of any item type has a skill of architecture.platform_skills ({listed}{default}), so no task could touch the platform; set architecture.platform_skills to the skills whose tasks change it, or remove architecture.platform",
+                reader::fmt_num(a.platform)
+            ),
+        );
+    }
 }
 
 fn quality(ctx: &mut Ctx<'_>, root: &Tbl<'_>) -> Option<Quality> {

@@ -53,6 +53,13 @@ pub fn find(name: &str) -> Option<&'static Bundled> {
     ALL.iter().find(|b| b.name == name)
 }
 
+/// The bundled scenario whose name is closest to `name` (a likely
+/// misspelling of it), if any.
+pub fn closest(name: &str) -> Option<&'static Bundled> {
+    let near = super::suggest::closest(name, ALL.iter().map(|b| b.name))?;
+    find(near)
+}
+
 /// The default bundled scenario.
 pub fn default_scenario() -> &'static Bundled {
     find(DEFAULT).unwrap_or(&ALL[0])

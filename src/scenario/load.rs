@@ -7,7 +7,7 @@ use std::path::Path;
 use toml::Table;
 
 use super::build;
-use super::error::ScenarioError;
+use super::error::{Problem, ScenarioError};
 use super::overrides::{self, Override};
 use super::reader::Ctx;
 use super::schema::{Provenance, Scenario, fnv1a_hex};
@@ -103,6 +103,7 @@ pub fn load_str(
         ));
     }
     let map = SourceMap::build(text);
+    let original = (!overrides.is_empty()).then(|| doc.clone());
     let (applied, failed) = overrides::apply(&mut doc, overrides);
     let mut ctx = Ctx::new(source_name, &map, &applied);
     for f in &failed {
@@ -117,13 +118,88 @@ pub fn load_str(
             };
             Ok(scenario)
         }
-        _ if !ctx.is_clean() => Err(ScenarioError {
-            problems: ctx.into_problems(),
-        }),
+        _ if !ctx.is_clean() => {
+            let mut problems = ctx.into_problems();
+            if let Some(original) = &original {
+                blame_overrides(source_name, &map, original, overrides, &mut problems);
+            }
+            Err(ScenarioError { problems })
+        }
         _ => Err(ScenarioError::whole_file(
             source_name,
             None,
             "internal error: the scenario could not be built although no problem was found; please report it",
         )),
+    }
+}
+
+/// The problems of `doc` after `overrides` (without the line of those
+/// reported where no override wrote), as (path, message) pairs.
+fn problems_with(
+    source_name: &str,
+    map: &SourceMap,
+    doc: &Table,
+    overrides: &[&Override],
+) -> Vec<(String, String)> {
+    let mut doc = doc.clone();
+    let owned: Vec<Override> = overrides.iter().map(|&o| o.clone()).collect();
+    let (applied, _) = overrides::apply(&mut doc, &owned);
+    let mut ctx = Ctx::new(source_name, map, &applied);
+    build::build(&mut ctx, &doc);
+    ctx.into_problems()
+        .into_iter()
+        .map(|p| (p.path, p.message))
+        .collect()
+}
+
+/// A problem reported at a value of the file that the file alone does not
+/// have is caused by the overrides (e.g. `--set organization.people=...`
+/// leaves the tasks' skills unknown): it names the `--set` values without
+/// which it goes away, and no line (the file is right there).
+fn blame_overrides(
+    source_name: &str,
+    map: &SourceMap,
+    original: &Table,
+    overrides: &[Override],
+    problems: &mut [Problem],
+) {
+    let all: Vec<&Override> = overrides.iter().collect();
+    let of_file = problems_with(source_name, map, original, &[]);
+    let without: Vec<Vec<(String, String)>> = (0..overrides.len())
+        .map(|i| {
+            let rest: Vec<&Override> = all
+                .iter()
+                .enumerate()
+                .filter(|&(j, _)| j != i)
+                .map(|(_, &o)| o)
+                .collect();
+            if overrides.len() == 1 {
+                of_file.clone()
+            } else {
+                problems_with(source_name, map, original, &rest)
+            }
+        })
+        .collect();
+    for p in problems.iter_mut() {
+        if p.message.contains("(from --set ") {
+            continue;
+        }
+        let key = (p.path.clone(), p.message.clone());
+        if of_file.contains(&key) {
+            continue;
+        }
+        let mut causes: Vec<&str> = overrides
+            .iter()
+            .zip(&without)
+            .filter(|(_, w)| !w.contains(&key))
+            .map(|(o, _)| o.text.as_str())
+            .collect();
+        if causes.is_empty() {
+            causes = overrides.iter().map(|o| o.text.as_str()).collect();
+        }
+        let named: Vec<String> = causes.iter().map(|c| format!("--set {c}")).collect();
+        p.message
+            .push_str(&format!(" (because of {})", named.join(", ")));
+        p.line = None;
     }
 }

@@ -119,6 +119,27 @@ pub(crate) fn describe(v: &Value) -> String {
     }
 }
 
+/// The `table.key` where `key`, unknown in the table at `here`, probably
+/// belongs: the one whose key is `key`, or (at the top level, where a
+/// `--set` path may lack its table) whose key is closest to it.
+fn elsewhere(key: &str, here: &TomlPath) -> Option<String> {
+    let paths = super::build::section_paths();
+    let last = |p: &str| p.rsplit('.').next().unwrap_or(p).to_owned();
+    let here = here.to_string();
+    if let Some(p) = paths
+        .iter()
+        .find(|p| last(p) == key && !p.starts_with(&format!("{here}.")))
+    {
+        return Some(p.clone());
+    }
+    if !here.is_empty() {
+        return None;
+    }
+    let lasts: Vec<String> = paths.iter().map(|p| last(p)).collect();
+    let near = suggest::closest(key, lasts.iter().map(String::as_str))?;
+    paths.iter().find(|p| last(p) == near).cloned()
+}
+
 impl<'a> Ctx<'a> {
     /// A collector for the document of `file`, whose lines are in `map`,
     /// after the overrides `applied`.
@@ -221,10 +242,15 @@ impl<'a> Ctx<'a> {
                     self.suggested.push(t.at(near));
                     format!("unknown key `{key}`; did you mean `{near}`?")
                 }
-                None => format!(
-                    "unknown key `{key}` (allowed here: {})",
-                    suggest::list(allowed.iter().copied())
-                ),
+                None => match elsewhere(key, &t.path) {
+                    Some(full) => {
+                        format!("unknown key `{key}` here; did you mean `{full}`?")
+                    }
+                    None => format!(
+                        "unknown key `{key}` (allowed here: {})",
+                        suggest::list(allowed.iter().copied())
+                    ),
+                },
             };
             self.report(&path, message);
         }

@@ -241,9 +241,21 @@ pub struct SharedLeader {
     pub attention: f64,
 }
 
-/// The name of the platform team that `single-threaded-with-platform` adds
-/// (`platform-team` if a stream is already called `platform`).
+/// The name of the platform team that `single-threaded-with-platform` adds,
+/// unless a stream already has it (see [`platform_team_name`]).
 pub const PLATFORM_TEAM: &str = "platform";
+
+/// The name the platform team of a `single-threaded-with-platform`
+/// topology gets among streams called `stream_names`: `platform`, or with
+/// `-team` appended (as often as needed) when a stream already has the name.
+/// The validator (for `leaders`) and the generator both use this one rule.
+pub fn platform_team_name<'a>(stream_names: impl IntoIterator<Item = &'a str> + Clone) -> String {
+    let mut name = PLATFORM_TEAM.to_owned();
+    while stream_names.clone().into_iter().any(|s| s == name) {
+        name.push_str("-team");
+    }
+    name
+}
 
 /// How a topology builds its teams.
 #[derive(Debug, Clone, PartialEq)]

@@ -6,14 +6,14 @@ use super::dist_spec;
 use super::path::TomlPath;
 use super::reader::{Bound, Ctx, Tbl, fmt_num};
 use super::schema::{
-    BarRaiser, Coordination, PLATFORM_TEAM, QueueDiscipline, SharedLeader, SkillCount, Swarm,
-    TeamSpec, TopologyKind, TopologySpec,
+    BarRaiser, Coordination, QueueDiscipline, SharedLeader, SkillCount, Swarm, TeamSpec,
+    TopologyKind, TopologySpec, platform_team_name,
 };
 use super::suggest;
 use super::workload::Need;
 use crate::engine::Dist;
 
-const COORDINATION_KEYS: &[&str] = &[
+pub(crate) const COORDINATION_KEYS: &[&str] = &[
     "handoff",
     "internal_handoff",
     "intake_cadence",
@@ -345,7 +345,9 @@ fn topology(
             .iter()
             .flatten()
             .cloned()
-            .chain([PLATFORM_TEAM.to_owned()])
+            .chain([platform_team_name(
+                env.stream_names.iter().flatten().map(String::as_str),
+            )])
             .collect(),
         TopologyKind::Custom(teams) => teams.iter().map(|t| t.name.clone()).collect(),
     };

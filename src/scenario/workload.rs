@@ -11,7 +11,7 @@ use super::schema::{Arrivals, ItemType, MixEntry, StreamSpec, TaskSpec, Workload
 use super::suggest;
 use crate::engine::Dist;
 
-const WORKLOAD_KEYS: &[&str] = &["load", "streams", "items"];
+pub(crate) const WORKLOAD_KEYS: &[&str] = &["load", "streams", "items"];
 const STREAM_KEYS: &[&str] = &["name", "interarrival", "backlog", "item", "items", "weight"];
 const BACKLOG_KEYS: &[&str] = &["wip"];
 const MIX_KEYS: &[&str] = &["type", "weight"];

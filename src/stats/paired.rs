@@ -14,7 +14,10 @@ pub struct PairedDifference {
     pub diff: Summary,
     /// The mean difference relative to the mean baseline over the same pairs
     /// (`diff.mean / mean(baseline)`, so `-0.2` is 20% lower than the
-    /// baseline). NaN when that baseline mean is 0 or there are no pairs.
+    /// baseline). NaN when there are no pairs, when that baseline mean is 0,
+    /// or when it is not significantly different from 0 (its confidence
+    /// interval at the same level contains 0): dividing by a mean that
+    /// might be 0 gives a number the data cannot back.
     pub relative: f64,
 }
 
@@ -57,11 +60,11 @@ pub fn paired_difference_with_confidence(
         .filter(|(d, y)| d.is_finite() && y.is_finite())
         .unzip();
     let diff = Summary::with_confidence(&diffs, level);
-    let base_mean = bases.iter().sum::<f64>() / bases.len() as f64;
-    let relative = if base_mean == 0.0 || base_mean.is_nan() {
+    let base = Summary::with_confidence(&bases, level);
+    let relative = if base.mean == 0.0 || base.mean.is_nan() || base.contains(0.0) {
         f64::NAN
     } else {
-        diff.mean / base_mean
+        diff.mean / base.mean
     };
     PairedDifference { diff, relative }
 }
@@ -104,13 +107,13 @@ mod tests {
 
     #[test]
     fn drops_pairs_with_a_missing_side() {
-        let baseline = [2.0, f64::NAN, 4.0, 100.0];
-        let values = [3.0, 1.0, 6.0, f64::INFINITY];
+        let baseline = [20.0, f64::NAN, 22.0, 100.0];
+        let values = [21.0, 1.0, 24.0, f64::INFINITY];
         let p = paired_difference(&values, &baseline);
         assert_eq!(p.diff.n, 2);
         assert!(close(p.diff.mean, 1.5, 1e-12));
-        // Baseline mean over the same pairs is 3, not (2 + 4 + 100) / 3.
-        assert!(close(p.relative, 0.5, 1e-12));
+        // Baseline mean over the same pairs is 21, not (20 + 22 + 100) / 3.
+        assert!(close(p.relative, 1.5 / 21.0, 1e-12));
     }
 
     #[test]
@@ -118,6 +121,14 @@ mod tests {
         let p = paired_difference(&[1.0, 2.0], &[-1.0, 1.0]);
         assert!(close(p.diff.mean, 1.5, 1e-12));
         assert!(p.relative.is_nan());
+
+        // A baseline whose interval holds 0 (mean 0.0003 ± 0.0005): the
+        // relative change would be a huge number of no meaning.
+        let p = paired_difference(&[0.1, 0.1, 0.1], &[0.0, 0.0, 0.001]);
+        assert!(p.relative.is_nan());
+        // A constant, non-zero baseline (an interval of width 0) is fine.
+        let p = paired_difference(&[2.0, 3.0], &[1.0, 1.0]);
+        assert!(close(p.relative, 1.5, 1e-12));
 
         let none = paired_difference(&[], &[]);
         assert_eq!(none.diff.n, 0);

@@ -5,6 +5,7 @@ mod bundled_scenarios;
 mod charts;
 mod cli;
 mod determinism;
+mod edges;
 mod explore;
 mod fuzz;
 mod hardening;

@@ -70,10 +70,9 @@ pub struct SweepManifest {
     /// For a merged folder: the manifests it was merged from.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub merged_from: Vec<String>,
-    /// Points where a team or a leader is offered at least its capacity
-    /// (`orgsim check`'s warnings, each prefixed by its point).
+    /// `orgsim check`'s warnings at every point, each prefixed by its point.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub warnings: Vec<String>,
+    pub warnings: Vec<crate::model::Warning>,
 }
 
 impl SweepManifest {

@@ -111,7 +111,7 @@ pub fn merge(inputs: &[PathBuf], out: &Path) -> Result<MergeResults, SweepError>
         finished: Some(now),
         merged_from: paths.iter().map(|p| p.display().to_string()).collect(),
         warnings: {
-            let mut all: Vec<String> = Vec::new();
+            let mut all: Vec<crate::model::Warning> = Vec::new();
             for m in &manifests {
                 for w in &m.warnings {
                     if !all.contains(w) {

@@ -40,7 +40,7 @@ use super::results::Experiment;
 use super::runner::{detect_warmup, gather};
 use crate::engine::RngFactory;
 use crate::model::capacity;
-use crate::model::{Organization, Recording, ReplicationOutcome, simulate, topology};
+use crate::model::{Organization, Recording, ReplicationOutcome, Warning, simulate, topology};
 use crate::report::manifest::rfc3339;
 use crate::report::{sweep_csv, write_atomic};
 use crate::scenario::{self, Override, Scenario, TopologySpec};
@@ -204,10 +204,8 @@ pub fn plan(
             Err(_) if first_problem.is_some() => others.push(i),
             Err(mut message) => {
                 for o in &point_overrides {
-                    message = message.replace(
-                        &format!("(from --set {})", o.text),
-                        &format!("(from --vary {})", o.text),
-                    );
+                    message = message
+                        .replace(&format!("--set {}", o.text), &format!("--vary {}", o.text));
                 }
                 first_problem = Some(format!(
                     "point {} of {len} ({}) is invalid:\n{}",
@@ -280,9 +278,9 @@ pub fn plan(
     })
 }
 
-/// `orgsim check`'s warnings (a team or a leader offered at least its
-/// capacity) at each planned point, for the topologies it runs.
-fn overload_warnings(grid: &Grid, points: &[PlannedPoint]) -> Vec<String> {
+/// `orgsim check`'s warnings at each planned point, for the topologies it
+/// runs, each prefixed by its point.
+fn overload_warnings(grid: &Grid, points: &[PlannedPoint]) -> Vec<Warning> {
     let mut warnings = Vec::new();
     for p in points {
         for report in capacity::analyse(&p.scenario) {
@@ -290,13 +288,8 @@ fn overload_warnings(grid: &Grid, points: &[PlannedPoint]) -> Vec<String> {
                 .iter()
                 .any(|t| t.name == report.organization.name)
             {
-                for w in report.warnings {
-                    warnings.push(format!(
-                        "point {} ({}): {w}",
-                        p.index + 1,
-                        grid.describe(p.index)
-                    ));
-                }
+                let prefix = format!("point {} ({})", p.index + 1, grid.describe(p.index));
+                warnings.extend(report.warnings.iter().map(|w| w.prefixed(&prefix)));
             }
         }
     }

@@ -251,7 +251,7 @@ pub struct RunInfo {
     /// Topologies, the first being the baseline.
     pub topologies: Vec<String>,
     /// Warnings of `check` about the scenario.
-    pub warnings: Option<Vec<String>>,
+    pub warnings: Option<Vec<crate::model::Warning>>,
     /// When the run started (UTC).
     pub started: String,
     /// The `--vary` arguments of a sweep.
