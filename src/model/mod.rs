@@ -14,6 +14,6 @@ pub mod topology;
 pub mod workload;
 
 pub use category::{Breakdown, Category};
-pub use sim::{FlowSample, Recording, ReplicationOutcome, simulate};
+pub use sim::{FlowSample, Recording, ReplicationOutcome, simulate, simulate_with_stop};
 pub use tally::ItemRecord;
 pub use topology::{LeaderRole, Organization, Team};

@@ -37,10 +37,12 @@ use rayon::prelude::*;
 
 use super::options::RunOptions;
 use super::results::Experiment;
-use super::runner::{detect_warmup, gather};
+use super::runner::{detect_warmup_with_stop, gather};
 use crate::engine::RngFactory;
 use crate::model::capacity;
-use crate::model::{Organization, Recording, ReplicationOutcome, simulate, topology};
+use crate::model::{
+    Organization, Recording, ReplicationOutcome, simulate, simulate_with_stop, topology,
+};
 use crate::report::manifest::rfc3339;
 use crate::report::{sweep_csv, write_atomic};
 use crate::scenario::{self, Override, Scenario, TopologySpec};
@@ -457,7 +459,7 @@ pub fn execute(
             if stopped() {
                 return Ok(());
             }
-            let Some(exp) = run_point(p, &progress, &stopped) else {
+            let Some(exp) = run_point(p, &progress, run.stop) else {
                 return Ok(());
             };
             let record = PointRecord::new(p.index, plan.grid.cells(p.index), &exp);
@@ -544,8 +546,9 @@ fn check_record(
 fn run_point(
     p: &PlannedPoint,
     progress: &ProgressBar,
-    stopped: &(dyn Fn() -> bool + Sync),
+    stop: Option<&AtomicBool>,
 ) -> Option<Experiment> {
+    let stopped = || stop.is_some_and(|s| s.load(Ordering::SeqCst));
     let sc = &p.scenario;
     let reps = sc.simulation.replications as usize;
     let orgs: Vec<Organization> = p
@@ -560,7 +563,7 @@ fn run_point(
         .map(|org| {
             let mut s = sc.clone();
             if s.simulation.auto_warmup && !stopped() {
-                s.simulation.warmup = detect_warmup(&s, org);
+                s.simulation.warmup = detect_warmup_with_stop(&s, org, stop);
             }
             s
         })
@@ -577,7 +580,10 @@ fn run_point(
                 flow: r == 0,
                 ..Recording::default()
             };
-            let outcome = simulate(&scenarios[t], &orgs[t], &roots[r], recording);
+            let outcome = match stop {
+                Some(stop) => simulate_with_stop(&scenarios[t], &orgs[t], &roots[r], recording, stop)?,
+                None => simulate(&scenarios[t], &orgs[t], &roots[r], recording),
+            };
             progress.inc(1);
             Some(outcome)
         })
