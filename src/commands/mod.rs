@@ -5,6 +5,7 @@ mod check;
 mod failure;
 mod interrupt;
 mod merge;
+mod output;
 mod plot;
 mod run;
 mod scenarios;

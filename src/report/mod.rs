@@ -5,7 +5,9 @@ pub mod charts;
 pub mod csv_files;
 pub mod html;
 pub mod json;
+pub mod lock;
 pub mod manifest;
+pub mod staging;
 pub mod sweep_csv;
 pub mod table;
 

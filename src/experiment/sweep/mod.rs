@@ -44,12 +44,12 @@ use crate::model::{
     Organization, Recording, ReplicationOutcome, simulate, simulate_with_stop, topology,
 };
 use crate::report::manifest::rfc3339;
-use crate::report::{sweep_csv, write_atomic};
+use crate::report::{staging, sweep_csv, write_atomic};
 use crate::scenario::{self, Override, Scenario, TopologySpec};
 
 pub use checkpoint::PointRecord;
 pub use manifest::SweepManifest;
-pub use merge::{MergeResults, merge};
+pub use merge::{Gathered, MergeResults, merge};
 pub use shard::Shard;
 pub use spec::{Grid, PointValue, Vary};
 
@@ -102,9 +102,13 @@ pub struct SweepRun<'a> {
     pub progress: bool,
     /// Keep the points a checkpoint of the same sweep already holds.
     pub resume: bool,
-    /// Set (e.g. by a signal handler) to stop starting new work: the points
-    /// finished so far stay in the checkpoint.
+    /// Set (e.g. by a signal handler) to stop: the points finished so far
+    /// stay in the checkpoint, a replication under way gives up.
     pub stop: Option<&'a AtomicBool>,
+    /// Where the final files (`sweep.csv`, ...) are written: a staging
+    /// folder (`report::staging`) the caller moves into the folder; by
+    /// default the folder itself.
+    pub results: Option<&'a Path>,
 }
 
 /// One point to run, loaded and validated.
@@ -262,6 +266,7 @@ pub fn plan(
         finished: None,
         merged_from: Vec::new(),
         warnings: overload_warnings(&grid, &points),
+        files: Vec::new(),
     };
     Ok(SweepPlan {
         grid,
@@ -393,8 +398,21 @@ pub fn execute(
     } else {
         None
     };
+    let identity = plan.manifest.identity();
     let mut done = BTreeSet::new();
     let (mut resumed, mut discarded) = (0, 0);
+    let mut files = vec![
+        manifest::CHECKPOINT.to_string(),
+        manifest::MANIFEST.to_string(),
+    ];
+    if run.resume && earlier.is_none() && fs::symlink_metadata(&checkpoint_path).is_ok() {
+        return Err(SweepError::BadInput(format!(
+            "cannot resume in {}: it holds a checkpoint ({}) but no {}, so nothing says which sweep its points belong to; nothing was run (drop --resume to start over, discarding them)",
+            folder.display(),
+            manifest::CHECKPOINT,
+            manifest::MANIFEST
+        )));
+    }
     let writer = if let (true, Some(earlier)) = (run.resume, &earlier) {
         let earlier = earlier.clone().map_err(SweepError::BadInput)?;
         let refuse = |why: String| {
@@ -413,18 +431,32 @@ pub fn execute(
                 plan.manifest.shard.as_deref().unwrap_or("none")
             )));
         }
-        let contents = checkpoint::read(&checkpoint_path).map_err(SweepError::BadInput)?;
-        for r in &contents.records {
-            check_record(r, plan, &planned, &checkpoint_path)?;
+        for f in &earlier.files {
+            if !files.contains(f) {
+                files.push(f.clone());
+            }
+        }
+        let contents =
+            checkpoint::read(&checkpoint_path, &identity).map_err(SweepError::BadInput)?;
+        for (r, line) in contents.records.iter().zip(&contents.lines) {
+            check_record(r, plan, &planned, &checkpoint_path, *line)?;
             done.insert(r.point);
         }
         resumed = done.len();
-        checkpoint::CheckpointWriter::resume(&checkpoint_path, contents.complete_len)
-            .map_err(|e| io("write", &checkpoint_path, e))?
+        checkpoint::CheckpointWriter::resume(&checkpoint_path, contents.complete_len, &identity)
+            .map_err(|e| {
+                SweepError::BadInput(format!(
+                    "cannot resume from {}: {e}",
+                    checkpoint_path.display()
+                ))
+            })?
     } else {
         if let Some(Ok(m)) = &earlier {
             discarded = m.points_done;
         }
+        // Starting over replaces the earlier result in the folder as a whole.
+        staging::discard_recorded(folder, &[manifest::CHECKPOINT, manifest::MANIFEST])
+            .map_err(|e| io("clear", folder, e))?;
         for stale in [manifest::SWEEP_CSV, manifest::COMPARISON_CSV] {
             let p = folder.join(stale);
             if p.exists() {
@@ -433,12 +465,13 @@ pub fn execute(
         }
         // The checkpoint is emptied before the new manifest is written, so a
         // manifest never describes another sweep's points.
-        checkpoint::CheckpointWriter::create(&checkpoint_path)
+        checkpoint::CheckpointWriter::create(&checkpoint_path, &identity)
             .map_err(|e| io("write", &checkpoint_path, e))?
     };
     let mut manifest = plan.manifest.clone();
     manifest.threads = threads;
     manifest.points_done = done.len();
+    manifest.files = files;
     write_atomic(&manifest_path, manifest.to_json().as_bytes())
         .map_err(|e| io("write", &manifest_path, e))?;
 
@@ -480,14 +513,11 @@ pub fn execute(
     result?;
     synced?;
 
-    let contents = checkpoint::read(&checkpoint_path).map_err(SweepError::Io)?;
+    let contents = checkpoint::read(&checkpoint_path, &identity).map_err(SweepError::Io)?;
     let mut records = Vec::new();
-    let mut seen = BTreeSet::new();
-    for r in contents.records {
-        check_record(&r, plan, &planned, &checkpoint_path)?;
-        if seen.insert(r.point) {
-            records.push(r);
-        }
+    for (r, line) in contents.records.into_iter().zip(contents.lines) {
+        check_record(&r, plan, &planned, &checkpoint_path, line)?;
+        records.push(r);
     }
     manifest.points_done = records.len();
     if records.len() < planned.len() {
@@ -510,7 +540,7 @@ pub fn execute(
     records.sort_by_key(|r| r.point);
     manifest.complete = true;
     manifest.finished = Some(rfc3339(SystemTime::now()));
-    let written = write_results(folder, &manifest, &records, false)?;
+    let written = write_results(run.results.unwrap_or(folder), &manifest, &records, false)?;
     Ok(SweepOutcome::Complete(Box::new(SweepResults {
         folder: folder.to_path_buf(),
         manifest,
@@ -521,12 +551,14 @@ pub fn execute(
     })))
 }
 
-/// Refuses a checkpoint record that is not one of the plan's points.
+/// Refuses a checkpoint record (on line `line`) that is not one of the
+/// plan's points, or not shaped as one.
 fn check_record(
     r: &PointRecord,
     plan: &SweepPlan,
     planned: &BTreeSet<usize>,
     path: &Path,
+    line: usize,
 ) -> Result<(), SweepError> {
     if !planned.contains(&r.point) || plan.manifest.points.get(r.point) != Some(&r.values) {
         return Err(SweepError::BadInput(format!(
@@ -539,7 +571,12 @@ fn check_record(
                 .unwrap_or_default()
         )));
     }
-    Ok(())
+    checkpoint::check_shape(r, &plan.manifest).map_err(|why| {
+        SweepError::BadInput(format!(
+            "{}: line {line} {why}; the checkpoint is damaged or was edited: nothing was run (remove the folder, or use another --out, to start over)",
+            path.display()
+        ))
+    })
 }
 
 /// Runs every job of one point; None if stopped before they were all done.
@@ -581,7 +618,9 @@ fn run_point(
                 ..Recording::default()
             };
             let outcome = match stop {
-                Some(stop) => simulate_with_stop(&scenarios[t], &orgs[t], &roots[r], recording, stop)?,
+                Some(stop) => {
+                    simulate_with_stop(&scenarios[t], &orgs[t], &roots[r], recording, stop)?
+                }
                 None => simulate(&scenarios[t], &orgs[t], &roots[r], recording),
             };
             progress.inc(1);
@@ -616,7 +655,7 @@ fn write_results(
     if with_checkpoint {
         files.push((
             manifest::CHECKPOINT,
-            checkpoint::to_bytes(records).map_err(csv_error)?,
+            checkpoint::to_bytes(records, &manifest.identity()).map_err(csv_error)?,
         ));
     }
     files.push((

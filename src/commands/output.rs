@@ -1,0 +1,41 @@
+//! The output folder of a command: its lock, and the staging of its files
+//! (see `report::lock` and `report::staging`).
+
+use std::path::Path;
+
+use super::Failure;
+use crate::report::lock::{FolderLock, LockError};
+use crate::report::staging::Staging;
+
+/// Locks the existing output folder `dir` for this process, printing a note
+/// when a lock left by a process that is gone is taken over.
+pub(super) fn lock(dir: &Path) -> Result<FolderLock, Failure> {
+    match FolderLock::acquire(dir) {
+        Ok(lock) => {
+            if let Some(note) = &lock.taken_over {
+                if note.starts_with("warning:") {
+                    eprintln!("{note}");
+                } else {
+                    eprintln!("note: {note}");
+                }
+            }
+            Ok(lock)
+        }
+        Err(e @ LockError::Busy { .. }) => Err(Failure::BadInput(e.to_string())),
+        Err(LockError::Io { path, source }) => Err(Failure::BadInput(format!(
+            "cannot write into the output folder {}: {source} (creating {})",
+            dir.display(),
+            path.display()
+        ))),
+    }
+}
+
+/// Starts staging the files of the locked folder `dir`.
+pub(super) fn stage(dir: &Path) -> Result<Staging, Failure> {
+    Staging::begin(dir).map_err(|e| {
+        Failure::BadInput(format!(
+            "cannot write into the output folder {}: {e}",
+            dir.display()
+        ))
+    })
+}
