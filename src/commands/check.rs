@@ -42,6 +42,7 @@ fn warmup(scenario: &Scenario, dir: &PathBuf) -> Result<(), Failure> {
             dir.display()
         ))
     })?;
+    let _lock = super::output::lock(dir)?;
     let write_error = |e: String| Failure::Other(format!("cannot write to {}: {e}", dir.display()));
     println!(
         "\nWarm-up by MSER-5 (pilot: {} replications of {} days without warm-up):",

@@ -28,6 +28,13 @@ pub fn render_folder(dir: &Path) -> Result<Vec<PathBuf>, Failure> {
 
 /// Runs `orgsim plot` as `args` say.
 pub fn plot(args: &PlotArgs) -> Result<(), Failure> {
+    // Not while another orgsim writes the folder (a folder that is not one
+    // gets render's own message).
+    let _lock = if args.dir.is_dir() {
+        Some(super::output::lock(&args.dir)?)
+    } else {
+        None
+    };
     let written = render_folder(&args.dir)?;
     if !args.quiet {
         let names: Vec<String> = written

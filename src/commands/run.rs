@@ -102,6 +102,12 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
             out_dir.display()
         )));
     }
+    if interrupt::requested() {
+        return Err(Failure::Interrupted(format!(
+            "interrupted while writing: the results, charts and report were complete and are all in {}",
+            out_dir.display()
+        )));
+    }
     if args.json {
         println!("{}", json::summary_json(&exp));
     } else {

@@ -81,6 +81,16 @@ impl Staging {
         let mut keep = recorded_files(&self.dir);
         let mut names = self.file_names()?;
         names.sort_by_key(|n| n == manifest);
+        // A file that cannot be replaced (a folder in its place) is found
+        // before anything is moved.
+        for name in &names {
+            if fs::symlink_metadata(self.folder.join(name)).is_ok_and(|m| m.is_dir()) {
+                return Err(io::Error::new(
+                    io::ErrorKind::AlreadyExists,
+                    format!("{name} is a folder there; nothing was replaced"),
+                ));
+            }
+        }
         for name in &names {
             fs::rename(self.dir.join(name), self.folder.join(name))?;
         }

@@ -9,6 +9,7 @@ mod fuzz;
 mod hardening;
 mod invariants;
 mod mechanisms;
+mod output_safety;
 mod reductions;
 mod report_html;
 mod scenario_errors;
