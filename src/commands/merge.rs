@@ -26,7 +26,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), Failure> {
         };
         let key = std::fs::canonicalize(&dir).unwrap_or_else(|_| dir.clone());
         if !locked.contains(&key) {
-            locks.push(output::lock(&dir)?);
+            locks.extend(output::lock_read(&dir)?);
             locked.push(key);
         }
     }

@@ -10,7 +10,11 @@ use crate::report::staging::Staging;
 /// Locks the existing output folder `dir` for this process, printing a note
 /// when a lock left by a process that is gone is taken over.
 pub(super) fn lock(dir: &Path) -> Result<FolderLock, Failure> {
-    match FolderLock::acquire(dir) {
+    report(dir, FolderLock::acquire(dir))
+}
+
+fn report(dir: &Path, acquired: Result<FolderLock, LockError>) -> Result<FolderLock, Failure> {
+    match acquired {
         Ok(lock) => {
             if let Some(note) = &lock.taken_over {
                 if note.starts_with("warning:") {
@@ -27,6 +31,15 @@ pub(super) fn lock(dir: &Path) -> Result<FolderLock, Failure> {
             dir.display(),
             path.display()
         ))),
+    }
+}
+
+/// Locks the folder `dir` a command only reads, unless it cannot be written
+/// (a read-only archive: nobody writes it with our rights either).
+pub(super) fn lock_read(dir: &Path) -> Result<Option<FolderLock>, Failure> {
+    match FolderLock::acquire(dir) {
+        Err(LockError::Io { .. }) => Ok(None),
+        acquired => report(dir, acquired).map(Some),
     }
 }
 
