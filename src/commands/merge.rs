@@ -3,8 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use super::sweep::{failure, print_ignoring_closed_pipe};
-use super::{Failure, output};
+use super::sweep::failure;
+use super::{Failure, output, stdio};
 use crate::cli::MergeArgs;
 use crate::experiment::sweep;
 use crate::report::sweep_csv;
@@ -31,12 +31,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), Failure> {
         }
     }
     let gathered = sweep::merge::gather(&args.inputs).map_err(failure)?;
-    std::fs::create_dir_all(&args.out).map_err(|e| {
-        Failure::BadInput(format!(
-            "cannot create output folder {}: {e}",
-            args.out.display()
-        ))
-    })?;
+    super::folder::prepare(&args.out, args.quiet)?;
     let key = std::fs::canonicalize(&args.out).unwrap_or_else(|_| args.out.clone());
     if !locked.contains(&key) {
         locks.push(output::lock(&args.out)?);
@@ -51,14 +46,14 @@ pub fn merge(args: &MergeArgs) -> Result<(), Failure> {
     res.written = stage.final_paths(&res.written);
     super::sweep::finish(stage, &mut res.manifest, false)?;
     drop(locks);
-    print_ignoring_closed_pipe(&sweep_csv::table(&res.manifest, &res.records));
+    stdio::print(&sweep_csv::table(&res.manifest, &res.records))?;
     if !args.quiet {
         let names: Vec<String> = res
             .written
             .iter()
             .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
             .collect();
-        eprintln!(
+        note!(
             "merged {} part{} ({} points); wrote {} in {}",
             res.inputs.len(),
             if res.inputs.len() == 1 { "" } else { "s" },

@@ -18,9 +18,9 @@ fn report(dir: &Path, acquired: Result<FolderLock, LockError>) -> Result<FolderL
         Ok(lock) => {
             if let Some(note) = &lock.taken_over {
                 if note.starts_with("warning:") {
-                    eprintln!("{note}");
+                    note!("{note}");
                 } else {
-                    eprintln!("note: {note}");
+                    note!("note: {note}");
                 }
             }
             Ok(lock)

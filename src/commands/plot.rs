@@ -28,9 +28,10 @@ pub fn render_folder(dir: &Path) -> Result<Vec<PathBuf>, Failure> {
 
 /// Runs `orgsim plot` as `args` say.
 pub fn plot(args: &PlotArgs) -> Result<(), Failure> {
-    // Not while another orgsim writes the folder (a folder that is not one
-    // gets render's own message).
+    // A missing folder is reported by `render_folder`, not created; not
+    // while another orgsim writes the folder.
     let _lock = if args.dir.is_dir() {
+        super::folder::prepare(&args.dir, args.quiet)?;
         Some(super::output::lock(&args.dir)?)
     } else {
         None
@@ -41,7 +42,7 @@ pub fn plot(args: &PlotArgs) -> Result<(), Failure> {
             .iter()
             .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
             .collect();
-        eprintln!("wrote {} in {}", names.join(", "), args.dir.display());
+        note!("wrote {} in {}", names.join(", "), args.dir.display());
     }
     Ok(())
 }
