@@ -41,6 +41,7 @@ pub fn check(args: &CheckArgs) -> Result<(), Failure> {
 /// Welch's charts and `welch.csv` into `dir`.
 fn warmup(scenario: &Scenario, dir: &Path) -> Result<(), Failure> {
     super::folder::prepare(dir, false)?;
+    let _lock = super::output::lock(dir)?;
     let write_error = |e: String| Failure::Other(format!("cannot write to {}: {e}", dir.display()));
     outln!(
         "\nWarm-up by MSER-5 (pilot: {} replications of {} days without warm-up):",

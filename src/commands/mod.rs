@@ -26,6 +26,7 @@ mod failure;
 mod folder;
 mod interrupt;
 mod merge;
+mod output;
 mod plot;
 mod run;
 mod scenarios;

@@ -28,10 +28,14 @@ pub fn render_folder(dir: &Path) -> Result<Vec<PathBuf>, Failure> {
 
 /// Runs `orgsim plot` as `args` say.
 pub fn plot(args: &PlotArgs) -> Result<(), Failure> {
-    // A missing folder is reported by `render_folder`, not created.
-    if args.dir.is_dir() {
+    // A missing folder is reported by `render_folder`, not created; not
+    // while another orgsim writes the folder.
+    let _lock = if args.dir.is_dir() {
         super::folder::prepare(&args.dir, args.quiet)?;
-    }
+        Some(super::output::lock(&args.dir)?)
+    } else {
+        None
+    };
     let written = render_folder(&args.dir)?;
     if !args.quiet {
         let names: Vec<String> = written

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::time::SystemTime;
 
-use super::{Failure, interrupt, source, stdio};
+use super::{Failure, interrupt, output, source, stdio};
 use crate::cli::RunArgs;
 use crate::experiment::{self, RunOptions};
 use crate::model::capacity;
@@ -47,6 +47,8 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
     // Refuse bad options before the output folder is touched.
     options.validate(&scenario)?;
     super::folder::prepare(&out_dir, args.common.quiet)?;
+    // One process per folder: the lock is held until the files are moved in.
+    let _lock = output::lock(&out_dir)?;
     interrupt::install("no result is written");
     let exp = experiment::run(&scenario, &options)?;
     let threads = args
@@ -65,15 +67,29 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
         warnings,
         started,
     );
+    // Everything is written into a staging folder and moved in at the end,
+    // replacing the previous result's files as a whole.
+    let stage = output::stage(&out_dir)?;
     let write_error =
         |e: std::io::Error| Failure::Other(format!("cannot write to {}: {e}", out_dir.display()));
-    let mut written = csv_files::write_all(&exp, &out_dir, args.items).map_err(write_error)?;
-    let manifest_path = out_dir.join("manifest.json");
+    let mut written = csv_files::write_all(&exp, stage.path(), args.items).map_err(write_error)?;
+    let mut manifest = manifest;
+    let manifest_path = stage.path().join("manifest.json");
     write_atomic(&manifest_path, manifest.to_json().as_bytes()).map_err(write_error)?;
-    written.push(manifest_path);
-    if interrupt::requested() {
+    written.push(manifest_path.clone());
+    let interrupted = interrupt::requested();
+    if !interrupted && !args.common.no_plots {
+        // Charts and report.html are drawn from the files just written, as
+        // `orgsim plot` would.
+        written.extend(super::render_folder(stage.path())?);
+    }
+    manifest.files = stage.file_names().map_err(write_error)?;
+    write_atomic(&manifest_path, manifest.to_json().as_bytes()).map_err(write_error)?;
+    let written = stage.final_paths(&written);
+    stage.commit("manifest.json").map_err(write_error)?;
+    if interrupted {
         // The results were complete and are written whole; only the charts
-        // are missing.
+        // are missing (and the previous result's are gone with it).
         return Err(Failure::Interrupted(format!(
             "interrupted: kept the complete results in {} ({}); the charts and report were not drawn: `orgsim plot {}` draws them",
             out_dir.display(),
@@ -81,10 +97,11 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
             out_dir.display()
         )));
     }
-    if !args.common.no_plots {
-        // Charts and report.html are drawn from the files just written, as
-        // `orgsim plot` would.
-        written.extend(super::render_folder(&out_dir)?);
+    if interrupt::requested() {
+        return Err(Failure::Interrupted(format!(
+            "interrupted while writing: the results, charts and report were complete and are all in {}",
+            out_dir.display()
+        )));
     }
     if args.json {
         outln!("{}", json::summary_json(&exp, &manifest.warnings))?;

@@ -3,13 +3,16 @@
 
 use std::path::PathBuf;
 
-use super::{Failure, interrupt, source, stdio};
+use super::{Failure, interrupt, output, source, stdio};
 use crate::cli::SweepArgs;
 use crate::experiment::sweep::{
-    self, BaseScenario, Shard, SweepError, SweepOutcome, SweepRun, SweepSettings, Vary,
+    self, BaseScenario, Shard, SweepError, SweepManifest, SweepOutcome, SweepRun, SweepSettings,
+    Vary,
 };
 use crate::model::warning;
+use crate::report::staging::Staging;
 use crate::report::sweep_csv;
+use crate::report::write_atomic;
 
 /// Runs the sweep `args` describe.
 pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
@@ -66,18 +69,36 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
         }
     }
     super::folder::prepare(&folder, args.common.quiet)?;
+    // One process per folder; a shard locks its own shard folder, so the
+    // shards of a sweep run side by side in the sweep's folder.
+    let _lock = output::lock(&folder)?;
+    let stage = output::stage(&folder)?;
     interrupt::install("finished points are kept");
     let run = SweepRun {
         threads: args.common.threads,
         progress: !args.common.quiet,
         resume: args.resume,
         stop: Some(&interrupt::STOP),
+        results: Some(stage.path()),
     };
     match sweep::execute(&plan, &folder, &run).map_err(failure)? {
         SweepOutcome::Complete(mut res) => {
             // A shard holds part of the grid: its charts wait for `merge`.
-            if !args.common.no_plots && shard.is_none() {
-                res.written.extend(super::render_folder(&folder)?);
+            if !args.common.no_plots && shard.is_none() && !interrupt::requested() {
+                res.written.extend(super::render_folder(stage.path())?);
+            }
+            finish(stage, &mut res.manifest, true)?;
+            res.written = res
+                .written
+                .iter()
+                .map(|p| folder.join(p.file_name().unwrap_or_default()))
+                .collect();
+            if interrupt::requested() {
+                return Err(Failure::Interrupted(format!(
+                    "interrupted: the sweep is complete in {}; its charts and report were not drawn: `orgsim plot {}` draws them",
+                    folder.display(),
+                    folder.display()
+                )));
             }
             stdio::print(&sweep_csv::table(&res.manifest, &res.records))?;
             if !args.common.quiet {
@@ -122,6 +143,30 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
             resume_command()
         ))),
     }
+}
+
+/// Records the staged files (and, for a sweep, its checkpoint) in the staged
+/// `sweep.json` and moves them into the folder.
+pub(super) fn finish(
+    stage: Staging,
+    manifest: &mut SweepManifest,
+    with_checkpoint: bool,
+) -> Result<(), Failure> {
+    let folder = stage.folder().to_path_buf();
+    let write_error =
+        |e: std::io::Error| Failure::Other(format!("cannot write to {}: {e}", folder.display()));
+    let mut files = stage.file_names().map_err(write_error)?;
+    if with_checkpoint && !files.iter().any(|f| f == sweep::manifest::CHECKPOINT) {
+        files.push(sweep::manifest::CHECKPOINT.to_string());
+        files.sort();
+    }
+    manifest.files = files;
+    write_atomic(
+        &stage.path().join(sweep::manifest::MANIFEST),
+        manifest.to_json().as_bytes(),
+    )
+    .map_err(write_error)?;
+    stage.commit(sweep::manifest::MANIFEST).map_err(write_error)
 }
 
 /// A sweep error as a command failure.

@@ -4,13 +4,15 @@
 
 use indicatif::{ParallelProgressIterator, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::options::{OptionsError, RunOptions};
 use super::results::{Experiment, PrecisionOutcome, TopologyResults};
 use crate::engine::RngFactory;
 use crate::model::sim::QUANTILE_STEPS;
-use crate::model::{Organization, Recording, ReplicationOutcome, simulate, topology};
+use crate::model::{
+    Organization, Recording, ReplicationOutcome, simulate, simulate_with_stop, topology,
+};
 use crate::scenario::{Scenario, TopologySpec};
 use crate::stats::mser::{mean_series, mser5};
 use crate::stats::{Summary, paired_difference};
@@ -71,7 +73,7 @@ fn run_specs(
             .map(|org| {
                 let mut sc = scenario.clone();
                 if sc.simulation.auto_warmup {
-                    sc.simulation.warmup = detect_warmup(&sc, org);
+                    sc.simulation.warmup = detect_warmup_with_stop(&sc, org, options.stop);
                 }
                 sc
             })
@@ -124,7 +126,7 @@ fn replicate(
                     flow: done + r == 0,
                     series: false,
                 };
-                Some(simulate(&scenarios[t], &orgs[t], &roots[r], recording))
+                replicate_one(&scenarios[t], &orgs[t], &roots[r], recording, options.stop)
             })
             .collect();
         if results.iter().any(Option::is_none) {
@@ -187,6 +189,21 @@ fn zero_mean(outcomes: &[Vec<ReplicationOutcome>], metric: &str) -> Option<usize
     })
 }
 
+/// One replication; None if `stop` was set before it was done (a long
+/// replication gives up within a few thousand events).
+fn replicate_one(
+    scenario: &Scenario,
+    org: &Organization,
+    rngs: &crate::engine::ReplicationStreams,
+    recording: Recording,
+    stop: Option<&AtomicBool>,
+) -> Option<ReplicationOutcome> {
+    match stop {
+        Some(stop) => simulate_with_stop(scenario, org, rngs, recording, stop),
+        None => Some(simulate(scenario, org, rngs, recording)),
+    }
+}
+
 /// The largest relative CI half-width of `metric` over every topology
 /// (half-width / |mean|) and every paired difference against the first
 /// topology (half-width / |baseline mean|). Undefined values count as
@@ -243,8 +260,22 @@ pub fn detect_warmup(scenario: &Scenario, org: &Organization) -> f64 {
     analyse_warmup(scenario, org).warmup
 }
 
+/// [`detect_warmup`], whose pilot gives up soon after `stop` is set (its
+/// value is meaningless then: the caller, seeing `stop`, runs nothing more).
+pub fn detect_warmup_with_stop(
+    scenario: &Scenario,
+    org: &Organization,
+    stop: Option<&AtomicBool>,
+) -> f64 {
+    analyse(scenario, org, stop).warmup
+}
+
 /// The MSER-5 analysis behind [`detect_warmup`], with the series it looked at.
 pub fn analyse_warmup(scenario: &Scenario, org: &Organization) -> WarmupAnalysis {
+    analyse(scenario, org, None)
+}
+
+fn analyse(scenario: &Scenario, org: &Organization, stop: Option<&AtomicBool>) -> WarmupAnalysis {
     let mut pilot = scenario.clone();
     pilot.simulation.warmup = 0.0;
     let factory = RngFactory::new(pilot.simulation.seed);
@@ -257,9 +288,19 @@ pub fn analyse_warmup(scenario: &Scenario, org: &Organization) -> WarmupAnalysis
                 series: true,
                 ..Recording::default()
             };
-            simulate(&pilot, org, &roots[r], recording).series
+            replicate_one(&pilot, org, &roots[r], recording, stop)
+                .map(|o| o.series)
+                .unwrap_or_default()
         })
         .collect();
+    if stop.is_some_and(|s| s.load(Ordering::SeqCst)) {
+        // Cut short: some series are partial or empty.
+        return WarmupAnalysis {
+            mean_series: Vec::new(),
+            truncated_items: 0,
+            warmup: 0.0,
+        };
+    }
     let leads: Vec<Vec<f64>> = series
         .iter()
         .map(|s| s.iter().map(|&(_, lead)| lead).collect())

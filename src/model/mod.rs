@@ -15,7 +15,7 @@ pub mod warning;
 pub mod workload;
 
 pub use category::{Breakdown, Category};
-pub use sim::{FlowSample, Recording, ReplicationOutcome, simulate};
+pub use sim::{FlowSample, Recording, ReplicationOutcome, simulate, simulate_with_stop};
 pub use tally::ItemRecord;
 pub use topology::{LeaderRole, Organization, Team};
 pub use warning::{Warning, WarningKind};

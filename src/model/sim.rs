@@ -1,5 +1,7 @@
 //! One replication of one topology: the event logic of DESIGN.md §4.1–§4.4.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use rand::{Rng, RngExt};
 
 use super::item::{ItemRun, ItemState, Phase, Stamp, TaskRun};
@@ -107,6 +109,14 @@ pub struct ReplicationOutcome {
     pub saturated_at: Option<f64>,
 }
 
+/// Events between two looks at the stop flag of [`simulate_with_stop`]: a
+/// few microseconds of simulation, so that a stop is prompt however long
+/// the replication, at the cost of one test of the event count per event.
+const STOP_CHECK_EVERY: u64 = 4096;
+
+/// The stop flag of [`simulate`], never set.
+static NEVER: AtomicBool = AtomicBool::new(false);
+
 /// Simulates one replication of `org` on `scenario`'s workload, drawing
 /// every random number from `rngs`.
 pub fn simulate(
@@ -115,8 +125,32 @@ pub fn simulate(
     rngs: &ReplicationStreams,
     recording: Recording,
 ) -> ReplicationOutcome {
+    run(scenario, org, rngs, recording, &NEVER)
+}
+
+/// [`simulate`], given up within a few thousand events once `stop` is set
+/// (e.g. by a signal handler): None then, as the replication is cut short.
+pub fn simulate_with_stop(
+    scenario: &Scenario,
+    org: &Organization,
+    rngs: &ReplicationStreams,
+    recording: Recording,
+    stop: &AtomicBool,
+) -> Option<ReplicationOutcome> {
+    let outcome = run(scenario, org, rngs, recording, stop);
+    (!stop.load(Ordering::Relaxed)).then_some(outcome)
+}
+
+fn run(
+    scenario: &Scenario,
+    org: &Organization,
+    rngs: &ReplicationStreams,
+    recording: Recording,
+    stop: &AtomicBool,
+) -> ReplicationOutcome {
     let mut sim = Simulation::new(scenario, org, rngs, recording.items);
     sim.keep_series = recording.series;
+    sim.stop = stop;
     let mut calendar = Calendar::new();
     if recording.flow {
         calendar.schedule_at(0.0, Event::FlowSample(0));
@@ -216,6 +250,8 @@ struct Simulation<'a> {
     /// every event.
     max_wip: u64,
     max_events: u64,
+    /// Looked at every [`STOP_CHECK_EVERY`] events.
+    stop: &'a AtomicBool,
 }
 
 impl<'a> Simulation<'a> {
@@ -316,6 +352,7 @@ impl<'a> Simulation<'a> {
             events: 0,
             max_wip: scenario.simulation.max_wip,
             max_events: scenario.simulation.max_events,
+            stop: &NEVER,
         }
     }
 
@@ -1112,6 +1149,7 @@ impl<'a> Simulation<'a> {
 impl Handler<Event> for Simulation<'_> {
     fn should_stop(&self) -> bool {
         self.saturated()
+            || (self.events % STOP_CHECK_EVERY == 0 && self.stop.load(Ordering::Relaxed))
     }
 
     fn handle(&mut self, cal: &mut Calendar<Event>, event: Event) {

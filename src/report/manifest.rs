@@ -54,6 +54,10 @@ pub struct Manifest {
     pub started: String,
     /// When the run finished (UTC, RFC 3339).
     pub finished: String,
+    /// The files this run wrote into its folder, this one included: the
+    /// next result in the folder removes those it does not write again.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<String>,
 }
 
 impl Manifest {
@@ -98,6 +102,7 @@ impl Manifest {
             warnings,
             started: rfc3339(started),
             finished: rfc3339(SystemTime::now()),
+            files: Vec::new(),
         }
     }
 

@@ -7,7 +7,9 @@ pub mod explain;
 pub mod explore_csv;
 pub mod html;
 pub mod json;
+pub mod lock;
 pub mod manifest;
+pub mod staging;
 pub mod sweep_csv;
 pub mod table;
 

@@ -12,6 +12,7 @@ mod hardening;
 mod honest_report;
 mod invariants;
 mod mechanisms;
+mod output_safety;
 mod reductions;
 mod reliability;
 mod report_html;

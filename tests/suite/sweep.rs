@@ -369,7 +369,11 @@ fn killed_midway_then_resumed_gives_the_uninterrupted_files() {
     assert_eq!(out.status.code(), Some(130), "{err}");
     assert!(err.contains("interrupted: kept"), "{err}");
     assert!(err.contains("--resume"), "{err}");
-    let kept = checkpoint::read(&checkpoint).unwrap();
+    let identity =
+        orgsim::experiment::sweep::SweepManifest::read(&dir.path().join("cut/sweep.json"))
+            .unwrap()
+            .identity();
+    let kept = checkpoint::read(&checkpoint, &identity).unwrap();
     assert!(!kept.partial_tail, "only complete lines in the checkpoint");
     assert!(
         !kept.records.is_empty() && kept.records.len() < 12,

@@ -71,60 +71,152 @@ impl PointRecord {
     }
 }
 
+/// One line of a checkpoint: a record, the identity of its sweep
+/// ([`SweepManifest::identity`](super::SweepManifest::identity)) and a
+/// checksum of both, so that a line of another sweep, or an edited one, is
+/// recognised.
+#[derive(Serialize)]
+struct LineOut<'a> {
+    sweep: &'a str,
+    #[serde(flatten)]
+    record: &'a PointRecord,
+    check: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LineIn {
+    sweep: String,
+    point: usize,
+    values: Vec<String>,
+    summary: Vec<Vec<String>>,
+    comparison: Vec<Vec<String>>,
+    check: String,
+}
+
+/// The checksum of a line: FNV-1a 64 of the sweep's identity and the
+/// record's JSON (against accidents, not forgery).
+fn checksum(identity: &str, record: &PointRecord) -> Result<String, serde_json::Error> {
+    let json = serde_json::to_string(record)?;
+    Ok(super::manifest::fingerprint([identity, json.as_str()]))
+}
+
+/// The line of `record` in the checkpoint of the sweep `identity`, newline
+/// included.
+fn line(identity: &str, record: &PointRecord) -> io::Result<Vec<u8>> {
+    let check = checksum(identity, record).map_err(io::Error::other)?;
+    let mut bytes = serde_json::to_vec(&LineOut {
+        sweep: identity,
+        record,
+        check,
+    })
+    .map_err(io::Error::other)?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
 /// What a checkpoint file holds.
 #[derive(Debug, Clone, Default)]
 pub struct CheckpointContents {
-    /// The complete lines, in file order.
+    /// The records, in file order (each point once).
     pub records: Vec<PointRecord>,
-    /// Bytes of the complete lines (where a trailing partial line starts).
+    /// The line of each record (from 1), for messages.
+    pub lines: Vec<usize>,
+    /// Bytes of the complete lines (where a torn tail starts).
     pub complete_len: u64,
-    /// Whether a partial last line follows them.
+    /// Whether a torn tail follows them.
     pub partial_tail: bool,
 }
 
-/// Reads the checkpoint at `path` (none: empty). Lines that are not point
-/// records are a torn tail, ignored, when no record follows them, and make
-/// the file damaged (an error) otherwise.
-pub fn read(path: &Path) -> Result<CheckpointContents, String> {
+/// Reads the checkpoint at `path` (none: empty) of the sweep `identity`.
+/// Every complete line must be a record of that sweep whose checksum holds,
+/// each point once; only an unterminated last line (or a tail of NUL bytes,
+/// what a machine crash can leave) is a torn tail, ignored. Anything else is
+/// an error naming the line.
+pub fn read(path: &Path, identity: &str) -> Result<CheckpointContents, String> {
     let bytes = match fs::read(path) {
         Ok(b) => b,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(CheckpointContents::default()),
         Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
     };
-    let mut records = Vec::new();
-    // End of the last good line, and the first bad line after it.
-    let mut good_len = 0;
-    let mut bad: Option<(usize, String)> = None;
-    let mut start = 0;
-    for (n, line) in bytes.split_inclusive(|&b| b == b'\n').enumerate() {
-        start += line.len();
-        let Some(body) = line.strip_suffix(b"\n") else {
+    let mut contents = CheckpointContents::default();
+    let mut end = 0;
+    let damaged = |n: usize, why: String| {
+        format!(
+            "{}: line {n} {why}; the checkpoint is damaged or was edited: nothing was run (remove the folder, or use another --out, to start over)",
+            path.display()
+        )
+    };
+    for (i, raw) in bytes.split_inclusive(|&b| b == b'\n').enumerate() {
+        let n = i + 1;
+        let rest = &bytes[end..];
+        if rest.iter().all(|&b| b == 0 || b == b'\n') && rest.contains(&0) {
+            break; // zeros a crash left
+        }
+        let Some(body) = raw.strip_suffix(b"\n") else {
             break; // the unterminated last line
         };
-        if body.is_empty() {
-            continue;
+        let parsed: LineIn = serde_json::from_slice(body).map_err(|e| {
+            damaged(
+                n,
+                if serde_json::from_slice::<PointRecord>(body).is_ok() {
+                    "has no sweep identity (it was written by an older orgsim)".to_string()
+                } else {
+                    format!("is not a finished point ({e})")
+                },
+            )
+        })?;
+        let record = PointRecord {
+            point: parsed.point,
+            values: parsed.values,
+            summary: parsed.summary,
+            comparison: parsed.comparison,
+        };
+        if parsed.sweep != identity {
+            return Err(damaged(
+                n,
+                format!(
+                    "belongs to another sweep (identity {} where this sweep's is {identity})",
+                    parsed.sweep
+                ),
+            ));
         }
-        match serde_json::from_slice::<PointRecord>(body) {
-            Ok(record) => {
-                if let Some((line, e)) = bad {
-                    return Err(format!(
-                        "{}: line {line} is not a finished point ({e}); the file is damaged",
-                        path.display()
-                    ));
-                }
-                records.push(record);
-                good_len = start;
-            }
-            Err(e) => {
-                bad.get_or_insert((n + 1, e.to_string()));
-            }
+        if checksum(identity, &record).ok().as_deref() != Some(parsed.check.as_str()) {
+            return Err(damaged(n, "does not match its checksum".to_string()));
         }
+        if let Some(k) = contents
+            .records
+            .iter()
+            .position(|r| r.point == record.point)
+        {
+            return Err(damaged(
+                n,
+                format!(
+                    "repeats point {} of line {}",
+                    record.point + 1,
+                    contents.lines[k]
+                ),
+            ));
+        }
+        contents.records.push(record);
+        contents.lines.push(n);
+        end += raw.len();
     }
-    Ok(CheckpointContents {
-        records,
-        complete_len: good_len as u64,
-        partial_tail: good_len < bytes.len(),
-    })
+    contents.complete_len = end as u64;
+    contents.partial_tail = end < bytes.len();
+    Ok(contents)
+}
+
+/// Refuses to write through a symbolic link at `path`: a checkpoint is
+/// rewritten in place, and must not overwrite what a link points at.
+fn refuse_link(path: &Path) -> io::Result<()> {
+    match fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "it is a symbolic link; orgsim writes its checkpoint only as a plain file",
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// A checkpoint open for appending.
@@ -132,24 +224,32 @@ pub fn read(path: &Path) -> Result<CheckpointContents, String> {
 pub struct CheckpointWriter {
     file: File,
     path: PathBuf,
+    identity: String,
     synced: Instant,
 }
 
 impl CheckpointWriter {
-    /// Starts an empty checkpoint at `path` (replacing any).
-    pub fn create(path: &Path) -> io::Result<CheckpointWriter> {
+    /// Starts an empty checkpoint of the sweep `identity` at `path`
+    /// (replacing any; a symbolic link there is removed, not followed).
+    pub fn create(path: &Path, identity: &str) -> io::Result<CheckpointWriter> {
+        if refuse_link(path).is_err() {
+            fs::remove_file(path)?;
+        }
         let file = File::create(path)?;
         file.sync_all()?;
         Ok(CheckpointWriter {
             file: OpenOptions::new().append(true).open(path)?,
             path: path.to_path_buf(),
+            identity: identity.to_string(),
             synced: Instant::now(),
         })
     }
 
-    /// Opens the checkpoint at `path` to add to it, first cutting it to
-    /// `complete_len` bytes (dropping a partial last line).
-    pub fn resume(path: &Path, complete_len: u64) -> io::Result<CheckpointWriter> {
+    /// Opens the checkpoint of the sweep `identity` at `path` to add to it,
+    /// first cutting it to `complete_len` bytes (dropping a torn tail).
+    /// Refuses a symbolic link.
+    pub fn resume(path: &Path, complete_len: u64, identity: &str) -> io::Result<CheckpointWriter> {
+        refuse_link(path)?;
         let file = OpenOptions::new().create(true).append(true).open(path)?;
         if file.metadata()?.len() != complete_len {
             file.set_len(complete_len)?;
@@ -158,6 +258,7 @@ impl CheckpointWriter {
         Ok(CheckpointWriter {
             file,
             path: path.to_path_buf(),
+            identity: identity.to_string(),
             synced: Instant::now(),
         })
     }
@@ -165,9 +266,7 @@ impl CheckpointWriter {
     /// Appends `record` as one line, in one write; syncs the file to disk
     /// if it was last synced more than a second ago.
     pub fn append(&mut self, record: &PointRecord) -> io::Result<()> {
-        let mut line = serde_json::to_vec(record).map_err(io::Error::other)?;
-        line.push(b'\n');
-        self.file.write_all(&line)?;
+        self.file.write_all(&line(&self.identity, record)?)?;
         if self.synced.elapsed() >= SYNC_INTERVAL {
             self.sync()?;
         }
@@ -187,14 +286,114 @@ impl CheckpointWriter {
     }
 }
 
-/// The bytes of a checkpoint holding `records` in the order given.
-pub fn to_bytes(records: &[PointRecord]) -> io::Result<Vec<u8>> {
+/// The bytes of a checkpoint of the sweep `identity` holding `records` in
+/// the order given.
+pub fn to_bytes(records: &[PointRecord], identity: &str) -> io::Result<Vec<u8>> {
     let mut out = Vec::new();
     for r in records {
-        serde_json::to_writer(&mut out, r).map_err(io::Error::other)?;
-        out.push(b'\n');
+        out.extend(line(identity, r)?);
     }
     Ok(out)
+}
+
+/// Checks that `record` has the shape of a point of the sweep `manifest`
+/// describes: its values are the grid's, its summary holds every topology
+/// (in order), each metric once, each row with finite numbers (or NaN
+/// where a value is undefined) written as orgsim writes them, and its
+/// comparison pairs each later topology with the first. The error says
+/// what is wrong.
+pub fn check_shape(record: &PointRecord, manifest: &super::SweepManifest) -> Result<(), String> {
+    if manifest.points.get(record.point) != Some(&record.values) {
+        return Err(format!(
+            "holds point {} ({}), which is not a point of this sweep",
+            record.point + 1,
+            record.values.join(", ")
+        ));
+    }
+    let canonical = |cell: &str, finite: bool| -> bool {
+        cell.parse::<f64>()
+            .is_ok_and(|x| csv_files::number(x) == cell && (x.is_nan() || x.is_finite() || !finite))
+    };
+    let tops = &manifest.topologies;
+    let mut metrics: Vec<Vec<&str>> = Vec::new();
+    let mut at = 0;
+    for topology in tops {
+        let rows: Vec<&Vec<String>> = record.summary[at..]
+            .iter()
+            .take_while(|r| r.first() == Some(topology))
+            .collect();
+        at += rows.len();
+        if rows.is_empty() {
+            return Err(format!("has no results for topology `{topology}`"));
+        }
+        let names: Vec<&str> = rows
+            .iter()
+            .map(|r| r.get(1).map_or("", String::as_str))
+            .collect();
+        let mut sorted = names.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        if sorted.len() != names.len() {
+            return Err(format!("repeats a metric of topology `{topology}`"));
+        }
+        metrics.push(names);
+        for r in rows {
+            let good = r.len() == 7
+                && r[2..6].iter().all(|c| canonical(c, true))
+                && r[6]
+                    .parse::<u32>()
+                    .is_ok_and(|n| n.to_string() == r[6] && n <= manifest.replications);
+            if !good {
+                return Err(format!(
+                    "has a malformed summary row `{}` (7 cells, finite numbers or NaN, n at most {})",
+                    r.join(","),
+                    manifest.replications
+                ));
+            }
+        }
+    }
+    if at != record.summary.len() {
+        return Err(format!(
+            "has a summary row for `{}`, which is not a topology of this sweep (or out of order)",
+            record.summary[at].first().map_or("", String::as_str)
+        ));
+    }
+    let mut expected = Vec::new();
+    for (topology, names) in tops.iter().zip(&metrics).skip(1) {
+        for m in names.iter().filter(|m| metrics[0].contains(m)) {
+            expected.push((topology.as_str(), *m));
+        }
+    }
+    let got: Vec<(&str, &str)> = record
+        .comparison
+        .iter()
+        .map(|r| {
+            (
+                r.first().map_or("", String::as_str),
+                r.get(2).map_or("", String::as_str),
+            )
+        })
+        .collect();
+    if got != expected {
+        return Err(
+            "has comparison rows other than each later topology against the first, metric by metric"
+                .to_string(),
+        );
+    }
+    for r in &record.comparison {
+        let good = r.len() == 7
+            && r[1] == tops[0]
+            && r[3..6].iter().all(|c| canonical(c, true))
+            && canonical(&r[6], false);
+        if !good {
+            return Err(format!(
+                "has a malformed comparison row `{}` (7 cells, the baseline `{}`, numbers as orgsim writes them)",
+                r.join(","),
+                tops[0]
+            ));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -210,12 +409,14 @@ mod tests {
         }
     }
 
+    const ID: &str = "0123456789abcdef";
+
     #[test]
     fn a_partial_last_line_is_ignored_and_cut_on_resume() {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path();
         let path = dir.join("c.jsonl");
-        let mut w = CheckpointWriter::create(&path).unwrap();
+        let mut w = CheckpointWriter::create(&path, ID).unwrap();
         w.append(&record(0)).unwrap();
         w.append(&record(1)).unwrap();
         drop(w);
@@ -223,24 +424,81 @@ mod tests {
         let whole = bytes.len() as u64;
         bytes.extend_from_slice(b"{\"point\":2,\"val");
         fs::write(&path, &bytes).unwrap();
-        let c = read(&path).unwrap();
+        let c = read(&path, ID).unwrap();
         assert_eq!(c.records, vec![record(0), record(1)]);
+        assert_eq!(c.lines, vec![1, 2]);
         assert!(c.partial_tail);
         assert_eq!(c.complete_len, whole);
-        let mut w = CheckpointWriter::resume(&path, c.complete_len).unwrap();
+        let mut w = CheckpointWriter::resume(&path, c.complete_len, ID).unwrap();
         w.append(&record(2)).unwrap();
-        let c = read(&path).unwrap();
+        let c = read(&path, ID).unwrap();
         assert_eq!(c.records, vec![record(0), record(1), record(2)]);
         assert!(!c.partial_tail);
-        // A damaged line in the middle is an error, not silently skipped.
-        let good = to_bytes(&[record(0)]).unwrap();
-        fs::write(&path, [&b"{}\n"[..], &good].concat()).unwrap();
-        assert!(read(&path).is_err());
-        // A torn tail (a crash can leave zeros) is ignored, and cut on resume.
+        // A torn tail of zeros (what a machine crash can leave) is ignored.
+        let good = to_bytes(&[record(0)], ID).unwrap();
         fs::write(&path, [&good[..], b"\0\0\0\n\0\0"].concat()).unwrap();
-        let c = read(&path).unwrap();
+        let c = read(&path, ID).unwrap();
         assert_eq!((c.records.len(), c.complete_len), (1, good.len() as u64));
         assert!(c.partial_tail);
-        assert!(read(&dir.join("none.jsonl")).unwrap().records.is_empty());
+        assert!(
+            read(&dir.join("none.jsonl"), ID)
+                .unwrap()
+                .records
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn complete_lines_that_are_not_records_of_this_sweep_are_damage() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("c.jsonl");
+        let good = to_bytes(&[record(0)], ID).unwrap();
+        let line_2 = |bytes: &[u8]| {
+            fs::write(&path, [&good[..], bytes].concat()).unwrap();
+            read(&path, ID).expect_err("damage was accepted")
+        };
+        // Not a record, even as the last line.
+        assert!(line_2(b"{}\n").contains("line 2 is not a finished point"));
+        assert!(line_2(b"\n").contains("line 2"));
+        // A record of another sweep.
+        let other = to_bytes(&[record(1)], "fedcba9876543210").unwrap();
+        assert!(line_2(&other).contains("line 2 belongs to another sweep"));
+        // An edited record: the checksum no longer holds.
+        let edited = String::from_utf8(to_bytes(&[record(1)], ID).unwrap())
+            .unwrap()
+            .replace("\"a\"", "\"b\"");
+        assert!(line_2(edited.as_bytes()).contains("line 2 does not match its checksum"));
+        // A record of the old format, without identity.
+        let mut old = serde_json::to_vec(&record(1)).unwrap();
+        old.push(b'\n');
+        assert!(line_2(&old).contains("line 2 has no sweep identity"));
+        // The same point twice.
+        assert!(line_2(&good).contains("line 2 repeats point 1 of line 1"));
+        // A damaged line before a good one.
+        fs::write(&path, [&b"{}\n"[..], &good].concat()).unwrap();
+        assert!(read(&path, ID).unwrap_err().contains("line 1"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_checkpoint_is_never_written_through_a_symbolic_link() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("precious.txt");
+        fs::write(&target, "keep me").unwrap();
+        let link = tmp.path().join("c.jsonl");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        let e = CheckpointWriter::resume(&link, 0, ID).unwrap_err();
+        assert!(e.to_string().contains("symbolic link"), "{e}");
+        assert_eq!(fs::read_to_string(&target).unwrap(), "keep me");
+        // Starting over replaces the link by a file of its own.
+        let mut w = CheckpointWriter::create(&link, ID).unwrap();
+        w.append(&record(0)).unwrap();
+        assert_eq!(fs::read_to_string(&target).unwrap(), "keep me");
+        assert!(
+            !fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
     }
 }

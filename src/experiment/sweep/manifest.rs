@@ -73,6 +73,10 @@ pub struct SweepManifest {
     /// `orgsim check`'s warnings at every point, each prefixed by its point.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<crate::model::Warning>,
+    /// The files orgsim wrote into the folder, this one included: a later
+    /// result in the folder removes those it does not write again.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<String>,
 }
 
 impl SweepManifest {
@@ -142,6 +146,66 @@ impl SweepManifest {
         None
     }
 
+    /// The identity of the sweep: a fingerprint of what decides its numbers
+    /// (what [`difference`](Self::difference) compares), the same for every
+    /// shard of it. Every checkpoint line carries it.
+    pub fn identity(&self) -> String {
+        let described = serde_json::json!({
+            "scenario": self.scenario,
+            "source_hash": self.source_hash,
+            "seed": self.seed,
+            "replications": self.replications,
+            "topologies": self.topologies,
+            "paths": self.paths,
+            "points": self.points,
+        });
+        fingerprint([described.to_string().as_str()])
+    }
+
+    /// Checks what a manifest read from a file must hold for its folder to
+    /// be used: points, each with one value per varied path, topologies,
+    /// and a shard that is one.
+    pub fn check(&self) -> Result<(), String> {
+        if self.points.is_empty() {
+            return Err("it lists no grid point".to_string());
+        }
+        if self.paths.is_empty() {
+            return Err("it lists no varied path".to_string());
+        }
+        if let Some(i) = self.points.iter().position(|p| p.len() != self.paths.len()) {
+            return Err(format!(
+                "grid point {} has {} values for the {} varied paths",
+                i + 1,
+                self.points[i].len(),
+                self.paths.len()
+            ));
+        }
+        if self.topologies.is_empty() {
+            return Err("it lists no topology".to_string());
+        }
+        if self.replications == 0 {
+            return Err("it says 0 replications".to_string());
+        }
+        if let Some(s) = &self.shard {
+            let shard: super::Shard = s.parse().map_err(|e| format!("shard `{s}`: {e}"))?;
+            let planned = shard.points(self.points.len()).len();
+            if planned != self.points_planned {
+                return Err(format!(
+                    "shard {s} of {} points has {planned} points, not {}",
+                    self.points.len(),
+                    self.points_planned
+                ));
+            }
+        } else if self.points_planned != self.points.len() {
+            return Err(format!(
+                "it plans {} of its {} points without being a shard",
+                self.points_planned,
+                self.points.len()
+            ));
+        }
+        Ok(())
+    }
+
     /// The manifest as pretty JSON.
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default() + "\n"
@@ -150,8 +214,11 @@ impl SweepManifest {
     /// Reads the manifest at `path`.
     pub fn read(path: &Path) -> Result<SweepManifest, String> {
         let bytes = fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        serde_json::from_slice(&bytes)
-            .map_err(|e| format!("{} is not a sweep manifest: {e}", path.display()))
+        let m: SweepManifest = serde_json::from_slice(&bytes)
+            .map_err(|e| format!("{} is not a sweep manifest: {e}", path.display()))?;
+        m.check()
+            .map_err(|e| format!("{} is not a usable sweep manifest: {e}", path.display()))?;
+        Ok(m)
     }
 }
 

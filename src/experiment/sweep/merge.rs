@@ -31,6 +31,20 @@ pub struct MergeResults {
 /// replications, topologies, grid) and reports the shards (or points) that
 /// are missing; nothing is written then.
 pub fn merge(inputs: &[PathBuf], out: &Path) -> Result<MergeResults, SweepError> {
+    gather(inputs)?.write(out, None)
+}
+
+/// The parts of a sweep, read and checked, ready to be written as one.
+#[derive(Debug, Clone)]
+pub struct Gathered {
+    paths: Vec<PathBuf>,
+    manifests: Vec<SweepManifest>,
+    records: Vec<PointRecord>,
+}
+
+/// Reads and checks the sweep folders (or manifests) `inputs` as
+/// [`merge`] does, writing nothing.
+pub fn gather(inputs: &[PathBuf]) -> Result<Gathered, SweepError> {
     let bad = SweepError::BadInput;
     let paths = manifest_paths(inputs)?;
     let manifests: Vec<SweepManifest> = paths
@@ -51,16 +65,30 @@ pub fn merge(inputs: &[PathBuf], out: &Path) -> Result<MergeResults, SweepError>
     let mut found: BTreeMap<usize, (PointRecord, usize)> = BTreeMap::new();
     for (k, (m, p)) in manifests.iter().zip(&paths).enumerate() {
         let cp = p.with_file_name(manifest::CHECKPOINT);
-        let contents = checkpoint::read(&cp).map_err(bad)?;
-        for r in contents.records {
-            if m.points.get(r.point) != Some(&r.values) {
+        let contents =
+            checkpoint::read(&cp, &m.identity()).map_err(|e| bad(format!("cannot merge: {e}")))?;
+        let shard: Option<Shard> = m.shard.as_deref().and_then(|s| s.parse().ok());
+        for (r, line) in contents.records.into_iter().zip(contents.lines) {
+            if m.points.get(r.point) != Some(&r.values)
+                || shard.is_some_and(|s| !s.contains(r.point))
+            {
                 return Err(bad(format!(
-                    "cannot merge: {} holds point {} ({}), which is not a point of its sweep; the folder is damaged",
+                    "cannot merge: {} holds point {} ({}), which is not a point of its sweep{}; the folder is damaged",
                     cp.display(),
                     r.point + 1,
-                    r.values.join(", ")
+                    r.values.join(", "),
+                    m.shard
+                        .as_deref()
+                        .map(|s| format!(" shard {s}"))
+                        .unwrap_or_default()
                 )));
             }
+            checkpoint::check_shape(&r, m).map_err(|why| {
+                bad(format!(
+                    "cannot merge: {}: line {line} {why}; the checkpoint is damaged or was edited",
+                    cp.display()
+                ))
+            })?;
             match found.get(&r.point) {
                 Some((other, j)) if *other != r => {
                     return Err(bad(format!(
@@ -85,19 +113,48 @@ pub fn merge(inputs: &[PathBuf], out: &Path) -> Result<MergeResults, SweepError>
         return Err(bad(missing_message(&manifests, &missing, total)));
     }
 
-    fs::create_dir_all(out).map_err(|e| {
-        bad(format!(
-            "cannot create output folder {}: {e}",
-            out.display()
-        ))
-    })?;
-    crate::report::atomic::check_writable(out).map_err(|e| {
-        bad(format!(
-            "cannot write into the output folder {}: {e}",
-            out.display()
-        ))
-    })?;
     let records: Vec<PointRecord> = found.into_values().map(|(r, _)| r).collect();
+    Ok(Gathered {
+        paths,
+        manifests,
+        records,
+    })
+}
+
+impl Gathered {
+    /// The manifests merged, in the order read.
+    pub fn inputs(&self) -> &[PathBuf] {
+        &self.paths
+    }
+
+    /// Writes the merged sweep into `out` (its final files into `results`,
+    /// a staging folder, when given).
+    pub fn write(self, out: &Path, results: Option<&Path>) -> Result<MergeResults, SweepError> {
+        let Gathered {
+            paths,
+            manifests,
+            records,
+        } = self;
+        let first = &manifests[0];
+        let total = first.points.len();
+        fs::create_dir_all(out).map_err(|e| {
+            SweepError::BadInput(format!(
+                "cannot create output folder {}: {e}",
+                out.display()
+            ))
+        })?;
+        merged(paths, &manifests, records, total, results.unwrap_or(out))
+    }
+}
+
+fn merged(
+    paths: Vec<PathBuf>,
+    manifests: &[SweepManifest],
+    records: Vec<PointRecord>,
+    total: usize,
+    target: &Path,
+) -> Result<MergeResults, SweepError> {
+    let first = &manifests[0];
     let now = rfc3339(SystemTime::now());
     let manifest = SweepManifest {
         orgsim_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -112,7 +169,7 @@ pub fn merge(inputs: &[PathBuf], out: &Path) -> Result<MergeResults, SweepError>
         merged_from: paths.iter().map(|p| p.display().to_string()).collect(),
         warnings: {
             let mut all: Vec<crate::model::Warning> = Vec::new();
-            for m in &manifests {
+            for m in manifests {
                 for w in &m.warnings {
                     if !all.contains(w) {
                         all.push(w.clone());
@@ -121,9 +178,10 @@ pub fn merge(inputs: &[PathBuf], out: &Path) -> Result<MergeResults, SweepError>
             }
             all
         },
+        files: Vec::new(),
         ..first.clone()
     };
-    let written = write_results(out, &manifest, &records, true)?;
+    let written = write_results(target, &manifest, &records, true)?;
     Ok(MergeResults {
         manifest,
         records,
@@ -133,7 +191,7 @@ pub fn merge(inputs: &[PathBuf], out: &Path) -> Result<MergeResults, SweepError>
 }
 
 /// The manifests `inputs` stand for, each once.
-fn manifest_paths(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, SweepError> {
+pub fn manifest_paths(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, SweepError> {
     let mut out: Vec<PathBuf> = Vec::new();
     let mut push = |p: PathBuf| {
         let key = fs::canonicalize(&p).unwrap_or_else(|_| p.clone());

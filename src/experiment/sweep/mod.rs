@@ -37,17 +37,19 @@ use rayon::prelude::*;
 
 use super::options::RunOptions;
 use super::results::Experiment;
-use super::runner::{detect_warmup, gather};
+use super::runner::{detect_warmup_with_stop, gather};
 use crate::engine::RngFactory;
 use crate::model::capacity;
-use crate::model::{Organization, Recording, ReplicationOutcome, Warning, simulate, topology};
+use crate::model::{
+    Organization, Recording, ReplicationOutcome, Warning, simulate, simulate_with_stop, topology,
+};
 use crate::report::manifest::rfc3339;
-use crate::report::{sweep_csv, write_atomic};
+use crate::report::{staging, sweep_csv, write_atomic};
 use crate::scenario::{self, Override, Scenario, TopologySpec};
 
 pub use checkpoint::PointRecord;
 pub use manifest::SweepManifest;
-pub use merge::{MergeResults, merge};
+pub use merge::{Gathered, MergeResults, merge};
 pub use shard::Shard;
 pub use spec::{Grid, PointValue, Vary};
 
@@ -100,9 +102,13 @@ pub struct SweepRun<'a> {
     pub progress: bool,
     /// Keep the points a checkpoint of the same sweep already holds.
     pub resume: bool,
-    /// Set (e.g. by a signal handler) to stop starting new work: the points
-    /// finished so far stay in the checkpoint.
+    /// Set (e.g. by a signal handler) to stop: the points finished so far
+    /// stay in the checkpoint, a replication under way gives up.
     pub stop: Option<&'a AtomicBool>,
+    /// Where the final files (`sweep.csv`, ...) are written: a staging
+    /// folder (`report::staging`) the caller moves into the folder; by
+    /// default the folder itself.
+    pub results: Option<&'a Path>,
 }
 
 /// One point to run, loaded and validated.
@@ -269,6 +275,7 @@ pub fn plan(
         finished: None,
         merged_from: Vec::new(),
         warnings: overload_warnings(&grid, &points),
+        files: Vec::new(),
     };
     Ok(SweepPlan {
         grid,
@@ -395,8 +402,21 @@ pub fn execute(
     } else {
         None
     };
+    let identity = plan.manifest.identity();
     let mut done = BTreeSet::new();
     let (mut resumed, mut discarded) = (0, 0);
+    let mut files = vec![
+        manifest::CHECKPOINT.to_string(),
+        manifest::MANIFEST.to_string(),
+    ];
+    if run.resume && earlier.is_none() && fs::symlink_metadata(&checkpoint_path).is_ok() {
+        return Err(SweepError::BadInput(format!(
+            "cannot resume in {}: it holds a checkpoint ({}) but no {}, so nothing says which sweep its points belong to; nothing was run (drop --resume to start over, discarding them)",
+            folder.display(),
+            manifest::CHECKPOINT,
+            manifest::MANIFEST
+        )));
+    }
     let writer = if let (true, Some(earlier)) = (run.resume, &earlier) {
         let earlier = earlier.clone().map_err(SweepError::BadInput)?;
         let refuse = |why: String| {
@@ -415,18 +435,32 @@ pub fn execute(
                 plan.manifest.shard.as_deref().unwrap_or("none")
             )));
         }
-        let contents = checkpoint::read(&checkpoint_path).map_err(SweepError::BadInput)?;
-        for r in &contents.records {
-            check_record(r, plan, &planned, &checkpoint_path)?;
+        for f in &earlier.files {
+            if !files.contains(f) {
+                files.push(f.clone());
+            }
+        }
+        let contents =
+            checkpoint::read(&checkpoint_path, &identity).map_err(SweepError::BadInput)?;
+        for (r, line) in contents.records.iter().zip(&contents.lines) {
+            check_record(r, plan, &planned, &checkpoint_path, *line)?;
             done.insert(r.point);
         }
         resumed = done.len();
-        checkpoint::CheckpointWriter::resume(&checkpoint_path, contents.complete_len)
-            .map_err(|e| io("write", &checkpoint_path, e))?
+        checkpoint::CheckpointWriter::resume(&checkpoint_path, contents.complete_len, &identity)
+            .map_err(|e| {
+                SweepError::BadInput(format!(
+                    "cannot resume from {}: {e}",
+                    checkpoint_path.display()
+                ))
+            })?
     } else {
         if let Some(Ok(m)) = &earlier {
             discarded = m.points_done;
         }
+        // Starting over replaces the earlier result in the folder as a whole.
+        staging::discard_recorded(folder, &[manifest::CHECKPOINT, manifest::MANIFEST])
+            .map_err(|e| io("clear", folder, e))?;
         for stale in [manifest::SWEEP_CSV, manifest::COMPARISON_CSV] {
             let p = folder.join(stale);
             if p.exists() {
@@ -435,12 +469,13 @@ pub fn execute(
         }
         // The checkpoint is emptied before the new manifest is written, so a
         // manifest never describes another sweep's points.
-        checkpoint::CheckpointWriter::create(&checkpoint_path)
+        checkpoint::CheckpointWriter::create(&checkpoint_path, &identity)
             .map_err(|e| io("write", &checkpoint_path, e))?
     };
     let mut manifest = plan.manifest.clone();
     manifest.threads = threads;
     manifest.points_done = done.len();
+    manifest.files = files;
     write_atomic(&manifest_path, manifest.to_json().as_bytes())
         .map_err(|e| io("write", &manifest_path, e))?;
 
@@ -461,7 +496,7 @@ pub fn execute(
             if stopped() {
                 return Ok(());
             }
-            let Some(exp) = run_point(p, &progress, &stopped) else {
+            let Some(exp) = run_point(p, &progress, run.stop) else {
                 return Ok(());
             };
             let record = PointRecord::new(p.index, plan.grid.cells(p.index), &exp);
@@ -482,14 +517,11 @@ pub fn execute(
     result?;
     synced?;
 
-    let contents = checkpoint::read(&checkpoint_path).map_err(SweepError::Io)?;
+    let contents = checkpoint::read(&checkpoint_path, &identity).map_err(SweepError::Io)?;
     let mut records = Vec::new();
-    let mut seen = BTreeSet::new();
-    for r in contents.records {
-        check_record(&r, plan, &planned, &checkpoint_path)?;
-        if seen.insert(r.point) {
-            records.push(r);
-        }
+    for (r, line) in contents.records.into_iter().zip(contents.lines) {
+        check_record(&r, plan, &planned, &checkpoint_path, line)?;
+        records.push(r);
     }
     manifest.points_done = records.len();
     if records.len() < planned.len() {
@@ -512,7 +544,7 @@ pub fn execute(
     records.sort_by_key(|r| r.point);
     manifest.complete = true;
     manifest.finished = Some(rfc3339(SystemTime::now()));
-    let written = write_results(folder, &manifest, &records, false)?;
+    let written = write_results(run.results.unwrap_or(folder), &manifest, &records, false)?;
     Ok(SweepOutcome::Complete(Box::new(SweepResults {
         folder: folder.to_path_buf(),
         manifest,
@@ -523,12 +555,14 @@ pub fn execute(
     })))
 }
 
-/// Refuses a checkpoint record that is not one of the plan's points.
+/// Refuses a checkpoint record (on line `line`) that is not one of the
+/// plan's points, or not shaped as one.
 fn check_record(
     r: &PointRecord,
     plan: &SweepPlan,
     planned: &BTreeSet<usize>,
     path: &Path,
+    line: usize,
 ) -> Result<(), SweepError> {
     if !planned.contains(&r.point) || plan.manifest.points.get(r.point) != Some(&r.values) {
         return Err(SweepError::BadInput(format!(
@@ -541,15 +575,21 @@ fn check_record(
                 .unwrap_or_default()
         )));
     }
-    Ok(())
+    checkpoint::check_shape(r, &plan.manifest).map_err(|why| {
+        SweepError::BadInput(format!(
+            "{}: line {line} {why}; the checkpoint is damaged or was edited: nothing was run (remove the folder, or use another --out, to start over)",
+            path.display()
+        ))
+    })
 }
 
 /// Runs every job of one point; None if stopped before they were all done.
 fn run_point(
     p: &PlannedPoint,
     progress: &ProgressBar,
-    stopped: &(dyn Fn() -> bool + Sync),
+    stop: Option<&AtomicBool>,
 ) -> Option<Experiment> {
+    let stopped = || stop.is_some_and(|s| s.load(Ordering::SeqCst));
     let sc = &p.scenario;
     let reps = sc.simulation.replications as usize;
     let orgs: Vec<Organization> = p
@@ -564,7 +604,7 @@ fn run_point(
         .map(|org| {
             let mut s = sc.clone();
             if s.simulation.auto_warmup && !stopped() {
-                s.simulation.warmup = detect_warmup(&s, org);
+                s.simulation.warmup = detect_warmup_with_stop(&s, org, stop);
             }
             s
         })
@@ -581,7 +621,12 @@ fn run_point(
                 flow: r == 0,
                 ..Recording::default()
             };
-            let outcome = simulate(&scenarios[t], &orgs[t], &roots[r], recording);
+            let outcome = match stop {
+                Some(stop) => {
+                    simulate_with_stop(&scenarios[t], &orgs[t], &roots[r], recording, stop)?
+                }
+                None => simulate(&scenarios[t], &orgs[t], &roots[r], recording),
+            };
             progress.inc(1);
             Some(outcome)
         })
@@ -614,7 +659,7 @@ fn write_results(
     if with_checkpoint {
         files.push((
             manifest::CHECKPOINT,
-            checkpoint::to_bytes(records).map_err(csv_error)?,
+            checkpoint::to_bytes(records, &manifest.identity()).map_err(csv_error)?,
         ));
     }
     files.push((
