@@ -10,7 +10,7 @@ use super::options::{OptionsError, RunOptions};
 use super::results::{Experiment, PrecisionOutcome, TopologyResults};
 use crate::engine::RngFactory;
 use crate::model::sim::QUANTILE_STEPS;
-use crate::model::{Organization, Recording, ReplicationOutcome, simulate, topology};
+use crate::model::{Organization, Recording, ReplicationOutcome, capacity, simulate, topology};
 use crate::scenario::{Scenario, TopologySpec};
 use crate::stats::mser::{mean_series, mser5};
 use crate::stats::{Summary, paired_difference};
@@ -138,8 +138,13 @@ fn replicate(
     progress.finish_and_clear();
     let topologies = orgs
         .iter()
+        .zip(scenarios)
         .zip(outcomes)
-        .map(|(org, outs)| gather(&org.name, outs))
+        .map(|((org, sc), outs)| {
+            let mut t = gather(&org.name, outs);
+            t.mark_overloaded(capacity::overloads(sc, org));
+            t
+        })
         .collect();
     Ok((topologies, precision))
 }
@@ -276,6 +281,7 @@ pub fn gather(name: &str, outcomes: Vec<ReplicationOutcome>) -> TopologyResults 
         items: outcomes.into_iter().map(|o| o.items).collect(),
         lead_time_distribution,
         flow,
+        overloads: Vec::new(),
     }
 }
 

@@ -12,6 +12,7 @@ use super::topology::Organization;
 use super::workload::WorkloadSource;
 use crate::engine::{Calendar, Handler, ReplicationStreams, SimRng};
 use crate::scenario::{Arrivals, Scenario};
+use crate::stats::trend::{TREND_LEVEL, WindowTrend, trend_test};
 
 /// What happens in the simulated organization.
 #[derive(Debug, Clone, Copy)]
@@ -121,9 +122,14 @@ pub fn simulate(
     let mut outcome = sim.finish();
     if let Some(t) = saturated_at {
         // The means of a system that never settles are meaningless: report
-        // the replication as saturated rather than as numbers.
+        // the replication as saturated (and unstable) rather than as numbers;
+        // its warm-up stays what it was.
         for (name, value) in outcome.metrics.iter_mut() {
-            *value = if name == "saturated" { 1.0 } else { f64::NAN };
+            match name.as_str() {
+                "saturated" | "unstable" => *value = 1.0,
+                "warmup" => {}
+                _ => *value = f64::NAN,
+            }
         }
         outcome.saturated_at = Some(t);
     }
@@ -195,6 +201,9 @@ struct Simulation<'a> {
     keep_series: bool,
     series: Vec<(f64, f64)>,
     events: u64,
+    /// Items in flight (fix items included) over the window's sub-intervals,
+    /// for the test of a system that does not settle.
+    wip_trend: WindowTrend,
     /// `simulation.max_wip` and `simulation.max_events`, checked after
     /// every event.
     max_wip: u64,
@@ -295,6 +304,7 @@ impl<'a> Simulation<'a> {
             keep_series: false,
             series: Vec::new(),
             events: 0,
+            wip_trend: WindowTrend::new(window_start, window_end),
             max_wip: scenario.simulation.max_wip,
             max_events: scenario.simulation.max_events,
         }
@@ -419,6 +429,8 @@ impl<'a> Simulation<'a> {
             (item.stream, item.fix)
         };
         self.arrived_total += 1;
+        self.wip_trend
+            .set(now, (self.arrived_total - self.done_total) as f64);
         if !fix {
             let in_window = self.in_window(now);
             let tally = &mut self.streams[k];
@@ -877,6 +889,8 @@ impl<'a> Simulation<'a> {
         let in_window = self.in_window(now);
         self.free_slots.push(slot);
         self.done_total += 1;
+        self.wip_trend
+            .set(now, (self.arrived_total - self.done_total) as f64);
         let item = &mut self.items[slot];
         item.live = false;
         let k = item.stream;
@@ -1027,6 +1041,8 @@ impl<'a> Simulation<'a> {
         metrics.push(("capacity_lost".into(), away / f64::from(people)));
         metrics.push(("warmup".into(), self.window_start));
         metrics.push(("saturated".into(), 0.0));
+        let growing = trend_test(&self.wip_trend.batch_means(end), TREND_LEVEL).growing;
+        metrics.push(("unstable".into(), f64::from(u8::from(growing))));
         metrics.push((
             "reviewer_utilization".into(),
             self.reviewers

@@ -210,6 +210,7 @@ pub fn organization_metric_names() -> Vec<&'static str> {
         "capacity_lost",
         "warmup",
         "saturated",
+        "unstable",
         "reviewer_utilization",
         "leader_utilization_max",
         "executive_utilization",

@@ -15,6 +15,7 @@ pub mod queueing;
 pub mod student_t;
 pub mod summary;
 pub mod time_average;
+pub mod trend;
 pub mod welford;
 
 pub use duration_histogram::DurationHistogram;

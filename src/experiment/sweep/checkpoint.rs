@@ -36,7 +36,7 @@ pub struct PointRecord {
     /// Rows `topology,metric,mean,sd,ci95_low,ci95_high,n` (those of
     /// `summary.csv` for this point).
     pub summary: Vec<Vec<String>>,
-    /// Rows `topology,baseline,metric,diff_mean,ci95_low,ci95_high,relative`
+    /// Rows `topology,baseline,metric,diff_mean,ci95_low,ci95_high,relative,n,meaningful`
     /// (those of `comparison.csv` for this point).
     pub comparison: Vec<Vec<String>>,
 }
@@ -66,7 +66,7 @@ impl PointRecord {
     pub fn comparison_row(&self, topology: &str, metric: &str) -> Option<&[String]> {
         self.comparison
             .iter()
-            .find(|r| r.len() == 7 && r[0] == topology && r[2] == metric)
+            .find(|r| r.len() >= 7 && r[0] == topology && r[2] == metric)
             .map(Vec::as_slice)
     }
 }
