@@ -83,9 +83,19 @@ impl Summary {
         let z2 = z * z;
         let centre = (p + z2 / (2.0 * n)) / (1.0 + z2 / n);
         let half = z / (1.0 + z2 / n) * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
+        // At a share of 0 (1) the interval ends exactly at 0 (1), which
+        // rounding would miss.
         Summary {
-            ci_low: (centre - half).max(0.0),
-            ci_high: (centre + half).min(1.0),
+            ci_low: if p <= 0.0 {
+                0.0
+            } else {
+                (centre - half).max(0.0)
+            },
+            ci_high: if p >= 1.0 {
+                1.0
+            } else {
+                (centre + half).min(1.0)
+            },
             ..plain
         }
     }

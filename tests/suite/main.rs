@@ -12,6 +12,7 @@ mod mechanisms;
 mod reductions;
 mod report_html;
 mod scenario_errors;
+mod stability;
 mod statistics;
 mod support;
 mod sweep;
