@@ -22,6 +22,48 @@ pub struct TopologyResults {
     pub lead_time_distribution: Vec<(f64, f64)>,
     /// The cumulative flow diagram of the first replication.
     pub flow: Vec<FlowSample>,
+    /// Where the offered-load analysis puts the topology at utilization ≥ 1
+    /// (see [`crate::model::capacity::overloads`]); then every replication
+    /// is unstable.
+    pub overloads: Vec<String>,
+}
+
+/// The share of replications that must be flagged `unstable` for a
+/// topology to be reported as unstable (lead times withheld).
+pub const UNSTABLE_SHARE: f64 = 0.5;
+
+/// What is said in place of an unstable topology's lead times.
+pub const UNSTABLE_MESSAGE: &str =
+    "unstable: work piles up faster than it is done; lead times grow with the run length";
+
+/// Whether `metric` (or its per-stream variant `<stream>:<metric>`) measures
+/// time spent by items or items in the system: in a system that does not
+/// settle it grows with the run length, so it is withheld for an unstable
+/// topology and its paired differences are not meaningful.
+pub fn grows_with_run_length(metric: &str) -> bool {
+    let base = metric.rsplit(':').next().unwrap_or(metric);
+    base.starts_with("lead_time_")
+        || base.ends_with("_mean")
+        || matches!(
+            base,
+            "coordination_share" | "flow_efficiency" | "open_at_end"
+        )
+}
+
+/// Whether `metric` is a 0/1 flag per replication (`saturated`, `unstable`),
+/// whose mean is a share summarized with a Wilson score interval.
+pub fn is_share_metric(metric: &str) -> bool {
+    matches!(metric, "saturated" | "unstable")
+}
+
+/// The summary of `metric`'s per-replication `values`: Student-t for
+/// measurements, Wilson for 0/1 flags (an interval inside [0, 1]).
+pub fn summarize(metric: &str, values: &[f64]) -> Summary {
+    if is_share_metric(metric) {
+        Summary::proportion(values)
+    } else {
+        Summary::of(values)
+    }
 }
 
 impl TopologyResults {
@@ -31,6 +73,58 @@ impl TopologyResults {
             .iter()
             .position(|m| m == metric)
             .map(|i| self.values[i].as_slice())
+    }
+
+    /// Records the offered-load analysis's overloads; with any, every
+    /// replication is unstable.
+    pub fn mark_overloaded(&mut self, overloads: Vec<String>) {
+        if !overloads.is_empty()
+            && let Some(i) = self.metric_names.iter().position(|m| m == "unstable")
+        {
+            self.values[i].iter_mut().for_each(|v| *v = 1.0);
+        }
+        self.overloads = overloads;
+    }
+
+    /// Replications flagged unstable, of all replications.
+    pub fn unstable_count(&self) -> (usize, usize) {
+        let v = self.metric("unstable").unwrap_or(&[]);
+        (v.iter().filter(|&&x| x == 1.0).count(), v.len())
+    }
+
+    /// Whether at least [`UNSTABLE_SHARE`] of the replications are unstable:
+    /// the topology's lead times only measure the run length.
+    pub fn is_unstable(&self) -> bool {
+        let (k, n) = self.unstable_count();
+        n > 0 && k as f64 >= UNSTABLE_SHARE * n as f64
+    }
+
+    /// For an unstable topology, the sentence that says so and why (the
+    /// overloads the analysis found, or else that the run did not settle
+    /// within its window, with a longer run to try); `None` otherwise.
+    /// `warmup` and `horizon` are the run's.
+    pub fn stability_note(&self, warmup: f64, horizon: f64) -> Option<String> {
+        if !self.is_unstable() {
+            return None;
+        }
+        let (k, n) = self.unstable_count();
+        let why = if self.overloads.is_empty() {
+            format!(
+                "Not settled within the window: its work in progress still grows over the {horizon} days measured; \
+                 run longer to see whether it settles, e.g. --set simulation.warmup={} --set simulation.horizon={}",
+                warmup.max(horizon),
+                4.0 * horizon
+            )
+        } else {
+            format!(
+                "The offered load reaches capacity ({}): a longer run will not help",
+                self.overloads.join(", ")
+            )
+        };
+        Some(format!(
+            "{}: {UNSTABLE_MESSAGE} ({k} of {n} replications flagged). {why}.",
+            self.name
+        ))
     }
 }
 
@@ -71,6 +165,9 @@ pub struct SummaryRow {
     /// Mean, sd, 95% CI and n across replications.
     #[serde(flatten)]
     pub summary: Summary,
+    /// False when the topology is unstable and the metric grows with the
+    /// run length (see [`grows_with_run_length`]).
+    pub meaningful: bool,
 }
 
 /// One row of `comparison.csv`: a topology against the baseline.
@@ -85,6 +182,9 @@ pub struct ComparisonRow {
     /// Paired difference (topology − baseline) with its CI and relative change.
     #[serde(flatten)]
     pub difference: PairedDifference,
+    /// False when either side is unstable and the metric grows with the run
+    /// length: the difference then measures the run, not the organizations.
+    pub meaningful: bool,
 }
 
 impl Experiment {
@@ -95,7 +195,7 @@ impl Experiment {
 
     /// Summary across replications of `metric` in topology `topology`.
     pub fn summary(&self, topology: &str, metric: &str) -> Option<Summary> {
-        Some(Summary::of(self.topology(topology)?.metric(metric)?))
+        Some(summarize(metric, self.topology(topology)?.metric(metric)?))
     }
 
     /// Paired difference of `metric` between `topology` and the baseline.
@@ -118,8 +218,33 @@ impl Experiment {
                     .map(|(m, v)| SummaryRow {
                         topology: t.name.clone(),
                         metric: m.clone(),
-                        summary: Summary::of(v),
+                        summary: summarize(m, v),
+                        meaningful: !(t.is_unstable() && grows_with_run_length(m)),
                     })
+            })
+            .collect()
+    }
+
+    /// Whether the paired difference of `metric` between `topology` and the
+    /// baseline means something (see [`ComparisonRow::meaningful`]).
+    pub fn meaningful(&self, topology: &str, metric: &str) -> bool {
+        let unstable = |t: Option<&TopologyResults>| t.is_some_and(TopologyResults::is_unstable);
+        !(grows_with_run_length(metric)
+            && (unstable(self.topology(topology)) || unstable(self.topologies.first())))
+    }
+
+    /// The stability notes of every unstable topology, in scenario order
+    /// (see [`TopologyResults::stability_note`]).
+    pub fn stability_notes(&self) -> Vec<String> {
+        let sim = &self.scenario.simulation;
+        self.topologies
+            .iter()
+            .filter_map(|t| {
+                let warmup = t
+                    .metric("warmup")
+                    .and_then(|v| v.first().copied())
+                    .unwrap_or(sim.warmup);
+                t.stability_note(warmup, sim.horizon)
             })
             .collect()
     }
@@ -140,6 +265,8 @@ impl Experiment {
                         baseline: base.name.clone(),
                         metric: m.clone(),
                         difference: paired_difference(v, base.metric(m)?),
+                        meaningful: !(grows_with_run_length(m)
+                            && (t.is_unstable() || base.is_unstable())),
                     })
                 })
             })

@@ -11,7 +11,7 @@ use super::results::{Experiment, PrecisionOutcome, TopologyResults};
 use crate::engine::RngFactory;
 use crate::model::sim::QUANTILE_STEPS;
 use crate::model::{
-    Organization, Recording, ReplicationOutcome, simulate, simulate_with_stop, topology,
+    Organization, Recording, ReplicationOutcome, capacity, simulate, simulate_with_stop, topology,
 };
 use crate::scenario::{Scenario, TopologySpec};
 use crate::stats::mser::{mean_series, mser5};
@@ -171,8 +171,13 @@ fn replicate(
     progress.finish_and_clear();
     let topologies = orgs
         .iter()
+        .zip(scenarios)
         .zip(outcomes)
-        .map(|(org, outs)| gather(&org.name, outs))
+        .map(|((org, sc), outs)| {
+            let mut t = gather(&org.name, outs);
+            t.mark_overloaded(capacity::overloads(sc, org));
+            t
+        })
         .collect();
     Ok((topologies, precision))
 }
@@ -360,6 +365,7 @@ pub fn gather(name: &str, outcomes: Vec<ReplicationOutcome>) -> TopologyResults 
         items: outcomes.into_iter().map(|o| o.items).collect(),
         lead_time_distribution,
         flow,
+        overloads: Vec::new(),
     }
 }
 

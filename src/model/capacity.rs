@@ -311,3 +311,56 @@ fn consequence(kind: WarningKind, queue: &str) -> String {
         ),
     }
 }
+
+/// Expected utilization of `org`'s bar raisers: every item of an open stream
+/// is reviewed once (fix items are not), so the reviewers are offered
+/// (items per day) × (mean review) days of review per day. `None` without
+/// bar raisers.
+pub fn reviewer_utilization(scenario: &Scenario, org: &Organization) -> Option<f64> {
+    let bar = org.bar_raiser.as_ref()?;
+    let items: f64 = scenario
+        .workload
+        .streams
+        .iter()
+        .map(|s| match &s.arrivals {
+            Arrivals::Open(d) => scenario.workload.load / d.mean(),
+            Arrivals::Closed { .. } => 0.0,
+        })
+        .sum();
+    Some(items * bar.review.mean() / f64::from(bar.reviewers))
+}
+
+/// Where the offered-load analysis puts `org` at utilization ≥ 1 — a team's
+/// people of one skill, a leader, the executive or the bar raisers — one
+/// phrase each (`team `eng` (eng) at utilization 1.02`). Such a topology
+/// cannot keep up with its open streams' demand whatever the run length:
+/// every replication of it is unstable (docs/model.md, *Unstable systems*).
+/// Empty when every resource is below 1.
+pub fn overloads(scenario: &Scenario, org: &Organization) -> Vec<String> {
+    let report = analyse_one(scenario, org.clone());
+    let org = &report.organization;
+    let mut out = Vec::new();
+    for p in &report.pools {
+        if p.utilization() >= 1.0 {
+            out.push(format!(
+                "team `{}` ({}) at utilization {:.2}",
+                org.teams[p.team].name,
+                scenario.people[p.skill].skill,
+                p.utilization()
+            ));
+        }
+    }
+    for l in &report.leaders {
+        if l.utilization >= 1.0 {
+            let who = match l.leader {
+                Some(i) => format!("leader `{}`", org.leaders[i].name),
+                None => "the executive".to_string(),
+            };
+            out.push(format!("{who} at utilization {:.2}", l.utilization));
+        }
+    }
+    if let Some(u) = reviewer_utilization(scenario, org).filter(|&u| u >= 1.0) {
+        out.push(format!("the bar raisers at utilization {u:.2}"));
+    }
+    out
+}

@@ -14,6 +14,7 @@ use super::topology::Organization;
 use super::workload::WorkloadSource;
 use crate::engine::{Calendar, Handler, ReplicationStreams, SimRng};
 use crate::scenario::{Arrivals, Scenario};
+use crate::stats::trend::{TREND_LEVEL, WindowTrend, trend_test};
 
 /// What happens in the simulated organization.
 #[derive(Debug, Clone, Copy)]
@@ -164,11 +165,16 @@ fn run(
     let mut outcome = sim.finish();
     if let Some(t) = saturated_at {
         // The means of a system that never settles are meaningless: report
-        // the replication as saturated rather than as numbers.
+        // the replication as saturated (and unstable) rather than as numbers;
+        // its warm-up stays what it was.
         for (name, value) in outcome.metrics.iter_mut() {
             *value = match name.as_str() {
                 "saturated" => 1.0,
+                // Stopped by the event budget, not by work piling up: that
+                // says nothing about whether the organization keeps up.
+                "unstable" => f64::from(u8::from(!by_events)),
                 "max_events_reached" => f64::from(u8::from(by_events)),
+                "warmup" => *value,
                 _ => f64::NAN,
             };
         }
@@ -246,6 +252,9 @@ struct Simulation<'a> {
     keep_series: bool,
     series: Vec<(f64, f64)>,
     events: u64,
+    /// Items in flight (fix items included) over the window's sub-intervals,
+    /// for the test of a system that does not settle.
+    wip_trend: WindowTrend,
     /// `simulation.max_wip` and `simulation.max_events`, checked after
     /// every event.
     max_wip: u64,
@@ -350,6 +359,7 @@ impl<'a> Simulation<'a> {
             keep_series: false,
             series: Vec::new(),
             events: 0,
+            wip_trend: WindowTrend::new(window_start, window_end),
             max_wip: scenario.simulation.max_wip,
             max_events: scenario.simulation.max_events,
             stop: &NEVER,
@@ -383,6 +393,11 @@ impl<'a> Simulation<'a> {
                 }
             }
         }
+    }
+
+    /// Items in flight now, fix items of escaped defects included.
+    fn in_flight(&self) -> u64 {
+        self.arrived_total + self.fix_arrived_total - self.done_total - self.fix_done_total
     }
 
     fn item(&mut self, slot: usize) -> &mut ItemRun {
@@ -478,6 +493,9 @@ impl<'a> Simulation<'a> {
             self.fix_arrived_total += 1;
         } else {
             self.arrived_total += 1;
+        }
+        self.wip_trend.set(now, self.in_flight() as f64);
+        if !fix {
             let in_window = self.in_window(now);
             let tally = &mut self.streams[k];
             tally.in_system += 1;
@@ -944,12 +962,16 @@ impl<'a> Simulation<'a> {
         let k = item.stream;
         if item.fix {
             self.fix_done_total += 1;
+            self.wip_trend.set(now, self.in_flight() as f64);
             if in_window {
                 self.streams[k].fixes += 1;
             }
             return;
         }
         self.done_total += 1;
+        let in_flight =
+            self.arrived_total + self.fix_arrived_total - self.done_total - self.fix_done_total;
+        self.wip_trend.set(now, in_flight as f64);
         if item.review.is_none() {
             // No bar raiser looked at it: every defect escapes.
             item.escaped = item.defects;
@@ -1098,6 +1120,8 @@ impl<'a> Simulation<'a> {
         metrics.push(("warmup".into(), self.window_start));
         metrics.push(("saturated".into(), 0.0));
         metrics.push(("max_events_reached".into(), 0.0));
+        let growing = trend_test(&self.wip_trend.batch_means(end), TREND_LEVEL).growing;
+        metrics.push(("unstable".into(), f64::from(u8::from(growing))));
         metrics.push((
             "reviewer_utilization".into(),
             self.reviewers

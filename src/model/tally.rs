@@ -211,6 +211,7 @@ pub fn organization_metric_names() -> Vec<&'static str> {
         "warmup",
         "saturated",
         "max_events_reached",
+        "unstable",
         "reviewer_utilization",
         "leader_utilization_max",
         "executive_utilization",

@@ -63,6 +63,8 @@ pub fn comparison_records(exp: &Experiment) -> Vec<Vec<String>> {
                 number(d.diff.ci_low),
                 number(d.diff.ci_high),
                 number(d.relative),
+                d.diff.n.to_string(),
+                r.meaningful.to_string(),
             ]
         })
         .collect()
@@ -84,7 +86,9 @@ pub fn summary_csv(exp: &Experiment) -> io::Result<Vec<u8>> {
     )
 }
 
-/// `comparison.csv`: one row per (topology after the first, metric).
+/// `comparison.csv`: one row per (topology after the first, metric), with
+/// the pairs the difference rests on (`n`) and whether it means anything
+/// (`meaningful`: false where an unstable topology's lead times are compared).
 pub fn comparison_csv(exp: &Experiment) -> io::Result<Vec<u8>> {
     to_bytes(
         &strings(&[
@@ -95,6 +99,8 @@ pub fn comparison_csv(exp: &Experiment) -> io::Result<Vec<u8>> {
             "ci95_low",
             "ci95_high",
             "relative",
+            "n",
+            "meaningful",
         ]),
         comparison_records(exp).into_iter(),
     )

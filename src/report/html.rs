@@ -17,6 +17,7 @@ use super::charts::{
     self, ChartError, FolderKind, RunChart, RunData, SweepChart, SweepData, style,
 };
 use super::explain;
+use crate::experiment::results::{UNSTABLE_MESSAGE, grows_with_run_length};
 
 /// The report's file name.
 pub const FILE: &str = "report.html";
@@ -246,6 +247,35 @@ fn shown(data: &RunData, topologies: &[&str], metric: &str) -> bool {
     !values.is_empty() && (!COUNT_METRICS.contains(&metric) || values.iter().any(|&v| v != 0.0))
 }
 
+/// The unstable topologies of a run: a highlighted block saying that their
+/// lead times only measure the run length, and why.
+fn stability(out: &mut String, data: &RunData) {
+    let unstable: Vec<&String> = data
+        .topologies
+        .iter()
+        .filter(|t| data.is_unstable(t))
+        .collect();
+    if unstable.is_empty() {
+        return;
+    }
+    out.push_str("<section class=\"warnings\">\n<strong>Unstable</strong>: work piles up faster than it is done, so lead times grow with the run length; they are not shown, and differences involving them are not meaningful.\n<ul>\n");
+    let notes = data
+        .manifest
+        .as_ref()
+        .map(|m| m.stability.clone())
+        .unwrap_or_default();
+    for t in unstable {
+        let prefix = format!("{t}: ");
+        let line = notes
+            .iter()
+            .find(|n| n.starts_with(&prefix))
+            .cloned()
+            .unwrap_or_else(|| format!("{t}: {UNSTABLE_MESSAGE}."));
+        let _ = writeln!(out, "<li>{}</li>", escape(&line));
+    }
+    out.push_str("</ul>\n</section>\n");
+}
+
 /// The metrics of the summary table: (metric, label).
 const TABLE_METRICS: [(&str, &str); 14] = [
     ("throughput", "throughput (items/day)"),
@@ -304,7 +334,11 @@ fn summary_table(out: &mut String, data: &RunData) {
         }
         let _ = write!(out, "<tr><td>{}</td>", escape(label));
         for t in &data.topologies {
-            let _ = write!(out, "<td>{}</td>", cell(m, data.stat(t, m)));
+            if data.is_unstable(t) && grows_with_run_length(m) {
+                out.push_str("<td><span class=\"ns\">unstable</span></td>");
+            } else {
+                let _ = write!(out, "<td>{}</td>", cell(m, data.stat(t, m)));
+            }
         }
         out.push_str("</tr>\n");
     }
@@ -364,8 +398,16 @@ fn comparison_tables(out: &mut String, data: &RunData) {
             if !shown(data, &[base, t.as_str()], &m) {
                 continue;
             }
-            let class = if d.includes_zero() { "ns" } else { "sig" };
-            let change = if d.includes_zero() {
+            let meaningful =
+                !(grows_with_run_length(&m) && (data.is_unstable(base) || data.is_unstable(t)));
+            let class = if d.includes_zero() || !meaningful {
+                "ns"
+            } else {
+                "sig"
+            };
+            let change = if !meaningful {
+                "not meaningful (unstable)".to_string()
+            } else if d.includes_zero() {
                 "not significant".to_string()
             } else if d.relative.is_finite() {
                 numbers::rel(d.relative)
@@ -421,6 +463,7 @@ fn run_report(data: &RunData) -> Result<String, ChartError> {
         let _ = writeln!(body, "<li>{}</li>", escape(&line));
     }
     body.push_str("</ul>\n</section>\n");
+    stability(&mut body, data);
     warnings(&mut body, info);
     assumptions(&mut body, data);
 
@@ -550,10 +593,11 @@ fn keeps_up(data: &RunData) -> Option<f64> {
     let horizon = data.manifest.as_ref()?.horizon.filter(|h| *h > 0.0)?;
     let mut demand = None;
     for t in &data.topologies {
-        for flag in ["saturated", "unstable"] {
-            if data.mean(t, flag).is_some_and(|m| m > 0.0) {
-                return None;
-            }
+        // A topology reported unstable (or with a saturated replication)
+        // does not keep up; a replication or two flagged only by the trend
+        // test are left to the throughput check below.
+        if data.is_unstable(t) || data.mean(t, "saturated").is_some_and(|m| m > 0.0) {
+            return None;
         }
         let (thr, arrived) = (data.stat(t, "throughput")?, data.stat(t, "arrived")?);
         let (lo, hi) = (arrived.low / horizon, arrived.high / horizon);

@@ -3,8 +3,24 @@
 //! `comparison.csv` under the same names.
 
 use crate::experiment::Experiment;
-use crate::experiment::results::PrecisionOutcome;
+use crate::experiment::results::{PrecisionOutcome, UNSTABLE_MESSAGE};
 use crate::model::Warning;
+use crate::stats::Summary;
+
+/// Whether a topology settles (docs/model.md, *Unstable systems*).
+#[derive(serde::Serialize)]
+struct Stability<'a> {
+    topology: &'a str,
+    /// Replications flagged `unstable`, of `replications`.
+    unstable_replications: usize,
+    replications: usize,
+    /// At least half flagged: its lead times are withheld (null).
+    unstable: bool,
+    /// Where the offered-load analysis puts it at utilization >= 1.
+    overloads: &'a [String],
+    /// The sentence the table prints, when unstable.
+    note: Option<String>,
+}
 
 #[derive(serde::Serialize)]
 struct JsonReport<'a> {
@@ -16,6 +32,7 @@ struct JsonReport<'a> {
     topologies: Vec<&'a str>,
     precision: Option<&'a PrecisionOutcome>,
     warnings: &'a [Warning],
+    stability: Vec<Stability<'a>>,
     summary: Vec<SummaryJson>,
     comparison: Vec<ComparisonJson>,
 }
@@ -43,12 +60,49 @@ struct ComparisonJson {
     ci95_high: f64,
     n: usize,
     relative: f64,
+    /// False where either topology is unstable and the metric grows with
+    /// the run length.
+    meaningful: bool,
 }
 
 /// The JSON document `run --json` prints, with `check`'s `warnings`.
-/// Undefined values (NaN) are `null`.
+/// Undefined values (NaN) are `null`, and so are the values of an unstable
+/// topology's metrics that grow with the run length (`"meaningful": false`,
+/// with the reason under `stability`).
 pub fn summary_json(exp: &Experiment, warnings: &[Warning]) -> String {
     let sim = &exp.scenario.simulation;
+    let notes = exp.stability_notes();
+    let stability = exp
+        .topologies
+        .iter()
+        .map(|t| {
+            let (k, n) = t.unstable_count();
+            Stability {
+                topology: &t.name,
+                unstable_replications: k,
+                replications: n,
+                unstable: t.is_unstable(),
+                overloads: &t.overloads,
+                note: notes
+                    .iter()
+                    .find(|s| s.starts_with(&format!("{}: {UNSTABLE_MESSAGE}", t.name)))
+                    .cloned(),
+            }
+        })
+        .collect();
+    let summary: Vec<crate::experiment::SummaryRow> = exp
+        .summary_rows()
+        .into_iter()
+        .map(|mut r| {
+            if !r.meaningful {
+                r.summary = Summary {
+                    n: r.summary.n,
+                    ..Summary::of(&[])
+                };
+            }
+            r
+        })
+        .collect();
     let report = JsonReport {
         scenario: &exp.scenario.name,
         replications: sim.replications,
@@ -58,10 +112,10 @@ pub fn summary_json(exp: &Experiment, warnings: &[Warning]) -> String {
         topologies: exp.topologies.iter().map(|t| t.name.as_str()).collect(),
         precision: exp.precision.as_ref(),
         warnings,
-        summary: exp
-            .summary_rows()
+        stability,
+        summary: summary
             .into_iter()
-            .map(|r| SummaryJson {
+            .map(|r: crate::experiment::SummaryRow| SummaryJson {
                 topology: r.topology,
                 metric: r.metric,
                 mean: r.summary.mean,
@@ -83,6 +137,7 @@ pub fn summary_json(exp: &Experiment, warnings: &[Warning]) -> String {
                 ci95_high: r.difference.diff.ci_high,
                 n: r.difference.diff.n,
                 relative: r.difference.relative,
+                meaningful: r.meaningful,
             })
             .collect(),
     };

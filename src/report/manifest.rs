@@ -50,6 +50,10 @@ pub struct Manifest {
     pub topologies: Vec<String>,
     /// Warnings about the scenario (overloaded teams or leaders, ...).
     pub warnings: Vec<Warning>,
+    /// One sentence per unstable topology: its lead times only measure the
+    /// run length (docs/model.md, *Unstable systems*).
+    #[serde(default)]
+    pub stability: Vec<String>,
     /// When the run started (UTC, RFC 3339).
     pub started: String,
     /// When the run finished (UTC, RFC 3339).
@@ -91,8 +95,8 @@ impl Manifest {
                 .iter()
                 .map(|t| {
                     t.metric("warmup")
-                        .and_then(|v| v.first().copied())
-                        .unwrap_or(0.0)
+                        .and_then(|v| v.iter().copied().find(|w| w.is_finite()))
+                        .unwrap_or(sc.simulation.warmup)
                 })
                 .collect(),
             precision: exp.precision.clone(),
@@ -100,6 +104,7 @@ impl Manifest {
             threads,
             topologies: exp.topologies.iter().map(|t| t.name.clone()).collect(),
             warnings,
+            stability: exp.stability_notes(),
             started: rfc3339(started),
             finished: rfc3339(SystemTime::now()),
             files: Vec::new(),

@@ -3,7 +3,7 @@
 //! - `sweep.csv`: one column per varied path (named as given to `--vary`),
 //!   then `topology,metric,mean,sd,ci95_low,ci95_high,n`.
 //! - `sweep_comparison.csv`: the path columns, then
-//!   `topology,baseline,metric,diff_mean,ci95_low,ci95_high,relative`.
+//!   `topology,baseline,metric,diff_mean,ci95_low,ci95_high,relative,n,meaningful`.
 //!
 //! Rows: points in grid order (the last `--vary` varies fastest), then
 //! topologies in scenario order, then metrics in each topology's order.
@@ -22,7 +22,7 @@ const SUMMARY_COLUMNS: [&str; 7] = [
     "ci95_high",
     "n",
 ];
-const COMPARISON_COLUMNS: [&str; 7] = [
+const COMPARISON_COLUMNS: [&str; 9] = [
     "topology",
     "baseline",
     "metric",
@@ -30,6 +30,8 @@ const COMPARISON_COLUMNS: [&str; 7] = [
     "ci95_low",
     "ci95_high",
     "relative",
+    "n",
+    "meaningful",
 ];
 
 fn long_csv<'a>(
@@ -138,21 +140,47 @@ pub fn table(manifest: &SweepManifest, records: &[PointRecord]) -> String {
     for t in topologies.iter().skip(1) {
         header.push(format!("Δ lead {t}"));
     }
+    // A topology at least half of whose replications are unstable has no
+    // lead time (it only measures the run length); one with saturated
+    // replications says how many.
+    let share = |r: &PointRecord, t: &str, m: &str| cell(r.summary_row(t, m), 2);
+    let unstable = |r: &PointRecord, t: &str| {
+        share(r, t, "unstable") >= crate::experiment::results::UNSTABLE_SHARE
+    };
+    let mut notes = false;
     let mut rows = vec![header];
     for r in records {
         let mut row = r.values.clone();
         for t in topologies {
-            row.push(short(cell(r.summary_row(t, "lead_time_mean"), 2)));
+            let saturated = share(r, t, "saturated");
+            let lead = if unstable(r, t) {
+                "unstable".to_string()
+            } else {
+                short(cell(r.summary_row(t, "lead_time_mean"), 2))
+            };
+            row.push(if saturated > 0.0 {
+                notes = true;
+                format!("{lead} ({:.0}% sat.)", 100.0 * saturated)
+            } else {
+                lead
+            });
             row.push(short(cell(r.summary_row(t, "throughput"), 2)));
         }
         for t in topologies.iter().skip(1) {
             let c = r.comparison_row(t, "lead_time_mean");
-            row.push(format!(
-                "{} [{}, {}]",
-                signed(cell(c, 3)),
-                signed(cell(c, 4)),
-                signed(cell(c, 5))
-            ));
+            row.push(
+                if unstable(r, t) || topologies.first().is_some_and(|b| unstable(r, b)) {
+                    notes = true;
+                    "not meaningful".to_string()
+                } else {
+                    format!(
+                        "{} [{}, {}]",
+                        signed(cell(c, 3)),
+                        signed(cell(c, 4)),
+                        signed(cell(c, 5))
+                    )
+                },
+            );
         }
         rows.push(row);
     }
@@ -193,6 +221,13 @@ pub fn table(manifest: &SweepManifest, records: &[PointRecord]) -> String {
             })
             .collect();
         let _ = writeln!(out, "{}", line.join("  ").trim_end());
+    }
+    if notes || rows.iter().flatten().any(|c| c == "unstable") {
+        let _ = writeln!(
+            out,
+            "unstable: work piles up faster than it is done; lead times grow with the run length (so no lead time, and no meaningful difference); \
+             sat.: share of replications that reached simulation.max_wip and are left out"
+        );
     }
     out
 }
@@ -239,7 +274,7 @@ mod tests {
         let empty = comparison_csv(&paths, &[record(0, "0")]).unwrap();
         assert_eq!(
             String::from_utf8(empty).unwrap(),
-            "architecture.coupling,topology,baseline,metric,diff_mean,ci95_low,ci95_high,relative\n"
+            "architecture.coupling,topology,baseline,metric,diff_mean,ci95_low,ci95_high,relative,n,meaningful\n"
         );
     }
 }

@@ -3,6 +3,7 @@
 use std::fmt::Write;
 
 use crate::experiment::Experiment;
+use crate::experiment::results::grows_with_run_length;
 use crate::model::capacity::LoadReport;
 use crate::model::{Category, WarningKind};
 use crate::scenario::Scenario;
@@ -140,23 +141,31 @@ pub fn results(exp: &Experiment) -> String {
         .max()
         .unwrap_or(8)
         .max(8);
+    // Each row says how many replications it rests on (saturated ones are
+    // left out); an unstable topology's lead-time cells say so instead.
     let cells: Vec<Vec<String>> = exp
         .topologies
         .iter()
         .map(|t| {
-            HEADLINE
-                .iter()
-                .map(|(m, _, pct)| {
-                    t.metric(m)
-                        .map_or("n/a".into(), |v| fmt_summary(&Summary::of(v), *pct))
-                })
-                .collect()
+            let n = t.metric("throughput").map_or(0, |v| Summary::of(v).n);
+            let mut row = vec![n.to_string()];
+            row.extend(HEADLINE.iter().map(|(m, _, pct)| {
+                if t.is_unstable() && grows_with_run_length(m) {
+                    return "unstable".to_string();
+                }
+                t.metric(m)
+                    .map_or("n/a".into(), |v| fmt_summary(&Summary::of(v), *pct))
+            }));
+            row
         })
         .collect();
-    let widths: Vec<usize> = HEADLINE
+    let headers: Vec<&str> = std::iter::once("n")
+        .chain(HEADLINE.iter().map(|(_, h, _)| *h))
+        .collect();
+    let widths: Vec<usize> = headers
         .iter()
         .enumerate()
-        .map(|(i, (_, h, _))| {
+        .map(|(i, h)| {
             cells
                 .iter()
                 .map(|row| row[i].chars().count())
@@ -166,7 +175,7 @@ pub fn results(exp: &Experiment) -> String {
         })
         .collect();
     let _ = write!(out, "{:name_w$}", "topology");
-    for (i, (_, h, _)) in HEADLINE.iter().enumerate() {
+    for (i, h) in headers.iter().enumerate() {
         let _ = write!(out, "  {:>w$}", h, w = widths[i]);
     }
     out.push('\n');
@@ -176,6 +185,9 @@ pub fn results(exp: &Experiment) -> String {
             let _ = write!(out, "  {:>w$}", c, w = widths[i]);
         }
         out.push('\n');
+    }
+    for note in exp.stability_notes() {
+        let _ = writeln!(out, "{note}");
     }
 
     let Some(base) = exp.topologies.first() else {
@@ -199,12 +211,25 @@ fn fmt_diff(x: f64, pct: bool) -> String {
 /// The paired comparison of `topology` against `baseline`.
 fn comparison(exp: &Experiment, baseline: &str, topology: &str) -> String {
     let mut out = String::new();
-    let sim = &exp.scenario.simulation;
+    let pairs = exp
+        .comparison(topology, "throughput")
+        .map_or(0, |d| d.diff.n);
     let _ = writeln!(
         out,
-        "\n{topology} vs {baseline}: paired differences over {} replications ({topology} − {baseline}), 95% CI",
-        sim.replications
+        "\n{topology} vs {baseline}: paired differences over {pairs} replications ({topology} − {baseline}), 95% CI",
     );
+    let unstable: Vec<&str> = [baseline, topology]
+        .into_iter()
+        .filter(|name| exp.topology(name).is_some_and(|t| t.is_unstable()))
+        .collect();
+    if !unstable.is_empty() {
+        let _ = writeln!(
+            out,
+            "{} {} unstable: differences of lead times and their parts are not meaningful (they grow with the run length)",
+            unstable.join(" and "),
+            if unstable.len() == 1 { "is" } else { "are" }
+        );
+    }
     let mut rows: Vec<(String, String, bool)> = HEADLINE
         .iter()
         .map(|(m, h, pct)| (m.to_string(), h.to_string(), *pct))
@@ -274,7 +299,9 @@ fn comparison(exp: &Experiment, baseline: &str, topology: &str) -> String {
             fmt_diff(d.diff.ci_low, pct),
             fmt_diff(d.diff.ci_high, pct)
         );
-        let verdict = if d.diff.n >= 2 && d.diff.contains(0.0) {
+        let verdict = if !exp.meaningful(topology, &metric) {
+            "  not meaningful (unstable)"
+        } else if d.diff.n >= 2 && d.diff.contains(0.0) {
             "  no significant difference"
         } else {
             ""

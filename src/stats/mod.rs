@@ -16,6 +16,7 @@ pub mod sensitivity;
 pub mod student_t;
 pub mod summary;
 pub mod time_average;
+pub mod trend;
 pub mod welford;
 
 pub use duration_histogram::DurationHistogram;

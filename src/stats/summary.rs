@@ -69,6 +69,37 @@ impl Summary {
         }
     }
 
+    /// The summary of 0/1 `values` (a flag per replication): the mean is the
+    /// share of ones, with Wilson's 95% score interval, which stays inside
+    /// [0, 1] (a t interval around a share of 0 or 1 would have no width,
+    /// and around 1 of 30 would reach below 0).
+    pub fn proportion(values: &[f64]) -> Summary {
+        let plain = Summary::of(values);
+        if plain.n == 0 {
+            return plain;
+        }
+        let (p, n) = (plain.mean, plain.n as f64);
+        let z = t_quantile(f64::INFINITY, 0.975);
+        let z2 = z * z;
+        let centre = (p + z2 / (2.0 * n)) / (1.0 + z2 / n);
+        let half = z / (1.0 + z2 / n) * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
+        // At a share of 0 (1) the interval ends exactly at 0 (1), which
+        // rounding would miss.
+        Summary {
+            ci_low: if p <= 0.0 {
+                0.0
+            } else {
+                (centre - half).max(0.0)
+            },
+            ci_high: if p >= 1.0 {
+                1.0
+            } else {
+                (centre + half).min(1.0)
+            },
+            ..plain
+        }
+    }
+
     /// Half the width of the confidence interval (the "±" part); NaN when
     /// there is no interval.
     pub fn half_width(&self) -> f64 {
@@ -170,6 +201,26 @@ mod tests {
         let s = Summary::of(&[1e9 + 4.0, 1e9 + 7.0, 1e9 + 13.0, 1e9 + 16.0]);
         assert!(close(s.mean, 1e9 + 10.0, 1e-6));
         assert!(close(s.sd, 30.0_f64.sqrt(), 1e-6));
+    }
+
+    #[test]
+    fn proportions_get_a_wilson_interval_inside_0_1() {
+        // 1 of 30: Wilson 95% interval [0.00591, 0.16670].
+        let mut v = vec![0.0; 29];
+        v.push(1.0);
+        let s = Summary::proportion(&v);
+        assert!(close(s.mean, 1.0 / 30.0, 1e-15));
+        assert!(close(s.ci_low, 0.005_91, 5e-5), "{s:?}");
+        assert!(close(s.ci_high, 0.166_70, 5e-5), "{s:?}");
+        // All ones: [0.8865, 1]; the t interval would be [1, 1].
+        let all = Summary::proportion(&[1.0; 30]);
+        assert!(
+            close(all.ci_low, 0.886_47, 5e-5) && all.ci_high == 1.0,
+            "{all:?}"
+        );
+        let none = Summary::proportion(&[0.0; 30]);
+        assert!(none.ci_low == 0.0 && close(none.ci_high, 0.113_53, 5e-5));
+        assert_eq!(Summary::proportion(&[]).n, 0);
     }
 
     #[test]

@@ -23,9 +23,9 @@ fn run_without_a_scenario_runs_the_bundled_default() {
     let summary = std::fs::read_to_string(folder.join("summary.csv")).unwrap();
     assert!(summary.starts_with("topology,metric,mean,sd,ci95_low,ci95_high,n\n"));
     let comparison = std::fs::read_to_string(folder.join("comparison.csv")).unwrap();
-    assert!(
-        comparison.starts_with("topology,baseline,metric,diff_mean,ci95_low,ci95_high,relative\n")
-    );
+    assert!(comparison.starts_with(
+        "topology,baseline,metric,diff_mean,ci95_low,ci95_high,relative,n,meaningful\n"
+    ));
     // Nothing temporary is left behind.
     for entry in std::fs::read_dir(&folder).unwrap() {
         let name = entry.unwrap().file_name().to_string_lossy().into_owned();

@@ -410,6 +410,7 @@ fn json_csv_and_table_agree_and_relative_changes_need_a_baseline_away_from_0() {
         "ci95_high",
         "n",
         "relative",
+        "meaningful",
     ];
     expected.sort_unstable();
     assert_eq!(keys(&row), expected);

@@ -17,6 +17,7 @@ mod reductions;
 mod reliability;
 mod report_html;
 mod scenario_errors;
+mod stability;
 mod statistics;
 mod support;
 mod sweep;

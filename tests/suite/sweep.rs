@@ -130,7 +130,7 @@ fn float_steps_and_grid_order() {
     assert!(first[switch..].iter().all(|t| t == "single-threaded"));
     let cmp = text(&read(dir.path(), "o/sweep_comparison.csv"));
     assert!(cmp.starts_with(
-        "architecture.coupling,workload.load,topology,baseline,metric,diff_mean,ci95_low,ci95_high,relative\n0,0.5,single-threaded,matrix,throughput,"
+        "architecture.coupling,workload.load,topology,baseline,metric,diff_mean,ci95_low,ci95_high,relative,n,meaningful\n0,0.5,single-threaded,matrix,throughput,"
     ));
     // The stdout table: one line per point after the header.
     let stdout = text(&out.stdout);

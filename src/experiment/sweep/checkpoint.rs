@@ -36,7 +36,7 @@ pub struct PointRecord {
     /// Rows `topology,metric,mean,sd,ci95_low,ci95_high,n` (those of
     /// `summary.csv` for this point).
     pub summary: Vec<Vec<String>>,
-    /// Rows `topology,baseline,metric,diff_mean,ci95_low,ci95_high,relative`
+    /// Rows `topology,baseline,metric,diff_mean,ci95_low,ci95_high,relative,n,meaningful`
     /// (those of `comparison.csv` for this point).
     pub comparison: Vec<Vec<String>>,
 }
@@ -66,7 +66,7 @@ impl PointRecord {
     pub fn comparison_row(&self, topology: &str, metric: &str) -> Option<&[String]> {
         self.comparison
             .iter()
-            .find(|r| r.len() == 7 && r[0] == topology && r[2] == metric)
+            .find(|r| r.len() == 9 && r[0] == topology && r[2] == metric)
             .map(Vec::as_slice)
     }
 }
@@ -381,13 +381,17 @@ pub fn check_shape(record: &PointRecord, manifest: &super::SweepManifest) -> Res
         );
     }
     for r in &record.comparison {
-        let good = r.len() == 7
+        let good = r.len() == 9
             && r[1] == tops[0]
             && r[3..6].iter().all(|c| canonical(c, true))
-            && canonical(&r[6], false);
+            && canonical(&r[6], false)
+            && r[7]
+                .parse::<u32>()
+                .is_ok_and(|n| n.to_string() == r[7] && n <= manifest.replications)
+            && (r[8] == "true" || r[8] == "false");
         if !good {
             return Err(format!(
-                "has a malformed comparison row `{}` (7 cells, the baseline `{}`, numbers as orgsim writes them)",
+                "has a malformed comparison row `{}` (9 cells, the baseline `{}`, numbers as orgsim writes them, then the pairs and whether it is meaningful)",
                 r.join(","),
                 tops[0]
             ));

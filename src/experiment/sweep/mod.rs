@@ -634,7 +634,11 @@ fn run_point(
     let mut outcomes = outcomes?.into_iter();
     let topologies = orgs
         .iter()
-        .map(|org| gather(&org.name, outcomes.by_ref().take(reps).collect()))
+        .map(|org| {
+            let mut t = gather(&org.name, outcomes.by_ref().take(reps).collect());
+            t.mark_overloaded(capacity::overloads(sc, org));
+            t
+        })
         .collect();
     Some(Experiment {
         scenario: sc.clone(),

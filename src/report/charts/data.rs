@@ -252,6 +252,8 @@ pub struct RunInfo {
     pub topologies: Vec<String>,
     /// Warnings of `check` about the scenario.
     pub warnings: Option<Vec<crate::model::Warning>>,
+    /// The sentences about unstable topologies (of a run).
+    pub stability: Vec<String>,
     /// When the run started (UTC).
     pub started: String,
     /// The `--vary` arguments of a sweep.
@@ -456,6 +458,14 @@ impl RunData {
             .as_ref()
             .and_then(|m| m.replications)
             .unwrap_or_else(|| self.summary.values().map(|s| s.n).max().unwrap_or_default())
+    }
+
+    /// Whether at least half of `topology`'s replications were flagged
+    /// unstable (the `unstable` row of `summary.csv`): its lead times only
+    /// measure the run length.
+    pub fn is_unstable(&self, topology: &str) -> bool {
+        self.mean(topology, "unstable")
+            .is_some_and(|share| share >= crate::experiment::results::UNSTABLE_SHARE)
     }
 
     /// The warm-up of `topology` (0 when the folder does not say).
@@ -682,12 +692,47 @@ impl SweepData {
             .filter(|s| s.mean.is_finite())
     }
 
-    /// The paired difference of `topology` against the baseline at `point`.
+    /// The paired difference of `topology` against the baseline at `point`;
+    /// `None` where it is not meaningful (a lead time of an unstable side).
     pub fn diff(&self, point: &[f64], topology: &str, metric: &str) -> Option<Diff> {
+        if crate::experiment::results::grows_with_run_length(metric)
+            && (self.is_unstable(point, topology) || self.is_unstable(point, self.baseline()))
+        {
+            return None;
+        }
         self.comparison
             .get(&(key(point), topology.to_string(), metric.to_string()))
             .copied()
             .filter(|d| d.mean.is_finite())
+    }
+
+    /// Whether at least half of `topology`'s replications at `point` were
+    /// flagged unstable: its lead times there only measure the run length.
+    pub fn is_unstable(&self, point: &[f64], topology: &str) -> bool {
+        self.stat(point, topology, "unstable")
+            .is_some_and(|s| s.mean >= crate::experiment::results::UNSTABLE_SHARE)
+    }
+
+    /// Whether some of `topology`'s replications at `point` saturated
+    /// (reached `simulation.max_wip` or `max_events`).
+    pub fn is_saturated(&self, point: &[f64], topology: &str) -> bool {
+        self.stat(point, topology, "saturated")
+            .is_some_and(|s| s.mean > 0.0)
+    }
+
+    /// What to write at `point` for `topology` in place of a value of
+    /// `metric` that is withheld: `unstable`, `saturated`, or `None` when
+    /// the value stands.
+    pub fn withheld(&self, point: &[f64], topology: &str, metric: &str) -> Option<&'static str> {
+        let grows = crate::experiment::results::grows_with_run_length(metric);
+        if grows && self.is_unstable(point, topology) {
+            Some("unstable")
+        } else if self.is_saturated(point, topology) && self.stat(point, topology, metric).is_none()
+        {
+            Some("saturated")
+        } else {
+            None
+        }
     }
 
     /// The baseline topology (the first).

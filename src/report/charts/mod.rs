@@ -259,12 +259,31 @@ impl RunChart {
 
     /// One sentence on what the chart shows, in this run's numbers.
     pub fn caption(&self, data: &RunData) -> String {
-        match self {
+        let text = match self {
             RunChart::Throughput => throughput::caption(data),
             RunChart::LeadTime => lead_time::caption(data),
             RunChart::DelayBreakdown => delay_breakdown::caption(data),
             RunChart::Cfd(t) => cfd::caption(data, t),
             RunChart::Utilization => utilization::caption(data),
+        };
+        // Lead times of a system that does not settle measure the run.
+        let unstable: Vec<&str> = data
+            .topologies
+            .iter()
+            .filter(|t| data.is_unstable(t))
+            .filter(|t| !matches!(self, RunChart::Cfd(c) if c != *t))
+            .map(String::as_str)
+            .collect();
+        match self {
+            RunChart::LeadTime | RunChart::DelayBreakdown | RunChart::Cfd(_)
+                if !unstable.is_empty() =>
+            {
+                format!(
+                    "{text} Unstable ({}): work piles up faster than it is done, so these lead times only measure this run's length.",
+                    unstable.join(", ")
+                )
+            }
+            _ => text,
         }
     }
 

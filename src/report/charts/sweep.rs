@@ -32,6 +32,9 @@ fn line(data: &SweepData, topology: &str, metric: &str) -> Line {
         .map(|xs| {
             xs.iter()
                 .filter_map(|&x| {
+                    if data.withheld(&[x], topology, metric).is_some() {
+                        return None;
+                    }
                     let s = data.stat(&[x], topology, metric)?;
                     Some((x, s.mean, s.low, s.high))
                 })
@@ -195,6 +198,7 @@ pub(super) fn draw_line<DB: DrawingBackend>(
         .filter(|(_, _, l)| !l.is_empty())
         .collect();
     let cross = crossovers(data, metric);
+    let withheld = withheld_points(data, metric);
     let area = style::header(
         root,
         px,
@@ -203,11 +207,16 @@ pub(super) fn draw_line<DB: DrawingBackend>(
             super::upper_first(&numbers::label(metric))
         ),
         &format!(
-            "mean per topology; bands: 95% confidence interval{}",
+            "mean per topology; bands: 95% confidence interval{}{}",
             if cross.is_empty() {
                 ""
             } else {
                 "; circles: where a topology and the baseline change order (paired difference significant on both sides)"
+            },
+            if withheld.is_empty() {
+                ""
+            } else {
+                "; crosses at the top: unstable or saturated, no value"
             }
         ),
     )?;
@@ -286,6 +295,17 @@ pub(super) fn draw_line<DB: DrawingBackend>(
             l.iter()
                 .map(|p| Circle::new((p.0, p.1 * k), px.u(4.0), color.filled())),
         )?;
+    }
+    // Points without a value (unstable or saturated): a cross in the
+    // topology's colour along the top, one row per topology.
+    for (i, x, _) in &withheld {
+        let (cx, top) = chart.backend_coord(&(*x, y_hi));
+        let cy = top + px.i(10.0 + 14.0 * *i as f64);
+        root.draw(&Cross::new(
+            (cx, cy),
+            px.u(6.0),
+            px.stroke(style::topology_color(*i), 2.5),
+        ))?;
     }
     for c in &cross {
         let (cx, cy) = chart.backend_coord(&(c.x, c.y * k));
@@ -514,6 +534,21 @@ fn categories_caption(data: &SweepData, metric: &str) -> String {
     s
 }
 
+/// The (topology index, x, what) of every point of a one-path sweep where a
+/// topology's value of `metric` is withheld (unstable or saturated).
+fn withheld_points(data: &SweepData, metric: &str) -> Vec<(usize, f64, &'static str)> {
+    let xs = data.values.first().cloned().unwrap_or_default();
+    let mut out = Vec::new();
+    for (i, t) in data.topologies.iter().enumerate() {
+        for &x in &xs {
+            if let Some(w) = data.withheld(&[x], t, metric) {
+                out.push((i, x, w));
+            }
+        }
+    }
+    out
+}
+
 /// The last segment of a dotted path (`architecture.coupling` → `coupling`).
 fn short_param(param: &str) -> &str {
     param.rsplit('.').next().unwrap_or(param)
@@ -618,6 +653,27 @@ pub(super) fn line_caption(data: &SweepData, metric: &str) -> String {
         s.push_str(&format!("; the order changes: {}", text.join("; ")));
     }
     s.push('.');
+    for (i, t) in data.topologies.iter().enumerate() {
+        for what in ["unstable", "saturated"] {
+            let at: Vec<String> = withheld_points(data, metric)
+                .iter()
+                .filter(|(j, _, w)| *j == i && *w == what)
+                .map(|(_, x, _)| numbers::compact(*x))
+                .collect();
+            if !at.is_empty() {
+                let why = if what == "unstable" {
+                    "unstable (work piles up faster than it is done; lead times grow with the run length)"
+                } else {
+                    "saturated (some replications reached simulation.max_wip)"
+                };
+                s.push_str(&format!(
+                    " {} is {why} at {short} = {}: no value is drawn there.",
+                    super::upper_first(t),
+                    at.join(", ")
+                ));
+            }
+        }
+    }
     s
 }
 
@@ -744,6 +800,22 @@ pub(super) fn draw_heat<DB: DrawingBackend>(
                     rect,
                     RGBColor(0xf2, 0xf2, 0xf2).filled(),
                 )))?;
+                let point = [xs[i], ys[j]];
+                let label = data
+                    .withheld(&point, topology, metric)
+                    .or_else(|| data.withheld(&point, base, metric));
+                if let Some(label) = label {
+                    let (cx, cy) = chart.backend_coord(&(x, y));
+                    root.draw_text(
+                        label,
+                        &anchored(
+                            note.clone().color(&style::MUTED),
+                            HPos::Center,
+                            VPos::Center,
+                        ),
+                        (cx, cy),
+                    )?;
+                }
                 continue;
             };
             let t = sign * d.mean / v_max;
@@ -870,8 +942,26 @@ pub(super) fn heat_caption(data: &SweepData, metric: &str, topology: &str) -> St
     };
     let significant = all.iter().filter(|c| !c.2.includes_zero()).count();
     let fmt = |v: f64| numbers::diff(metric, v);
+    let mut withheld = 0;
+    for &y in &ys {
+        for &x in &xs {
+            let point = [x, y];
+            if data.withheld(&point, topology, metric).is_some()
+                || data.withheld(&point, base, metric).is_some()
+            {
+                withheld += 1;
+            }
+        }
+    }
+    let note = if withheld > 0 {
+        format!(
+            " {withheld} cells have no value: a side is unstable (work piles up faster than it is done; lead times grow with the run length) or saturated."
+        )
+    } else {
+        String::new()
+    };
     format!(
-        "{topology} − {base} in {} ranges from {} ({p1} {}, {p2} {}) to {} ({p1} {}, {p2} {}); the difference is significant in {significant} of {} cells.",
+        "{topology} − {base} in {} ranges from {} ({p1} {}, {p2} {}) to {} ({p1} {}, {p2} {}); the difference is significant in {significant} of {} cells.{note}",
         numbers::label(metric),
         fmt(lo.2.mean),
         data.label(0, lo.0),
