@@ -4,6 +4,7 @@ mod bad_input;
 mod bundled_scenarios;
 mod charts;
 mod cli;
+mod closed_split;
 mod determinism;
 mod fuzz;
 mod hardening;
