@@ -6,6 +6,7 @@ mod charts;
 mod cli;
 mod closed_split;
 mod determinism;
+mod docs_numbers;
 mod fuzz;
 mod hardening;
 mod invariants;
