@@ -110,6 +110,10 @@ fn the_split_is_a_fixed_point_of_the_closed_streams_throughput() {
         })
         .collect();
     // 4 items over a cycle of some 20 days.
+    println!(
+        "reporting: estimated throughput {:.4} items/day with {:?}",
+        rates[k], org.teams[k].people
+    );
     assert!(rates[k] > 0.1 && rates[k] < 0.3, "{}", rates[k]);
     let demand = expected_demand(&sc, &rates);
     for (s, p) in sc.people.iter().enumerate() {
