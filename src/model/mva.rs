@@ -40,6 +40,18 @@ pub const MAX_POPULATION: u32 = 100_000;
 /// approximation.
 pub fn solve(stations: &[Station], delay: f64, population: u32) -> Solution {
     let m = stations.len();
+    if m == 0 {
+        // A pure delay: every item is always in it.
+        return Solution {
+            throughput: if delay > 0.0 {
+                f64::from(population) / delay
+            } else {
+                f64::INFINITY
+            },
+            residence: vec![],
+            utilization: vec![],
+        };
+    }
     let mut queue = vec![0.0; m];
     // p[i][j]: probability that j items are at station i, for j < servers.
     let mut p: Vec<Vec<f64>> = stations
@@ -79,9 +91,9 @@ pub fn solve(stations: &[Station], delay: f64, population: u32) -> Solution {
         for (i, st) in stations.iter().enumerate() {
             let c = st.servers.max(1) as usize;
             queue[i] = throughput * residence[i];
-            let prev = p[i].clone();
+            // Downwards, so that p[j − 1] is still the previous population's.
             for j in (1..c).rev() {
-                p[i][j] = st.demand * throughput / j as f64 * prev[j - 1];
+                p[i][j] = st.demand * throughput / j as f64 * p[i][j - 1];
             }
             // Σ_j min(j, c)·p(j) = X·D: the busy servers' mean.
             let below: f64 = (1..c).map(|j| (c - j) as f64 / c as f64 * p[i][j]).sum();
@@ -176,5 +188,7 @@ mod tests {
         // A huge population is cut at MAX_POPULATION and stays at the bound.
         let big = solve(&s, 0.5, u32::MAX).throughput;
         assert!(big <= 0.5 + 1e-12 && big > 0.4999, "{big}");
+        // Without stations the items only cycle through the delay.
+        assert!(close(solve(&[], 4.0, 10).throughput, 2.5));
     }
 }

@@ -209,7 +209,11 @@ fn single_threaded(scenario: &Scenario, spec: &TopologySpec, with_platform: bool
         if closed.is_empty() {
             break split;
         }
-        if let Some(first) = seen.iter().position(|s| *s == split) {
+        // The splits are finitely many, so the sequence repeats; the cap
+        // only bounds the time a pathological case may take.
+        let repeat = seen.iter().position(|s| *s == split);
+        if repeat.is_some() || seen.len() >= MAX_SPLIT_ROUNDS {
+            let first = repeat.unwrap_or(0);
             // A fixed point (a cycle of one) or a cycle of rounding: of the
             // cycle's splits, the one that gives the closed streams the
             // fewest people (the first such).
@@ -232,6 +236,10 @@ fn single_threaded(scenario: &Scenario, spec: &TopologySpec, with_platform: bool
     }
     teams
 }
+
+/// Rounds of the closed streams' fixed point before the split settles for
+/// the best one seen.
+const MAX_SPLIT_ROUNDS: usize = 100;
 
 /// The people of each skill (inner index) each generated team gets
 /// (outer index: the streams' teams, then the platform team), when the
