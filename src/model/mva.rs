@@ -31,7 +31,9 @@ pub const MAX_POPULATION: u32 = 100_000;
 /// Solves the network for `population` items, with a delay of `delay` days
 /// per cycle (an infinite-server station: time that no server is needed for).
 ///
-/// The recursion over the population is Reiser and Lavenberg's, with the
+/// It generalizes `stats::queueing::mva_closed` (single servers, no delay,
+/// which `orgsim validate` uses). The recursion over the population is
+/// Reiser and Lavenberg's, with the
 /// load-dependent rate min(j, c)/demand of a c-server station; a station
 /// keeps its mean queue and the probabilities of its c − 1 lowest
 /// occupancies (Bruell and Balbo's form), so that one step costs O(total
@@ -163,6 +165,20 @@ mod tests {
         assert!(close(sol.residence[0], at_station / (27.0 / 31.0)));
         // Busy servers: E[min(j, 2)] = (6 + 24 + 24)/31 over 2 servers.
         assert!(close(sol.utilization[0], 27.0 / 31.0));
+    }
+
+    #[test]
+    fn agrees_with_the_single_server_analysis_of_the_validation() {
+        let demands = [2.0, 1.0, 0.5];
+        let stations: Vec<Station> = demands
+            .iter()
+            .map(|&demand| Station { servers: 1, demand })
+            .collect();
+        for n in 0..12 {
+            let a = crate::stats::queueing::mva_closed(n, &demands).throughput;
+            let b = solve(&stations, 0.0, n).throughput;
+            assert!(close(a, b), "N = {n}: {a} vs {b}");
+        }
     }
 
     #[test]

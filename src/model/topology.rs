@@ -231,10 +231,49 @@ fn single_threaded(scenario: &Scenario, spec: &TopologySpec, with_platform: bool
         }
         seen.push(split);
     };
+    let mut chosen = chosen;
+    if !closed.is_empty() {
+        for &k in &closed {
+            rates[k] = closed_stream_throughput(scenario, spec, k, &chosen[k], with_platform);
+        }
+        let demand = team_demand(scenario, &rates, with_platform);
+        let protected: Vec<bool> = (0..chosen.len()).map(|t| !closed.contains(&t)).collect();
+        keep_open_teams_stable(&mut chosen, &demand, &protected);
+    }
     for (team, people) in teams.iter_mut().zip(chosen) {
         team.people = people;
     }
     teams
+}
+
+/// Moves people of each skill from the closed streams' teams to any other
+/// team whose expected demand they would not cover (people ≤ demand), the
+/// busiest such team first, from the closed team with the most people, as
+/// long as a closed team keeps at least one person of a skill it needs. A
+/// closed stream takes whatever its team gets; an open stream with too few
+/// people never settles.
+fn keep_open_teams_stable(people: &mut [Vec<u32>], demand: &[Vec<f64>], protected: &[bool]) {
+    let skills = people.first().map_or(0, Vec::len);
+    for s in 0..skills {
+        loop {
+            let short = (0..people.len())
+                .filter(|&t| protected[t] && demand[t][s] > 0.0)
+                .filter(|&t| f64::from(people[t][s]) <= demand[t][s])
+                .max_by(|&a, &b| {
+                    let load = |t: usize| demand[t][s] / f64::from(people[t][s]);
+                    load(a).total_cmp(&load(b)).then(b.cmp(&a))
+                });
+            let donor = (0..people.len())
+                .filter(|&t| !protected[t])
+                .filter(|&t| people[t][s] > u32::from(demand[t][s] > 0.0))
+                .max_by(|&a, &b| people[a][s].cmp(&people[b][s]).then(b.cmp(&a)));
+            let (Some(to), Some(from)) = (short, donor) else {
+                break;
+            };
+            people[from][s] -= 1;
+            people[to][s] += 1;
+        }
+    }
 }
 
 /// Rounds of the closed streams' fixed point before the split settles for
@@ -245,6 +284,20 @@ const MAX_SPLIT_ROUNDS: usize = 100;
 /// (outer index: the streams' teams, then the platform team), when the
 /// streams complete `rates` items per day.
 fn split_people(scenario: &Scenario, rates: &[f64], with_platform: bool) -> Vec<Vec<u32>> {
+    let demand = team_demand(scenario, rates, with_platform);
+    let mut people = vec![vec![0; scenario.people.len()]; demand.len()];
+    for (s, p) in scenario.people.iter().enumerate() {
+        let weights: Vec<f64> = demand.iter().map(|d| d[s]).collect();
+        for (k, n) in largest_remainder(p.count, &weights).into_iter().enumerate() {
+            people[k][s] = n;
+        }
+    }
+    people
+}
+
+/// The expected demand (person-days per day, per skill) on each generated
+/// team, in the order of [`split_people`].
+fn team_demand(scenario: &Scenario, rates: &[f64], with_platform: bool) -> Vec<Vec<f64>> {
     let mut demand = expected_demand(scenario, rates);
     if with_platform {
         // The platform share of each platform skill's demand moves from the
@@ -261,14 +314,7 @@ fn split_people(scenario: &Scenario, rates: &[f64], with_platform: bool) -> Vec<
         }
         demand.push(platform);
     }
-    let mut people = vec![vec![0; scenario.people.len()]; demand.len()];
-    for (s, p) in scenario.people.iter().enumerate() {
-        let weights: Vec<f64> = demand.iter().map(|d| d[s]).collect();
-        for (k, n) in largest_remainder(p.count, &weights).into_iter().enumerate() {
-            people[k][s] = n;
-        }
-    }
-    people
+    demand
 }
 
 /// Expected work per day (person-days per day) that each stream asks of
