@@ -6,6 +6,16 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::scenario::Override;
 
+/// Most worker threads `--threads` accepts: far more than any machine has
+/// cores, few enough that starting them costs nothing noticeable.
+pub const MAX_THREADS: u64 = 1024;
+
+/// `--threads`: an integer from 1 to [`MAX_THREADS`], refused by clap before
+/// anything runs.
+fn threads_parser() -> clap::builder::RangedU64ValueParser<usize> {
+    clap::builder::RangedU64ValueParser::<usize>::new().range(1..=MAX_THREADS)
+}
+
 /// Simulate an organization as a matrix, as single-threaded teams, or
 /// anything between, and compare lead time, throughput and the coordination tax.
 #[derive(Debug, Parser)]
@@ -36,8 +46,8 @@ pub enum Command {
     /// Check the engine against queueing theory (M/M/c, Jackson tandem,
     /// pooling, closed MVA, cadence, decision queues).
     Validate {
-        /// Worker threads (default: all cores).
-        #[arg(long, value_name = "T")]
+        /// Worker threads, 1 to 1024 (default: all cores).
+        #[arg(long, value_name = "T", value_parser = threads_parser())]
         threads: Option<usize>,
     },
     /// Print a shell completion script.
@@ -57,8 +67,9 @@ pub struct CommonArgs {
     /// Master seed (overrides `simulation.seed`).
     #[arg(long, value_name = "S")]
     pub seed: Option<u64>,
-    /// Worker threads (default: all cores); results are the same for any value.
-    #[arg(long, value_name = "T")]
+    /// Worker threads, 1 to 1024 (default: all cores); results are the same
+    /// for any value.
+    #[arg(long, value_name = "T", value_parser = threads_parser())]
     pub threads: Option<usize>,
     /// Override a scenario value before validation, e.g.
     /// `--set architecture.coupling=0.3` (repeatable).

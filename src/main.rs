@@ -3,6 +3,9 @@
 use clap::Parser;
 
 fn main() {
-    let cli = orgsim::cli::Cli::parse();
+    let cli = match orgsim::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => std::process::exit(orgsim::commands::usage(&e)),
+    };
     std::process::exit(orgsim::commands::dispatch(cli));
 }

@@ -1,9 +1,9 @@
 //! `orgsim check`: validate, then print offered load against capacity (and,
 //! with `--warmup`, the warm-up MSER-5 picks).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use super::{Failure, source};
+use super::{Failure, source, stdio};
 use crate::cli::CheckArgs;
 use crate::experiment::runner::analyse_warmup;
 use crate::model::{capacity, topology};
@@ -15,12 +15,12 @@ use crate::scenario::Scenario;
 pub fn check(args: &CheckArgs) -> Result<(), Failure> {
     let scenario = source::load(Some(&args.scenario), &args.overrides)?;
     let reports = capacity::analyse(&scenario);
-    print!("{}", table::load_reports(&scenario, &reports));
+    stdio::print(&table::load_reports(&scenario, &reports))?;
     let warnings: Vec<&String> = reports.iter().flat_map(|r| &r.warnings).collect();
     if !warnings.is_empty() {
-        println!();
+        outln!()?;
         for w in warnings {
-            println!("warning: {w}");
+            outln!("warning: {w}")?;
         }
     }
     if args.warmup {
@@ -35,30 +35,26 @@ pub fn check(args: &CheckArgs) -> Result<(), Failure> {
 
 /// Runs the MSER-5 pilot of every topology, prints the truncation and writes
 /// Welch's charts and `welch.csv` into `dir`.
-fn warmup(scenario: &Scenario, dir: &PathBuf) -> Result<(), Failure> {
-    std::fs::create_dir_all(dir).map_err(|e| {
-        Failure::BadInput(format!(
-            "cannot create output folder {}: {e}",
-            dir.display()
-        ))
-    })?;
+fn warmup(scenario: &Scenario, dir: &Path) -> Result<(), Failure> {
+    super::folder::prepare(dir, false)?;
     let write_error = |e: String| Failure::Other(format!("cannot write to {}: {e}", dir.display()));
-    println!(
+    outln!(
         "\nWarm-up by MSER-5 (pilot: {} replications of {} days without warm-up):",
-        scenario.simulation.replications, scenario.simulation.horizon
-    );
+        scenario.simulation.replications,
+        scenario.simulation.horizon
+    )?;
     let mut csv = String::from("topology,item,mean_lead_time\n");
     let mut written = Vec::new();
     for (i, spec) in scenario.topologies.iter().enumerate() {
         let org = topology::build(scenario, spec);
         let a = analyse_warmup(scenario, &org);
-        println!(
+        outln!(
             "  {}: truncate {} of {} completed items (averaged over replications) = the first {:.1} days",
             spec.name,
             a.truncated_items,
             a.mean_series.len(),
             a.warmup
-        );
+        )?;
         for (k, x) in a.mean_series.iter().enumerate() {
             csv.push_str(&format!("{},{},{}\n", spec.name, k + 1, number(*x)));
         }
@@ -74,9 +70,9 @@ fn warmup(scenario: &Scenario, dir: &PathBuf) -> Result<(), Failure> {
     }
     let csv_path = dir.join("welch.csv");
     write_atomic(&csv_path, csv.as_bytes()).map_err(|e| write_error(e.to_string()))?;
-    println!(
+    outln!(
         "Set `warmup = \"auto\"` in [simulation] to use these per topology, or a number of days.\nWelch's charts and welch.csv are in {}",
         dir.display()
-    );
+    )?;
     Ok(())
 }

@@ -12,6 +12,9 @@ pub enum Failure {
     /// Stopped by SIGINT or SIGTERM, having kept what was finished (a
     /// sweep's checkpoint): exit code 130, whichever the signal.
     Interrupted(String),
+    /// Standard output is a closed pipe (`orgsim ... | head`): the reader
+    /// wanted no more, so the command stops quietly with exit code 0.
+    ClosedPipe,
 }
 
 impl Failure {
@@ -21,6 +24,7 @@ impl Failure {
             Failure::BadInput(_) => 2,
             Failure::Other(_) => 1,
             Failure::Interrupted(_) => 130,
+            Failure::ClosedPipe => 0,
         }
     }
 }
@@ -29,6 +33,7 @@ impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Failure::Interrupted(m) => f.write_str(m),
+            Failure::ClosedPipe => Ok(()),
             Failure::BadInput(m) | Failure::Other(m) => {
                 for (i, line) in m.lines().enumerate() {
                     if i > 0 {

@@ -20,13 +20,13 @@ pub fn install(kept: &'static str) {
     INSTALLED.call_once(|| {
         let installed = ctrlc::set_handler(move || {
             if STOP.swap(true, Ordering::SeqCst) {
-                eprintln!("\nsecond interrupt: exiting now");
+                note!("\nsecond interrupt: exiting now");
                 std::process::exit(130);
             }
-            eprintln!("\ninterrupt: stopping; {kept} (interrupt again to exit at once)");
+            note!("\ninterrupt: stopping; {kept} (interrupt again to exit at once)");
         });
         if let Err(e) = installed {
-            eprintln!("warning: cannot catch interrupts ({e}); Ctrl-C stops at once");
+            note!("warning: cannot catch interrupts ({e}); Ctrl-C stops at once");
         }
     });
 }

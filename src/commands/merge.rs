@@ -1,8 +1,8 @@
 //! `orgsim merge`: combine the shards of a sweep; the work is done by
 //! `experiment::sweep::merge`.
 
-use super::Failure;
-use super::sweep::{failure, print_ignoring_closed_pipe};
+use super::sweep::failure;
+use super::{Failure, stdio};
 use crate::cli::MergeArgs;
 use crate::experiment::sweep;
 use crate::report::sweep_csv;
@@ -13,14 +13,14 @@ pub fn merge(args: &MergeArgs) -> Result<(), Failure> {
     if !args.no_plots {
         res.written.extend(super::render_folder(&args.out)?);
     }
-    print_ignoring_closed_pipe(&sweep_csv::table(&res.manifest, &res.records));
+    stdio::print(&sweep_csv::table(&res.manifest, &res.records))?;
     if !args.quiet {
         let names: Vec<String> = res
             .written
             .iter()
             .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
             .collect();
-        eprintln!(
+        note!(
             "merged {} part{} ({} points); wrote {} in {}",
             res.inputs.len(),
             if res.inputs.len() == 1 { "" } else { "s" },

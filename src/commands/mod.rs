@@ -1,14 +1,35 @@
 //! What each subcommand does; `main` only parses the command line and calls
 //! `dispatch`.
 
+/// `eprintln!` that never panics: a failed write is remembered for the exit
+/// code (see `stdio::note`).
+macro_rules! note {
+    ($($arg:tt)*) => {
+        $crate::commands::stdio::note(&format!($($arg)*))
+    };
+}
+
+/// `println!` that never panics: evaluates to `Result<(), Failure>` (see
+/// `stdio::print`).
+macro_rules! outln {
+    () => {
+        $crate::commands::stdio::print("\n")
+    };
+    ($($arg:tt)*) => {
+        $crate::commands::stdio::print(&format!("{}\n", format_args!($($arg)*)))
+    };
+}
+
 mod check;
 mod failure;
+mod folder;
 mod interrupt;
 mod merge;
 mod plot;
 mod run;
 mod scenarios;
 mod source;
+mod stdio;
 mod sweep;
 mod validate;
 
@@ -17,8 +38,9 @@ pub use plot::render_folder;
 
 use crate::cli::{Cli, Command};
 
-/// Carries out `cli`; returns the process exit code (0 success, 2 bad input,
-/// 1 anything else, 130 a sweep interrupted by a signal), having printed any
+/// Carries out `cli`; returns the process exit code (0 success, also when
+/// stdout is a closed pipe; 2 bad input; 1 anything else, including a failed
+/// write to stdout or stderr; 130 a sweep interrupted by a signal), having printed any
 /// error to stderr.
 pub fn dispatch(cli: Cli) -> i32 {
     let result = match cli.command {
@@ -31,19 +53,41 @@ pub fn dispatch(cli: Cli) -> i32 {
         Command::Validate { threads } => validate::validate(threads),
         Command::Completions { shell } => {
             use clap::CommandFactory;
-            clap_complete::generate(shell, &mut Cli::command(), "orgsim", &mut std::io::stdout());
-            Ok(())
+            // Generated into memory first: clap_complete panics on a failed write.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "orgsim", &mut script);
+            stdio::print_bytes(&script)
         }
     };
     if std::env::var_os("ORGSIM_REPORT_PEAK_MEMORY").is_some() {
         report_peak_memory();
     }
     match result {
-        Ok(()) => 0,
+        Ok(()) if stdio::stderr_failed() => 1,
+        Ok(()) | Err(Failure::ClosedPipe) => 0,
         Err(f) => {
-            eprintln!("{f}");
+            note!("{f}");
             f.exit_code()
         }
+    }
+}
+
+/// Prints what the command-line parser refused, or the `--help` or
+/// `--version` it was asked for, as clap would, but with write errors
+/// handled as every command handles them; returns the exit code.
+pub fn usage(e: &clap::Error) -> i32 {
+    use std::io::Write;
+    let printed = e.print().and_then(|()| std::io::stdout().flush());
+    match printed {
+        // Help and version go to stdout; a failure there is like any other.
+        Err(err) if !e.use_stderr() => match stdio::stdout_failure(err) {
+            Failure::ClosedPipe => 0,
+            f => {
+                note!("{f}");
+                f.exit_code()
+            }
+        },
+        _ => e.exit_code(),
     }
 }
 
@@ -53,6 +97,6 @@ fn report_peak_memory() {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     if let Some(line) = status.lines().find(|l| l.starts_with("VmHWM:")) {
         let kb = line.trim_start_matches("VmHWM:").trim();
-        eprintln!("peak memory: {kb}");
+        note!("peak memory: {kb}");
     }
 }

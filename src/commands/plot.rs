@@ -28,13 +28,17 @@ pub fn render_folder(dir: &Path) -> Result<Vec<PathBuf>, Failure> {
 
 /// Runs `orgsim plot` as `args` say.
 pub fn plot(args: &PlotArgs) -> Result<(), Failure> {
+    // A missing folder is reported by `render_folder`, not created.
+    if args.dir.is_dir() {
+        super::folder::prepare(&args.dir, args.quiet)?;
+    }
     let written = render_folder(&args.dir)?;
     if !args.quiet {
         let names: Vec<String> = written
             .iter()
             .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
             .collect();
-        eprintln!("wrote {} in {}", names.join(", "), args.dir.display());
+        note!("wrote {} in {}", names.join(", "), args.dir.display());
     }
     Ok(())
 }

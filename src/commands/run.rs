@@ -1,10 +1,9 @@
 //! `orgsim run`: simulate, print the comparison, write the output files.
 
-use std::fs;
 use std::path::PathBuf;
 use std::time::SystemTime;
 
-use super::{Failure, interrupt, source};
+use super::{Failure, interrupt, source, stdio};
 use crate::cli::RunArgs;
 use crate::experiment::{self, RunOptions};
 use crate::model::capacity;
@@ -29,7 +28,7 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
         .collect();
     if !args.common.quiet {
         for w in &warnings {
-            eprintln!("warning: {w}");
+            note!("warning: {w}");
         }
     }
     let options = RunOptions {
@@ -46,12 +45,7 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
     };
     // Refuse bad options before the output folder is touched.
     options.validate(&scenario)?;
-    fs::create_dir_all(&out_dir).map_err(|e| {
-        Failure::BadInput(format!(
-            "cannot create output folder {}: {e}",
-            out_dir.display()
-        ))
-    })?;
+    super::folder::prepare(&out_dir, args.common.quiet)?;
     interrupt::install("no result is written");
     let exp = experiment::run(&scenario, &options)?;
     let threads = args
@@ -92,12 +86,12 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
         written.extend(super::render_folder(&out_dir)?);
     }
     if args.json {
-        println!("{}", json::summary_json(&exp));
+        outln!("{}", json::summary_json(&exp))?;
     } else {
-        print!("{}", table::results(&exp));
+        stdio::print(&table::results(&exp))?;
     }
     if !args.common.quiet {
-        eprintln!(
+        note!(
             "wrote {} in {}",
             file_names(&written).join(", "),
             out_dir.display()

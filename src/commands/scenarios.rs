@@ -12,11 +12,11 @@ pub fn list() -> Result<(), Failure> {
         } else {
             ""
         };
-        println!("{:width$}  {}{marker}", b.name, b.summary());
+        outln!("{:width$}  {}{marker}", b.name, b.summary())?;
     }
-    println!(
+    outln!(
         "\nRun one with `orgsim run <name>`; `orgsim run` alone runs {}.",
         bundled::DEFAULT
-    );
+    )?;
     Ok(())
 }

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use super::{Failure, interrupt, source};
+use super::{Failure, interrupt, source, stdio};
 use crate::cli::SweepArgs;
 use crate::experiment::sweep::{
     self, BaseScenario, Shard, SweepError, SweepOutcome, SweepRun, SweepSettings, Vary,
@@ -50,7 +50,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
     let folder = plan.folder(&out);
     if let Some(s) = shard {
         if plan.point_indices().is_empty() && !args.common.quiet {
-            eprintln!(
+            note!(
                 "warning: shard {s} has no point (the grid has only {} points)",
                 plan.manifest.points.len()
             );
@@ -59,15 +59,16 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
     if !args.common.quiet && !plan.manifest.warnings.is_empty() {
         const SHOWN: usize = 8;
         for w in plan.manifest.warnings.iter().take(SHOWN) {
-            eprintln!("warning: {w}");
+            note!("warning: {w}");
         }
         if plan.manifest.warnings.len() > SHOWN {
-            eprintln!(
+            note!(
                 "warning: and {} more overloaded points (all listed in sweep.json): their means may never settle",
                 plan.manifest.warnings.len() - SHOWN
             );
         }
     }
+    super::folder::prepare(&folder, args.common.quiet)?;
     interrupt::install("finished points are kept");
     let run = SweepRun {
         threads: args.common.threads,
@@ -81,16 +82,17 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
             if !args.common.no_plots && shard.is_none() {
                 res.written.extend(super::render_folder(&folder)?);
             }
-            print_ignoring_closed_pipe(&sweep_csv::table(&res.manifest, &res.records));
+            stdio::print(&sweep_csv::table(&res.manifest, &res.records))?;
             if !args.common.quiet {
                 if res.resumed > 0 {
-                    eprintln!(
+                    note!(
                         "resumed: {} of {} points were already done",
-                        res.resumed, res.manifest.points_planned
+                        res.resumed,
+                        res.manifest.points_planned
                     );
                 }
                 if res.discarded > 0 {
-                    eprintln!(
+                    note!(
                         "note: started over, discarding the {} points of an earlier sweep in {} (--resume keeps them)",
                         res.discarded,
                         folder.display()
@@ -101,9 +103,9 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
                     .iter()
                     .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
                     .collect();
-                eprintln!("wrote {} in {}", names.join(", "), folder.display());
+                note!("wrote {} in {}", names.join(", "), folder.display());
                 if let Some(s) = shard {
-                    eprintln!(
+                    note!(
                         "shard {s} done; when all {} are: orgsim merge {} --out {}",
                         s.count,
                         out.display(),
@@ -123,14 +125,6 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
             resume_command()
         ))),
     }
-}
-
-/// Prints `text` to stdout; a closed pipe (`orgsim sweep ... | head`) is not
-/// an error: the files are written already.
-pub(super) fn print_ignoring_closed_pipe(text: &str) {
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
 }
 
 /// A sweep error as a command failure.

@@ -12,14 +12,14 @@ pub fn validate(threads: Option<usize>) -> Result<(), Failure> {
         return Err(Failure::BadInput("--threads must be at least 1".into()));
     }
     let started = Instant::now();
-    println!(
+    outln!(
         "orgsim validate: the engine against queueing theory (each check: the exact value must lie in the {}% CI)\n",
         100.0 * validation::LEVEL
-    );
+    )?;
     let mut failed = 0;
     let mut total = 0;
     for case in cases() {
-        println!("{} — {}", case.name, case.model);
+        outln!("{} — {}", case.name, case.model)?;
         for r in run_case(&case, threads) {
             total += 1;
             let verdict = if r.passed() {
@@ -32,7 +32,7 @@ pub fn validate(threads: Option<usize>) -> Result<(), Failure> {
                     "FAIL (CI too wide)"
                 }
             };
-            println!(
+            outln!(
                 "  {:34} exact {:>9.5}  simulated {:>9.5} ± {:<8.5} (n={:>2})  error {:>+7.3}%  {verdict}",
                 r.check.label,
                 r.check.exact,
@@ -40,14 +40,14 @@ pub fn validate(threads: Option<usize>) -> Result<(), Failure> {
                 r.simulated.half_width(),
                 r.simulated.n,
                 100.0 * r.relative_error()
-            );
+            )?;
         }
     }
-    println!(
+    outln!(
         "\n{} of {total} checks passed in {:.1} s",
         total - failed,
         started.elapsed().as_secs_f64()
-    );
+    )?;
     if failed > 0 {
         return Err(Failure::Other(format!("{failed} of {total} checks failed")));
     }

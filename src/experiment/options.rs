@@ -78,6 +78,28 @@ impl RunOptions {
                 return Err(OptionsError::UnknownMetric(m.to_string()));
             }
         }
+        let topologies = if self.topologies.is_empty() {
+            scenario.topologies.len()
+        } else {
+            self.topologies.len()
+        };
+        let first = self
+            .replications
+            .unwrap_or(scenario.simulation.replications);
+        let most = match self.precision {
+            Some(_) => first.max(
+                self.max_replications
+                    .unwrap_or(first.max(DEFAULT_MAX_REPLICATIONS)),
+            ),
+            None => first,
+        };
+        let simulations = u64::from(most) * topologies as u64;
+        if simulations > MAX_SIMULATIONS {
+            return Err(OptionsError::TooManyReplications {
+                replications: most,
+                topologies,
+            });
+        }
         for n in &self.topologies {
             if !scenario.topologies.iter().any(|t| &t.name == n) {
                 return Err(OptionsError::UnknownTopology {
@@ -94,6 +116,14 @@ impl RunOptions {
         Ok(())
     }
 }
+
+/// The most simulations (replications × topologies) one run may keep: every
+/// replication's metrics stay in memory until the end, about 9 KB for a
+/// one-stream scenario and more with more streams and teams (docs/model.md).
+pub const MAX_SIMULATIONS: u64 = 100_000;
+
+/// The most replications `--precision` runs when `--max-reps` is not given.
+pub const DEFAULT_MAX_REPLICATIONS: u32 = 1000;
 
 /// Why a run cannot start with the options given.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -120,6 +150,17 @@ pub enum OptionsError {
         "unknown metric `{0}` for --precision-metric (e.g. lead_time_mean, throughput, tv-apps:lead_time_mean)"
     )]
     UnknownMetric(String),
+    /// More replications than fit in memory.
+    #[error(
+        "{replications} replications of {topologies} topolog{} are more than the {MAX_SIMULATIONS} simulations a run may keep in memory; use fewer replications (--reps, --max-reps or simulation.replications) or fewer topologies",
+        if *topologies == 1 { "y" } else { "ies" }
+    )]
+    TooManyReplications {
+        /// The replications asked for (per topology).
+        replications: u32,
+        /// The topologies to run.
+        topologies: usize,
+    },
     /// An interrupt stopped the run before every replication was done.
     #[error("interrupted after {done} of {planned} simulations")]
     Interrupted {

@@ -18,6 +18,23 @@ use crate::stats::{Summary, paired_difference};
 /// Runs `scenario` as `options` say.
 pub fn run(scenario: &Scenario, options: &RunOptions) -> Result<Experiment, OptionsError> {
     options.validate(scenario)?;
+    let threads = options
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|_| OptionsError::ThreadPool(threads))?;
+    pool.install(|| run_in_current_pool(scenario, options))
+}
+
+/// [`run`] on the calling thread's rayon pool (`options.threads` is not
+/// used): for studies that run many experiments side by side in one pool.
+pub fn run_in_current_pool(
+    scenario: &Scenario,
+    options: &RunOptions,
+) -> Result<Experiment, OptionsError> {
+    options.validate(scenario)?;
     let mut scenario = scenario.clone();
     if let Some(r) = options.replications {
         scenario.simulation.replications = r;
@@ -31,19 +48,22 @@ pub fn run(scenario: &Scenario, options: &RunOptions) -> Result<Experiment, Opti
         .filter(|t| options.topologies.is_empty() || options.topologies.contains(&t.name))
         .cloned()
         .collect();
-    let threads = options
-        .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|_| OptionsError::ThreadPool(threads))?;
+    run_specs(scenario, &specs, options)
+}
+
+/// Runs the topologies `specs` of `scenario` (replications and seed already
+/// applied) on the current pool.
+fn run_specs(
+    mut scenario: Scenario,
+    specs: &[TopologySpec],
+    options: &RunOptions,
+) -> Result<Experiment, OptionsError> {
     let orgs: Vec<_> = specs
         .iter()
         .map(|s| topology::build(&scenario, s))
         .collect();
 
-    let (topologies, precision) = pool.install(|| {
+    let (topologies, precision) = {
         // Each topology runs on its own copy of the scenario, whose warm-up
         // may be its own (MSER-5).
         let per_topology: Vec<Scenario> = orgs
@@ -57,7 +77,7 @@ pub fn run(scenario: &Scenario, options: &RunOptions) -> Result<Experiment, Opti
             })
             .collect();
         replicate(&per_topology, &orgs, options)
-    })?;
+    }?;
     if let Some(p) = &precision {
         scenario.simulation.replications = p.replications;
     }
@@ -77,9 +97,10 @@ fn replicate(
 ) -> Result<(Vec<TopologyResults>, Option<PrecisionOutcome>), OptionsError> {
     let first = scenarios[0].simulation.replications as usize;
     let max = options.precision.map_or(first, |_| {
-        options
-            .max_replications
-            .map_or(first.max(1000), |m| m as usize)
+        options.max_replications.map_or(
+            first.max(super::options::DEFAULT_MAX_REPLICATIONS as usize),
+            |m| m as usize,
+        )
     });
     let progress = progress_bar(options.progress, (first * orgs.len()) as u64);
     let factory = RngFactory::new(scenarios[0].simulation.seed);

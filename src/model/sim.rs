@@ -48,12 +48,15 @@ pub const QUANTILE_STEPS: u32 = 200;
 const FLOW_SAMPLES: u32 = 500;
 
 /// The organization's state at one moment: the data of a cumulative flow
-/// diagram. Items in the system = intake + backlog + in progress.
+/// diagram. The demand (the items of the streams) and the fix items of
+/// escaped defects are counted apart (docs/model.md, "Output files"):
+/// demand in the system = intake + backlog + in progress = arrived − done,
+/// fix items in the system = `fix_arrived` − `fix_done`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct FlowSample {
     /// Simulation time (days since the start, warm-up included).
     pub time: f64,
-    /// Items arrived so far.
+    /// Items of the streams arrived so far (fix items not counted).
     pub arrived: u64,
     /// Items being handed over or waiting in a team's intake, with no task
     /// queued or being worked on.
@@ -62,8 +65,12 @@ pub struct FlowSample {
     pub backlog: u64,
     /// Items with a task being worked on.
     pub in_progress: u64,
-    /// Items done so far.
+    /// Items of the streams done so far.
     pub done: u64,
+    /// Fix items of escaped defects arrived so far.
+    pub fix_arrived: u64,
+    /// Fix items of escaped defects done so far.
+    pub fix_done: u64,
 }
 
 /// What a replication records besides its metrics.
@@ -118,12 +125,18 @@ pub fn simulate(
     let end = sim.window_end;
     calendar.run_until(&mut sim, end);
     let saturated_at = sim.saturated().then(|| calendar.now());
+    // Stopped by the event budget alone: a long horizon, not an overload.
+    let by_events = !sim.wip_reached();
     let mut outcome = sim.finish();
     if let Some(t) = saturated_at {
         // The means of a system that never settles are meaningless: report
         // the replication as saturated rather than as numbers.
         for (name, value) in outcome.metrics.iter_mut() {
-            *value = if name == "saturated" { 1.0 } else { f64::NAN };
+            *value = match name.as_str() {
+                "saturated" => 1.0,
+                "max_events_reached" => f64::from(u8::from(by_events)),
+                _ => f64::NAN,
+            };
         }
         outcome.saturated_at = Some(t);
     }
@@ -189,8 +202,12 @@ struct Simulation<'a> {
     streams: Vec<StreamTally>,
     keep_items: bool,
     records: Vec<ItemRecord>,
+    /// Items arrived and done since the start: of the streams, then fix
+    /// items of escaped defects.
     arrived_total: u64,
     done_total: u64,
+    fix_arrived_total: u64,
+    fix_done_total: u64,
     flow: Vec<FlowSample>,
     keep_series: bool,
     series: Vec<(f64, f64)>,
@@ -291,6 +308,8 @@ impl<'a> Simulation<'a> {
             records: Vec::new(),
             arrived_total: 0,
             done_total: 0,
+            fix_arrived_total: 0,
+            fix_done_total: 0,
             flow: Vec::new(),
             keep_series: false,
             series: Vec::new(),
@@ -418,8 +437,10 @@ impl<'a> Simulation<'a> {
             item.remaining = item.tasks.len();
             (item.stream, item.fix)
         };
-        self.arrived_total += 1;
-        if !fix {
+        if fix {
+            self.fix_arrived_total += 1;
+        } else {
+            self.arrived_total += 1;
             let in_window = self.in_window(now);
             let tally = &mut self.streams[k];
             tally.in_system += 1;
@@ -693,6 +714,11 @@ impl<'a> Simulation<'a> {
             let away = self.pools[p].away + n;
             self.pools[p].set_away(now, away);
         }
+        // A paused task is at the head of its backlog: a person of its pool
+        // who is still free takes it at once, before any later task.
+        for &(p, _) in &taken {
+            self.fill(cal, p);
+        }
         self.absences[id] = taken;
         self.present = present;
         cal.schedule_in(
@@ -876,16 +902,17 @@ impl<'a> Simulation<'a> {
         let now = cal.now();
         let in_window = self.in_window(now);
         self.free_slots.push(slot);
-        self.done_total += 1;
         let item = &mut self.items[slot];
         item.live = false;
         let k = item.stream;
         if item.fix {
+            self.fix_done_total += 1;
             if in_window {
                 self.streams[k].fixes += 1;
             }
             return;
         }
+        self.done_total += 1;
         if item.review.is_none() {
             // No bar raiser looked at it: every defect escapes.
             item.escaped = item.defects;
@@ -956,8 +983,10 @@ impl<'a> Simulation<'a> {
             backlog: 0,
             in_progress: 0,
             done: self.done_total,
+            fix_arrived: self.fix_arrived_total,
+            fix_done: self.fix_done_total,
         };
-        for item in self.items.iter().filter(|i| i.live) {
+        for item in self.items.iter().filter(|i| i.live && !i.fix) {
             match item.state() {
                 ItemState::Intake => sample.intake += 1,
                 ItemState::Backlog => sample.backlog += 1,
@@ -973,8 +1002,12 @@ impl<'a> Simulation<'a> {
 
     /// Whether the items in flight or the events handled reached their limit.
     fn saturated(&self) -> bool {
+        self.wip_reached() || self.events >= self.max_events
+    }
+
+    /// Whether the items in flight reached `simulation.max_wip`.
+    fn wip_reached(&self) -> bool {
         (self.items.len() - self.free_slots.len()) as u64 >= self.max_wip
-            || self.events >= self.max_events
     }
 
     /// Turns the tallies into the named metrics.
@@ -1027,6 +1060,7 @@ impl<'a> Simulation<'a> {
         metrics.push(("capacity_lost".into(), away / f64::from(people)));
         metrics.push(("warmup".into(), self.window_start));
         metrics.push(("saturated".into(), 0.0));
+        metrics.push(("max_events_reached".into(), 0.0));
         metrics.push((
             "reviewer_utilization".into(),
             self.reviewers
@@ -1100,6 +1134,13 @@ impl Handler<Event> for Simulation<'_> {
             Event::FixArrival(id) => self.fix_arrives(cal, id),
             Event::FlowSample(n) => self.sample_flow(cal, n),
         }
+        debug_assert!(
+            self.pools
+                .iter()
+                .all(|p| p.backlog.is_empty() || !p.has_free_person()),
+            "a person is free while their pool's backlog holds work (t = {})",
+            cal.now()
+        );
     }
 }
 

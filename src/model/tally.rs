@@ -210,6 +210,7 @@ pub fn organization_metric_names() -> Vec<&'static str> {
         "capacity_lost",
         "warmup",
         "saturated",
+        "max_events_reached",
         "reviewer_utilization",
         "leader_utilization_max",
         "executive_utilization",

@@ -185,7 +185,8 @@ pub fn distribution_csv(exp: &Experiment) -> io::Result<Vec<u8>> {
 }
 
 /// `cfd.csv`: the cumulative flow diagram of replication 0 of each
-/// topology: items arrived and done so far, and items in each state.
+/// topology: items of the streams arrived and done so far and in each
+/// state, then the fix items of escaped defects arrived and done so far.
 pub fn cfd_csv(exp: &Experiment) -> io::Result<Vec<u8>> {
     to_bytes(
         &strings(&[
@@ -197,6 +198,8 @@ pub fn cfd_csv(exp: &Experiment) -> io::Result<Vec<u8>> {
             "backlog",
             "in_progress",
             "done",
+            "fix_arrived",
+            "fix_done",
         ]),
         exp.topologies.iter().flat_map(|t| {
             t.flow.iter().map(|f| {
@@ -209,6 +212,8 @@ pub fn cfd_csv(exp: &Experiment) -> io::Result<Vec<u8>> {
                     f.backlog.to_string(),
                     f.in_progress.to_string(),
                     f.done.to_string(),
+                    f.fix_arrived.to_string(),
+                    f.fix_done.to_string(),
                 ]
             })
         }),

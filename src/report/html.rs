@@ -16,6 +16,7 @@ use super::charts::numbers;
 use super::charts::{
     self, ChartError, FolderKind, RunChart, RunData, SweepChart, SweepData, style,
 };
+use super::explain;
 
 /// The report's file name.
 pub const FILE: &str = "report.html";
@@ -84,6 +85,8 @@ figcaption .files { color: var(--muted); font-size: 13px; }
 .warnings li { color: #7a3300; margin: 4px 0; }
 .context { color: var(--muted); margin: 0 0 8px; }
 .ok { color: #00704f; }
+.def { color: var(--muted); font-size: 14px; }
+ul.assume li { margin: 3px 0; }
 footer { margin-top: 48px; color: var(--muted); font-size: 14px; }
 "#;
 
@@ -225,8 +228,26 @@ fn warnings(out: &mut String, info: Option<&RunInfo>) {
     }
 }
 
+/// Metrics counted per item, shown only when some topology has any (as in
+/// the stdout table).
+const COUNT_METRICS: [&str; 3] = [
+    "handoffs_per_item",
+    "escalations_per_item",
+    "escaped_defects_per_item",
+];
+
+/// Whether `metric` has a row for `topologies`: it has a value, and a count
+/// per item is not 0 in all of them.
+fn shown(data: &RunData, topologies: &[&str], metric: &str) -> bool {
+    let values: Vec<f64> = topologies
+        .iter()
+        .filter_map(|t| data.stat(t, metric).map(|s| s.mean))
+        .collect();
+    !values.is_empty() && (!COUNT_METRICS.contains(&metric) || values.iter().any(|&v| v != 0.0))
+}
+
 /// The metrics of the summary table: (metric, label).
-const TABLE_METRICS: [(&str, &str); 12] = [
+const TABLE_METRICS: [(&str, &str); 14] = [
     ("throughput", "throughput (items/day)"),
     ("lead_time_mean", "lead time, mean (days)"),
     ("lead_time_p50", "lead time, median (days)"),
@@ -237,6 +258,11 @@ const TABLE_METRICS: [(&str, &str); 12] = [
     ("flow_efficiency", "flow efficiency (work / lead time)"),
     ("wip_mean", "items in the system (mean)"),
     ("handoffs_per_item", "cross-team handoffs per item"),
+    ("escalations_per_item", "escalations per item"),
+    (
+        "escaped_defects_per_item",
+        "escaped defects per item (come back as fix items)",
+    ),
     ("utilization", "utilization of people"),
     ("leader_utilization_max", "busiest leader's utilization"),
 ];
@@ -271,8 +297,9 @@ fn summary_table(out: &mut String, data: &RunData) {
         let _ = write!(out, "<th>{}{}</th>", swatch(i), escape(t));
     }
     out.push_str("</tr></thead>\n<tbody>\n");
+    let all: Vec<&str> = data.topologies.iter().map(String::as_str).collect();
     for (m, label) in TABLE_METRICS {
-        if data.topologies.iter().all(|t| data.stat(t, m).is_none()) {
+        if !shown(data, &all, m) {
             continue;
         }
         let _ = write!(out, "<tr><td>{}</td>", escape(label));
@@ -334,6 +361,9 @@ fn comparison_tables(out: &mut String, data: &RunData) {
             else {
                 continue;
             };
+            if !shown(data, &[base, t.as_str()], &m) {
+                continue;
+            }
             let class = if d.includes_zero() { "ns" } else { "sig" };
             let change = if d.includes_zero() {
                 "not significant".to_string()
@@ -377,9 +407,22 @@ fn run_report(data: &RunData) -> Result<String, ChartError> {
         if charts.contains(&c) {
             let _ = writeln!(body, "<li>{}</li>", escape(&c.caption(data)));
         }
+        if c == RunChart::Throughput
+            && let Some(demand) = keeps_up(data)
+        {
+            let _ = writeln!(
+                body,
+                "<li>Every topology keeps up with the demand: about {} items arrive per day, and an organization that keeps up completes as many, so its throughput equals the demand by construction. The same throughput is no finding here; the topologies differ in how long the items take.</li>",
+                escape(&numbers::sig(demand))
+            );
+        }
+    }
+    if let Some(line) = defects_finding(data) {
+        let _ = writeln!(body, "<li>{}</li>", escape(&line));
     }
     body.push_str("</ul>\n</section>\n");
     warnings(&mut body, info);
+    assumptions(&mut body, data);
 
     body.push_str("<h2>Charts</h2>\n");
     for c in &charts {
@@ -392,11 +435,15 @@ fn run_report(data: &RunData) -> Result<String, ChartError> {
         );
     }
     summary_table(&mut body, data);
+    stream_table(&mut body, data);
     comparison_tables(&mut body, data);
     let topologies = topology_list(&data.topologies);
     parameters(&mut body, info, &[("topologies".to_string(), topologies)]);
     body.push_str(FOOTER);
-    Ok(page(&format!("orgsim report: {name}"), &body))
+    Ok(page(
+        &format!("orgsim report: {name}"),
+        &define_terms(&body),
+    ))
 }
 
 /// The kicker, the scenario's name and its description.
@@ -476,13 +523,13 @@ fn sweep_report(data: &SweepData) -> Result<String, ChartError> {
         );
     }
     let mut extra = vec![("topologies".to_string(), topology_list(&data.topologies))];
-    for (p, values) in data.params.iter().zip(&data.values) {
+    for (axis, (p, values)) in data.params.iter().zip(&data.values).enumerate() {
         extra.push((
             format!("varied: {p}"),
             escape(
                 &values
                     .iter()
-                    .map(|v| numbers::compact(*v))
+                    .map(|v| data.label(axis, *v))
                     .collect::<Vec<_>>()
                     .join(", "),
             ),
@@ -490,5 +537,184 @@ fn sweep_report(data: &SweepData) -> Result<String, ChartError> {
     }
     parameters(&mut body, info, &extra);
     body.push_str(FOOTER);
-    Ok(page(&format!("orgsim sweep report: {name}"), &body))
+    Ok(page(
+        &format!("orgsim sweep report: {name}"),
+        &define_terms(&body),
+    ))
+}
+
+/// The demand rate (items per day) when every topology keeps up with it:
+/// none saturated or flagged unstable, and each one's throughput interval
+/// overlaps the interval of its arrival rate in the window.
+fn keeps_up(data: &RunData) -> Option<f64> {
+    let horizon = data.manifest.as_ref()?.horizon.filter(|h| *h > 0.0)?;
+    let mut demand = None;
+    for t in &data.topologies {
+        for flag in ["saturated", "unstable"] {
+            if data.mean(t, flag).is_some_and(|m| m > 0.0) {
+                return None;
+            }
+        }
+        let (thr, arrived) = (data.stat(t, "throughput")?, data.stat(t, "arrived")?);
+        let (lo, hi) = (arrived.low / horizon, arrived.high / horizon);
+        let finite = |a: f64, b: f64| a.is_finite() && b.is_finite();
+        if !(finite(thr.low, thr.high) && finite(lo, hi) && thr.low <= hi && lo <= thr.high) {
+            return None;
+        }
+        demand.get_or_insert(arrived.mean / horizon);
+    }
+    demand
+}
+
+/// "What each topology assumes": the coordination assumptions of each
+/// topology in plain words, from the scenario the manifest recorded.
+fn assumptions(out: &mut String, data: &RunData) {
+    let Some(sc) = data
+        .manifest
+        .as_ref()
+        .and_then(|m| explain::recorded_scenario(&m.scenario_resolved))
+    else {
+        return;
+    };
+    out.push_str("<h2>What each topology assumes</h2>\n<p>The coordination rules of the model, as this scenario sets them. Every number below is an input, not a result.</p>\n");
+    let common = explain::common_assumptions(&sc);
+    if !common.is_empty() {
+        out.push_str("<p>For every topology:</p>\n<ul class=\"assume\">\n");
+        for line in common {
+            let _ = writeln!(out, "<li>{}</li>", escape(&line));
+        }
+        out.push_str("</ul>\n");
+    }
+    for spec in sc.topologies.iter() {
+        let Some(i) = data.topologies.iter().position(|t| *t == spec.name) else {
+            continue;
+        };
+        let _ = writeln!(
+            out,
+            "<h3>{}{}</h3>\n<ul class=\"assume\">",
+            swatch(i),
+            escape(&spec.name)
+        );
+        for line in explain::topology_assumptions(&sc, spec) {
+            let _ = writeln!(out, "<li>{}</li>", escape(&line));
+        }
+        out.push_str("</ul>\n");
+    }
+}
+
+/// The metrics of the per-stream table: (metric, label).
+const STREAM_METRICS: [(&str, &str); 6] = [
+    ("throughput", "throughput (items/day)"),
+    ("lead_time_mean", "lead time, mean (days)"),
+    ("lead_time_p85", "lead time, 85th percentile (days)"),
+    ("coordination_share", "coordination share of lead time"),
+    ("flow_efficiency", "flow efficiency (work / lead time)"),
+    ("escaped_defects_per_item", "escaped defects per item"),
+];
+
+/// The streams of the folder (the `<stream>:` prefixes of its metrics), in
+/// file order.
+fn streams(data: &RunData) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for m in &data.metrics {
+        if let Some((s, _)) = m.split_once(':')
+            && s != "team"
+            && !out.iter().any(|x| x == s)
+        {
+            out.push(s.to_string());
+        }
+    }
+    out
+}
+
+/// "Results per stream": the headline metrics of each stream, per topology.
+fn stream_table(out: &mut String, data: &RunData) {
+    let streams = streams(data);
+    if streams.len() < 2 {
+        return;
+    }
+    out.push_str("<h2>Results per stream</h2>\n<p>The same metrics for the items of each stream alone; below each mean, its 95% confidence interval.</p>\n");
+    out.push_str("<table>\n<thead><tr><th>metric</th>");
+    for (i, t) in data.topologies.iter().enumerate() {
+        let _ = write!(out, "<th>{}{}</th>", swatch(i), escape(t));
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+    let all: Vec<&str> = data.topologies.iter().map(String::as_str).collect();
+    let columns = data.topologies.len() + 1;
+    for s in &streams {
+        let _ = writeln!(
+            out,
+            "<tr class=\"group\"><td colspan=\"{columns}\">{}</td></tr>",
+            escape(s)
+        );
+        for (m, label) in STREAM_METRICS {
+            let metric = format!("{s}:{m}");
+            let nonzero = all
+                .iter()
+                .any(|t| data.mean(t, &metric).is_some_and(|v| v != 0.0));
+            if !shown(data, &all, &metric) || (m == "escaped_defects_per_item" && !nonzero) {
+                continue;
+            }
+            let _ = write!(out, "<tr><td>{}</td>", escape(label));
+            for t in &data.topologies {
+                let _ = write!(out, "<td>{}</td>", cell(m, data.stat(t, &metric)));
+            }
+            out.push_str("</tr>\n");
+        }
+    }
+    out.push_str("</tbody>\n</table>\n");
+}
+
+/// The body with each term of the model defined where it first appears.
+fn define_terms(body: &str) -> String {
+    explain::define_first_use(body, |terms, placement| {
+        let text = terms
+            .iter()
+            .map(|(term, meaning)| format!("<em>{}</em>: {}", escape(term), escape(meaning)))
+            .collect::<Vec<_>>()
+            .join("; ");
+        match placement {
+            explain::Placement::Inside => format!("<br><span class=\"def\">{text}.</span>"),
+            explain::Placement::After => format!("\n<p class=\"def\">{text}.</p>"),
+        }
+    })
+}
+
+/// E.g. "Escaped defects per completed item (each comes back later as a fix
+/// item): matrix 0.395; single-threaded 0.600 (+0.205, 95% CI +0.19 to
+/// +0.22); ..." when some topology lets defects escape.
+fn defects_finding(data: &RunData) -> Option<String> {
+    let m = "escaped_defects_per_item";
+    if !data
+        .topologies
+        .iter()
+        .any(|t| data.mean(t, m).is_some_and(|v| v != 0.0))
+    {
+        return None;
+    }
+    let base = data.baseline();
+    let parts: Vec<String> = data
+        .topologies
+        .iter()
+        .filter_map(|t| {
+            let v = numbers::short(m, data.mean(t, m)?);
+            if t == base {
+                return Some(format!("{t} {v}"));
+            }
+            Some(match data.diff(t, m) {
+                Some(d) if d.includes_zero() => format!("{t} {v} (no significant difference)"),
+                Some(d) => format!(
+                    "{t} {v} ({}, 95% CI {} to {})",
+                    numbers::diff(m, d.mean),
+                    numbers::diff(m, d.low),
+                    numbers::diff(m, d.high)
+                ),
+                None => format!("{t} {v}"),
+            })
+        })
+        .collect();
+    Some(format!(
+        "Escaped defects per completed item (each comes back later as a fix item, work that takes capacity): {}.",
+        parts.join("; ")
+    ))
 }

@@ -3,6 +3,7 @@
 pub mod atomic;
 pub mod charts;
 pub mod csv_files;
+pub mod explain;
 pub mod html;
 pub mod json;
 pub mod manifest;

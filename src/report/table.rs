@@ -107,15 +107,27 @@ pub fn results(exp: &Experiment) -> String {
         );
     }
     for t in &exp.topologies {
-        let saturated = t
-            .metric("saturated")
-            .map_or(0, |v| v.iter().filter(|&&x| x == 1.0).count());
-        if saturated > 0 {
+        let count = |metric: &str| {
+            t.metric(metric)
+                .map_or(0, |v| v.iter().filter(|&&x| x == 1.0).count())
+        };
+        let by_events = count("max_events_reached");
+        let by_wip = count("saturated") - by_events;
+        if by_wip > 0 {
             let _ = writeln!(
                 out,
-                "WARNING: {}: {saturated} of {} replications saturated (work in progress reached simulation.max_wip = {}, \
-                 or events simulation.max_events = {}): the organization cannot keep up, and those replications are left out of the statistics",
-                t.name, sim.replications, sim.max_wip, sim.max_events
+                "WARNING: {}: {by_wip} of {} replications saturated (work in progress reached simulation.max_wip = {}): \
+                 the organization cannot keep up, and those replications are left out of the statistics",
+                t.name, sim.replications, sim.max_wip
+            );
+        }
+        if by_events > 0 {
+            let _ = writeln!(
+                out,
+                "WARNING: {}: {by_events} of {} replications stopped at simulation.max_events = {} events, before the horizon of {} days \
+                 (work in progress stayed below simulation.max_wip, so this says nothing about keeping up); \
+                 those replications are left out of the statistics: shorten simulation.horizon or raise simulation.max_events",
+                t.name, sim.replications, sim.max_events, sim.horizon
             );
         }
     }

@@ -6,7 +6,7 @@ use toml::{Table, Value};
 
 use super::path::TomlPath;
 use super::reader::{Bound, Ctx, Tbl};
-use super::schema::{Architecture, Quality, Scenario, Simulation, SkillCount};
+use super::schema::{Architecture, Arrivals, Quality, Scenario, Simulation, SkillCount, Workload};
 use super::suggest;
 use super::{topologies, workload};
 
@@ -50,12 +50,30 @@ pub(crate) fn build(ctx: &mut Ctx<'_>, doc: &Table) -> Option<Scenario> {
     ctx.check_keys(&root, TOP_KEYS);
     let name = ctx.name_field(&root, "name", true);
     let description = match root.get("description") {
-        Some(v) => ctx.string(v, &root.at("description")).map(str::to_owned),
+        Some(v) => ctx
+            .string(v, &root.at("description"))
+            .and_then(|d| {
+                if d.len() > MAX_DESCRIPTION_BYTES {
+                    ctx.report(
+                        &root.at("description"),
+                        format!(
+                            "is {} bytes long, more than the {MAX_DESCRIPTION_BYTES} allowed (it is copied into every manifest and report)",
+                            d.len()
+                        ),
+                    );
+                    return None;
+                }
+                Some(d)
+            })
+            .map(str::to_owned),
         None => Some(String::new()),
     };
     let simulation = simulation(ctx, &root);
     let org = organization(ctx, &root);
     let workload = workload::read(ctx, &root, &org);
+    if let (Some(sim), Some(w)) = (&simulation, &workload.workload) {
+        closed_wip_below_max_wip(ctx, sim, w);
+    }
     let architecture = architecture(ctx, &root, &org);
     let base_coordination = topologies::base_coordination(ctx, &root);
     let quality = quality(ctx, &root);
@@ -82,8 +100,33 @@ pub(crate) fn build(ctx: &mut Ctx<'_>, doc: &Table) -> Option<Scenario> {
     })
 }
 
+/// The longest `description` accepted, in bytes.
+pub const MAX_DESCRIPTION_BYTES: usize = 10_000;
+
+/// Refuses a closed stream whose `wip` reaches `simulation.max_wip`: every
+/// replication would start saturated, and the items are allocated at time 0.
+fn closed_wip_below_max_wip(ctx: &mut Ctx<'_>, sim: &Simulation, w: &Workload) {
+    let streams = TomlPath::root().key("workload").key("streams");
+    for (i, s) in w.streams.iter().enumerate() {
+        if let Arrivals::Closed { wip } = s.arrivals
+            && u64::from(wip) >= sim.max_wip
+        {
+            ctx.report(
+                &streams.index(i).key("backlog").key("wip"),
+                format!(
+                    "{wip} items always in flight reach simulation.max_wip = {}, the items in flight at which a replication stops as saturated; lower `wip` or raise `simulation.max_wip` (at most {MAX_WIP})",
+                    sim.max_wip
+                ),
+            );
+        }
+    }
+}
+
 /// Items in flight at which a replication is declared saturated and stopped.
 const DEFAULT_MAX_WIP: i64 = 10_000;
+/// The highest `simulation.max_wip`: each item in flight holds a few hundred
+/// bytes, so a million of them is a few hundred MB per running replication.
+const MAX_WIP: i64 = 1_000_000;
 /// Events after which a replication is stopped (about a minute of work).
 const DEFAULT_MAX_EVENTS: i64 = 1_000_000_000;
 
@@ -110,7 +153,7 @@ fn simulation(ctx: &mut Ctx<'_>, root: &Tbl<'_>) -> Option<Simulation> {
     let horizon = ctx.num_field(&t, "horizon", Some(500.0), Bound::Pos);
     let replications = ctx.int_field(&t, "replications", Some(30), 1, i64::from(u32::MAX));
     let seed = ctx.int_field(&t, "seed", Some(1), 0, i64::MAX);
-    let max_wip = ctx.int_field(&t, "max_wip", Some(DEFAULT_MAX_WIP), 1, i64::from(u32::MAX));
+    let max_wip = ctx.int_field(&t, "max_wip", Some(DEFAULT_MAX_WIP), 1, MAX_WIP);
     let max_events = ctx.int_field(&t, "max_events", Some(DEFAULT_MAX_EVENTS), 1, i64::MAX);
     Some(Simulation {
         warmup: warmup?,

@@ -164,6 +164,9 @@ fn any_number(ctx: &mut Ctx<'_>, v: &Value, path: &TomlPath) -> Option<f64> {
     }
 }
 
+/// The most values an `empirical` distribution may list.
+pub const MAX_EMPIRICAL_VALUES: usize = 100_000;
+
 fn empirical_values(ctx: &mut Ctx<'_>, t: &Tbl<'_>) -> Option<Vec<f64>> {
     let Some(v) = t.get("values") else {
         ctx.report_missing(
@@ -174,6 +177,16 @@ fn empirical_values(ctx: &mut Ctx<'_>, t: &Tbl<'_>) -> Option<Vec<f64>> {
     };
     let path = t.at("values");
     let items = ctx.array(v, &path, "an array of numbers")?;
+    if items.len() > MAX_EMPIRICAL_VALUES {
+        ctx.report(
+            &path,
+            format!(
+                "lists {} values, more than the {MAX_EMPIRICAL_VALUES} allowed (a sample of them describes the distribution as well)",
+                items.len()
+            ),
+        );
+        return None;
+    }
     let values: Vec<Option<f64>> = items
         .iter()
         .enumerate()

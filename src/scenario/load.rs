@@ -13,6 +13,18 @@ use super::reader::Ctx;
 use super::schema::{Provenance, Scenario, fnv1a_hex};
 use super::source_map::{LineIndex, SourceMap};
 
+/// The largest scenario accepted, in bytes (1 MiB; the bundled ones are
+/// under 20 KB): parsing keeps every value of the file in memory, hundreds of
+/// bytes each, so a bigger file is refused before it is read.
+pub const MAX_SCENARIO_BYTES: usize = 1 << 20;
+
+/// The refusal of a scenario text of `len` bytes.
+fn too_large(len: u64) -> String {
+    format!(
+        "is {len} bytes, more than the {MAX_SCENARIO_BYTES} a scenario may have (a long `empirical` list belongs in fewer, representative values)"
+    )
+}
+
 /// Reads, overrides and validates the scenario file at `path`. A file that
 /// does not exist, is a directory, is not UTF-8 or is empty is a problem
 /// like any other.
@@ -27,6 +39,9 @@ pub fn load_file(path: &Path, overrides: &[Override]) -> Result<Scenario, Scenar
         Err(e) => return fail(None, format!("cannot read the file: {e}")),
         Ok(meta) if meta.is_dir() => {
             return fail(None, "is a directory, not a scenario file".to_owned());
+        }
+        Ok(meta) if meta.len() > MAX_SCENARIO_BYTES as u64 => {
+            return fail(None, too_large(meta.len()));
         }
         Ok(_) => {}
     }
@@ -59,6 +74,13 @@ pub fn load_str(
     text: &str,
     overrides: &[Override],
 ) -> Result<Scenario, ScenarioError> {
+    if text.len() > MAX_SCENARIO_BYTES {
+        return Err(ScenarioError::whole_file(
+            source_name,
+            None,
+            too_large(text.len() as u64),
+        ));
+    }
     let mut doc = match text.parse::<Table>() {
         Ok(doc) => doc,
         Err(e) => {

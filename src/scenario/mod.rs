@@ -20,7 +20,9 @@ mod suggest;
 mod topologies;
 mod workload;
 
+pub use build::MAX_DESCRIPTION_BYTES;
+pub use dist_spec::MAX_EMPIRICAL_VALUES;
 pub use error::{Problem, ScenarioError};
-pub use load::{load_file, load_str};
+pub use load::{MAX_SCENARIO_BYTES, load_file, load_str};
 pub use overrides::Override;
 pub use schema::*;

@@ -4,7 +4,7 @@
 use super::build::Org;
 use super::dist_spec;
 use super::path::TomlPath;
-use super::reader::{Bound, Ctx, Tbl};
+use super::reader::{Bound, Ctx, Tbl, fmt_num};
 use super::schema::{
     BarRaiser, Coordination, PLATFORM_TEAM, QueueDiscipline, SharedLeader, SkillCount, Swarm,
     TeamSpec, TopologyKind, TopologySpec,
@@ -124,12 +124,42 @@ fn read_swarm(ctx: &mut Ctx<'_>, v: &toml::Value, path: TomlPath) -> Option<Swar
         );
         return None;
     }
+    let duration = duration?;
+    // Little's law: swarms start every `interval` and last `duration` on
+    // average, so duration / interval of them are under way at once; each
+    // holds its absence and a pending return, without bound.
+    let overlapping = duration.mean() / interval.mean();
+    if overlapping.is_nan() || overlapping > MAX_OVERLAPPING_SWARMS {
+        ctx.report(
+            &t.at("interval"),
+            format!(
+                "a swarm every {} days on average that lasts {} days means {} swarms under way at once; at most {MAX_OVERLAPPING_SWARMS} are allowed (raise `interval` or shorten `duration`)",
+                short_num(interval.mean()),
+                short_num(duration.mean()),
+                short_num(overlapping)
+            ),
+        );
+        return None;
+    }
     Some(Swarm {
         interval,
-        duration: duration?,
+        duration,
         fraction: fraction?,
     })
 }
+
+/// `x` in a few digits, in scientific notation when far from 1.
+fn short_num(x: f64) -> String {
+    if x != 0.0 && !(1e-3..1e6).contains(&x.abs()) {
+        format!("{x:.3e}")
+    } else {
+        fmt_num(x)
+    }
+}
+
+/// The most swarms under way at once on average (mean duration / mean
+/// interval) a scenario may ask for.
+const MAX_OVERLAPPING_SWARMS: f64 = 1000.0;
 
 /// Reads the scenario-wide `[coordination]` (all defaults when absent);
 /// `None` when it has problems (reported).

@@ -240,7 +240,7 @@ fn flow_samples_conserve_items_and_distribution_is_monotone() {
                 f.time
             );
             assert!(
-                f.arrived >= last.0 && f.done >= last.1,
+                f.arrived >= last.0 && f.done >= last.1 && f.fix_arrived >= f.fix_done,
                 "cumulative counts never fall"
             );
             last = (f.arrived, f.done);

@@ -418,3 +418,69 @@ kind = "single-threaded-with-platform"
         0.02,
     );
 }
+
+#[test]
+fn a_task_paused_by_a_swarm_restarts_at_once_when_a_person_of_its_pool_is_free() {
+    // One item in flight at a time (a closed stream of one), a pool of two
+    // people, a swarm every 10 days that takes one of them for 1 day. The
+    // other person is always free when the worker is pulled away, so the
+    // paused task restarts at once: its interrupted time is exactly the
+    // context switch (0.25), never the swarm's duration on top of it. At
+    // most one swarm falls within an item's 3 to 3.25 days.
+    let toml = r#"
+name = "paused"
+[simulation]
+warmup = 0
+horizon = 2000
+replications = 4
+seed = 7
+[[workload.streams]]
+name = "a"
+backlog = { wip = 1 }
+item = "job"
+[workload.items.job]
+tasks = [ { name = "work", skill = "eng", effort = 3 } ]
+[organization]
+people = { eng = 2 }
+[coordination]
+context_switch = 0.25
+[[topologies]]
+name = "department"
+kind = "matrix"
+swarm = { interval = 10, duration = 1, fraction = 0.5 }
+"#;
+    let exp = crate::support::run_with(
+        toml,
+        orgsim::experiment::RunOptions {
+            keep_items: true,
+            ..Default::default()
+        },
+    );
+    let t = exp.topology("department").unwrap();
+    let (mut interrupted, mut total) = (0, 0);
+    for items in &t.items {
+        for it in items {
+            total += 1;
+            let x = it.breakdown.get(Category::Interrupted);
+            if x > 0.0 {
+                interrupted += 1;
+                assert!(
+                    (x - 0.25).abs() < 1e-9,
+                    "item {} waited {x} days after its pause, not the context switch",
+                    it.index
+                );
+                assert!((it.lead_time() - 3.25).abs() < 1e-9);
+            } else {
+                assert!((it.lead_time() - 3.0).abs() < 1e-9);
+            }
+        }
+    }
+    // 200 swarms a replication, 800 in all, each pulling the busy person
+    // with probability 1/2 (someone is always at work): binomial(800, 1/2),
+    // 400 ± 14; the range is ±4 standard deviations.
+    assert!(total > 2000, "only {total} items");
+    assert!(
+        (344..=456).contains(&interrupted),
+        "{interrupted} of {total} items interrupted"
+    );
+}

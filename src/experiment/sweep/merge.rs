@@ -91,6 +91,12 @@ pub fn merge(inputs: &[PathBuf], out: &Path) -> Result<MergeResults, SweepError>
             out.display()
         ))
     })?;
+    crate::report::atomic::check_writable(out).map_err(|e| {
+        bad(format!(
+            "cannot write into the output folder {}: {e}",
+            out.display()
+        ))
+    })?;
     let records: Vec<PointRecord> = found.into_values().map(|(r, _)| r).collect();
     let now = rfc3339(SystemTime::now());
     let manifest = SweepManifest {

@@ -52,7 +52,7 @@ pub use shard::Shard;
 pub use spec::{Grid, PointValue, Vary};
 
 /// Most points a sweep may have.
-pub const MAX_POINTS: usize = 100_000;
+pub const MAX_POINTS: usize = 10_000;
 
 /// Why a sweep or a merge cannot go on.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -147,14 +147,25 @@ pub fn plan(
         .map_err(|e| bad(e.to_string()))?;
     adjust(&mut base_scenario, settings);
     let grid = Grid::new(varies).map_err(bad)?;
-    let len = grid.len();
-    if grid.is_empty() || len == 0 {
+    if grid.is_empty() {
         return Err(bad("a sweep needs at least one --vary PATH=SPEC".into()));
     }
-    if len > MAX_POINTS {
+    // Counted in floating point: the product of the axes' lengths may not
+    // fit in an integer (it would wrap around to a small count, or to 0).
+    let size = grid.size();
+    if size > MAX_POINTS as f64 {
+        let count = if size < 1e15 {
+            format!("{size:.0}")
+        } else {
+            format!("{size:.2e}")
+        };
         return Err(bad(format!(
-            "the grid has {len} points, more than the {MAX_POINTS} allowed; split the sweep"
+            "the grid has {count} points, more than the {MAX_POINTS} allowed; split the sweep"
         )));
+    }
+    let len = grid.len();
+    if len == 0 {
+        return Err(bad("a sweep needs at least one --vary PATH=SPEC".into()));
     }
     let mut points = Vec::new();
     // The first invalid point in full, the others by name only: they

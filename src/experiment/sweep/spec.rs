@@ -253,13 +253,33 @@ impl Grid {
             if axes[..i].iter().any(|b| b.path == a.path) {
                 return Err(format!("`--vary {}`: the path is varied twice", a.path));
             }
+            // Two values written alike (`1,1.0`) would be one point twice in
+            // sweep.csv, which no chart could tell apart.
+            for (k, v) in a.values.iter().enumerate() {
+                if a.values[..k].iter().any(|w| w.cell == v.cell) {
+                    return Err(format!(
+                        "`--vary {}`: the value `{}` is listed twice (each value is a column value of sweep.csv and must be distinct)",
+                        a.text, v.cell
+                    ));
+                }
+            }
         }
         Ok(Grid { axes })
     }
 
-    /// Number of points (the product of the axes' lengths).
+    /// Number of points (the product of the axes' lengths), or `usize::MAX`
+    /// when the product does not fit (see [`Grid::size`]).
     pub fn len(&self) -> usize {
-        self.axes.iter().map(|a| a.values.len()).product()
+        self.axes
+            .iter()
+            .try_fold(1usize, |n, a| n.checked_mul(a.values.len()))
+            .unwrap_or(usize::MAX)
+    }
+
+    /// Number of points as a real number, computed without overflow (six
+    /// axes of 100,000 values make 10^30 points), for limits and messages.
+    pub fn size(&self) -> f64 {
+        self.axes.iter().map(|a| a.values.len() as f64).product()
     }
 
     /// True when the grid has no point (only if it has no axis).
@@ -398,5 +418,7 @@ mod tests {
             ])
             .is_err()
         );
+        assert!(Grid::new(vec![Vary::parse("a=1,1.0").unwrap()]).is_err());
+        assert!(Grid::new(vec![Vary::parse("a=x,y,x").unwrap()]).is_err());
     }
 }

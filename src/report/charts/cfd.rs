@@ -1,6 +1,8 @@
 //! `cfd_<topology>`: the cumulative flow diagram of one replication: done,
 //! in progress, in backlog and in intake stacked from the bottom, arrivals
-//! on top, the warm-up shaded.
+//! on top, the warm-up shaded. These count the demand (the items of the
+//! streams) alone; the fix items of escaped defects in the system are a
+//! band of their own above it.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -21,6 +23,9 @@ fn levels(s: &CfdSample) -> [f64; 4] {
     let d = c + s.intake;
     [a, b, c, d]
 }
+
+/// Colour of the band of fix items (escaped defects) in the system.
+const FIX_COLOR: RGBColor = RGBColor(0xCC, 0x79, 0xA7);
 
 pub(super) fn draw<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
@@ -43,7 +48,15 @@ pub(super) fn draw<DB: DrawingBackend>(
             }
         ),
     )?;
-    let mut entries = vec![Entry::new("arrived", style::TEXT, Swatch::Line)];
+    let fixes = samples.iter().any(|s| s.fix_arrived > 0.0);
+    let mut entries = vec![Entry::new("arrived (demand)", style::TEXT, Swatch::Line)];
+    if fixes {
+        entries.push(Entry::new(
+            "fix items of escaped defects",
+            FIX_COLOR,
+            Swatch::Box,
+        ));
+    }
     entries.extend(
         CFD_STATES
             .iter()
@@ -59,7 +72,7 @@ pub(super) fn draw<DB: DrawingBackend>(
         .max(1e-9);
     let y_max = samples
         .iter()
-        .map(|s| s.arrived.max(levels(s)[3]))
+        .map(|s| s.arrived.max(levels(s)[3]) + s.fix_open().max(0.0))
         .fold(0.0_f64, f64::max)
         .max(1.0)
         * 1.05;
@@ -83,6 +96,13 @@ pub(super) fn draw<DB: DrawingBackend>(
         .draw()?;
 
     // Top band first, each lower band painted over it.
+    if fixes {
+        let points: Vec<(f64, f64)> = samples
+            .iter()
+            .map(|s| (s.time, levels(s)[3] + s.fix_open().max(0.0)))
+            .collect();
+        chart.draw_series(AreaSeries::new(points, 0.0, FIX_COLOR.filled()))?;
+    }
     for k in (0..4).rev() {
         let color = CFD_STATES[k].1;
         let points: Vec<(f64, f64)> = samples.iter().map(|s| (s.time, levels(s)[k])).collect();
@@ -131,13 +151,25 @@ pub(super) fn draw<DB: DrawingBackend>(
 }
 
 /// E.g. "In replication 0 of single-threaded, 612 items arrived in 560
-/// days and 560 were done; 52 were still open at the end, on average
-/// 41.7 items were in the system."
+/// days and 560 were done, leaving 52 open at the end (...); besides,
+/// 40 fix items of escaped defects arrived, 3 of them open at the end
+/// (their own band); over all replications, 41.7 items were in the
+/// system on average." The open items are the demand's, as
+/// `open_at_end` counts them.
 pub(super) fn caption(data: &RunData, topology: &str) -> String {
     let Some(last) = data.cfd.get(topology).and_then(|s| s.last()) else {
         return format!("No cumulative flow was recorded for {topology}.");
     };
-    let open = last.arrived - last.done;
+    let open = last.open();
+    let fixes = if last.fix_arrived > 0.0 {
+        format!(
+            "; besides, {:.0} fix items of escaped defects arrived, {:.0} of them open at the end (the band above the demand)",
+            last.fix_arrived,
+            last.fix_open()
+        )
+    } else {
+        String::new()
+    };
     let wip = data
         .mean(topology, "wip_mean")
         .map_or(String::new(), |w| {
@@ -148,7 +180,7 @@ pub(super) fn caption(data: &RunData, topology: &str) -> String {
         });
     let n = |x: f64| format!("{x:.0}");
     format!(
-        "In replication 0 of {topology}, {} items arrived in {} days and {} were done, leaving {} open at the end ({} in intake, {} in a backlog, {} in progress){wip}.",
+        "In replication 0 of {topology}, {} items arrived in {} days and {} were done, leaving {} open at the end ({} in intake, {} in a backlog, {} in progress){fixes}{wip}.",
         n(last.arrived),
         n(last.time),
         n(last.done),

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use super::ChartError;
+use super::{ChartError, numbers};
 
 /// One row of `summary.csv` (or of `sweep.csv`).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -50,7 +50,8 @@ impl Diff {
 pub struct CfdSample {
     /// Day.
     pub time: f64,
-    /// Items arrived so far.
+    /// Items of the streams arrived so far (the demand; fix items of
+    /// escaped defects are counted apart).
     pub arrived: f64,
     /// Items waiting at intake (cadence, decision, escalation).
     pub intake: f64,
@@ -58,8 +59,25 @@ pub struct CfdSample {
     pub backlog: f64,
     /// Items being worked.
     pub in_progress: f64,
-    /// Items done so far.
+    /// Items of the streams done so far.
     pub done: f64,
+    /// Fix items of escaped defects arrived so far (0 in a folder written
+    /// before they were counted apart).
+    pub fix_arrived: f64,
+    /// Fix items of escaped defects done so far.
+    pub fix_done: f64,
+}
+
+impl CfdSample {
+    /// Items of the streams in the system (arrived, not done).
+    pub fn open(&self) -> f64 {
+        self.arrived - self.done
+    }
+
+    /// Fix items of escaped defects in the system.
+    pub fn fix_open(&self) -> f64 {
+        self.fix_arrived - self.fix_done
+    }
 }
 
 /// The contents of a `run` result folder.
@@ -142,6 +160,34 @@ impl Table {
         })
     }
 
+    /// The point of a sweep row: its leading cells, as numbers or as the
+    /// positions of their categories.
+    fn point(&self, row: usize, categories: &[Option<Vec<String>>]) -> Result<Point, ChartError> {
+        categories
+            .iter()
+            .enumerate()
+            .map(|(c, cats)| match cats {
+                None => self.num(row, c),
+                Some(cats) => {
+                    let cell = self.text(row, c).trim();
+                    cats.iter()
+                        .position(|k| k == cell)
+                        .map(|k| k as f64)
+                        .ok_or_else(|| {
+                            ChartError::format(
+                                &self.path,
+                                format!(
+                                    "line {}: `{cell}` in column `{}` is not a value sweep.csv has",
+                                    row + 2,
+                                    self.header[c]
+                                ),
+                            )
+                        })
+                }
+            })
+            .collect()
+    }
+
     fn text(&self, row: usize, col: usize) -> &str {
         self.rows[row].get(col).map_or("", String::as_str)
     }
@@ -210,6 +256,8 @@ pub struct RunInfo {
     pub started: String,
     /// The `--vary` arguments of a sweep.
     pub vary: Vec<String>,
+    /// The scenario as run, in TOML (of `run`).
+    pub scenario_resolved: String,
 }
 
 /// Reads the first of `names` the folder has (`manifest.json`, `sweep.json`).
@@ -305,6 +353,8 @@ impl RunData {
                 "in_progress",
                 "done",
             ])?;
+            // Written since fix items are counted apart (optional).
+            let fix = (t.col("fix_arrived").ok(), t.col("fix_done").ok());
             // One replication per topology: the first one listed.
             let mut first_rep: BTreeMap<String, String> = BTreeMap::new();
             for r in 0..t.rows.len() {
@@ -324,6 +374,8 @@ impl RunData {
                     backlog: t.num(r, c[5])?,
                     in_progress: t.num(r, c[6])?,
                     done: t.num(r, c[7])?,
+                    fix_arrived: fix.0.map_or(Ok(0.0), |c| t.num(r, c))?,
+                    fix_done: fix.1.map_or(Ok(0.0), |c| t.num(r, c))?,
                 };
                 if s.time.is_finite() {
                     cfd.entry(topo).or_default().push(s);
@@ -440,7 +492,8 @@ pub fn folder_name(dir: &Path) -> String {
         )
 }
 
-/// One point of a sweep: the values of the varied paths.
+/// One point of a sweep: the values of the varied paths (for a path with
+/// categories, the position of its category).
 pub type Point = Vec<f64>;
 
 /// The contents of a `sweep` result folder.
@@ -452,8 +505,13 @@ pub struct SweepData {
     pub manifest: Option<RunInfo>,
     /// The varied paths (the columns before `topology`).
     pub params: Vec<String>,
-    /// The distinct values of each varied path, ascending.
+    /// The distinct values of each varied path: ascending numbers, or for a
+    /// path with categories the positions 0, 1, ... of its categories.
     pub values: Vec<Vec<f64>>,
+    /// For each varied path whose values are not all numbers (a queue
+    /// discipline, a distribution), its values as written, in the order of
+    /// the sweep (position k is `values[k]`); None for a numeric path.
+    pub categories: Vec<Option<Vec<String>>>,
     /// Topologies in order of first appearance (the first is the baseline).
     pub topologies: Vec<String>,
     summary: BTreeMap<(Vec<u64>, String, String), Stat>,
@@ -467,9 +525,39 @@ fn key(point: &[f64]) -> Vec<u64> {
     point.iter().map(|x| (x + 0.0).to_bits()).collect()
 }
 
+/// The categories of each varied path of `cells` (the leading cells of each
+/// row): None for a path whose every value is a finite number, else its
+/// distinct values in order of first appearance. Refuses an empty value.
+pub fn sweep_categories<'a>(
+    paths: &[String],
+    rows: impl Iterator<Item = &'a [String]> + Clone,
+) -> Result<Vec<Option<Vec<String>>>, String> {
+    let mut out = Vec::new();
+    for (c, path) in paths.iter().enumerate() {
+        let cells = rows.clone().map(|r| r.get(c).map_or("", |s| s.trim()));
+        let mut numeric = true;
+        for (i, cell) in cells.clone().enumerate() {
+            if cell.is_empty() {
+                return Err(format!("line {}: the value of `{path}` is empty", i + 2));
+            }
+            numeric &= cell.parse::<f64>().is_ok_and(f64::is_finite);
+        }
+        out.push((!numeric).then(|| {
+            let mut distinct: Vec<String> = Vec::new();
+            for cell in cells {
+                push_unique(&mut distinct, cell);
+            }
+            distinct
+        }));
+    }
+    Ok(out)
+}
+
 impl SweepData {
     /// Reads the sweep folder `dir`: `sweep.csv` is required,
     /// `sweep_comparison.csv` and `manifest.json` are used when present.
+    /// A varied path whose values are not all numbers is read as
+    /// categories.
     pub fn load(dir: &Path) -> Result<Self, ChartError> {
         let path = dir.join("sweep.csv");
         if !path.is_file() {
@@ -485,6 +573,8 @@ impl SweepData {
             ));
         }
         let params: Vec<String> = t.header[..ct].to_vec();
+        let categories = sweep_categories(&params, t.rows.iter().map(Vec::as_slice))
+            .map_err(|e| ChartError::format(&path, e))?;
         let cm = t.col("metric")?;
         let cs = t.cols(&STAT_COLUMNS)?;
         let mut topologies = Vec::new();
@@ -492,13 +582,7 @@ impl SweepData {
         let mut values: Vec<Vec<f64>> = vec![Vec::new(); ct];
         let mut summary = BTreeMap::new();
         for r in 0..t.rows.len() {
-            let point = (0..ct).map(|c| t.num(r, c)).collect::<Result<Point, _>>()?;
-            if point.iter().any(|x| !x.is_finite()) {
-                return Err(ChartError::format(
-                    &path,
-                    format!("line {}: a varied path is not a number", r + 2),
-                ));
-            }
+            let point = t.point(r, &categories)?;
             for (c, x) in point.iter().enumerate() {
                 if !values[c].contains(x) {
                     values[c].push(*x);
@@ -549,7 +633,7 @@ impl SweepData {
                 ));
             }
             for r in 0..t.rows.len() {
-                let point = (0..ct).map(|c| t.num(r, c)).collect::<Result<Point, _>>()?;
+                let point = t.point(r, &categories)?;
                 comparison.insert(
                     (
                         key(&point),
@@ -565,11 +649,29 @@ impl SweepData {
             manifest,
             params,
             values,
+            categories,
             topologies,
             summary,
             comparison,
             metrics,
         })
+    }
+
+    /// Whether varied path `axis` has categories rather than numbers.
+    pub fn is_categorical(&self, axis: usize) -> bool {
+        self.categories.get(axis).is_some_and(Option::is_some)
+    }
+
+    /// Value `x` of varied path `axis` as a reader should see it: its
+    /// category, or the number in short form.
+    pub fn label(&self, axis: usize, x: f64) -> String {
+        match self.categories.get(axis) {
+            Some(Some(c)) => c
+                .get(x as usize)
+                .cloned()
+                .unwrap_or_else(|| numbers::compact(x)),
+            _ => numbers::compact(x),
+        }
     }
 
     /// The summary of `metric` in `topology` at `point`.

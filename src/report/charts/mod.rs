@@ -167,17 +167,28 @@ fn write_both(dir: &Path, stem: &str, fig: &impl Figure) -> Result<Vec<PathBuf>,
     Ok(vec![svg_path, png_path])
 }
 
-/// A file-name-safe version of a topology or metric name.
+/// A file-name-safe version of a topology or metric name, distinct for
+/// distinct names: a name of lower-case ASCII letters, digits, `-` and `_`
+/// is kept; any other gets its other characters replaced by `_` and 8 hex
+/// digits of its hash appended, so that `x/y` and `x?y` (or `A` and `a` on a
+/// case-insensitive file system) do not write the same file.
 pub fn file_safe(name: &str) -> String {
-    name.chars()
+    let keep = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_';
+    if !name.is_empty() && name.chars().all(keep) {
+        return name.to_string();
+    }
+    let cleaned: String = name
+        .chars()
         .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+            if c.is_ascii_alphanumeric() || keep(c) {
                 c
             } else {
                 '_'
             }
         })
-        .collect()
+        .collect();
+    let hash = crate::scenario::fnv1a_hex(name);
+    format!("{cleaned}-{}", &hash[..8])
 }
 
 /// A chart of a `run` folder.
@@ -357,8 +368,13 @@ impl SweepChart {
     pub fn heading(&self, data: &SweepData) -> String {
         match self {
             SweepChart::Line(m) => format!(
-                "{} against {}",
+                "{} {} {}",
                 upper_first(&numbers::label(m)),
+                if data.is_categorical(0) {
+                    "per"
+                } else {
+                    "against"
+                },
                 data.params.first().map_or("", String::as_str)
             ),
             SweepChart::Heat { metric, topology } => format!(

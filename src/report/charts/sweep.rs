@@ -40,62 +40,140 @@ fn line(data: &SweepData, topology: &str, metric: &str) -> Line {
         .unwrap_or_default()
 }
 
-/// A point where two topologies' order changes.
+/// A point where a topology and the baseline change order, established by
+/// their paired difference: significant (95% CI excluding 0) with one sign
+/// at `from` and with the other at `to`, and not significant in between.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Crossover {
-    /// Value of the varied path (interpolated).
+    /// Value of the varied path where the mean difference changes sign
+    /// (interpolated between `from` and `to`).
     pub x: f64,
-    /// Value of the metric there (interpolated).
+    /// Value of the metric there (the baseline's mean, interpolated).
     pub y: f64,
-    /// The two topologies.
+    /// The last sweep value before the change where the difference is
+    /// significant.
+    pub from: f64,
+    /// The first sweep value after the change where the difference is
+    /// significant (with the other sign).
+    pub to: f64,
+    /// The two topologies: the baseline, then the other.
     pub pair: (String, String),
     /// Which of the two is lower after the crossover.
     pub lower_after: String,
 }
 
-/// Where the order of any two topologies' means changes, by linear
-/// interpolation between neighbouring sweep values; sorted by x.
+impl Crossover {
+    /// Whether no sweep value lies between `from` and `to` (the change is
+    /// then located as well as the grid allows).
+    pub fn adjacent(&self, data: &SweepData) -> bool {
+        data.values
+            .first()
+            .is_none_or(|xs| !xs.iter().any(|&x| x > self.from && x < self.to))
+    }
+}
+
+/// The sign of a paired difference: +1 or −1 where its 95% CI excludes 0,
+/// 0 where it does not.
+fn significance(d: &super::data::Diff) -> i8 {
+    if d.includes_zero() {
+        0
+    } else if d.mean > 0.0 {
+        1
+    } else {
+        -1
+    }
+}
+
+/// Where a topology and the baseline change order significantly (docs/model.md,
+/// "Statistics you can sign"): a change is marked only between two sweep
+/// values where the paired difference is significant with opposite signs
+/// and none in between is significant; pairs of two non-baseline topologies
+/// have no paired difference in the files and are not marked. Sorted by x.
 pub(crate) fn crossovers(data: &SweepData, metric: &str) -> Vec<Crossover> {
-    let lines: Vec<(&String, Line)> = data
+    // Categories have no order to cross along.
+    if data.is_categorical(0) {
+        return Vec::new();
+    }
+    let base = data.baseline();
+    let xs = data.values.first().cloned().unwrap_or_default();
+    let mut out = Vec::new();
+    for t in data.topologies.iter().skip(1) {
+        let diffs: Vec<(f64, super::data::Diff)> = xs
+            .iter()
+            .filter_map(|&x| Some((x, data.diff(&[x], t, metric)?)))
+            .collect();
+        let mut last: Option<(usize, i8)> = None;
+        for (i, (_, d)) in diffs.iter().enumerate() {
+            let sign = significance(d);
+            if sign == 0 {
+                continue;
+            }
+            if let Some((j, prev)) = last
+                && prev != sign
+            {
+                // Where the mean difference changes sign between j and i.
+                let segment = (j..i)
+                    .find(|&k| diffs[k].1.mean.signum() != diffs[k + 1].1.mean.signum())
+                    .unwrap_or(j);
+                let ((x0, d0), (x1, d1)) = (diffs[segment], diffs[segment + 1]);
+                let f = if d0.mean == d1.mean {
+                    0.5
+                } else {
+                    (d0.mean / (d0.mean - d1.mean)).clamp(0.0, 1.0)
+                };
+                let cx = x0 + f * (x1 - x0);
+                let y = match (
+                    data.stat(&[x0], base, metric),
+                    data.stat(&[x1], base, metric),
+                ) {
+                    (Some(a), Some(b)) => a.mean + f * (b.mean - a.mean),
+                    _ => f64::NAN,
+                };
+                out.push(Crossover {
+                    x: cx,
+                    y,
+                    from: diffs[j].0,
+                    to: diffs[i].0,
+                    pair: (base.to_string(), t.clone()),
+                    // The difference is t − baseline: negative after means
+                    // t is the lower.
+                    lower_after: if sign < 0 {
+                        t.clone()
+                    } else {
+                        base.to_string()
+                    },
+                });
+            }
+            last = Some((i, sign));
+        }
+    }
+    out.retain(|c| c.y.is_finite());
+    out.sort_by(|p, q| p.x.total_cmp(&q.x));
+    out
+}
+
+/// Whether the means of any two topologies change order somewhere (by
+/// linear interpolation), significant or not.
+fn means_cross(data: &SweepData, metric: &str) -> bool {
+    let lines: Vec<Line> = data
         .topologies
         .iter()
-        .map(|t| (t, line(data, t, metric)))
+        .map(|t| line(data, t, metric))
         .collect();
-    let mut out = Vec::new();
-    for (a, la) in &lines {
-        for (b, lb) in lines.iter().skip_while(|(t, _)| t != a).skip(1) {
-            // The values both lines have.
-            let common: Vec<(f64, f64, f64)> = la
+    for (i, la) in lines.iter().enumerate() {
+        for lb in &lines[i + 1..] {
+            let signs: Vec<f64> = la
                 .iter()
-                .filter_map(|p| lb.iter().find(|q| q.0 == p.0).map(|q| (p.0, p.1, q.1)))
+                .filter_map(|p| lb.iter().find(|q| q.0 == p.0).map(|q| p.1 - q.1))
+                .filter(|d| *d != 0.0)
+                .map(f64::signum)
                 .collect();
-            // Signs of (a − b), skipping exact ties.
-            let mut prev: Option<(f64, f64, f64)> = None;
-            for &(x, ya, yb) in &common {
-                let d = ya - yb;
-                if d == 0.0 {
-                    continue;
-                }
-                if let Some((px, pa, pb)) = prev {
-                    let pd = pa - pb;
-                    if pd.signum() != d.signum() {
-                        let t = pd / (pd - d);
-                        let cx = px + t * (x - px);
-                        let cy = pa + t * (ya - pa);
-                        out.push(Crossover {
-                            x: cx,
-                            y: cy,
-                            pair: ((*a).clone(), (*b).clone()),
-                            lower_after: if d < 0.0 { (*a).clone() } else { (*b).clone() },
-                        });
-                    }
-                }
-                prev = Some((x, ya, yb));
+            if signs.windows(2).any(|w| w[0] != w[1]) {
+                return true;
             }
         }
     }
-    out.sort_by(|p, q| p.x.total_cmp(&q.x));
-    out
+    false
 }
 
 pub(super) fn draw_line<DB: DrawingBackend>(
@@ -104,6 +182,9 @@ pub(super) fn draw_line<DB: DrawingBackend>(
     data: &SweepData,
     metric: &str,
 ) -> Result<(), ChartError> {
+    if data.is_categorical(0) {
+        return draw_categories(root, px, data, metric);
+    }
     let param = data.params.first().map_or("", String::as_str);
     let k = scale(metric);
     let lines: Vec<(usize, &String, Line)> = data
@@ -126,7 +207,7 @@ pub(super) fn draw_line<DB: DrawingBackend>(
             if cross.is_empty() {
                 ""
             } else {
-                "; circles: where the order of the topologies changes"
+                "; circles: where a topology and the baseline change order (paired difference significant on both sides)"
             }
         ),
     )?;
@@ -220,7 +301,16 @@ pub(super) fn draw_line<DB: DrawingBackend>(
             px.u(9.0),
             px.stroke(style::TEXT, 2.0),
         ))?;
-        let label = format!("{} ≈ {}", short_param(param), numbers::compact(c.x));
+        let label = if c.adjacent(data) {
+            format!("{} ≈ {}", short_param(param), numbers::compact(c.x))
+        } else {
+            format!(
+                "{} {}–{}",
+                short_param(param),
+                numbers::compact(c.from),
+                numbers::compact(c.to)
+            )
+        };
         let font = px.bold(size::NOTE);
         let (tw, th) = root.estimate_text_size(&label, &font)?;
         let (lx, ly) = (cx + px.i(12.0), cy - px.i(12.0));
@@ -236,6 +326,194 @@ pub(super) fn draw_line<DB: DrawingBackend>(
     Ok(())
 }
 
+/// A category name short enough for an axis (an inline table of a
+/// distribution can be long).
+fn short_label(label: &str) -> String {
+    const MAX: usize = 30;
+    // `{ dist = "lognormal", mean = 2 }` → `lognormal, mean=2`.
+    let label = if label.starts_with('{') {
+        label
+            .trim_matches(|c: char| c == '{' || c == '}' || c.is_whitespace())
+            .replace("dist = ", "")
+            .replace(" = ", "=")
+            .replace(['"', '\''], "")
+    } else {
+        label.to_string()
+    };
+    if label.chars().count() <= MAX {
+        label
+    } else {
+        let cut: String = label.chars().take(MAX - 1).collect();
+        format!("{}…", cut.trim_end())
+    }
+}
+
+/// One varied path of categories: per category, each topology's mean as a
+/// dot with its 95% CI as a bar, the topologies side by side; no line joins
+/// the categories (they have no order).
+fn draw_categories<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    px: Px,
+    data: &SweepData,
+    metric: &str,
+) -> Result<(), ChartError> {
+    let param = data.params.first().map_or("", String::as_str);
+    let k = scale(metric);
+    let xs = data.values.first().cloned().unwrap_or_default();
+    let lines: Vec<(usize, &String, Line)> = data
+        .topologies
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (i, t, line(data, t, metric)))
+        .filter(|(_, _, l)| !l.is_empty())
+        .collect();
+    let area = style::header(
+        root,
+        px,
+        &format!(
+            "{} per {param}",
+            super::upper_first(&numbers::label(metric))
+        ),
+        "mean per topology; bars: 95% confidence interval",
+    )?;
+    let entries: Vec<Entry> = lines
+        .iter()
+        .map(|(i, t, _)| Entry::new(t.as_str(), style::topology_color(*i), Swatch::Box))
+        .collect();
+    let area = style::legend_rows(&area, px, 108.0, &entries)?;
+    let n = xs.len().max(1) as f64;
+    let from_zero = matches!(
+        numbers::unit(metric),
+        Unit::PerDay | Unit::Share | Unit::Days
+    );
+    let (y_lo, y_hi) = padded_range(
+        lines
+            .iter()
+            .flat_map(|(_, _, l)| l.iter().flat_map(|p| [p.1 * k, p.2 * k, p.3 * k])),
+        from_zero,
+    );
+    let mut chart = ChartBuilder::on(&area)
+        .margin_left(px.u(16.0))
+        .margin_right(px.u(36.0))
+        .margin_top(px.u(8.0))
+        .margin_bottom(px.u(8.0))
+        .x_label_area_size(px.u(58.0))
+        .y_label_area_size(px.u(84.0))
+        .build_cartesian_2d(-0.5..n - 0.5, y_lo..y_hi)?;
+    let y_desc = numbers::axis_label(metric);
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(0)
+        .y_labels(8)
+        .y_label_formatter(&|v| numbers::tick(*v))
+        .x_desc(param)
+        .y_desc(y_desc.as_str())
+        .house(px)
+        .draw()?;
+    // The topologies side by side within a category's slot.
+    let width = 0.6 / lines.len().max(1) as f64;
+    for (slot, (i, _, l)) in lines.iter().enumerate() {
+        let color = style::topology_color(*i);
+        let offset = (slot as f64 - (lines.len() as f64 - 1.0) / 2.0) * width;
+        for p in l {
+            let x = p.0 + offset;
+            if p.2.is_finite() && p.3.is_finite() {
+                chart.draw_series(std::iter::once(PathElement::new(
+                    vec![(x, p.2 * k), (x, p.3 * k)],
+                    px.stroke(color, 2.0),
+                )))?;
+                for y in [p.2, p.3] {
+                    chart.draw_series(std::iter::once(PathElement::new(
+                        vec![(x - width * 0.2, y * k), (x + width * 0.2, y * k)],
+                        px.stroke(color, 2.0),
+                    )))?;
+                }
+            }
+            chart.draw_series(std::iter::once(Circle::new(
+                (x, p.1 * k),
+                px.u(5.0),
+                color.filled(),
+            )))?;
+        }
+    }
+    for x in &xs {
+        let (cx, by) = chart.backend_coord(&(*x, y_lo));
+        root.draw_text(
+            &short_label(&data.label(0, *x)),
+            &anchored(px.font(size::LABEL), HPos::Center, VPos::Top),
+            (cx, by + px.i(6.0)),
+        )?;
+    }
+    Ok(())
+}
+
+/// E.g. "Mean lead time per queue: with fifo, matrix 52.1 days and
+/// single-threaded 28.8; with weighted, 50.3 and 29.0. single-threaded −
+/// matrix: −23.3 days with fifo, −21.3 with weighted (both significant)."
+fn categories_caption(data: &SweepData, metric: &str) -> String {
+    let short = short_param(data.params.first().map_or("", String::as_str));
+    let xs = data.values.first().cloned().unwrap_or_default();
+    let unit = match numbers::unit(metric) {
+        Unit::Days => " days",
+        Unit::PerDay => " items per day",
+        _ => "",
+    };
+    let mut parts = Vec::new();
+    for (j, &x) in xs.iter().enumerate() {
+        let means: Vec<String> = data
+            .topologies
+            .iter()
+            .enumerate()
+            .filter_map(|(i, t)| {
+                let s = data.stat(&[x], t, metric)?;
+                let v = numbers::short(metric, s.mean);
+                Some(if j == 0 {
+                    format!("{t} {v}{}", if i == 0 { unit } else { "" })
+                } else {
+                    v
+                })
+            })
+            .collect();
+        if !means.is_empty() {
+            parts.push(format!(
+                "with {}, {}",
+                data.label(0, x),
+                means.join(" and ")
+            ));
+        }
+    }
+    let mut s = format!(
+        "{} per {short}: {}",
+        super::upper_first(&numbers::label(metric)),
+        parts.join("; ")
+    );
+    let base = data.baseline();
+    for t in data.topologies.iter().skip(1) {
+        let diffs: Vec<String> = xs
+            .iter()
+            .filter_map(|&x| {
+                let d = data.diff(&[x], t, metric)?;
+                Some(format!(
+                    "{} with {} ({})",
+                    numbers::diff(metric, d.mean),
+                    data.label(0, x),
+                    if d.includes_zero() {
+                        "not significant"
+                    } else {
+                        "significant"
+                    }
+                ))
+            })
+            .collect();
+        if !diffs.is_empty() {
+            s.push_str(&format!(". {t} − {base}: {}", diffs.join(", ")));
+        }
+    }
+    s.push('.');
+    s
+}
+
 /// The last segment of a dotted path (`architecture.coupling` → `coupling`).
 fn short_param(param: &str) -> &str {
     param.rsplit('.').next().unwrap_or(param)
@@ -245,6 +523,9 @@ fn short_param(param: &str) -> &str {
 /// 28.3 to 49.0 days and matrix's from 51.4 to 51.6; the order changes at
 /// coupling ≈ 0.42, where matrix becomes the lower."
 pub(super) fn line_caption(data: &SweepData, metric: &str) -> String {
+    if data.is_categorical(0) {
+        return categories_caption(data, metric);
+    }
     let param = data.params.first().map_or("", String::as_str);
     let short = short_param(param);
     let lines: Vec<(String, Line)> = data
@@ -293,7 +574,11 @@ pub(super) fn line_caption(data: &SweepData, metric: &str) -> String {
     );
     let cross = crossovers(data, metric);
     if cross.is_empty() {
-        if lines.len() > 1 {
+        if lines.len() > 1 && means_cross(data, metric) {
+            s.push_str(
+                "; where the means cross, the paired differences are not significant on both sides, so no change of order is established",
+            );
+        } else if lines.len() > 1 {
             s.push_str("; the topologies never change order");
         }
     } else {
@@ -310,16 +595,20 @@ pub(super) fn line_caption(data: &SweepData, metric: &str) -> String {
                 } else {
                     &c.pair.0
                 };
-                if numbers::better(metric) == Better::Higher {
-                    format!(
-                        "from {short} ≈ {} on, {higher} has the {high} {}",
-                        numbers::compact(c.x),
-                        numbers::label(metric)
-                    )
+                let from = if c.adjacent(data) {
+                    format!("from {short} ≈ {} on", numbers::compact(c.x))
                 } else {
                     format!(
-                        "from {short} ≈ {} on, {} has the {low} {}",
-                        numbers::compact(c.x),
+                        "from somewhere between {short} {} and {} on (not significant in between)",
+                        numbers::compact(c.from),
+                        numbers::compact(c.to)
+                    )
+                };
+                if numbers::better(metric) == Better::Higher {
+                    format!("{from}, {higher} has the {high} {}", numbers::label(metric))
+                } else {
+                    format!(
+                        "{from}, {} has the {low} {}",
                         c.lower_after,
                         numbers::label(metric)
                     )
@@ -490,7 +779,7 @@ pub(super) fn draw_heat<DB: DrawingBackend>(
     for (i, x) in xs.iter().enumerate() {
         let (cx, by) = chart.backend_coord(&(i as f64, -0.5));
         root.draw_text(
-            &numbers::tick(*x),
+            &short_label(&data.label(0, *x)),
             &anchored(px.font(size::LABEL), HPos::Center, VPos::Top),
             (cx, by + px.i(6.0)),
         )?;
@@ -498,7 +787,7 @@ pub(super) fn draw_heat<DB: DrawingBackend>(
     for (j, y) in ys.iter().enumerate() {
         let (lx, cy) = chart.backend_coord(&(-0.5, j as f64));
         root.draw_text(
-            &numbers::tick(*y),
+            &short_label(&data.label(1, *y)),
             &anchored(px.font(size::LABEL), HPos::Right, VPos::Center),
             (lx - px.i(8.0), cy),
         )?;
@@ -585,11 +874,11 @@ pub(super) fn heat_caption(data: &SweepData, metric: &str, topology: &str) -> St
         "{topology} − {base} in {} ranges from {} ({p1} {}, {p2} {}) to {} ({p1} {}, {p2} {}); the difference is significant in {significant} of {} cells.",
         numbers::label(metric),
         fmt(lo.2.mean),
-        numbers::compact(lo.0),
-        numbers::compact(lo.1),
+        data.label(0, lo.0),
+        data.label(1, lo.1),
         fmt(hi.2.mean),
-        numbers::compact(hi.0),
-        numbers::compact(hi.1),
+        data.label(0, hi.0),
+        data.label(1, hi.1),
         all.len()
     )
 }

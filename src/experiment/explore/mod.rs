@@ -1,0 +1,699 @@
+//! `orgsim explore`: which uncertain assumption decides the answer.
+//!
+//! Every design point is the scenario with each assumption's path set to a
+//! value (the others at their nominal, scenario values), run with the same
+//! replications' random streams as every other point (common random
+//! numbers), so that differences between points measure the assumptions and
+//! not the noise. A point yields, for each topology and metric, the mean over
+//! the replications (`value`) and, for each topology but the baseline, the
+//! paired difference against the baseline (`difference`), each with its 95%
+//! confidence interval from the replications.
+//!
+//! The methods ([`Method`]) turn those points into the rows of
+//! `sensitivity.csv` ([`SensitivityRow`]): a tornado, Morris screening,
+//! Sobol' indices, the propagation of the beliefs to the probability that a
+//! topology beats the baseline, and break-even values.
+
+pub mod assumption;
+
+use rayon::prelude::*;
+use toml::Value;
+
+use super::options::RunOptions;
+use super::runner::run_in_current_pool;
+use crate::scenario::{Override, load_str};
+use crate::stats::sensitivity::{
+    Estimate, MorrisDesign, morris_design, morris_indices, saltelli_design, sobol_indices,
+};
+use crate::stats::{Summary, paired_difference};
+
+pub use assumption::{Assumption, Belief};
+
+/// Bootstrap resamples behind every index's interval.
+const RESAMPLES: usize = 500;
+
+/// Bisection steps of a break-even search: the range is narrowed 2^12 times.
+const BISECTION_STEPS: usize = 12;
+
+/// The analysis to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// Each assumption alone at its low and high end.
+    Tornado,
+    /// Morris elementary effects on `samples` trajectories.
+    Morris,
+    /// Sobol' first-order and total indices on `samples` base points.
+    Sobol,
+    /// `samples` points drawn from the beliefs: P(topology beats baseline).
+    Propagate,
+    /// Per assumption, the value where the paired difference crosses zero.
+    BreakEven,
+}
+
+impl Method {
+    /// The name used on the command line and in `sensitivity.csv`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Method::Tornado => "tornado",
+            Method::Morris => "morris",
+            Method::Sobol => "sobol",
+            Method::Propagate => "propagate",
+            Method::BreakEven => "break-even",
+        }
+    }
+
+    /// Every method, in the order `--method` lists them.
+    pub const ALL: [Method; 5] = [
+        Method::Tornado,
+        Method::Morris,
+        Method::Sobol,
+        Method::Propagate,
+        Method::BreakEven,
+    ];
+}
+
+/// Which way is better for a metric, as the caller knows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Lower is better (lead time).
+    Lower,
+    /// Higher is better (throughput).
+    Higher,
+    /// Neither (utilization): no `p_better`.
+    Neither,
+}
+
+/// An exploration to run.
+#[derive(Debug, Clone)]
+pub struct Study {
+    /// The name problems give the scenario text (its path or bundled name).
+    pub source_name: String,
+    /// The scenario's TOML text.
+    pub text: String,
+    /// `--set` overrides applied before the assumptions' values.
+    pub overrides: Vec<Override>,
+    /// The uncertain assumptions.
+    pub assumptions: Vec<Assumption>,
+    /// The metrics measured (`lead_time_mean`, …).
+    pub metrics: Vec<String>,
+    /// Which way is better for each metric (same order).
+    pub directions: Vec<Direction>,
+    /// Replications per point (default: the scenario's).
+    pub replications: Option<u32>,
+    /// Master seed (default: the scenario's).
+    pub seed: Option<u64>,
+    /// Only these topologies (empty: all); the first is the baseline.
+    pub topologies: Vec<String>,
+    /// Worker threads (default: every core). Results never depend on it.
+    pub threads: Option<usize>,
+}
+
+/// What one point measured, for one topology and metric: a topology's own
+/// value or its paired difference against the baseline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quantity {
+    /// The topology.
+    pub topology: String,
+    /// The metric.
+    pub metric: String,
+    /// Whether this is the paired difference against the baseline.
+    pub difference: bool,
+}
+
+impl Quantity {
+    /// `value` or `difference`, as `sensitivity.csv` writes it.
+    pub fn kind(&self) -> &'static str {
+        if self.difference {
+            "difference"
+        } else {
+            "value"
+        }
+    }
+}
+
+/// One design point and what it measured.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Point {
+    /// Each assumption's value (`None`: its nominal scenario value).
+    pub values: Vec<Option<f64>>,
+    /// Per quantity (in [`Exploration::quantities`] order), the mean over
+    /// the replications and its confidence interval.
+    pub results: Vec<Summary>,
+}
+
+/// One row of `sensitivity.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SensitivityRow {
+    /// The method that produced it.
+    pub method: Method,
+    /// The assumption's path (empty for rows about the whole belief).
+    pub assumption: String,
+    /// Which quantity.
+    pub quantity: usize,
+    /// `S1`, `ST`, `mu_star`, `sigma`, `low`, `high`, `break_even` or `p_better`.
+    pub index: &'static str,
+    /// The estimate and its 95% interval.
+    pub estimate: Estimate,
+}
+
+/// What an exploration found.
+#[derive(Debug, Clone)]
+pub struct Exploration {
+    /// The method run.
+    pub method: Method,
+    /// The baseline topology.
+    pub baseline: String,
+    /// The topologies, baseline first.
+    pub topologies: Vec<String>,
+    /// The quantities every point measured.
+    pub quantities: Vec<Quantity>,
+    /// The point with every assumption at its nominal value.
+    pub nominal: Point,
+    /// Every design point, in design order.
+    pub points: Vec<Point>,
+    /// The rows of `sensitivity.csv`.
+    pub rows: Vec<SensitivityRow>,
+    /// Per quantity, the share of the variance across points that the
+    /// replications' own noise explains (the mean squared standard error of
+    /// a point's mean over the variance of the points' means); NaN for
+    /// methods without a random design.
+    pub noise_share: Vec<f64>,
+}
+
+/// Why an exploration cannot run.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ExploreError {
+    /// The user's input is wrong; one line per problem.
+    #[error("{}", .0.join("\n"))]
+    BadInput(Vec<String>),
+}
+
+impl Study {
+    /// The overrides of a point whose assumptions take `values`.
+    fn overrides(&self, values: &[Option<f64>]) -> Vec<Override> {
+        let mut all = self.overrides.clone();
+        for (a, v) in self.assumptions.iter().zip(values) {
+            if let Some(x) = v {
+                let mut o = Override::parse(&format!("{}=0", a.path))
+                    .expect("the path was checked when parsed");
+                o.value = a.toml_value(*x);
+                o.text = format!("{}={x}", a.path);
+                all.push(o);
+            }
+        }
+        all
+    }
+
+    /// Runs one point.
+    fn evaluate(&self, values: Vec<Option<f64>>, baseline: &str) -> Result<Point, String> {
+        let scenario = load_str(&self.source_name, &self.text, &self.overrides(&values))
+            .map_err(|e| e.to_string())?;
+        let options = RunOptions {
+            replications: self.replications,
+            seed: self.seed,
+            topologies: self.topologies.clone(),
+            ..RunOptions::default()
+        };
+        let exp = run_in_current_pool(&scenario, &options).map_err(|e| e.to_string())?;
+        let base = exp.topology(baseline).ok_or("the baseline did not run")?;
+        let mut results = Vec::new();
+        for t in &exp.topologies {
+            for m in &self.metrics {
+                results.push(Summary::of(t.metric(m).unwrap_or(&[])));
+            }
+        }
+        for t in exp.topologies.iter().filter(|t| t.name != baseline) {
+            for m in &self.metrics {
+                let d =
+                    paired_difference(t.metric(m).unwrap_or(&[]), base.metric(m).unwrap_or(&[]));
+                results.push(d.diff);
+            }
+        }
+        Ok(Point { values, results })
+    }
+
+    /// Runs `designs` points in parallel, each validated first, in order.
+    fn evaluate_all(
+        &self,
+        designs: Vec<Vec<Option<f64>>>,
+        baseline: &str,
+    ) -> Result<Vec<Point>, ExploreError> {
+        designs
+            .into_par_iter()
+            .map(|values| {
+                let described = self.describe(&values);
+                self.evaluate(values, baseline).map_err(|e| {
+                    ExploreError::BadInput(vec![format!("the point {described} is invalid:\n{e}")])
+                })
+            })
+            .collect()
+    }
+
+    fn describe(&self, values: &[Option<f64>]) -> String {
+        let parts: Vec<String> = self
+            .assumptions
+            .iter()
+            .zip(values)
+            .filter_map(|(a, v)| v.map(|x| format!("{}={x}", a.path)))
+            .collect();
+        if parts.is_empty() {
+            "with every assumption nominal".to_owned()
+        } else {
+            parts.join(", ")
+        }
+    }
+
+    /// Checks the study before anything runs: the scenario loads at every
+    /// assumption's two ends (all at once, and each alone), every metric
+    /// exists, and integer paths get whole numbers. Returns the topologies,
+    /// baseline first, and marks integer paths.
+    fn validate(&mut self) -> Result<Vec<String>, ExploreError> {
+        let mut problems = Vec::new();
+        if self.assumptions.is_empty() {
+            problems.push(
+                "no uncertain assumption: add [[uncertain]] tables to the scenario or --uncertain PATH=DIST"
+                    .to_owned(),
+            );
+        }
+        for (i, a) in self.assumptions.iter().enumerate() {
+            if self.assumptions[..i].iter().any(|b| b.path == a.path) {
+                problems.push(format!("`{}` is uncertain twice", a.path));
+            }
+        }
+        let nominal = match load_str(&self.source_name, &self.text, &self.overrides) {
+            Ok(s) => s,
+            Err(e) => return Err(ExploreError::BadInput(vec![e.to_string()])),
+        };
+        let resolved: toml::Table = nominal.provenance.resolved.parse().unwrap_or_default();
+        for a in &mut self.assumptions {
+            if let Some(Value::Integer(_)) = lookup(&resolved, &a.path) {
+                a.integer = true;
+                let (lo, hi) = (a.belief.quantile(0.0), a.belief.quantile(1.0));
+                if lo.fract() != 0.0 || hi.fract() != 0.0 {
+                    problems.push(format!(
+                        "`{}` is a whole number, but its belief ranges over {lo} to {hi}: give whole-number ends",
+                        a.path
+                    ));
+                }
+            }
+        }
+        for m in &self.metrics {
+            let known = nominal_metric_exists(m);
+            if !known {
+                problems.push(format!("unknown metric `{m}`"));
+            }
+        }
+        let topologies: Vec<String> = if self.topologies.is_empty() {
+            nominal.topologies.iter().map(|t| t.name.clone()).collect()
+        } else {
+            for t in &self.topologies {
+                if !nominal.topologies.iter().any(|s| &s.name == t) {
+                    problems.push(format!("unknown topology `{t}`"));
+                }
+            }
+            self.topologies.clone()
+        };
+        // Each assumption at each end, the others nominal.
+        let d = self.assumptions.len();
+        for i in 0..d {
+            for u in [0.0, 1.0] {
+                let mut values = vec![None; d];
+                values[i] = Some(self.assumptions[i].value_at(u));
+                if let Err(e) = load_str(&self.source_name, &self.text, &self.overrides(&values)) {
+                    problems.push(format!(
+                        "`{}` at {} is invalid: {e}",
+                        self.assumptions[i].path,
+                        values[i].unwrap_or(f64::NAN)
+                    ));
+                }
+            }
+        }
+        if problems.is_empty() {
+            Ok(topologies)
+        } else {
+            Err(ExploreError::BadInput(problems))
+        }
+    }
+}
+
+/// Whether `metric` names a metric of a run (organization-wide or of a
+/// stream, `stream:metric`).
+fn nominal_metric_exists(metric: &str) -> bool {
+    let base = metric.rsplit(':').next().unwrap_or(metric);
+    crate::model::tally::organization_metric_names().contains(&base)
+}
+
+/// The value at a dotted `path` of a resolved scenario document (array
+/// elements by `name` or index).
+fn lookup<'a>(doc: &'a toml::Table, path: &str) -> Option<&'a Value> {
+    let mut segments = path.split('.');
+    let mut v = doc.get(segments.next()?)?;
+    for s in segments {
+        v = match v {
+            Value::Table(t) => t.get(s)?,
+            Value::Array(a) => match s.parse::<usize>() {
+                Ok(i) => a.get(i)?,
+                Err(_) => a
+                    .iter()
+                    .find(|e| e.get("name").and_then(Value::as_str) == Some(s))?,
+            },
+            _ => return None,
+        };
+    }
+    Some(v)
+}
+
+/// Runs `study` with `method` on `samples` (trajectories for Morris, base
+/// points for Sobol', points for propagation; ignored otherwise).
+pub fn explore(
+    mut study: Study,
+    method: Method,
+    samples: usize,
+    design_seed: u64,
+) -> Result<Exploration, ExploreError> {
+    let topologies = study.validate()?;
+    let baseline = topologies[0].clone();
+    let threads = study
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| {
+            ExploreError::BadInput(vec![format!("cannot start {threads} threads: {e}")])
+        })?;
+    let mut quantities = Vec::new();
+    for t in &topologies {
+        for m in &study.metrics {
+            quantities.push(Quantity {
+                topology: t.clone(),
+                metric: m.clone(),
+                difference: false,
+            });
+        }
+    }
+    for t in &topologies[1..] {
+        for m in &study.metrics {
+            quantities.push(Quantity {
+                topology: t.clone(),
+                metric: m.clone(),
+                difference: true,
+            });
+        }
+    }
+    let d = study.assumptions.len();
+    pool.install(|| {
+        let nominal = study
+            .evaluate_all(vec![vec![None; d]], &baseline)?
+            .remove(0);
+        let (points, rows, noise_share) = match method {
+            Method::Tornado => tornado(&study, &baseline, quantities.len())?,
+            Method::Morris => morris(&study, &baseline, quantities.len(), samples, design_seed)?,
+            Method::Sobol => sobol(&study, &baseline, quantities.len(), samples, design_seed)?,
+            Method::Propagate => propagate(&study, &baseline, &quantities, samples, design_seed)?,
+            Method::BreakEven => break_even(&study, &baseline, &quantities)?,
+        };
+        Ok(Exploration {
+            method,
+            baseline: baseline.clone(),
+            topologies: topologies.clone(),
+            quantities,
+            nominal,
+            points,
+            rows,
+            noise_share,
+        })
+    })
+}
+
+type MethodOutput = (Vec<Point>, Vec<SensitivityRow>, Vec<f64>);
+
+fn tornado(study: &Study, baseline: &str, nq: usize) -> Result<MethodOutput, ExploreError> {
+    let d = study.assumptions.len();
+    let mut designs = Vec::with_capacity(2 * d);
+    for (i, a) in study.assumptions.iter().enumerate() {
+        let (lo, hi) = a.tornado_ends();
+        for x in [lo, hi] {
+            let mut values = vec![None; d];
+            values[i] = Some(x);
+            designs.push(values);
+        }
+    }
+    let points = study.evaluate_all(designs, baseline)?;
+    let mut rows = Vec::new();
+    for (i, a) in study.assumptions.iter().enumerate() {
+        for q in 0..nq {
+            for (end, index) in [(0, "low"), (1, "high")] {
+                let s = points[2 * i + end].results[q];
+                rows.push(SensitivityRow {
+                    method: Method::Tornado,
+                    assumption: a.path.clone(),
+                    quantity: q,
+                    index,
+                    estimate: Estimate {
+                        estimate: s.mean,
+                        ci95_low: s.ci_low,
+                        ci95_high: s.ci_high,
+                    },
+                });
+            }
+        }
+    }
+    Ok((points, rows, vec![f64::NAN; nq]))
+}
+
+/// The design rows mapped to the assumptions' values.
+fn values_of(study: &Study, unit: &[Vec<f64>]) -> Vec<Vec<Option<f64>>> {
+    unit.iter()
+        .map(|u| {
+            study
+                .assumptions
+                .iter()
+                .zip(u)
+                .map(|(a, &x)| Some(a.value_at(x)))
+                .collect()
+        })
+        .collect()
+}
+
+fn outputs(points: &[Point], q: usize) -> Vec<f64> {
+    points.iter().map(|p| p.results[q].mean).collect()
+}
+
+/// The share of the spread of `points`' means at `q` that their own
+/// replication noise explains.
+fn noise_share(points: &[Point], q: usize) -> f64 {
+    let means = outputs(points, q);
+    let spread = Summary::of(&means).sd.powi(2);
+    let noise: Vec<f64> = points
+        .iter()
+        .map(|p| {
+            let s = p.results[q];
+            s.sd.powi(2) / s.n as f64
+        })
+        .collect();
+    Summary::of(&noise).mean / spread
+}
+
+fn morris(
+    study: &Study,
+    baseline: &str,
+    nq: usize,
+    trajectories: usize,
+    seed: u64,
+) -> Result<MethodOutput, ExploreError> {
+    let d = study.assumptions.len();
+    let design: MorrisDesign = morris_design(trajectories.max(2), d, 4, seed);
+    let points = study.evaluate_all(values_of(study, &design.rows), baseline)?;
+    let mut rows = Vec::new();
+    let mut noise = Vec::with_capacity(nq);
+    for q in 0..nq {
+        let m = morris_indices(&design, &outputs(&points, q), RESAMPLES, seed ^ q as u64);
+        for (i, a) in study.assumptions.iter().enumerate() {
+            for (index, estimate) in [("mu_star", m.mu_star[i]), ("sigma", m.sigma[i])] {
+                rows.push(SensitivityRow {
+                    method: Method::Morris,
+                    assumption: a.path.clone(),
+                    quantity: q,
+                    index,
+                    estimate,
+                });
+            }
+        }
+        noise.push(noise_share(&points, q));
+    }
+    Ok((points, rows, noise))
+}
+
+fn sobol(
+    study: &Study,
+    baseline: &str,
+    nq: usize,
+    n: usize,
+    seed: u64,
+) -> Result<MethodOutput, ExploreError> {
+    let d = study.assumptions.len();
+    let unit = saltelli_design(n.max(2), d, seed as u32);
+    let points = study.evaluate_all(values_of(study, &unit), baseline)?;
+    let mut rows = Vec::new();
+    let mut noise = Vec::with_capacity(nq);
+    for q in 0..nq {
+        let s = sobol_indices(&outputs(&points, q), d, RESAMPLES, seed ^ q as u64);
+        for (i, a) in study.assumptions.iter().enumerate() {
+            for (index, estimate) in [("S1", s.first[i]), ("ST", s.total[i])] {
+                rows.push(SensitivityRow {
+                    method: Method::Sobol,
+                    assumption: a.path.clone(),
+                    quantity: q,
+                    index,
+                    estimate,
+                });
+            }
+        }
+        noise.push(noise_share(&points, q));
+    }
+    Ok((points, rows, noise))
+}
+
+/// The Wilson score interval of a proportion `k / n` at 95%.
+fn wilson(k: usize, n: usize) -> Estimate {
+    let (k, n) = (k as f64, n as f64);
+    let z = 1.959_963_984_540_054;
+    let p = k / n;
+    let centre = (p + z * z / (2.0 * n)) / (1.0 + z * z / n);
+    let half = z / (1.0 + z * z / n) * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt();
+    Estimate {
+        estimate: p,
+        ci95_low: (centre - half).max(0.0),
+        ci95_high: (centre + half).min(1.0),
+    }
+}
+
+fn propagate(
+    study: &Study,
+    baseline: &str,
+    quantities: &[Quantity],
+    n: usize,
+    seed: u64,
+) -> Result<MethodOutput, ExploreError> {
+    let d = study.assumptions.len();
+    // The first `n` points of the scrambled Sobol' sequence: a
+    // low-discrepancy sample of the beliefs.
+    let unit: Vec<Vec<f64>> = (0..n.max(1))
+        .map(|j| {
+            (0..d)
+                .map(|i| f64::from(sobol_burley::sample(j as u32, i as u32, seed as u32)))
+                .collect()
+        })
+        .collect();
+    let points = study.evaluate_all(values_of(study, &unit), baseline)?;
+    let mut rows = Vec::new();
+    let mut noise = Vec::with_capacity(quantities.len());
+    for (q, quantity) in quantities.iter().enumerate() {
+        noise.push(noise_share(&points, q));
+        if !quantity.difference {
+            continue;
+        }
+        let direction = study.directions[study
+            .metrics
+            .iter()
+            .position(|m| *m == quantity.metric)
+            .expect("a measured metric")];
+        let better = |x: f64| match direction {
+            Direction::Lower => x < 0.0,
+            Direction::Higher => x > 0.0,
+            Direction::Neither => false,
+        };
+        if direction == Direction::Neither {
+            continue;
+        }
+        let diffs = outputs(&points, q);
+        let finite = diffs.iter().filter(|x| x.is_finite()).count();
+        let k = diffs.iter().filter(|&&x| better(x)).count();
+        rows.push(SensitivityRow {
+            method: Method::Propagate,
+            assumption: String::new(),
+            quantity: q,
+            index: "p_better",
+            estimate: wilson(k, finite),
+        });
+    }
+    Ok((points, rows, noise))
+}
+
+fn break_even(
+    study: &Study,
+    baseline: &str,
+    quantities: &[Quantity],
+) -> Result<MethodOutput, ExploreError> {
+    let d = study.assumptions.len();
+    let mut all_points = Vec::new();
+    let mut rows = Vec::new();
+    let differences: Vec<usize> = (0..quantities.len())
+        .filter(|&q| quantities[q].difference)
+        .collect();
+    for (i, a) in study.assumptions.iter().enumerate() {
+        let at = |x: f64| {
+            let mut values = vec![None; d];
+            values[i] = Some(x);
+            values
+        };
+        let (lo, hi) = (a.value_at(0.0), a.value_at(1.0));
+        let ends = study.evaluate_all(vec![at(lo), at(hi)], baseline)?;
+        for &q in &differences {
+            // The mean and each end of the interval, as functions of the
+            // value, each searched for its zero by bisection.
+            let curves: [fn(&Summary) -> f64; 3] = [|s| s.mean, |s| s.ci_low, |s| s.ci_high];
+            let mut zeros = [f64::NAN; 3];
+            for (c, curve) in curves.iter().enumerate() {
+                let (mut x0, mut x1) = (lo, hi);
+                let (mut f0, f1) = (curve(&ends[0].results[q]), curve(&ends[1].results[q]));
+                if !(f0.is_finite() && f1.is_finite()) || f0.signum() == f1.signum() {
+                    continue;
+                }
+                for _ in 0..BISECTION_STEPS {
+                    let mid = if a.integer {
+                        ((x0 + x1) / 2.0).round()
+                    } else {
+                        (x0 + x1) / 2.0
+                    };
+                    if mid == x0 || mid == x1 {
+                        break;
+                    }
+                    let p = study.evaluate_all(vec![at(mid)], baseline)?.remove(0);
+                    let f = curve(&p.results[q]);
+                    all_points.push(p);
+                    if f.signum() == f0.signum() {
+                        (x0, f0) = (mid, f);
+                    } else {
+                        x1 = mid;
+                    }
+                }
+                zeros[c] = (x0 + x1) / 2.0;
+            }
+            // The values where the interval of the difference holds zero
+            // run from the crossing of one end of the interval to that of
+            // the other, on either side of the mean's crossing; an end that
+            // does not cross within the range leaves that side open to the
+            // range's end.
+            let [estimate, c0, c1] = zeros;
+            let below: Vec<f64> = [c0, c1].into_iter().filter(|&x| x <= estimate).collect();
+            let above: Vec<f64> = [c0, c1].into_iter().filter(|&x| x >= estimate).collect();
+            let low = below.into_iter().reduce(f64::min).unwrap_or(lo);
+            let high = above.into_iter().reduce(f64::max).unwrap_or(hi);
+            rows.push(SensitivityRow {
+                method: Method::BreakEven,
+                assumption: a.path.clone(),
+                quantity: q,
+                index: "break_even",
+                estimate: Estimate {
+                    estimate,
+                    ci95_low: if estimate.is_finite() { low } else { f64::NAN },
+                    ci95_high: if estimate.is_finite() { high } else { f64::NAN },
+                },
+            });
+        }
+        all_points.extend(ends);
+    }
+    Ok((all_points, rows, vec![f64::NAN; quantities.len()]))
+}
