@@ -4,6 +4,7 @@
 pub mod capacity;
 pub mod category;
 pub mod item;
+pub mod mva;
 mod plan;
 pub mod purpose;
 pub mod routing;

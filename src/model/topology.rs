@@ -1,6 +1,7 @@
 //! Topology generators: every kind becomes the one general form, a list of
 //! teams (DESIGN.md §3). The simulation knows only that form.
 
+use super::mva::{self, Station};
 use crate::scenario::{
     Arrivals, BarRaiser, Coordination, QueueDiscipline, Scenario, TopologyKind, TopologySpec,
     platform_team_name,
@@ -68,8 +69,8 @@ pub struct Organization {
 pub fn build(scenario: &Scenario, spec: &TopologySpec) -> Organization {
     let mut teams = match &spec.kind {
         TopologyKind::Matrix => matrix(scenario),
-        TopologyKind::SingleThreaded => single_threaded(scenario, false),
-        TopologyKind::SingleThreadedWithPlatform => single_threaded(scenario, true),
+        TopologyKind::SingleThreaded => single_threaded(scenario, spec, false),
+        TopologyKind::SingleThreadedWithPlatform => single_threaded(scenario, spec, true),
         TopologyKind::Custom(teams) => teams
             .iter()
             .map(|t| Team {
@@ -156,21 +157,143 @@ fn matrix(scenario: &Scenario) -> Vec<Team> {
 
 /// One team per stream, owning it (plus, `with_platform`, a platform team
 /// owning the shared platform); each skill's headcount split in proportion
-/// to the teams' expected demand for it, by largest remainder.
-fn single_threaded(scenario: &Scenario, with_platform: bool) -> Vec<Team> {
-    let mut demand = expected_demand(scenario);
+/// to the teams' expected demand for it, by largest remainder. A closed
+/// stream's demand is its throughput with the people the split gives it
+/// (mean-value analysis), found by iterating the split to a fixed point
+/// (docs/model.md, *Closed streams in the split*).
+fn single_threaded(scenario: &Scenario, spec: &TopologySpec, with_platform: bool) -> Vec<Team> {
     let streams = &scenario.workload.streams;
+    let skills = scenario.people.len();
     let mut teams: Vec<Team> = streams
         .iter()
         .enumerate()
         .map(|(k, s)| Team {
             name: s.name.clone(),
-            people: vec![0; scenario.people.len()],
+            people: vec![0; skills],
             owns: vec![k],
             leader_attention: 1.0,
             owns_platform: false,
         })
         .collect();
+    if with_platform {
+        teams.push(Team {
+            name: platform_team_name(streams.iter().map(|s| s.name.as_str())),
+            people: vec![0; skills],
+            owns: vec![],
+            leader_attention: 1.0,
+            owns_platform: true,
+        });
+    }
+    let closed: Vec<usize> = (0..streams.len())
+        .filter(|&k| matches!(streams[k].arrivals, Arrivals::Closed { .. }))
+        .collect();
+    // Start with each closed stream's throughput if it had every person of
+    // the organization: an upper bound of what any split can give it.
+    let everyone: Vec<u32> = scenario.people.iter().map(|p| p.count).collect();
+    let mut rates: Vec<f64> = (0..streams.len())
+        .map(|k| match &streams[k].arrivals {
+            Arrivals::Open(d) => scenario.workload.load / d.mean(),
+            Arrivals::Closed { .. } => {
+                closed_stream_throughput(scenario, spec, k, &everyone, with_platform)
+            }
+        })
+        .collect();
+    let mut seen: Vec<Vec<Vec<u32>>> = Vec::new();
+    let chosen = loop {
+        let split = split_people(scenario, &rates, with_platform);
+        if closed.is_empty() {
+            break split;
+        }
+        // The splits are finitely many, so the sequence repeats; the cap
+        // only bounds the time a pathological case may take.
+        let repeat = seen.iter().position(|s| *s == split);
+        if repeat.is_some() || seen.len() >= MAX_SPLIT_ROUNDS {
+            let first = repeat.unwrap_or(0);
+            // A fixed point (a cycle of one) or a cycle of rounding: of the
+            // cycle's splits, the one that gives the closed streams the
+            // fewest people (the first such).
+            let closed_people = |s: &Vec<Vec<u32>>| -> u32 {
+                closed.iter().map(|&k| s[k].iter().sum::<u32>()).sum()
+            };
+            break seen[first..]
+                .iter()
+                .min_by_key(|s| closed_people(s))
+                .cloned()
+                .unwrap_or(split);
+        }
+        for &k in &closed {
+            rates[k] = closed_stream_throughput(scenario, spec, k, &split[k], with_platform);
+        }
+        seen.push(split);
+    };
+    let mut chosen = chosen;
+    if !closed.is_empty() {
+        for &k in &closed {
+            rates[k] = closed_stream_throughput(scenario, spec, k, &chosen[k], with_platform);
+        }
+        let demand = team_demand(scenario, &rates, with_platform);
+        let protected: Vec<bool> = (0..chosen.len()).map(|t| !closed.contains(&t)).collect();
+        keep_open_teams_stable(&mut chosen, &demand, &protected);
+    }
+    for (team, people) in teams.iter_mut().zip(chosen) {
+        team.people = people;
+    }
+    teams
+}
+
+/// Moves people of each skill from the closed streams' teams to any other
+/// team whose expected demand they would not cover (people ≤ demand), the
+/// busiest such team first, from the closed team with the most people, as
+/// long as a closed team keeps at least one person of a skill it needs. A
+/// closed stream takes whatever its team gets; an open stream with too few
+/// people never settles.
+fn keep_open_teams_stable(people: &mut [Vec<u32>], demand: &[Vec<f64>], protected: &[bool]) {
+    let skills = people.first().map_or(0, Vec::len);
+    for s in 0..skills {
+        loop {
+            let short = (0..people.len())
+                .filter(|&t| protected[t] && demand[t][s] > 0.0)
+                .filter(|&t| f64::from(people[t][s]) <= demand[t][s])
+                .max_by(|&a, &b| {
+                    let load = |t: usize| demand[t][s] / f64::from(people[t][s]);
+                    load(a).total_cmp(&load(b)).then(b.cmp(&a))
+                });
+            let donor = (0..people.len())
+                .filter(|&t| !protected[t])
+                .filter(|&t| people[t][s] > u32::from(demand[t][s] > 0.0))
+                .max_by(|&a, &b| people[a][s].cmp(&people[b][s]).then(b.cmp(&a)));
+            let (Some(to), Some(from)) = (short, donor) else {
+                break;
+            };
+            people[from][s] -= 1;
+            people[to][s] += 1;
+        }
+    }
+}
+
+/// Rounds of the closed streams' fixed point before the split settles for
+/// the best one seen.
+const MAX_SPLIT_ROUNDS: usize = 100;
+
+/// The people of each skill (inner index) each generated team gets
+/// (outer index: the streams' teams, then the platform team), when the
+/// streams complete `rates` items per day.
+fn split_people(scenario: &Scenario, rates: &[f64], with_platform: bool) -> Vec<Vec<u32>> {
+    let demand = team_demand(scenario, rates, with_platform);
+    let mut people = vec![vec![0; scenario.people.len()]; demand.len()];
+    for (s, p) in scenario.people.iter().enumerate() {
+        let weights: Vec<f64> = demand.iter().map(|d| d[s]).collect();
+        for (k, n) in largest_remainder(p.count, &weights).into_iter().enumerate() {
+            people[k][s] = n;
+        }
+    }
+    people
+}
+
+/// The expected demand (person-days per day, per skill) on each generated
+/// team, in the order of [`split_people`].
+fn team_demand(scenario: &Scenario, rates: &[f64], with_platform: bool) -> Vec<Vec<f64>> {
+    let mut demand = expected_demand(scenario, rates);
     if with_platform {
         // The platform share of each platform skill's demand moves from the
         // stream teams to the platform team.
@@ -185,37 +308,21 @@ fn single_threaded(scenario: &Scenario, with_platform: bool) -> Vec<Team> {
             }
         }
         demand.push(platform);
-        teams.push(Team {
-            name: platform_team_name(streams.iter().map(|s| s.name.as_str())),
-            people: vec![0; scenario.people.len()],
-            owns: vec![],
-            leader_attention: 1.0,
-            owns_platform: true,
-        });
     }
-    for (s, p) in scenario.people.iter().enumerate() {
-        let weights: Vec<f64> = demand.iter().map(|d| d[s]).collect();
-        for (k, n) in largest_remainder(p.count, &weights).into_iter().enumerate() {
-            teams[k].people[s] = n;
-        }
-    }
-    teams
+    demand
 }
 
 /// Expected work per day (person-days per day) that each stream asks of
-/// each skill: arrival rate × mean effort, summed over its item mix. A
-/// closed stream's `wip` stands in for its unknown arrival rate.
-pub fn expected_demand(scenario: &Scenario) -> Vec<Vec<f64>> {
+/// each skill when stream k completes `rates[k]` items per day: rate × mean
+/// effort, summed over its item mix.
+pub fn expected_demand(scenario: &Scenario, rates: &[f64]) -> Vec<Vec<f64>> {
     let skills = scenario.people.len();
     scenario
         .workload
         .streams
         .iter()
-        .map(|stream| {
-            let rate = match &stream.arrivals {
-                Arrivals::Open(d) => scenario.workload.load / d.mean(),
-                Arrivals::Closed { wip } => f64::from(*wip),
-            };
+        .zip(rates)
+        .map(|(stream, &rate)| {
             let total_weight: f64 = stream.mix.iter().map(|m| m.weight).sum();
             let mut per_skill = vec![0.0; skills];
             for m in &stream.mix {
@@ -229,6 +336,75 @@ pub fn expected_demand(scenario: &Scenario) -> Vec<Vec<f64>> {
             per_skill
         })
         .collect()
+}
+
+/// Estimated throughput (items per day) of closed stream `k` of a
+/// single-threaded topology `spec` whose team holds `people` (per skill):
+/// the exact mean-value analysis of a closed network of its `wip` items
+/// (docs/model.md, *Closed streams in the split*). Each skill of the team
+/// is a station whose servers are its people; the tasks are taken one after
+/// another (fork-join overlap is ignored, which errs towards fewer people).
+/// A task goes to another team with the probability that it is coupled or
+/// a platform task (or always, when the team lacks its skill); its work is
+/// then a pure delay, with a cross-team handoff, half a planning cadence and
+/// a decision (and its escalation) on top. Every other task pays an internal
+/// handoff, and the item pays the bar raisers' mean review.
+pub fn closed_stream_throughput(
+    scenario: &Scenario,
+    spec: &TopologySpec,
+    k: usize,
+    people: &[u32],
+    with_platform: bool,
+) -> f64 {
+    let stream = &scenario.workload.streams[k];
+    let Arrivals::Closed { wip } = stream.arrivals else {
+        return 0.0;
+    };
+    let coupling = if scenario.workload.streams.len() > 1 {
+        scenario.architecture.coupling
+    } else {
+        0.0
+    };
+    let c = &spec.coordination;
+    let request = c.handoff.mean()
+        + c.intake_cadence / 2.0
+        + c.decision.mean() / spec.leader_attention
+        + c.escalation_probability * c.escalation_decision.mean();
+    let internal = c.internal_handoff.mean();
+    let mut own = vec![0.0; scenario.people.len()];
+    let mut delay = spec.bar_raiser.as_ref().map_or(0.0, |b| b.review.mean());
+    let total_weight: f64 = stream.mix.iter().map(|m| m.weight).sum();
+    for m in &stream.mix {
+        let w = m.weight / total_weight;
+        for task in &scenario.workload.item_types[m.item_type].tasks {
+            let Some(s) = scenario.skill_index(&task.skill) else {
+                continue;
+            };
+            let effort = task.effort.mean();
+            let platform =
+                if with_platform && scenario.architecture.platform_skills.contains(&task.skill) {
+                    scenario.architecture.platform
+                } else {
+                    0.0
+                };
+            let away = if people[s] == 0 {
+                1.0
+            } else {
+                1.0 - (1.0 - coupling) * (1.0 - platform)
+            };
+            own[s] += w * (1.0 - away) * effort;
+            delay += w * ((1.0 - away) * internal + away * (request + effort));
+        }
+    }
+    let stations: Vec<Station> = own
+        .iter()
+        .zip(people)
+        .filter(|&(&d, &n)| d > 0.0 && n > 0)
+        .map(|(&demand, &servers)| Station { servers, demand })
+        .collect();
+    let x = mva::solve(&stations, delay, wip).throughput;
+    // No effort and no delay at all: the stream asks nothing of anyone.
+    if x.is_finite() { x } else { 0.0 }
 }
 
 /// Splits `total` whole people in proportion to `weights` by the largest
