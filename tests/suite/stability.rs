@@ -256,7 +256,10 @@ fn an_unstable_topology_gets_no_lead_time_in_the_table_files_json_and_report() {
             .clone()
     };
     assert!(row("short", "lead_time_mean")["mean"].is_null());
-    assert_eq!(row("short", "lead_time_mean")["meaningful"], false);
+    // Summary rows keep summary.csv's columns; why the value is null is
+    // said under `stability`.
+    assert!(row("short", "lead_time_mean").get("meaningful").is_none());
+    assert!(stability["note"].is_string(), "{stability}");
     assert!(row("short", "throughput")["mean"].is_number());
     assert!(row("pooled", "lead_time_mean")["mean"].is_number());
 }
