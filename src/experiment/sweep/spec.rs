@@ -255,8 +255,9 @@ impl Grid {
             }
             // Two values written alike (`1,1.0`) would be one point twice in
             // sweep.csv, which no chart could tell apart.
-            for (k, v) in a.values.iter().enumerate() {
-                if a.values[..k].iter().any(|w| w.cell == v.cell) {
+            let mut seen = std::collections::BTreeSet::new();
+            for v in &a.values {
+                if !seen.insert(v.cell.as_str()) {
                     return Err(format!(
                         "`--vary {}`: the value `{}` is listed twice (each value is a column value of sweep.csv and must be distinct)",
                         a.text, v.cell
