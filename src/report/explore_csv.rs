@@ -42,7 +42,8 @@ pub fn sensitivity_csv(ex: &Exploration) -> String {
 /// `points.csv`: one row per design point (the nominal point first, as
 /// point 0), each assumption's value (empty: nominal), then per quantity its
 /// mean and interval (`<topology>:<metric>` for values,
-/// `<topology>-<baseline>:<metric>` for differences).
+/// `<topology>-<baseline>:<metric>` for differences), and last the
+/// topologies unstable at the point (space-separated; empty: none).
 pub fn points_csv(ex: &Exploration, paths: &[String]) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut header = vec!["point".to_owned()];
@@ -57,6 +58,7 @@ pub fn points_csv(ex: &Exploration, paths: &[String]) -> String {
         header.push(format!("{name}:ci95_low"));
         header.push(format!("{name}:ci95_high"));
     }
+    header.push("unstable".to_owned());
     w.write_record(&header).expect("writing to memory");
     for (i, p) in std::iter::once(&ex.nominal).chain(&ex.points).enumerate() {
         let mut row = vec![i.to_string()];
@@ -64,6 +66,7 @@ pub fn points_csv(ex: &Exploration, paths: &[String]) -> String {
         for s in &p.results {
             row.extend([number(s.mean), number(s.ci_low), number(s.ci_high)]);
         }
+        row.push(p.unstable.join(" "));
         w.write_record(&row).expect("writing to memory");
     }
     String::from_utf8(w.into_inner().expect("writing to memory")).expect("CSV is UTF-8")
@@ -73,6 +76,20 @@ pub fn points_csv(ex: &Exploration, paths: &[String]) -> String {
 /// the answer.
 pub fn summary(ex: &Exploration) -> String {
     let mut out = String::new();
+    let all = std::iter::once(&ex.nominal).chain(&ex.points);
+    let unstable = all.clone().filter(|p| !p.unstable.is_empty()).count();
+    if unstable > 0 {
+        let mut who: Vec<&str> = all
+            .flat_map(|p| p.unstable.iter().map(String::as_str))
+            .collect();
+        who.sort_unstable();
+        who.dedup();
+        out.push_str(&format!(
+            "warning: at {unstable} of {} points {} cannot keep up (unstable): their lead times there only measure the run length, and the indices below mix them in; narrow the ranges (points.csv lists the points)\n",
+            ex.points.len() + 1,
+            who.join(" and ")
+        ));
+    }
     let fmt = |x: f64| format!("{x:.3}");
     for (qi, q) in ex.quantities.iter().enumerate() {
         if !q.difference {

@@ -261,3 +261,39 @@ fn a_bad_uncertain_argument_exits_2_naming_it() {
         );
     }
 }
+
+#[test]
+fn points_where_a_topology_cannot_keep_up_are_named_not_mixed_in_silently() {
+    // Mean effort up to 2 days against an item every 1.6 days: utilization
+    // 1.25 at the range's high end, where the station cannot keep up.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("s.toml"), SCENARIO).unwrap();
+    let o = crate::support::orgsim(
+        &[
+            "explore",
+            "s.toml",
+            "--method",
+            "tornado",
+            "--uncertain",
+            "workload.items.job.tasks.work.effort.mean=[0.5, 2]",
+            "--metric",
+            "lead_time_mean",
+            "--out",
+            "o",
+            "--quiet",
+        ],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", crate::support::text(&o.stderr));
+    let stdout = crate::support::text(&o.stdout);
+    assert!(
+        stdout.contains("at 1 of 3 points station cannot keep up (unstable)"),
+        "{stdout}"
+    );
+    let points = std::fs::read_to_string(dir.path().join("o/points.csv")).unwrap();
+    let last: Vec<&str> = points
+        .lines()
+        .map(|l| l.rsplit(',').next().unwrap())
+        .collect();
+    assert_eq!(last, ["unstable", "", "", "station"], "{points}");
+}

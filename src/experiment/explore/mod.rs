@@ -138,6 +138,10 @@ pub struct Point {
     /// Per quantity (in [`Exploration::quantities`] order), the mean over
     /// the replications and its confidence interval.
     pub results: Vec<Summary>,
+    /// The topologies that are unstable at this point (at least half their
+    /// replications flagged, docs/model.md *Unstable systems*): their
+    /// values of metrics that grow with the run length mean nothing.
+    pub unstable: Vec<String>,
 }
 
 /// One row of `sensitivity.csv`.
@@ -228,7 +232,17 @@ impl Study {
                 results.push(d.diff);
             }
         }
-        Ok(Point { values, results })
+        let unstable = exp
+            .topologies
+            .iter()
+            .filter(|t| t.is_unstable())
+            .map(|t| t.name.clone())
+            .collect();
+        Ok(Point {
+            values,
+            results,
+            unstable,
+        })
     }
 
     /// Runs `designs` points in parallel, each validated first, in order.
