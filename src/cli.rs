@@ -1,4 +1,4 @@
-//! The command line (DESIGN.md §7), as clap definitions.
+//! The command line (README, "Command line"), as clap definitions.
 
 use std::path::PathBuf;
 

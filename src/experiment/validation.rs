@@ -1,4 +1,4 @@
-//! The built-in reduction cases of DESIGN.md §9: small scenarios whose
+//! The built-in reduction cases (README, "Trusting the numbers"): small scenarios whose
 //! exact answers queueing theory knows. `orgsim validate` runs them so that
 //! anyone can check the engine on their own machine; the test suite runs the
 //! same cases.

@@ -1,5 +1,5 @@
 //! The categories an item's lead time is split into along its critical path
-//! (DESIGN.md §6).
+//! (docs/model.md, "Metrics").
 
 /// Where a stretch of an item's lead time went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

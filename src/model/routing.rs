@@ -1,4 +1,4 @@
-//! Which team does a task (DESIGN.md §3, "Routing").
+//! Which team does a task (docs/model.md, "Topologies").
 
 use super::topology::Organization;
 

@@ -1,4 +1,4 @@
-//! One replication of one topology: the event logic of DESIGN.md §4.1–§4.4.
+//! One replication of one topology: the event logic of docs/model.md, "Mechanisms: where time goes".
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -91,7 +91,7 @@ pub struct Recording {
 /// The results of one replication of one topology.
 #[derive(Debug, Clone)]
 pub struct ReplicationOutcome {
-    /// Named metrics of DESIGN.md §6, in output order.
+    /// Named metrics (docs/model.md, "Metrics"), in output order.
     pub metrics: Vec<(String, f64)>,
     /// Items completed in the measurement window (only when asked for).
     pub items: Vec<ItemRecord>,

@@ -1,5 +1,5 @@
 //! Per-replication accounting of completed items, turned into the named
-//! metrics of DESIGN.md §6 at the end of a run.
+//! metrics of docs/model.md, "Metrics", at the end of a run.
 
 use super::category::{Breakdown, Category};
 use crate::stats::{DurationHistogram, TimeAverage};

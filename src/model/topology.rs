@@ -1,5 +1,5 @@
 //! Topology generators: every kind becomes the one general form, a list of
-//! teams (DESIGN.md §3). The simulation knows only that form.
+//! teams (docs/model.md, "Topologies"). The simulation knows only that form.
 
 use super::mva::{self, Station};
 use crate::scenario::{

@@ -1,5 +1,5 @@
 //! The workload of one replication, drawn so that every topology sees the very
-//! same items (common random numbers, DESIGN.md §5): arrival times, item
+//! same items (common random numbers, docs/model.md, "Randomness"): arrival times, item
 //! types, efforts and coupling draws depend only on (seed, replication,
 //! stream, item index), never on the topology or on the order of events.
 

@@ -1,4 +1,4 @@
-//! The CSV files of DESIGN.md §8.
+//! The CSV files of a run (README, "Output files").
 
 use std::io;
 use std::path::{Path, PathBuf};

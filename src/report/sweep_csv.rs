@@ -1,4 +1,4 @@
-//! The files of a sweep (DESIGN.md §8 `sweep.csv`) and its stdout table.
+//! The files of a sweep (README, "Sweep files") and its stdout table.
 //!
 //! - `sweep.csv`: one column per varied path (named as given to `--vary`),
 //!   then `topology,metric,mean,sd,ci95_low,ci95_high,n`.

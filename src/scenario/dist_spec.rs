@@ -10,7 +10,7 @@ use super::reader::{Bound, Ctx, Tbl, describe};
 use super::suggest;
 use crate::engine::{Dist, DistError};
 
-/// Every distribution kind and its parameters, in the order DESIGN.md §2 lists them.
+/// Every distribution kind and its parameters, in the order the README's "Writing a scenario" lists them.
 const KINDS: &[(&str, &[&str])] = &[
     ("constant", &["value"]),
     ("exponential", &["mean"]),

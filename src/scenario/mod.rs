@@ -2,7 +2,7 @@
 //! messages that name the file, the TOML path and the line, and the bundled
 //! scenarios.
 //!
-//! [`load_file`] and [`load_str`] turn a scenario file (DESIGN.md §2) plus
+//! [`load_file`] and [`load_str`] turn a scenario file (README, "Writing a scenario") plus
 //! `--set PATH=VALUE` [`Override`]s into a validated [`Scenario`], or into a
 //! [`ScenarioError`] listing every [`Problem`] found.
 

@@ -1,5 +1,5 @@
 //! `--set PATH=VALUE`: parsing an override and applying it to the parsed
-//! document before validation (DESIGN.md §2, "Overrides").
+//! document before validation (README, "Writing a scenario").
 
 use std::fmt;
 use std::str::FromStr;

@@ -1,5 +1,5 @@
 //! The validated scenario: what a scenario file means once every default is
-//! filled in and every rule of DESIGN.md §2 holds. The model reads only this.
+//! filled in and every rule of README's "Writing a scenario" holds. The model reads only this.
 
 use crate::engine::Dist;
 
@@ -207,7 +207,7 @@ pub struct Coordination {
     pub swarm: Option<Swarm>,
 }
 
-/// Swarming (DESIGN.md §4.5): now and then a shared team loses part of its
+/// Swarming (docs/model.md, "Swarming to temporary projects"): now and then a shared team loses part of its
 /// people to a temporary project.
 #[derive(Debug, Clone)]
 pub struct Swarm {
@@ -291,7 +291,7 @@ pub struct TopologySpec {
     pub bar_raiser: Option<BarRaiser>,
 }
 
-/// Bar raisers (DESIGN.md §4.6): a shared pool of reviewers who look at every
+/// Bar raisers (docs/model.md, "Quality, dilution and bar raisers"): a shared pool of reviewers who look at every
 /// item before it is done and catch some of its defects.
 #[derive(Debug, Clone)]
 pub struct BarRaiser {

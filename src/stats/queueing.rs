@@ -1,4 +1,4 @@
-//! Exact results of queueing theory that the reduction tests (DESIGN.md §9)
+//! Exact results of queueing theory that the reduction tests (README, "Trusting the numbers")
 //! compare simulations against: M/M/1, M/M/c (Erlang C), Jackson tandem
 //! networks and exact mean-value analysis of closed networks.
 //!

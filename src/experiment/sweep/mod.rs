@@ -1,4 +1,4 @@
-//! Parameter sweeps (DESIGN.md §7 `sweep` and `merge`): run a scenario at
+//! Parameter sweeps (README, "Sweeps": `sweep` and `merge`): run a scenario at
 //! every point of a grid of `--vary PATH=SPEC` values, resumably, on one
 //! machine or sliced into shards for a cluster.
 //!
