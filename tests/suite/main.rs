@@ -10,6 +10,7 @@ mod docs_numbers;
 mod edges;
 mod explore;
 mod fuzz;
+mod golden;
 mod hardening;
 mod honest_report;
 mod invariants;
