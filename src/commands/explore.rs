@@ -68,7 +68,7 @@ pub fn explore(args: &ExploreArgs) -> Result<(), Failure> {
         .clone()
         .unwrap_or_else(|| PathBuf::from("output").join(format!("{}-explore", scenario.name)));
     super::folder::prepare(&out, args.common.quiet)?;
-    let seed = args.common.seed.unwrap_or(scenario.simulation.seed);
+    let seed = args.common.seed.unwrap_or(scenario.run.seed);
     let ex = explore::explore(study, method, args.samples, seed).map_err(|e| match e {
         explore::ExploreError::BadInput(lines) => Failure::BadInput(lines.join("\n")),
     })?;
@@ -77,7 +77,7 @@ pub fn explore(args: &ExploreArgs) -> Result<(), Failure> {
         "method": method.name(),
         "samples": args.samples,
         "points": ex.points.len() + 1,
-        "replications": args.common.replications.unwrap_or(scenario.simulation.replications),
+        "replications": args.common.replications.unwrap_or(scenario.run.replications),
         "seed": seed,
         "assumptions": paths.iter().zip(&beliefs).map(|(p, b)| json!({"path": p, "belief": b})).collect::<Vec<_>>(),
         "metrics": metrics,

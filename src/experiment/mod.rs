@@ -5,9 +5,11 @@ pub mod explore;
 pub mod options;
 pub mod results;
 pub mod runner;
+pub mod spec;
 pub mod sweep;
 pub mod validation;
 
 pub use options::{OptionsError, RunOptions};
 pub use results::{ComparisonRow, Experiment, SummaryRow, TopologyResults};
 pub use runner::run;
+pub use spec::{RunSpec, Warmup};

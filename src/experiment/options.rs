@@ -71,7 +71,12 @@ impl RunOptions {
             let m = self.precision_metric.as_str();
             let known = crate::model::tally::organization_metric_names();
             let per_stream = m.split_once(':').is_some_and(|(stream, metric)| {
-                scenario.workload.streams.iter().any(|s| s.name == stream)
+                scenario
+                    .model
+                    .workload
+                    .streams
+                    .iter()
+                    .any(|s| s.name == stream)
                     && known.contains(&metric)
             });
             if !known.contains(&m) && !per_stream {
@@ -79,13 +84,11 @@ impl RunOptions {
             }
         }
         let topologies = if self.topologies.is_empty() {
-            scenario.topologies.len()
+            scenario.model.topologies.len()
         } else {
             self.topologies.len()
         };
-        let first = self
-            .replications
-            .unwrap_or(scenario.simulation.replications);
+        let first = self.replications.unwrap_or(scenario.run.replications);
         let most = match self.precision {
             Some(_) => first.max(
                 self.max_replications
@@ -101,10 +104,11 @@ impl RunOptions {
             });
         }
         for n in &self.topologies {
-            if !scenario.topologies.iter().any(|t| &t.name == n) {
+            if !scenario.model.topologies.iter().any(|t| &t.name == n) {
                 return Err(OptionsError::UnknownTopology {
                     name: n.clone(),
                     known: scenario
+                        .model
                         .topologies
                         .iter()
                         .map(|t| t.name.as_str())

@@ -8,12 +8,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::options::{OptionsError, RunOptions};
 use super::results::{Experiment, PrecisionOutcome, TopologyResults};
+use super::spec::Warmup;
 use crate::engine::RngFactory;
 use crate::model::sim::QUANTILE_STEPS;
+use crate::model::spec::{Limits, ModelSpec, TopologySpec, Window};
 use crate::model::{
     Organization, Recording, ReplicationOutcome, capacity, simulate, simulate_with_stop, topology,
 };
-use crate::scenario::{Scenario, TopologySpec};
+use crate::scenario::Scenario;
 use crate::stats::mser::{mean_series, mser5};
 use crate::stats::{Summary, paired_difference};
 
@@ -39,12 +41,13 @@ pub fn run_in_current_pool(
     options.validate(scenario)?;
     let mut scenario = scenario.clone();
     if let Some(r) = options.replications {
-        scenario.simulation.replications = r;
+        scenario.run.replications = r;
     }
     if let Some(s) = options.seed {
-        scenario.simulation.seed = s;
+        scenario.run.seed = s;
     }
     let specs: Vec<TopologySpec> = scenario
+        .model
         .topologies
         .iter()
         .filter(|t| options.topologies.is_empty() || options.topologies.contains(&t.name))
@@ -62,26 +65,26 @@ fn run_specs(
 ) -> Result<Experiment, OptionsError> {
     let orgs: Vec<_> = specs
         .iter()
-        .map(|s| topology::build(&scenario, s))
+        .map(|s| topology::build(&scenario.model, s))
         .collect();
 
     let (topologies, precision) = {
-        // Each topology runs on its own copy of the scenario, whose warm-up
-        // may be its own (MSER-5).
-        let per_topology: Vec<Scenario> = orgs
+        // Each topology is measured over its own window, whose warm-up may
+        // be its own (MSER-5).
+        let windows: Vec<Window> = orgs
             .iter()
             .map(|org| {
-                let mut sc = scenario.clone();
-                if sc.simulation.auto_warmup {
-                    sc.simulation.warmup = detect_warmup_with_stop(&sc, org, options.stop);
-                }
-                sc
+                let warmup = match scenario.run.warmup {
+                    Warmup::Fixed(days) => days,
+                    Warmup::Auto => detect_warmup_with_stop(&scenario, org, options.stop),
+                };
+                scenario.run.window(warmup)
             })
             .collect();
-        replicate(&per_topology, &orgs, options)
+        replicate(&scenario, &windows, &orgs, options)
     }?;
     if let Some(p) = &precision {
-        scenario.simulation.replications = p.replications;
+        scenario.run.replications = p.replications;
     }
     Ok(Experiment {
         scenario,
@@ -93,11 +96,12 @@ fn run_specs(
 /// Runs replications in batches (one batch unless a precision target asks
 /// for more), then gathers them per topology.
 fn replicate(
-    scenarios: &[Scenario],
+    scenario: &Scenario,
+    windows: &[Window],
     orgs: &[Organization],
     options: &RunOptions,
 ) -> Result<(Vec<TopologyResults>, Option<PrecisionOutcome>), OptionsError> {
-    let first = scenarios[0].simulation.replications as usize;
+    let first = scenario.run.replications as usize;
     let max = options.precision.map_or(first, |_| {
         options.max_replications.map_or(
             first.max(super::options::DEFAULT_MAX_REPLICATIONS as usize),
@@ -105,7 +109,7 @@ fn replicate(
         )
     });
     let progress = progress_bar(options.progress, (first * orgs.len()) as u64);
-    let factory = RngFactory::new(scenarios[0].simulation.seed);
+    let factory = RngFactory::new(scenario.run.seed);
     let mut outcomes: Vec<Vec<ReplicationOutcome>> = vec![Vec::new(); orgs.len()];
     let mut done = 0;
     let mut batch = first;
@@ -126,7 +130,16 @@ fn replicate(
                     flow: done + r == 0,
                     series: false,
                 };
-                replicate_one(&scenarios[t], &orgs[t], &roots[r], recording, options.stop)
+                let (model, limits) = (&scenario.model, scenario.run.limits);
+                replicate_one(
+                    model,
+                    &orgs[t],
+                    windows[t],
+                    limits,
+                    &roots[r],
+                    recording,
+                    options.stop,
+                )
             })
             .collect();
         if results.iter().any(Option::is_none) {
@@ -171,11 +184,10 @@ fn replicate(
     progress.finish_and_clear();
     let topologies = orgs
         .iter()
-        .zip(scenarios)
         .zip(outcomes)
-        .map(|((org, sc), outs)| {
+        .map(|(org, outs)| {
             let mut t = gather(&org.name, outs);
-            t.mark_overloaded(capacity::overloads(sc, org));
+            t.mark_overloaded(capacity::overloads(&scenario.model, org));
             t
         })
         .collect();
@@ -197,15 +209,17 @@ fn zero_mean(outcomes: &[Vec<ReplicationOutcome>], metric: &str) -> Option<usize
 /// One replication; None if `stop` was set before it was done (a long
 /// replication gives up within a few thousand events).
 fn replicate_one(
-    scenario: &Scenario,
+    model: &ModelSpec,
     org: &Organization,
+    window: Window,
+    limits: Limits,
     rngs: &crate::engine::ReplicationStreams,
     recording: Recording,
     stop: Option<&AtomicBool>,
 ) -> Option<ReplicationOutcome> {
     match stop {
-        Some(stop) => simulate_with_stop(scenario, org, rngs, recording, stop),
-        None => Some(simulate(scenario, org, rngs, recording)),
+        Some(stop) => simulate_with_stop(model, org, window, limits, rngs, recording, stop),
+        None => Some(simulate(model, org, window, limits, rngs, recording)),
     }
 }
 
@@ -281,10 +295,9 @@ pub fn analyse_warmup(scenario: &Scenario, org: &Organization) -> WarmupAnalysis
 }
 
 fn analyse(scenario: &Scenario, org: &Organization, stop: Option<&AtomicBool>) -> WarmupAnalysis {
-    let mut pilot = scenario.clone();
-    pilot.simulation.warmup = 0.0;
-    let factory = RngFactory::new(pilot.simulation.seed);
-    let reps = pilot.simulation.replications as usize;
+    let pilot = scenario.run.window(0.0);
+    let factory = RngFactory::new(scenario.run.seed);
+    let reps = scenario.run.replications as usize;
     let roots = factory.replications(0, reps);
     let series: Vec<Vec<(f64, f64)>> = (0..reps)
         .into_par_iter()
@@ -293,7 +306,8 @@ fn analyse(scenario: &Scenario, org: &Organization, stop: Option<&AtomicBool>) -
                 series: true,
                 ..Recording::default()
             };
-            replicate_one(&pilot, org, &roots[r], recording, stop)
+            let (model, limits) = (&scenario.model, scenario.run.limits);
+            replicate_one(model, org, pilot, limits, &roots[r], recording, stop)
                 .map(|o| o.series)
                 .unwrap_or_default()
         })

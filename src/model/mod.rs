@@ -3,6 +3,7 @@
 
 pub mod capacity;
 pub mod category;
+pub mod ids;
 pub mod item;
 pub mod mva;
 mod plan;
@@ -10,13 +11,16 @@ pub mod purpose;
 pub mod routing;
 pub mod servers;
 pub mod sim;
+pub mod spec;
 pub mod tally;
 pub mod topology;
 pub mod warning;
 pub mod workload;
 
 pub use category::{Breakdown, Category};
+pub use ids::{SkillId, StreamId, TeamId};
 pub use sim::{FlowSample, Recording, ReplicationOutcome, simulate, simulate_with_stop};
+pub use spec::{Limits, ModelSpec, Window};
 pub use tally::ItemRecord;
 pub use topology::{LeaderRole, Organization, Team};
 pub use warning::{Warning, WarningKind};

@@ -9,11 +9,11 @@ use super::plan::{Instant, TaskPlan, stream_classes, swarmable_teams, task_plans
 use super::purpose;
 use super::routing::Routing;
 use super::servers::{Leader, Pool, Reviewers, TaskRef};
+use super::spec::{Arrivals, Limits, ModelSpec, Window};
 use super::tally::{self, ItemRecord, StreamTally};
 use super::topology::Organization;
 use super::workload::WorkloadSource;
 use crate::engine::{Calendar, Handler, ReplicationStreams, SimRng};
-use crate::scenario::{Arrivals, Scenario};
 use crate::stats::trend::{TREND_LEVEL, WindowTrend, trend_test};
 
 /// What happens in the simulated organization.
@@ -118,38 +118,45 @@ const STOP_CHECK_EVERY: u64 = 4096;
 /// The stop flag of [`simulate`], never set.
 static NEVER: AtomicBool = AtomicBool::new(false);
 
-/// Simulates one replication of `org` on `scenario`'s workload, drawing
-/// every random number from `rngs`.
+/// Simulates one replication of `org` on `model`'s workload, measured over
+/// `window` and stopped as saturated at `limits`, drawing every random
+/// number from `rngs`.
 pub fn simulate(
-    scenario: &Scenario,
+    model: &ModelSpec,
     org: &Organization,
+    window: Window,
+    limits: Limits,
     rngs: &ReplicationStreams,
     recording: Recording,
 ) -> ReplicationOutcome {
-    run(scenario, org, rngs, recording, &NEVER)
+    run(model, org, window, limits, rngs, recording, &NEVER)
 }
 
 /// [`simulate`], given up within a few thousand events once `stop` is set
 /// (e.g. by a signal handler): None then, as the replication is cut short.
 pub fn simulate_with_stop(
-    scenario: &Scenario,
+    model: &ModelSpec,
     org: &Organization,
+    window: Window,
+    limits: Limits,
     rngs: &ReplicationStreams,
     recording: Recording,
     stop: &AtomicBool,
 ) -> Option<ReplicationOutcome> {
-    let outcome = run(scenario, org, rngs, recording, stop);
+    let outcome = run(model, org, window, limits, rngs, recording, stop);
     (!stop.load(Ordering::Relaxed)).then_some(outcome)
 }
 
 fn run(
-    scenario: &Scenario,
+    model: &ModelSpec,
     org: &Organization,
+    window: Window,
+    limits: Limits,
     rngs: &ReplicationStreams,
     recording: Recording,
     stop: &AtomicBool,
 ) -> ReplicationOutcome {
-    let mut sim = Simulation::new(scenario, org, rngs, recording.items);
+    let mut sim = Simulation::new(model, org, window, limits, rngs, recording.items);
     sim.keep_series = recording.series;
     sim.stop = stop;
     let mut calendar = Calendar::new();
@@ -184,7 +191,7 @@ fn run(
 }
 
 struct Simulation<'a> {
-    scenario: &'a Scenario,
+    model: &'a ModelSpec,
     org: &'a Organization,
     routing: Routing,
     /// `successors[item type][task]`.
@@ -239,6 +246,8 @@ struct Simulation<'a> {
     executive: Leader,
     window_start: f64,
     window_end: f64,
+    /// Days measured (the rates divide by it).
+    horizon: f64,
     streams: Vec<StreamTally>,
     keep_items: bool,
     records: Vec<ItemRecord>,
@@ -265,15 +274,17 @@ struct Simulation<'a> {
 
 impl<'a> Simulation<'a> {
     fn new(
-        scenario: &'a Scenario,
+        model: &'a ModelSpec,
         org: &'a Organization,
+        window: Window,
+        limits: Limits,
         rngs: &ReplicationStreams,
         keep_items: bool,
     ) -> Self {
-        let skills = scenario.people.len();
-        let window_start = scenario.simulation.warmup;
-        let window_end = window_start + scenario.simulation.horizon;
-        let successors = scenario
+        let skills = model.people.len();
+        let window_start = window.start;
+        let window_end = window.end();
+        let successors = model
             .workload
             .item_types
             .iter()
@@ -289,19 +300,19 @@ impl<'a> Simulation<'a> {
             .collect();
         // Only a swarm interrupts tasks, and needs to know which are in service.
         let swarms = org.coordination.swarm.is_some();
-        let routing = Routing::new(org, scenario.workload.streams.len(), skills);
-        let (plans, plan_start) = task_plans(scenario, &routing);
+        let routing = Routing::new(org, model.workload.streams.len(), skills);
+        let (plans, plan_start) = task_plans(model, &routing);
         let pools = org
             .teams
             .iter()
             .flat_map(|t| (0..skills).map(move |s| Pool::new(t.people[s], window_start, swarms)))
             .collect();
         Self {
-            scenario,
+            model,
             org,
             routing,
             successors,
-            workload: WorkloadSource::new(scenario, rngs),
+            workload: WorkloadSource::new(model, rngs),
             handoff_rng: rngs.stream(purpose::HANDOFF),
             decision_rng: rngs.stream(purpose::DECISION),
             escalation_rng: rngs.stream(purpose::ESCALATION),
@@ -318,10 +329,10 @@ impl<'a> Simulation<'a> {
             swarmable: swarmable_teams(org),
             absences: Vec::new(),
             free_absences: Vec::new(),
-            stream_class: stream_classes(scenario, org.queue),
+            stream_class: stream_classes(model, org.queue),
             items: Vec::new(),
             free_slots: Vec::new(),
-            max_tasks: scenario
+            max_tasks: model
                 .workload
                 .item_types
                 .iter()
@@ -343,7 +354,8 @@ impl<'a> Simulation<'a> {
             executive: Leader::new(1.0, window_start),
             window_start,
             window_end,
-            streams: scenario
+            horizon: window.horizon,
+            streams: model
                 .workload
                 .streams
                 .iter()
@@ -360,8 +372,8 @@ impl<'a> Simulation<'a> {
             series: Vec::new(),
             events: 0,
             wip_trend: WindowTrend::new(window_start, window_end),
-            max_wip: scenario.simulation.max_wip,
-            max_events: scenario.simulation.max_events,
+            max_wip: limits.max_wip,
+            max_events: limits.max_events,
             stop: &NEVER,
         }
     }
@@ -377,7 +389,7 @@ impl<'a> Simulation<'a> {
                 Event::SwarmStart,
             );
         }
-        for (k, stream) in self.scenario.workload.streams.iter().enumerate() {
+        for (k, stream) in self.model.workload.streams.iter().enumerate() {
             match stream.arrivals {
                 Arrivals::Open(_) => {
                     // Each open stream's next arrival waits in its own lane
@@ -414,7 +426,7 @@ impl<'a> Simulation<'a> {
     fn arrive(&mut self, cal: &mut Calendar<Event>, k: usize) {
         let now = cal.now();
         let slot = self.new_item(k, now, false);
-        let types = self.scenario.workload.item_types.len();
+        let types = self.model.workload.item_types.len();
         let Self {
             workload,
             items,
@@ -432,9 +444,8 @@ impl<'a> Simulation<'a> {
                 (plan.team, plan.request)
             } else {
                 let team = routing.route(k, plan.skill, d.coupled_to, d.platform);
-                (team, team.is_some_and(|team| !routing.owns(team, k)))
+                (team, !routing.owns(team, k))
             };
-            let team = team.expect("validation checks that some team has every skill");
             tasks.push(TaskRun {
                 preds_left: plan.preds,
                 defect_draw: d.defect_draw,
@@ -729,7 +740,7 @@ impl<'a> Simulation<'a> {
         }
         let pick = (self.swarm_rng.next_u64() % self.swarmable.len() as u64) as usize;
         let team = self.swarmable[pick];
-        let skills = self.scenario.people.len();
+        let skills = self.model.people.len();
         // Every present person of the team: (pool, busy?). Busy people are
         // listed first within their pool.
         let mut present = std::mem::take(&mut self.present);
@@ -861,7 +872,7 @@ impl<'a> Simulation<'a> {
     /// Whether the finished task `tr` left a defect: the workload's draw
     /// against the defect probability, diluted in a cross-functional team.
     fn decide_defect(&mut self, tr: TaskRef) {
-        let q = &self.scenario.quality;
+        let q = &self.model.quality;
         if q.defect_probability <= 0.0 {
             return;
         }
@@ -915,7 +926,7 @@ impl<'a> Simulation<'a> {
         }
         self.start_reviews(cal);
         let catch = self.org.bar_raiser.as_ref().map_or(0.0, |b| b.catch);
-        let fraction = self.scenario.quality.rework_fraction;
+        let fraction = self.model.quality.rework_fraction;
         let k = self.item(slot).stream;
         let mut reworks = std::mem::take(&mut self.reworks);
         reworks.clear();
@@ -979,7 +990,7 @@ impl<'a> Simulation<'a> {
         if self.keep_series {
             self.series.push((now, now - item.arrival));
         }
-        let quality = &self.scenario.quality;
+        let quality = &self.model.quality;
         let catch = self.org.bar_raiser.as_ref().map_or(0.0, |b| b.catch);
         let defective = if item.defects > 0 {
             &item.tasks[..]
@@ -1026,7 +1037,7 @@ impl<'a> Simulation<'a> {
         tally.in_system -= 1;
         tally.wip.set(now, tally.in_system as f64);
         if matches!(
-            self.scenario.workload.streams[k].arrivals,
+            self.model.workload.streams[k].arrivals,
             Arrivals::Closed { .. }
         ) {
             self.arrive(cal, k);
@@ -1072,9 +1083,9 @@ impl<'a> Simulation<'a> {
     /// Turns the tallies into the named metrics.
     fn finish(self) -> ReplicationOutcome {
         let end = self.window_end;
-        let horizon = self.scenario.simulation.horizon;
+        let horizon = self.horizon;
         let names: Vec<&str> = self
-            .scenario
+            .model
             .workload
             .streams
             .iter()
@@ -1097,7 +1108,7 @@ impl<'a> Simulation<'a> {
                 .map(|(n, v)| (n.to_string(), v))
                 .collect();
 
-        let skills = self.scenario.people.len();
+        let skills = self.model.people.len();
         let team_busy: Vec<f64> = (0..self.org.teams.len())
             .map(|t| {
                 (0..skills)

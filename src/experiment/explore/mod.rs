@@ -316,10 +316,15 @@ impl Study {
             }
         }
         let topologies: Vec<String> = if self.topologies.is_empty() {
-            nominal.topologies.iter().map(|t| t.name.clone()).collect()
+            nominal
+                .model
+                .topologies
+                .iter()
+                .map(|t| t.name.clone())
+                .collect()
         } else {
             for t in &self.topologies {
-                if !nominal.topologies.iter().any(|s| &s.name == t) {
+                if !nominal.model.topologies.iter().any(|s| &s.name == t) {
                     problems.push(format!("unknown topology `{t}`"));
                 }
             }

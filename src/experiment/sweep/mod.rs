@@ -38,14 +38,16 @@ use rayon::prelude::*;
 use super::options::RunOptions;
 use super::results::Experiment;
 use super::runner::{detect_warmup_with_stop, gather};
+use super::spec::Warmup;
 use crate::engine::RngFactory;
 use crate::model::capacity;
+use crate::model::spec::{TopologySpec, Window};
 use crate::model::{
     Organization, Recording, ReplicationOutcome, Warning, simulate, simulate_with_stop, topology,
 };
 use crate::report::manifest::rfc3339;
 use crate::report::{staging, sweep_csv, write_atomic};
-use crate::scenario::{self, Override, Scenario, TopologySpec};
+use crate::scenario::{self, Override, Scenario};
 
 pub use checkpoint::PointRecord;
 pub use manifest::SweepManifest;
@@ -193,6 +195,7 @@ pub fn plan(
                 if settings.shard.is_none_or(|s| s.contains(i)) {
                     adjust(&mut sc, settings);
                     let topologies = sc
+                        .model
                         .topologies
                         .iter()
                         .filter(|t| {
@@ -244,7 +247,7 @@ pub fn plan(
     }
     let mut hashed: Vec<&str> = vec![&base.text];
     hashed.extend(base.overrides.iter().map(|o| o.text.as_str()));
-    let sim = &base_scenario.simulation;
+    let sim = &base_scenario.run;
     let manifest = SweepManifest {
         orgsim_version: env!("CARGO_PKG_VERSION").to_string(),
         command_line: std::env::args().collect(),
@@ -255,9 +258,10 @@ pub fn plan(
         overrides: base.overrides.iter().map(|o| o.text.clone()).collect(),
         seed: sim.seed,
         replications: sim.replications,
-        warmup: sim.warmup,
+        warmup: sim.warmup.start(),
         horizon: sim.horizon,
         topologies: base_scenario
+            .model
             .topologies
             .iter()
             .filter(|t| settings.topologies.is_empty() || settings.topologies.contains(&t.name))
@@ -290,7 +294,7 @@ pub fn plan(
 fn overload_warnings(grid: &Grid, points: &[PlannedPoint]) -> Vec<Warning> {
     let mut warnings = Vec::new();
     for p in points {
-        for report in capacity::analyse(&p.scenario) {
+        for report in capacity::analyse(&p.scenario.model) {
             if p.topologies
                 .iter()
                 .any(|t| t.name == report.organization.name)
@@ -305,10 +309,10 @@ fn overload_warnings(grid: &Grid, points: &[PlannedPoint]) -> Vec<Warning> {
 
 fn adjust(sc: &mut Scenario, settings: &SweepSettings) {
     if let Some(r) = settings.replications {
-        sc.simulation.replications = r;
+        sc.run.replications = r;
     }
     if let Some(s) = settings.seed {
-        sc.simulation.seed = s;
+        sc.run.seed = s;
     }
 }
 
@@ -329,7 +333,7 @@ impl SweepPlan {
 
     /// The replications (jobs) of one point: topologies × replications.
     fn jobs(p: &PlannedPoint) -> usize {
-        p.topologies.len() * p.scenario.simulation.replications as usize
+        p.topologies.len() * p.scenario.run.replications as usize
     }
 }
 
@@ -591,25 +595,26 @@ fn run_point(
 ) -> Option<Experiment> {
     let stopped = || stop.is_some_and(|s| s.load(Ordering::SeqCst));
     let sc = &p.scenario;
-    let reps = sc.simulation.replications as usize;
+    let reps = sc.run.replications as usize;
     let orgs: Vec<Organization> = p
         .topologies
         .iter()
-        .map(|s| topology::build(sc, s))
+        .map(|s| topology::build(&sc.model, s))
         .collect();
-    // Each topology runs on its own copy of the scenario, whose warm-up may
-    // be its own (MSER-5), exactly as in `orgsim run`.
-    let scenarios: Vec<Scenario> = orgs
+    // Each topology is measured over its own window, whose warm-up may be
+    // its own (MSER-5), exactly as in `orgsim run`.
+    let windows: Vec<Window> = orgs
         .iter()
         .map(|org| {
-            let mut s = sc.clone();
-            if s.simulation.auto_warmup && !stopped() {
-                s.simulation.warmup = detect_warmup_with_stop(&s, org, stop);
-            }
-            s
+            let warmup = match sc.run.warmup {
+                Warmup::Auto if !stopped() => detect_warmup_with_stop(sc, org, stop),
+                w => w.start(),
+            };
+            sc.run.window(warmup)
         })
         .collect();
-    let roots = RngFactory::new(sc.simulation.seed).replications(0, reps);
+    let (model, limits) = (&sc.model, sc.run.limits);
+    let roots = RngFactory::new(sc.run.seed).replications(0, reps);
     let outcomes: Option<Vec<ReplicationOutcome>> = (0..reps * orgs.len())
         .into_par_iter()
         .map(|job| {
@@ -623,9 +628,10 @@ fn run_point(
             };
             let outcome = match stop {
                 Some(stop) => {
-                    simulate_with_stop(&scenarios[t], &orgs[t], &roots[r], recording, stop)?
+                    let (org, window) = (&orgs[t], windows[t]);
+                    simulate_with_stop(model, org, window, limits, &roots[r], recording, stop)?
                 }
-                None => simulate(&scenarios[t], &orgs[t], &roots[r], recording),
+                None => simulate(model, &orgs[t], windows[t], limits, &roots[r], recording),
             };
             progress.inc(1);
             Some(outcome)
@@ -636,7 +642,7 @@ fn run_point(
         .iter()
         .map(|org| {
             let mut t = gather(&org.name, outcomes.by_ref().take(reps).collect());
-            t.mark_overloaded(capacity::overloads(sc, org));
+            t.mark_overloaded(capacity::overloads(&sc.model, org));
             t
         })
         .collect();
