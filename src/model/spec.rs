@@ -8,7 +8,7 @@
 //! `ModelSpec::people`), and every reference is to an entry that exists.
 
 use super::ids::{SkillId, StreamId, TeamId};
-use crate::engine::Dist;
+use crate::engine::{Dist, DistError};
 
 /// The model of one scenario: demand, people, architecture, quality and the
 /// topologies to compare (docs/model.md, "The model").
@@ -323,5 +323,74 @@ impl ModelSpec {
             .map(|s| s.name.as_str())
             .collect();
         super::topology::team_names(kind, &skills, &streams)
+    }
+}
+
+impl ModelSpec {
+    /// A single station, built in code: one stream of Poisson arrivals at
+    /// `lambda` items a day, one item type of one task with an exponential
+    /// effort of mean `1 / mu` days needing the one skill `eng`, `c` people
+    /// of it, and one `matrix` topology with every coordination mechanism
+    /// off: an M/M/c queue (the `station` reduction of `orgsim validate`,
+    /// without going through a scenario file).
+    pub fn station(lambda: f64, mu: f64, c: u32) -> Result<Self, DistError> {
+        let zero = Dist::constant(0.0)?;
+        let eng = SkillId::new(0);
+        Ok(Self {
+            workload: Workload {
+                load: 1.0,
+                streams: vec![StreamSpec {
+                    name: "s".into(),
+                    arrivals: Arrivals::Open(Dist::exponential(1.0 / lambda)?),
+                    mix: vec![MixEntry {
+                        item_type: 0,
+                        weight: 1.0,
+                    }],
+                    weight: 1.0,
+                }],
+                item_types: vec![ItemType {
+                    name: "job".into(),
+                    tasks: vec![TaskSpec {
+                        name: "work".into(),
+                        skill: eng,
+                        effort: Dist::exponential(1.0 / mu)?,
+                        after: Vec::new(),
+                    }],
+                }],
+            },
+            architecture: Architecture {
+                coupling: 0.0,
+                platform: 0.0,
+                platform_skills: vec![eng],
+            },
+            people: vec![SkillCount {
+                skill: "eng".into(),
+                count: c,
+            }],
+            quality: Quality {
+                defect_probability: 0.0,
+                dilution: 1.5,
+                rework_fraction: 0.5,
+                escape_delay: 20.0,
+            },
+            topologies: vec![TopologySpec {
+                name: "matrix".into(),
+                kind: TopologyKind::Matrix,
+                coordination: Coordination {
+                    handoff: zero.clone(),
+                    internal_handoff: zero.clone(),
+                    intake_cadence: 0.0,
+                    decision: zero.clone(),
+                    escalation_probability: 0.0,
+                    escalation_decision: zero,
+                    context_switch: Dist::constant(0.5)?,
+                    swarm: None,
+                },
+                queue: QueueDiscipline::Fifo,
+                leader_attention: 1.0,
+                shared_leaders: Vec::new(),
+                bar_raiser: None,
+            }],
+        })
     }
 }

@@ -137,3 +137,32 @@ fn pooling_difference_is_significant_in_the_right_direction() {
     let s = orgsim::stats::Summary::with_confidence(&diffs, validation::LEVEL);
     assert!(s.contains(exact), "difference {s:?} vs exact {exact}");
 }
+
+#[test]
+fn a_station_built_in_code_simulates_exactly_as_its_scenario_file() {
+    // The model's specification needs no file: `ModelSpec::station` gives,
+    // draw for draw, what the same station's TOML gives through the front end.
+    use orgsim::engine::RngFactory;
+    use orgsim::model::{ModelSpec, Recording, simulate, topology};
+    let (lambda, mu, c) = (2.4, 1.0, 3);
+    let toml = validation::station(lambda, mu, c, 2000.0, 1, 9, "");
+    let sc = orgsim::scenario::load_str("station", &toml, &[]).unwrap();
+    let built = ModelSpec::station(lambda, mu, c).unwrap();
+    let rngs = RngFactory::new(sc.run.seed).replication(0);
+    let run = |model: &ModelSpec| {
+        let org = topology::build(model, &model.topologies[0]);
+        let recording = Recording {
+            items: true,
+            ..Recording::default()
+        };
+        let window = sc.run.nominal_window();
+        simulate(model, &org, window, sc.run.limits, &rngs, recording)
+    };
+    let (from_file, from_code) = (run(&sc.model), run(&built));
+    assert!(from_file.items.len() > 4000, "{}", from_file.items.len());
+    assert_eq!(from_file.items, from_code.items);
+    assert_eq!(from_file.metrics.len(), from_code.metrics.len());
+    for ((n, x), (m, y)) in from_file.metrics.iter().zip(&from_code.metrics) {
+        assert_eq!((n, x.to_bits()), (m, y.to_bits()), "{n}: {x} against {y}");
+    }
+}
