@@ -56,6 +56,20 @@ pub struct Limits {
     pub max_events: u64,
 }
 
+impl Limits {
+    /// The limits of a scenario that sets none.
+    pub const DEFAULT: Self = Self {
+        max_wip: 10_000,
+        max_events: 1_000_000_000,
+    };
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
 /// `[workload]`: who asks for what, and how often.
 #[derive(Debug, Clone)]
 pub struct Workload {

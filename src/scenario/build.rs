@@ -152,12 +152,12 @@ fn closed_wip_below_max_wip(ctx: &mut Ctx<'_>, run: &RunSpec, w: &Workload) {
 }
 
 /// Items in flight at which a replication is declared saturated and stopped.
-const DEFAULT_MAX_WIP: i64 = 10_000;
+const DEFAULT_MAX_WIP: i64 = Limits::DEFAULT.max_wip as i64;
 /// The highest `simulation.max_wip`: each item in flight holds a few hundred
 /// bytes, so a million of them is a few hundred MB per running replication.
 const MAX_WIP: i64 = 1_000_000;
 /// Events after which a replication is stopped (about a minute of work).
-const DEFAULT_MAX_EVENTS: i64 = 1_000_000_000;
+const DEFAULT_MAX_EVENTS: i64 = Limits::DEFAULT.max_events as i64;
 
 fn simulation(ctx: &mut Ctx<'_>, root: &Tbl<'_>) -> Option<RunSpec> {
     let empty = Table::new();
