@@ -24,8 +24,9 @@ pub struct RunSpec {
 pub enum Warmup {
     /// This many days (>= 0), for every topology.
     Fixed(f64),
-    /// `warmup = "auto"`: picked per topology by MSER-5 (docs/model.md,
-    /// "Warm-up") from pilot replications measured from time 0.
+    /// `warmup = "auto"`: picked per topology by MSER-5 from pilot
+    /// replications measured from time 0 (docs/model.md, "Statistics you
+    /// can sign").
     Auto,
 }
 

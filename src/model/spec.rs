@@ -4,14 +4,17 @@
 //! the measurement [`Window`] and [`Limits`] of a run beside it.
 //!
 //! Names are resolved once, by whoever builds the spec: skills, streams and
-//! teams are referred to by their position (see `Workload::streams`,
-//! `ModelSpec::people`), and every reference is to an entry that exists.
+//! teams are referred to by their ids ([`SkillId`], [`StreamId`],
+//! [`TeamId`]), and the model never looks a name up. A spec the `scenario`
+//! front end builds also holds what its validation checks (README, "Writing
+//! a scenario"): every id is that of an entry that exists, and in every
+//! topology some team has people of every skill a task needs.
 
 use super::ids::{SkillId, StreamId, TeamId};
 use crate::engine::{Dist, DistError};
 
 /// The model of one scenario: demand, people, architecture, quality and the
-/// topologies to compare (docs/model.md, "The model").
+/// topologies to compare (docs/model.md, "What is simulated").
 #[derive(Debug, Clone)]
 pub struct ModelSpec {
     /// Demand: streams and item types.
