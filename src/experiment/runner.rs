@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use super::options::{OptionsError, RunOptions};
 use super::results::{Experiment, PrecisionOutcome, TopologyResults};
 use crate::engine::RngFactory;
-use crate::model::sim::QUANTILE_STEPS;
+use crate::model::QUANTILE_STEPS;
 use crate::model::{
     Organization, Recording, ReplicationOutcome, capacity, simulate, simulate_with_stop, topology,
 };
