@@ -374,8 +374,7 @@ kind = "matrix"
     #[test]
     fn every_request_is_escalated_when_the_probability_is_one() {
         let sc = matrix(
-            r#"escalation_probability = 1
-escalation_decision = { dist = "constant", value = 5 }"#,
+            r#"escalation = { probability = 1, decision = { dist = "constant", value = 5 } }"#,
         );
         let org = org(&sc);
         let rngs = RngFactory::new(1).replication(0);

@@ -232,3 +232,101 @@ impl<'a> Probes<'a> {
             || (self.events % STOP_CHECK_EVERY == 0 && self.stop.load(Ordering::Relaxed))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ids::Slot;
+    use crate::model::item::Phase;
+    use crate::model::run::testing::Bench;
+
+    static RUNNING: AtomicBool = AtomicBool::new(false);
+
+    fn probes(max_wip: u64, max_events: u64) -> Probes<'static> {
+        let limits = Limits {
+            keep_items: true,
+            keep_series: true,
+            max_wip,
+            max_events,
+        };
+        Probes::new(2, 10.0, 20.0, limits, &RUNNING)
+    }
+
+    #[test]
+    fn only_the_window_counts_in_the_tallies_but_every_item_in_the_series() {
+        let mut p = probes(100, 100);
+        let mut bench = Bench::new();
+        let early = bench.item(0, 0, 1.0, false).slot();
+        p.admitted(5.0, 0, false);
+        let item = bench.items.item(early);
+        p.item_done(9.0, item);
+        p.record(9.0, item);
+        assert!(p.records.is_empty(), "done before the window: not recorded");
+        let late = bench.item(0, 0, 1.0, false).slot();
+        bench.items.item(late).arrival = 12.0;
+        p.admitted(12.0, 0, false);
+        p.admitted(13.0, 1, true);
+        assert_eq!(
+            p.streams[0].arrived, 1,
+            "the arrival at 5 is before the window"
+        );
+        assert_eq!(p.streams[0].in_system, 1);
+        assert_eq!(p.streams[1].in_system, 0, "fix items are counted apart");
+        let item = bench.items.item(late);
+        p.item_done(15.0, item);
+        p.record(15.0, item);
+        assert_eq!(p.series, [(9.0, 9.0), (15.0, 3.0)]);
+        assert_eq!(p.records.len(), 1);
+        assert_eq!((p.records[0].arrival, p.records[0].done), (12.0, 15.0));
+        assert_eq!(p.streams[0].in_system, 0);
+        p.fix_done(16.0, 1);
+        assert_eq!(p.streams[1].fixes, 1);
+    }
+
+    #[test]
+    fn a_flow_sample_counts_each_item_by_its_most_advanced_task() {
+        let mut p = probes(100, 100);
+        let mut bench = Bench::new();
+        let phases = [
+            Phase::Coordinating,
+            Phase::Queued,
+            Phase::Working,
+            Phase::Queued,
+        ];
+        for phase in phases {
+            let tr = bench.item(0, 0, 1.0, false);
+            bench.items.task(tr).phase = phase;
+            p.admitted(0.0, 0, false);
+        }
+        // A second task of the first item is worked on: it is in progress.
+        let first = Slot::new(0);
+        let task = bench.items.item(first).tasks[0].clone();
+        bench.items.item(first).tasks.push(task);
+        bench.items.item(first).tasks[1].phase = Phase::Working;
+        p.handle(&mut bench.cx(), Event::FlowSample(0));
+        let s = p.flow[0];
+        assert_eq!(
+            (s.arrived, s.intake, s.backlog, s.in_progress),
+            (4, 0, 2, 2)
+        );
+        // The next sample: 1/500 of the way to the window's end.
+        assert_eq!(bench.next(1.0), Some(Any::Probe(Event::FlowSample(1))));
+        assert_eq!(bench.cal.now(), 20.0 / 500.0);
+    }
+
+    #[test]
+    fn the_guard_stops_at_the_wip_or_the_event_limit() {
+        let mut p = probes(3, 10);
+        assert!(!p.saturated(2));
+        assert!(p.wip_reached(3) && p.saturated(3));
+        p.events = 10;
+        assert!(p.saturated(0) && !p.wip_reached(0));
+        assert!(p.should_stop(0));
+        p.events = 4096;
+        let p = Probes {
+            max_events: u64::MAX,
+            ..p
+        };
+        assert!(!p.should_stop(0), "the stop flag is not set");
+    }
+}

@@ -257,3 +257,151 @@ impl<'a> Quality<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::RngFactory;
+    use crate::model::run::testing::{Bench, org_at, scenario};
+    use crate::scenario::Scenario;
+
+    /// One stream of a dev then a qa task; defects with probability 0.4
+    /// (diluted 1.5 times in a cross-functional team), rework of half the
+    /// effort, escapes back after 20 days. Topologies: a matrix, and a
+    /// single-threaded team with one bar raiser (reviews of 2 days, catching
+    /// a defect whose catch draw is below 0.5).
+    fn quality() -> Scenario {
+        scenario(
+            r#"
+name = "quality"
+[simulation]
+warmup = 0
+horizon = 100
+replications = 1
+seed = 1
+[[workload.streams]]
+name = "s"
+interarrival = { dist = "constant", value = 1 }
+item = "job"
+[workload.items.job]
+tasks = [
+  { name = "a", skill = "dev", effort = { dist = "constant", value = 1 } },
+  { name = "b", skill = "qa", effort = { dist = "constant", value = 1 }, after = ["a"] },
+]
+[organization]
+people = { dev = 2, qa = 1 }
+[quality]
+defect_probability = 0.4
+dilution = 1.5
+rework_fraction = 0.5
+escape_delay = 20
+[[topologies]]
+name = "matrix"
+kind = "matrix"
+[[topologies]]
+name = "reviewed"
+kind = "single-threaded"
+bar_raiser = { reviewers = 1, review = { dist = "constant", value = 2 }, catch = 0.5 }
+"#,
+        )
+    }
+
+    /// A finished task of `team` with the given draws, in a new item.
+    fn task(bench: &mut Bench, team: usize, defect_draw: f64, catch_draw: f64) -> TaskRef {
+        let tr = bench.item(team, 0, 4.0, false);
+        let t = bench.items.task(tr);
+        t.defect_draw = defect_draw;
+        t.catch_draw = catch_draw;
+        tr
+    }
+
+    #[test]
+    fn a_cross_functional_team_leaves_more_defects() {
+        let sc = quality();
+        let rngs = RngFactory::new(1).replication(0);
+        let (matrix, single) = (org_at(&sc, 0), org_at(&sc, 1));
+        let mut bench = Bench::new();
+        // A draw of 0.5: above 0.4 in a functional department, below
+        // 0.4 × 1.5 = 0.6 in the cross-functional team.
+        let q = Quality::new(&sc.quality, &matrix, &rngs, 0.0);
+        let tr = task(&mut bench, 0, 0.5, 1.0);
+        q.task_finished(&mut bench.cx(), tr);
+        assert!(!bench.items.task(tr).defect);
+        let q = Quality::new(&sc.quality, &single, &rngs, 0.0);
+        let tr = task(&mut bench, 0, 0.5, 1.0);
+        q.task_finished(&mut bench.cx(), tr);
+        assert!(bench.items.task(tr).defect);
+        assert_eq!(bench.items.item(tr.slot()).defects, 1);
+        // Below even the undiluted probability: a defect anywhere.
+        let q = Quality::new(&sc.quality, &matrix, &rngs, 0.0);
+        let tr = task(&mut bench, 0, 0.39, 1.0);
+        q.task_finished(&mut bench.cx(), tr);
+        assert!(bench.items.task(tr).defect);
+    }
+
+    #[test]
+    fn a_review_catches_some_defects_as_rework_and_lets_the_others_escape() {
+        let sc = quality();
+        let rngs = RngFactory::new(1).replication(0);
+        let org = org_at(&sc, 1);
+        let mut q = Quality::new(&sc.quality, &org, &rngs, 0.0);
+        let mut bench = Bench::new();
+        let tr = task(&mut bench, 0, 0.0, 0.3);
+        let slot = tr.slot();
+        let escaping = bench.items.item(slot).tasks[0].clone();
+        bench.items.item(slot).tasks.push(escaping);
+        for t in &mut bench.items.item(slot).tasks {
+            t.defect = true;
+        }
+        bench.items.item(slot).tasks[1].catch_draw = 0.7;
+        bench.items.item(slot).defects = 2;
+        let other = bench.item(0, 0, 1.0, false).slot();
+        assert!(q.item_finished(&mut bench.cx(), slot), "waits for review");
+        assert!(q.item_finished(&mut bench.cx(), other), "queued behind");
+        let reviewers = q.reviewers.as_ref().unwrap();
+        assert_eq!((reviewers.busy, reviewers.queue.len()), (1, 1));
+        let Some(Any::Quality(done)) = bench.next(100.0) else {
+            panic!("a review ends")
+        };
+        assert_eq!(bench.cal.now(), 2.0);
+        assert_eq!(q.handle(&mut bench.cx(), done), Next::Rework(slot));
+        assert_eq!(
+            q.reworks(),
+            [(0, 0, 2.0)],
+            "half of the caught task's 4 days"
+        );
+        assert_eq!(bench.items.item(slot).escaped, 1);
+        assert_eq!(bench.items.item(slot).review, Some((0.0, 2.0)));
+        // The next item's review started when the reviewer came free.
+        assert_eq!(q.reviewers.as_ref().unwrap().busy, 1);
+        // Reviewed once: finishing its rework completes it.
+        assert!(!q.item_finished(&mut bench.cx(), slot));
+    }
+
+    #[test]
+    fn an_escaped_defect_comes_back_as_a_fix_item_after_the_escape_delay() {
+        let sc = quality();
+        let rngs = RngFactory::new(1).replication(0);
+        let org = org_at(&sc, 0);
+        let mut q = Quality::new(&sc.quality, &org, &rngs, 0.0);
+        let mut bench = Bench::new();
+        let tr = task(&mut bench, 0, 0.0, 0.0);
+        q.task_finished(&mut bench.cx(), tr);
+        let slot = tr.slot();
+        assert!(!q.item_finished(&mut bench.cx(), slot), "no bar raisers");
+        q.completed(&mut bench.cx(), slot);
+        assert_eq!(bench.items.item(slot).escaped, 1, "unreviewed: it escapes");
+        assert_eq!(bench.next(100.0), Some(Any::Quality(Event::FixArrival(0))));
+        assert_eq!(bench.cal.now(), 20.0);
+        let fix = Fix {
+            stream: 0,
+            team: 0,
+            skill: 0,
+            effort: 2.0,
+        };
+        assert_eq!(
+            q.handle(&mut bench.cx(), Event::FixArrival(0)),
+            Next::Fix(0, fix)
+        );
+    }
+}

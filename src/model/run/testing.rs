@@ -15,7 +15,12 @@ pub(crate) fn scenario(text: &str) -> Scenario {
 
 /// The organization of the scenario's first topology.
 pub(crate) fn org(sc: &Scenario) -> Organization {
-    topology::build(sc, &sc.topologies[0])
+    org_at(sc, 0)
+}
+
+/// The organization of the scenario's topology `i`.
+pub(crate) fn org_at(sc: &Scenario, i: usize) -> Organization {
+    topology::build(sc, &sc.topologies[i])
 }
 
 /// A calendar and an arena for a mechanism under test.
