@@ -11,6 +11,7 @@ mod plan;
 pub mod purpose;
 pub mod routing;
 mod run;
+mod split;
 pub mod tally;
 pub mod topology;
 pub mod warning;

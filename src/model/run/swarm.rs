@@ -160,8 +160,9 @@ mod tests {
     use super::*;
     use crate::engine::RngFactory;
     use crate::model::item::Phase;
+    use crate::model::run::pools::Pools;
     use crate::model::run::testing::{Bench, org, scenario};
-    use crate::model::run::work::{self, Pools};
+    use crate::model::run::work::{self, Work};
 
     /// A matrix of one department of `dev` people, swarmed every 10 days
     /// for 4 days, `fraction` of its people each time.
