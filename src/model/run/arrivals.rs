@@ -131,12 +131,6 @@ mod tests {
     use crate::model::run::testing::{org, scenario};
 
     const TWO_STREAMS: &str = r#"
-name = "two"
-[simulation]
-warmup = 0
-horizon = 100
-replications = 1
-seed = 1
 [[workload.streams]]
 name = "a"
 interarrival = { dist = "constant", value = 2 }

@@ -271,12 +271,6 @@ mod tests {
     fn matrix(coordination: &str) -> crate::scenario::Scenario {
         scenario(&format!(
             r#"
-name = "intake"
-[simulation]
-warmup = 0
-horizon = 100
-replications = 1
-seed = 1
 [[workload.streams]]
 name = "s"
 interarrival = {{ dist = "constant", value = 1 }}

@@ -206,12 +206,6 @@ mod tests {
     fn pools(dev: u32) -> Pools {
         let sc = scenario(&format!(
             r#"
-name = "work"
-[simulation]
-warmup = 0
-horizon = 100
-replications = 1
-seed = 1
 [[workload.streams]]
 name = "s"
 interarrival = {{ dist = "constant", value = 1 }}

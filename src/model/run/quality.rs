@@ -230,9 +230,9 @@ impl<'a> Quality<'a> {
             return;
         }
         let k = item.stream;
+        let reviewed = item.review.is_some();
         for t in item.tasks.iter().filter(|t| t.defect && !t.rework) {
-            let caught = item.review.is_some() && t.catch_draw < self.catch;
-            if !caught {
+            if !(reviewed && t.catch_draw < self.catch) {
                 let fix = Fix {
                     stream: k,
                     team: t.team,
@@ -249,10 +249,9 @@ impl<'a> Quality<'a> {
                         self.fixes.len() - 1
                     }
                 };
-                let id = u32::try_from(id).expect("fewer than 2^32 escaped defects at once");
-                let delay = self.spec.escape_delay;
-                cx.cal
-                    .schedule_in(delay, Any::Quality(Event::FixArrival(id)));
+                let id = u32::try_from(id).expect("fewer than 2^32 escaped defects");
+                let event = Any::Quality(Event::FixArrival(id));
+                cx.cal.schedule_in(self.spec.escape_delay, event);
             }
         }
     }
@@ -273,12 +272,6 @@ mod tests {
     fn quality() -> Scenario {
         scenario(
             r#"
-name = "quality"
-[simulation]
-warmup = 0
-horizon = 100
-replications = 1
-seed = 1
 [[workload.streams]]
 name = "s"
 interarrival = { dist = "constant", value = 1 }

@@ -169,12 +169,6 @@ mod tests {
     fn swarmed(dev: u32, fraction: f64) -> (crate::scenario::Scenario, Organization) {
         let sc = scenario(&format!(
             r#"
-name = "swarm"
-[simulation]
-warmup = 0
-horizon = 100
-replications = 1
-seed = 1
 [[workload.streams]]
 name = "s"
 interarrival = {{ dist = "constant", value = 1 }}

@@ -8,9 +8,13 @@ use crate::model::ids::Slot;
 use crate::model::topology::{self, Organization};
 use crate::scenario::{self, Scenario};
 
-/// The scenario of `text`, which must be valid.
+/// The scenario of `text` (its tables after `[simulation]`, which is a
+/// run of 100 days with no warm-up), which must be valid.
 pub(crate) fn scenario(text: &str) -> Scenario {
-    scenario::load_str("test.toml", text, &[]).expect("a valid test scenario")
+    let text = format!(
+        "name = \"test\"\n[simulation]\nwarmup = 0\nhorizon = 100\nreplications = 1\nseed = 1\n{text}"
+    );
+    scenario::load_str("test.toml", &text, &[]).expect("a valid test scenario")
 }
 
 /// The organization of the scenario's first topology.

@@ -153,12 +153,6 @@ mod tests {
     fn work(dev: u32, tracks_tasks: bool) -> Work {
         let sc = scenario(&format!(
             r#"
-name = "work"
-[simulation]
-warmup = 0
-horizon = 100
-replications = 1
-seed = 1
 [[workload.streams]]
 name = "s"
 interarrival = {{ dist = "constant", value = 1 }}
