@@ -7,6 +7,7 @@ use std::collections::VecDeque;
 
 use super::arena::TaskRef;
 use crate::model::ids::{PoolId, SkillId, TeamId};
+use crate::model::item::TaskRun;
 use crate::model::topology::Organization;
 use crate::stats::TimeAverage;
 
@@ -168,6 +169,12 @@ impl Pools {
     #[inline]
     pub(crate) fn id(&self, team: TeamId, skill: SkillId) -> PoolId {
         PoolId::new(team.index() * self.skills + skill.index())
+    }
+
+    /// The pool that works on `task`.
+    #[inline]
+    pub(crate) fn of_task(&self, task: &TaskRun) -> PoolId {
+        self.id(TeamId::new(task.team), SkillId::new(task.skill))
     }
 
     /// The pools of `team`, one per skill in order.

@@ -8,7 +8,7 @@ use super::arena::TaskRef;
 use super::event::Event as Any;
 use super::pools::Pools;
 use super::swarm::Swarm;
-use crate::model::ids::{PoolId, SkillId, TeamId};
+use crate::model::ids::PoolId;
 use crate::model::item::{Phase, Stamp};
 
 /// What happens in work.
@@ -37,14 +37,6 @@ impl Work {
         }
     }
 
-    /// The pool that works on task `tr`.
-    #[inline]
-    fn pool_of(&self, cx: &mut Cx, tr: TaskRef) -> PoolId {
-        let task = cx.items.task(tr);
-        self.pools
-            .id(TeamId::new(task.team), SkillId::new(task.skill))
-    }
-
     /// The task enters its team's backlog for its skill, and a free person
     /// starts on it at once if there is one. `swarm` pays a resumed task's
     /// context switch.
@@ -54,9 +46,7 @@ impl Work {
         let task = &mut item.tasks[tr.task()];
         task.stamp(Stamp::Queued, now);
         task.phase = Phase::Queued;
-        let p = self
-            .pools
-            .id(TeamId::new(task.team), SkillId::new(task.skill));
+        let p = self.pools.of_task(task);
         if self.pools[p].has_free_person() {
             self.start(cx, p, tr, swarm);
         } else {
@@ -108,14 +98,14 @@ impl Work {
         swarm: Option<&mut Swarm>,
     ) -> Option<TaskRef> {
         let Event::Done(tr, epoch) = event;
-        if cx.items.task(tr).epoch != epoch {
-            return None; // interrupted since this completion was scheduled
-        }
         let now = cx.cal.now();
         let task = cx.items.task(tr);
+        if task.epoch != epoch {
+            return None; // interrupted since this completion was scheduled
+        }
         task.stamp(Stamp::Finished, now);
         task.phase = Phase::Done;
-        let p = self.pool_of(cx, tr);
+        let p = self.pools.of_task(task);
         self.pools[p].release(now, tr);
         self.fill(cx, p, swarm);
         Some(tr)
