@@ -10,7 +10,7 @@ use super::options::{OptionsError, RunOptions};
 use super::results::{Experiment, PrecisionOutcome, TopologyResults};
 use super::spec::Warmup;
 use crate::engine::RngFactory;
-use crate::model::sim::QUANTILE_STEPS;
+use crate::model::QUANTILE_STEPS;
 use crate::model::spec::{Limits, ModelSpec, TopologySpec, Window};
 use crate::model::{
     Organization, Recording, ReplicationOutcome, capacity, simulate, simulate_with_stop, topology,

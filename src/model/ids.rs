@@ -1,23 +1,22 @@
-//! Ids of what a model specification names: skills, streams and teams, each
-//! the position of its entry (in `ModelSpec::people`, `Workload::streams`,
-//! and the team order of `topology::team_names`). The front end resolves the
-//! names of a file to ids once; the model never looks a name up.
+//! Typed indices of one replication: 32 bits each, so that an event that
+//! carries one stays small, and a team cannot be passed where a pool is meant.
 
 macro_rules! id {
-    ($(#[$doc:meta])* $name:ident) => {
+    ($(#[$doc:meta])* $name:ident, $what:literal) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub struct $name(u32);
 
         impl $name {
-            /// The id of the entry at `index` (a scenario has far fewer
-            /// than 2^32 of them: its file is at most 1 MiB).
-            pub const fn new(index: usize) -> Self {
-                Self(index as u32)
+            #[doc = concat!("The ", $what, " at index `i`.")]
+            #[inline]
+            pub fn new(i: usize) -> Self {
+                Self(u32::try_from(i).expect(concat!("fewer than 2^32 of ", $what, "s")))
             }
 
-            /// The position of the entry.
-            pub const fn index(self) -> usize {
+            #[doc = concat!("The index of the ", $what, ".")]
+            #[inline]
+            pub fn index(self) -> usize {
                 self.0 as usize
             }
         }
@@ -25,17 +24,29 @@ macro_rules! id {
 }
 
 id!(
-    /// A skill: its position in `ModelSpec::people`.
-    SkillId
+    /// A team of the organization, in the topology's order.
+    TeamId,
+    "team"
 );
 id!(
-    /// A stream of demand: its position in `Workload::streams`.
-    StreamId
+    /// A skill, in the order of the scenario's `[organization]` people.
+    SkillId,
+    "skill"
 );
 id!(
-    /// A team of one topology: its position among the topology's teams
-    /// (`topology::team_names`, `Organization::teams`).
-    TeamId
+    /// A demand stream, in the scenario's order.
+    StreamId,
+    "stream"
+);
+id!(
+    /// The people of one skill in one team (see `run::work::Pools::id`).
+    PoolId,
+    "pool"
+);
+id!(
+    /// A slot of the arena of items in flight.
+    Slot,
+    "slot"
 );
 
 #[cfg(test)]
@@ -43,9 +54,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn an_id_is_its_position() {
-        assert_eq!(SkillId::new(3).index(), 3);
-        assert!(StreamId::new(1) < StreamId::new(2));
-        assert_ne!(TeamId::new(0), TeamId::new(1));
+    fn an_index_comes_back_as_it_went_in() {
+        assert_eq!(PoolId::new(7).index(), 7);
+        assert_ne!(TeamId::new(1), TeamId::new(2));
+    }
+
+    #[test]
+    #[should_panic(expected = "fewer than 2^32 of slots")]
+    fn an_index_beyond_32_bits_is_refused() {
+        Slot::new(1 << 32);
     }
 }

@@ -3,23 +3,25 @@
 
 pub mod capacity;
 pub mod category;
+pub mod draw;
 pub mod ids;
 pub mod item;
 pub mod mva;
 mod plan;
 pub mod purpose;
 pub mod routing;
-pub mod servers;
-pub mod sim;
+mod run;
 pub mod spec;
+mod split;
 pub mod tally;
 pub mod topology;
 pub mod warning;
-pub mod workload;
 
 pub use category::{Breakdown, Category};
 pub use ids::{SkillId, StreamId, TeamId};
-pub use sim::{FlowSample, Recording, ReplicationOutcome, simulate, simulate_with_stop};
+pub use run::{
+    FlowSample, QUANTILE_STEPS, Recording, ReplicationOutcome, simulate, simulate_with_stop,
+};
 pub use spec::{Limits, ModelSpec, Window};
 pub use tally::ItemRecord;
 pub use topology::{LeaderRole, Organization, Team};

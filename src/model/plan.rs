@@ -9,7 +9,7 @@ use super::topology::Organization;
 
 /// The coordination steps of an organization that take no time.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct Instant {
+pub(super) struct Immediate {
     /// Handoffs between teams.
     pub(super) handoff: bool,
     /// Handoffs within a team.
@@ -19,7 +19,7 @@ pub(super) struct Instant {
     pub(super) intake: bool,
 }
 
-impl Instant {
+impl Immediate {
     /// The steps of `org` that take no time.
     pub(super) fn of(org: &Organization) -> Self {
         let c = &org.coordination;

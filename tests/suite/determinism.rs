@@ -94,7 +94,7 @@ fn workload_draws_do_not_depend_on_the_topology() {
     // Efforts and coupling draws come from per-item streams: drawing the
     // workload twice gives identical items, whatever consumed it.
     use orgsim::engine::RngFactory;
-    use orgsim::model::workload::WorkloadSource;
+    use orgsim::model::draw::WorkloadSource;
     let sc = prime_video("1");
     let rngs = RngFactory::new(5).replication(2);
     let mut a = WorkloadSource::new(&sc.model, &rngs);

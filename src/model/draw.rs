@@ -31,6 +31,7 @@ pub struct ItemDraw {
     pub tasks: Vec<TaskDraw>,
 }
 
+#[derive(Debug)]
 struct StreamSource {
     interarrival: Option<(Dist, SimRng)>,
     attributes: SimRng,
@@ -38,6 +39,7 @@ struct StreamSource {
 }
 
 /// Draws the items of every stream of one replication, in arrival order.
+#[derive(Debug)]
 pub struct WorkloadSource<'a> {
     model: &'a ModelSpec,
     streams: Vec<StreamSource>,

@@ -1,0 +1,202 @@
+//! Arrivals (docs/model.md, "Workload"): the items of open and closed
+//! streams, drawn by the workload source straight into the arena and routed
+//! by each task's plan.
+
+use super::arena::{Arena, new_task};
+use crate::engine::{Calendar, ReplicationStreams};
+use crate::model::draw::WorkloadSource;
+use crate::model::ids::{Slot, StreamId};
+use crate::model::item::TaskRun;
+use crate::model::plan::{TaskPlan, task_plans};
+use crate::model::routing::Routing;
+use crate::model::spec::{Arrivals as StreamArrivals, ModelSpec};
+
+/// The streams' sources of items and where their tasks usually go.
+#[derive(Debug)]
+pub(crate) struct Arrivals<'a> {
+    source: WorkloadSource<'a>,
+    /// `closed[k]`: the work in progress a closed stream keeps, `None` for
+    /// an open stream.
+    closed: Vec<Option<u32>>,
+    /// Each task's skill, predecessors and usual route, for every stream
+    /// and item type: the tasks of item type `i` of stream `k` start at
+    /// `plan_start[k * types + i]`.
+    plans: Vec<TaskPlan>,
+    plan_start: Vec<usize>,
+    types: usize,
+}
+
+impl<'a> Arrivals<'a> {
+    /// The arrivals of `model` in the replication whose streams are
+    /// `rngs`, routed by `routing`.
+    pub(crate) fn new(model: &'a ModelSpec, routing: &Routing, rngs: &ReplicationStreams) -> Self {
+        let (plans, plan_start) = task_plans(model, routing);
+        Self {
+            source: WorkloadSource::new(model, rngs),
+            closed: model
+                .workload
+                .streams
+                .iter()
+                .map(|s| match s.arrivals {
+                    StreamArrivals::Open(_) => None,
+                    StreamArrivals::Closed { wip } => Some(wip),
+                })
+                .collect(),
+            plans,
+            plan_start,
+            types: model.workload.item_types.len(),
+        }
+    }
+
+    /// Streams, in order.
+    pub(crate) fn streams(&self) -> impl Iterator<Item = StreamId> + use<> {
+        (0..self.closed.len()).map(StreamId::new)
+    }
+
+    /// The work in progress closed stream `k` keeps (`None`: open).
+    pub(crate) fn closed_wip(&self, k: StreamId) -> Option<u32> {
+        self.closed[k.index()]
+    }
+
+    /// Schedules the first arrival of open stream `k` (at its first
+    /// interarrival time); a closed stream has none.
+    pub(crate) fn schedule_first<E: Copy>(&mut self, cal: &mut Calendar<E>, k: StreamId, event: E) {
+        // Each open stream's next arrival waits in its own lane beside the
+        // heap of other events.
+        if let Some(gap) = self.source.next_interarrival(k.index()) {
+            cal.schedule_lane_at(k.index(), gap, event);
+        }
+    }
+
+    /// Schedules the arrival after the one of open stream `k` now.
+    pub(crate) fn schedule_next<E: Copy>(&mut self, cal: &mut Calendar<E>, k: StreamId, event: E) {
+        if let Some(gap) = self.source.next_interarrival(k.index()) {
+            cal.schedule_lane_in(k.index(), gap, event);
+        }
+    }
+
+    /// Draws the next item of stream `k`, arriving at `now`, into a new slot
+    /// of `items`, each task routed by its plan (or, if coupled or on the
+    /// platform, by `routing`). The item is not yet in flight (see the
+    /// lifecycle's `admit`).
+    pub(crate) fn draw(
+        &mut self,
+        items: &mut Arena,
+        routing: &Routing,
+        k: StreamId,
+        now: f64,
+    ) -> Slot {
+        let slot = items.new_item(k.index(), now, false);
+        let k = k.index();
+        let Self {
+            source,
+            plans,
+            plan_start,
+            types,
+            ..
+        } = self;
+        let item = items.item(slot);
+        let tasks = &mut item.tasks;
+        let (index, item_type) = source.next_item_each(k, |item_type, t, d| {
+            let plan = &plans[plan_start[k * *types + item_type] + t];
+            let (team, request) = if d.coupled_to.is_none() && !d.platform {
+                (plan.team, plan.request)
+            } else {
+                let team = routing.route(k, plan.skill, d.coupled_to, d.platform);
+                (team, !routing.owns(team, k))
+            };
+            tasks.push(TaskRun {
+                preds_left: plan.preds,
+                defect_draw: d.defect_draw,
+                catch_draw: d.catch_draw,
+                ..new_task(now, team, plan.skill, d.effort, request)
+            });
+        });
+        item.index = index;
+        item.item_type = item_type;
+        slot
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::RngFactory;
+    use crate::model::item::Phase;
+    use crate::model::run::testing::{model, org};
+
+    const TWO_STREAMS: &str = r#"
+[[workload.streams]]
+name = "a"
+interarrival = { dist = "constant", value = 2 }
+item = "story"
+[[workload.streams]]
+name = "b"
+backlog = { wip = 3 }
+item = "story"
+[workload.items.story]
+tasks = [
+  { name = "build", skill = "dev", effort = { dist = "constant", value = 1.5 } },
+  { name = "check", skill = "qa", effort = { dist = "constant", value = 0.5 }, after = ["build"] },
+]
+[organization]
+people = { dev = 2, qa = 1 }
+[[topologies]]
+name = "matrix"
+kind = "matrix"
+"#;
+
+    #[test]
+    fn an_open_stream_is_scheduled_and_a_closed_one_is_not() {
+        let sc = model(TWO_STREAMS);
+        let org = org(&sc);
+        let routing = Routing::new(&org, 2, 2);
+        let rngs = RngFactory::new(1).replication(0);
+        let mut arrivals = Arrivals::new(&sc, &routing, &rngs);
+        let (a, b) = (StreamId::new(0), StreamId::new(1));
+        assert_eq!(arrivals.closed_wip(a), None);
+        assert_eq!(arrivals.closed_wip(b), Some(3));
+        let mut cal = Calendar::new();
+        arrivals.schedule_first(&mut cal, a, 'a');
+        arrivals.schedule_first(&mut cal, b, 'b');
+        assert_eq!(cal.len(), 1);
+        assert_eq!(cal.pop_until(100.0), Some('a'));
+        // Constant interarrival of 2 (no load scaling by default).
+        assert_eq!(cal.now(), 2.0);
+        arrivals.schedule_next(&mut cal, a, 'a');
+        assert_eq!(cal.pop_until(100.0), Some('a'));
+        assert_eq!(cal.now(), 4.0);
+    }
+
+    #[test]
+    fn a_drawn_item_has_its_tasks_routed_and_numbered() {
+        let sc = model(TWO_STREAMS);
+        let org = org(&sc);
+        let routing = Routing::new(&org, 2, 2);
+        let rngs = RngFactory::new(1).replication(0);
+        let mut arrivals = Arrivals::new(&sc, &routing, &rngs);
+        let mut items = Arena::new(2, org.teams.len());
+        let k = StreamId::new(1);
+        let first = arrivals.draw(&mut items, &routing, k, 3.0);
+        let second = arrivals.draw(&mut items, &routing, k, 4.0);
+        assert_eq!(items.slot(first).index, 0);
+        assert_eq!(items.slot(second).index, 1, "items are numbered per stream");
+        let item = items.item(second);
+        assert_eq!((item.stream, item.arrival), (1, 4.0));
+        let tasks = &item.tasks;
+        assert_eq!(tasks.len(), 2);
+        assert_eq!(
+            (tasks[0].skill, tasks[0].effort, tasks[0].preds_left),
+            (0, 1.5, 0)
+        );
+        assert_eq!(
+            (tasks[1].skill, tasks[1].effort, tasks[1].preds_left),
+            (1, 0.5, 1)
+        );
+        for t in tasks {
+            assert_eq!(t.phase, Phase::Blocked);
+            assert_eq!(t.team, routing.route(1, t.skill, None, false));
+            assert_eq!(t.request, !routing.owns(t.team, 1));
+        }
+    }
+}

@@ -1,0 +1,389 @@
+//! Intake (docs/model.md, "Mechanisms: where time goes"): a task's way from
+//! ready to its team's backlog. The handoff, then, for a request, the team's
+//! planning cadence, its leader's decision, and an escalation to the
+//! executive. Each stage passes the task on at once or parks it (an event
+//! scheduled, or a place in a leader's queue); a task passed on is returned
+//! to the lifecycle, which puts it in its backlog.
+
+use std::collections::VecDeque;
+
+use rand::RngExt;
+
+use super::Cx;
+use super::arena::TaskRef;
+use super::event::Event as Any;
+use crate::engine::{ReplicationStreams, SimRng};
+use crate::model::item::{Phase, Stamp};
+use crate::model::plan::Immediate;
+use crate::model::purpose;
+use crate::model::topology::Organization;
+use crate::stats::TimeAverage;
+
+/// What happens in intake.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Event {
+    /// A handoff is over.
+    HandedOver(TaskRef),
+    /// A request reaches its team's planning boundary.
+    Planned(TaskRef),
+    /// A leader (index into the organization's leaders) finishes a decision.
+    LeaderDone(u32),
+    /// The executive finishes a decision.
+    ExecutiveDone,
+}
+
+/// A single decision-maker (a team leader or the executive) with a FIFO queue.
+#[derive(Debug, Clone)]
+pub(crate) struct Leader {
+    /// Fraction of full attention given to decisions, in (0, 1]: each
+    /// decision takes `decision / attention` days.
+    pub(crate) attention: f64,
+    /// The request being decided, if any.
+    pub(crate) current: Option<TaskRef>,
+    /// Requests waiting, first in first out.
+    pub(crate) queue: VecDeque<TaskRef>,
+    /// Time-average busy fraction over the measurement window.
+    pub(crate) busy_average: TimeAverage,
+}
+
+impl Leader {
+    /// An idle leader with the given attention, measured from `window_start`.
+    pub(crate) fn new(attention: f64, window_start: f64) -> Self {
+        Self {
+            attention,
+            current: None,
+            queue: VecDeque::new(),
+            busy_average: TimeAverage::new(window_start),
+        }
+    }
+}
+
+/// The handoffs, cadences, leaders and executive of one organization, with
+/// their random streams.
+#[derive(Debug)]
+pub(crate) struct Intake<'a> {
+    org: &'a Organization,
+    /// Which steps take no time, so that they skip the calendar and their
+    /// sampling.
+    immediate: Immediate,
+    handoff_rng: SimRng,
+    decision_rng: SimRng,
+    escalation_rng: SimRng,
+    executive_rng: SimRng,
+    /// The organization's leaders, in its order.
+    pub(crate) leaders: Vec<Leader>,
+    /// The executive escalated requests wait for.
+    pub(crate) executive: Leader,
+}
+
+impl<'a> Intake<'a> {
+    /// The idle intake of `org`, measured from `window_start`.
+    pub(crate) fn new(org: &'a Organization, rngs: &ReplicationStreams, window_start: f64) -> Self {
+        Self {
+            org,
+            immediate: Immediate::of(org),
+            handoff_rng: rngs.stream(purpose::HANDOFF),
+            decision_rng: rngs.stream(purpose::DECISION),
+            escalation_rng: rngs.stream(purpose::ESCALATION),
+            executive_rng: rngs.stream(purpose::EXECUTIVE),
+            leaders: org
+                .leaders
+                .iter()
+                .map(|l| Leader::new(l.attention, window_start))
+                .collect(),
+            executive: Leader::new(1.0, window_start),
+        }
+    }
+
+    /// The task's predecessors are done (or its item arrived); it is handed
+    /// over from team `from` (none: from outside every team). Returns the
+    /// task if it reaches its team's backlog now.
+    pub(crate) fn ready(
+        &mut self,
+        cx: &mut Cx,
+        tr: TaskRef,
+        from: Option<usize>,
+    ) -> Option<TaskRef> {
+        let now = cx.cal.now();
+        let item = cx.items.item(tr.slot());
+        let task = &mut item.tasks[tr.task()];
+        task.stamp(Stamp::Ready, now);
+        task.phase = Phase::Coordinating;
+        let internal = from == Some(task.team);
+        if !internal {
+            item.handoffs += 1;
+        }
+        let coordination = &self.org.coordination;
+        let delay = match (internal, self.immediate) {
+            (
+                true,
+                Immediate {
+                    internal_handoff: true,
+                    ..
+                },
+            ) => 0.0,
+            (false, Immediate { handoff: true, .. }) => 0.0,
+            (true, _) => coordination.internal_handoff.sample(&mut self.handoff_rng),
+            (false, _) => coordination.handoff.sample(&mut self.handoff_rng),
+        };
+        if delay > 0.0 {
+            cx.cal
+                .schedule_in(delay, Any::Intake(Event::HandedOver(tr)));
+            None
+        } else {
+            self.handed_over(cx, tr)
+        }
+    }
+
+    /// Handles an intake event; returns the task it lets into its backlog, if any.
+    pub(crate) fn handle(&mut self, cx: &mut Cx, event: Event) -> Option<TaskRef> {
+        match event {
+            Event::HandedOver(tr) => self.handed_over(cx, tr),
+            Event::Planned(tr) => self.planned(cx, tr),
+            Event::LeaderDone(leader) => self.leader_done(cx, leader as usize),
+            Event::ExecutiveDone => self.executive_done(cx),
+        }
+    }
+
+    /// The handoff is over: an internal task enters its team's backlog, a
+    /// request waits for the team's next planning boundary.
+    fn handed_over(&mut self, cx: &mut Cx, tr: TaskRef) -> Option<TaskRef> {
+        let now = cx.cal.now();
+        let task = cx.items.task(tr);
+        task.stamp(Stamp::HandedOver, now);
+        if !task.request || self.immediate.intake {
+            // Straight into the backlog, as `planned` and `decided` would
+            // put it with no cadence, no decision and no escalation.
+            task.stamp(Stamp::Planned, now);
+            task.stamp(Stamp::Decided, now);
+            return Some(tr);
+        }
+        let cadence = self.org.coordination.intake_cadence;
+        if cadence > 0.0 {
+            let boundary = ((now / cadence).ceil() * cadence).max(now);
+            if boundary > now {
+                cx.cal
+                    .schedule_at(boundary, Any::Intake(Event::Planned(tr)));
+                return None;
+            }
+        }
+        self.planned(cx, tr)
+    }
+
+    /// The request is in the team's plan: its leader must decide on it.
+    fn planned(&mut self, cx: &mut Cx, tr: TaskRef) -> Option<TaskRef> {
+        let now = cx.cal.now();
+        let task = cx.items.task(tr);
+        task.stamp(Stamp::Planned, now);
+        if self.org.coordination.decision.is_zero() {
+            return self.decided(cx, tr);
+        }
+        let leader = self.org.team_leader[task.team];
+        self.leaders[leader].queue.push_back(tr);
+        if self.leaders[leader].current.is_none() {
+            self.start_decision(cx, leader);
+        }
+        None
+    }
+
+    fn start_decision(&mut self, cx: &mut Cx, index: usize) {
+        let leader = &mut self.leaders[index];
+        let Some(tr) = leader.queue.pop_front() else {
+            return;
+        };
+        leader.current = Some(tr);
+        leader.busy_average.set(cx.cal.now(), 1.0);
+        let days = self
+            .org
+            .coordination
+            .decision
+            .sample(&mut self.decision_rng)
+            / leader.attention;
+        let index = u32::try_from(index).expect("fewer than 2^32 leaders");
+        cx.cal
+            .schedule_in(days, Any::Intake(Event::LeaderDone(index)));
+    }
+
+    fn leader_done(&mut self, cx: &mut Cx, index: usize) -> Option<TaskRef> {
+        let leader = &mut self.leaders[index];
+        let tr = leader
+            .current
+            .take()
+            .expect("a leader finishes only a decision it started");
+        leader.busy_average.set(cx.cal.now(), 0.0);
+        self.start_decision(cx, index);
+        self.decided(cx, tr)
+    }
+
+    /// The leader has decided; the request may still need the executive.
+    fn decided(&mut self, cx: &mut Cx, tr: TaskRef) -> Option<TaskRef> {
+        let now = cx.cal.now();
+        cx.items.task(tr).stamp(Stamp::Decided, now);
+        let p = self.org.coordination.escalation_probability;
+        if p > 0.0 && self.escalation_rng.random::<f64>() < p {
+            cx.items.item(tr.slot()).escalations += 1;
+            if self.org.coordination.escalation_decision.is_zero() {
+                return Some(tr);
+            }
+            self.executive.queue.push_back(tr);
+            if self.executive.current.is_none() {
+                self.start_executive(cx);
+            }
+            return None;
+        }
+        Some(tr)
+    }
+
+    fn start_executive(&mut self, cx: &mut Cx) {
+        let Some(tr) = self.executive.queue.pop_front() else {
+            return;
+        };
+        self.executive.current = Some(tr);
+        self.executive.busy_average.set(cx.cal.now(), 1.0);
+        let days = self
+            .org
+            .coordination
+            .escalation_decision
+            .sample(&mut self.executive_rng);
+        cx.cal.schedule_in(days, Any::Intake(Event::ExecutiveDone));
+    }
+
+    fn executive_done(&mut self, cx: &mut Cx) -> Option<TaskRef> {
+        let tr = self
+            .executive
+            .current
+            .take()
+            .expect("the executive finishes only a decision it started");
+        self.executive.busy_average.set(cx.cal.now(), 0.0);
+        self.start_executive(cx);
+        Some(tr)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::RngFactory;
+    use crate::model::run::testing::{Bench, model, org};
+
+    /// One stream served by a matrix of one `dev` department (every task is
+    /// a request), with the coordination table `coordination`.
+    fn matrix(coordination: &str) -> crate::model::ModelSpec {
+        model(&format!(
+            r#"
+[[workload.streams]]
+name = "s"
+interarrival = {{ dist = "constant", value = 1 }}
+item = "job"
+[workload.items.job]
+tasks = [ {{ name = "work", skill = "dev", effort = {{ dist = "constant", value = 1 }} }} ]
+[organization]
+people = {{ dev = 1 }}
+[coordination]
+{coordination}
+[[topologies]]
+name = "matrix"
+kind = "matrix"
+"#
+        ))
+    }
+
+    fn at(bench: &mut Bench, t: f64) {
+        bench.cal.schedule_at(
+            t,
+            Any::Probe(crate::model::run::probes::Event::FlowSample(0)),
+        );
+        bench.next(t);
+    }
+
+    #[test]
+    fn a_request_handed_over_between_boundaries_is_parked_until_the_next() {
+        let sc = matrix("intake_cadence = 10");
+        let org = org(&sc);
+        let rngs = RngFactory::new(1).replication(0);
+        let mut intake = Intake::new(&org, &rngs, 0.0);
+        let mut bench = Bench::new();
+        at(&mut bench, 3.0);
+        let tr = bench.item(0, 0, 1.0, true);
+        assert_eq!(intake.ready(&mut bench.cx(), tr, None), None, "parked");
+        assert_eq!(bench.next(100.0), Some(Any::Intake(Event::Planned(tr))));
+        assert_eq!(bench.cal.now(), 10.0);
+        let back = intake.handle(&mut bench.cx(), Event::Planned(tr));
+        assert_eq!(back, Some(tr), "no decision step: into the backlog");
+        let task = bench.items.task(tr);
+        assert_eq!(task.at(Stamp::HandedOver), 3.0);
+        assert_eq!(task.at(Stamp::Planned), 10.0);
+        assert_eq!(task.at(Stamp::Decided), 10.0);
+        assert_eq!(bench.items.item(tr.slot()).handoffs, 1);
+    }
+
+    #[test]
+    fn a_request_on_a_boundary_and_an_internal_task_go_straight_through() {
+        let sc = matrix("intake_cadence = 10");
+        let org = org(&sc);
+        let rngs = RngFactory::new(1).replication(0);
+        let mut intake = Intake::new(&org, &rngs, 0.0);
+        let mut bench = Bench::new();
+        at(&mut bench, 20.0);
+        let request = bench.item(0, 0, 1.0, true);
+        assert_eq!(intake.ready(&mut bench.cx(), request, None), Some(request));
+        // From its own team: no handoff counted, no cadence.
+        at(&mut bench, 23.0);
+        let internal = bench.item(0, 0, 1.0, false);
+        assert_eq!(
+            intake.ready(&mut bench.cx(), internal, Some(0)),
+            Some(internal)
+        );
+        assert_eq!(bench.items.item(internal.slot()).handoffs, 0);
+        assert!(bench.cal.is_empty());
+    }
+
+    #[test]
+    fn a_leader_decides_one_request_at_a_time_in_arrival_order() {
+        let sc = matrix(r#"decision = { dist = "constant", value = 2 }"#);
+        let org = org(&sc);
+        let rngs = RngFactory::new(1).replication(0);
+        let mut intake = Intake::new(&org, &rngs, 0.0);
+        let mut bench = Bench::new();
+        let first = bench.item(0, 0, 1.0, true);
+        let second = bench.item(0, 0, 1.0, true);
+        assert_eq!(intake.ready(&mut bench.cx(), first, None), None);
+        assert_eq!(intake.ready(&mut bench.cx(), second, None), None);
+        assert_eq!(intake.leaders[0].queue.len(), 1, "the second waits");
+        let done = bench.next(100.0).expect("a decision is under way");
+        assert_eq!(bench.cal.now(), 2.0);
+        let Any::Intake(ev) = done else {
+            panic!("an intake event")
+        };
+        assert_eq!(intake.handle(&mut bench.cx(), ev), Some(first));
+        assert_eq!(intake.leaders[0].current, Some(second));
+        let Some(Any::Intake(ev)) = bench.next(100.0) else {
+            panic!("the second decision")
+        };
+        assert_eq!(bench.cal.now(), 4.0);
+        assert_eq!(intake.handle(&mut bench.cx(), ev), Some(second));
+        assert_eq!(bench.items.task(second).at(Stamp::Decided), 4.0);
+    }
+
+    #[test]
+    fn every_request_is_escalated_when_the_probability_is_one() {
+        let sc = matrix(
+            r#"escalation = { probability = 1, decision = { dist = "constant", value = 5 } }"#,
+        );
+        let org = org(&sc);
+        let rngs = RngFactory::new(1).replication(0);
+        let mut intake = Intake::new(&org, &rngs, 0.0);
+        let mut bench = Bench::new();
+        let tr = bench.item(0, 0, 1.0, true);
+        assert_eq!(intake.ready(&mut bench.cx(), tr, None), None);
+        assert_eq!(bench.items.item(tr.slot()).escalations, 1);
+        assert_eq!(intake.executive.current, Some(tr));
+        assert_eq!(bench.next(100.0), Some(Any::Intake(Event::ExecutiveDone)));
+        assert_eq!(bench.cal.now(), 5.0);
+        assert_eq!(
+            intake.handle(&mut bench.cx(), Event::ExecutiveDone),
+            Some(tr)
+        );
+        assert!(intake.executive.current.is_none());
+    }
+}

@@ -1,0 +1,412 @@
+//! One replication of one topology: the event loop of docs/model.md,
+//! "Mechanisms: where time goes", and the task lifecycle that strings the
+//! mechanisms together. Each mechanism has its own module, its own state
+//! and its own random stream; the lifecycle here is the only code that
+//! knows them all. Steps that take no time are direct calls; steps that
+//! take time are events ([`event::Event`]), one variant per mechanism.
+//!
+//! | mechanism | module |
+//! |---|---|
+//! | items in flight | [`arena`] |
+//! | arrivals of open and closed streams | [`arrivals`] |
+//! | handoff, cadence, decision, escalation | [`intake`] |
+//! | backlogs, people, interruptions | [`work`] |
+//! | swarms to temporary projects | [`swarm`] |
+//! | defects, bar raisers, rework, fixes | [`quality`] |
+//! | counts, tallies, flow samples, saturation | [`probes`] |
+//! | the named metrics | [`outcome`] |
+
+mod arena;
+mod arrivals;
+mod event;
+mod intake;
+mod outcome;
+mod pools;
+mod probes;
+mod quality;
+mod swarm;
+#[cfg(test)]
+mod testing;
+mod work;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use self::arena::{Arena, TaskRef, new_task, rework_task};
+use self::arrivals::Arrivals;
+use self::event::Event;
+use self::intake::Intake;
+pub use self::outcome::{FlowSample, QUANTILE_STEPS, Recording, ReplicationOutcome};
+use self::pools::Pools;
+use self::probes::Probes;
+use self::quality::{Fix, Next, Quality};
+use self::swarm::Swarm;
+use self::work::Work;
+use super::ids::{Slot, StreamId};
+use super::plan::stream_classes;
+use super::routing::Routing;
+use super::topology::Organization;
+use crate::engine::{Calendar, Handler, ReplicationStreams};
+use crate::model::spec::{self, ModelSpec, Window};
+
+/// The stop flag of [`simulate`], never set.
+static NEVER: AtomicBool = AtomicBool::new(false);
+
+/// Simulates one replication of `org` on `model`'s workload, measured over
+/// `window` and stopped as saturated at `limits`, drawing every random
+/// number from `rngs`.
+pub fn simulate(
+    model: &ModelSpec,
+    org: &Organization,
+    window: Window,
+    limits: spec::Limits,
+    rngs: &ReplicationStreams,
+    recording: Recording,
+) -> ReplicationOutcome {
+    run(model, org, window, limits, rngs, recording, &NEVER)
+}
+
+/// [`simulate`], given up within a few thousand events once `stop` is set
+/// (e.g. by a signal handler): None then, as the replication is cut short.
+pub fn simulate_with_stop(
+    model: &ModelSpec,
+    org: &Organization,
+    window: Window,
+    limits: spec::Limits,
+    rngs: &ReplicationStreams,
+    recording: Recording,
+    stop: &AtomicBool,
+) -> Option<ReplicationOutcome> {
+    let outcome = run(model, org, window, limits, rngs, recording, stop);
+    (!stop.load(Ordering::Relaxed)).then_some(outcome)
+}
+
+fn run(
+    model: &ModelSpec,
+    org: &Organization,
+    window: Window,
+    limits: spec::Limits,
+    rngs: &ReplicationStreams,
+    recording: Recording,
+    stop: &AtomicBool,
+) -> ReplicationOutcome {
+    let mut rep = Replication::new(model, org, window, limits, rngs, recording, stop);
+    let mut calendar = Calendar::new();
+    if recording.flow {
+        calendar.schedule_at(0.0, Event::Probe(probes::Event::FlowSample(0)));
+    }
+    rep.m.start(&mut Cx {
+        cal: &mut calendar,
+        items: &mut rep.items,
+    });
+    let end = rep.m.probes.window_end;
+    calendar.run_until(&mut rep, end);
+    let in_flight = rep.items.in_flight();
+    let saturated_at = rep.m.probes.saturated(in_flight).then(|| calendar.now());
+    // Stopped by the event budget alone: a long horizon, not an overload.
+    let by_events = !rep.m.probes.wip_reached(in_flight);
+    let mut outcome = rep.m.finish();
+    if let Some(t) = saturated_at {
+        // The means of a system that never settles are meaningless: report
+        // the replication as saturated (and unstable) rather than as numbers;
+        // its warm-up stays what it was.
+        for (name, value) in outcome.metrics.iter_mut() {
+            *value = match name.as_str() {
+                "saturated" => 1.0,
+                // Stopped by the event budget, not by work piling up: that
+                // says nothing about whether the organization keeps up.
+                "unstable" => f64::from(u8::from(!by_events)),
+                "max_events_reached" => f64::from(u8::from(by_events)),
+                "warmup" => *value,
+                _ => f64::NAN,
+            };
+        }
+        outcome.saturated_at = Some(t);
+    }
+    outcome
+}
+
+/// Everything a mechanism may touch besides its own state: the calendar
+/// and the items in flight.
+#[derive(Debug)]
+pub(crate) struct Cx<'c> {
+    /// The replication's calendar (its clock is the current time).
+    pub(crate) cal: &'c mut Calendar<Event>,
+    /// The items in flight.
+    pub(crate) items: &'c mut Arena,
+}
+
+/// A replication: the items in flight beside the mechanisms, so that both
+/// can be borrowed at once.
+struct Replication<'a> {
+    items: Arena,
+    m: Mechanisms<'a>,
+}
+
+/// The mechanisms of one organization, and what the lifecycle needs to
+/// send a task from one to the next.
+#[derive(Debug)]
+struct Mechanisms<'a> {
+    model: &'a ModelSpec,
+    org: &'a Organization,
+    /// Days measured (the rates divide by it).
+    horizon: f64,
+    routing: Routing,
+    /// `successors[item type][task]`.
+    successors: Vec<Vec<Vec<usize>>>,
+    arrivals: Arrivals<'a>,
+    intake: Intake<'a>,
+    work: Work,
+    /// The swarms, if the topology has them.
+    swarm: Option<Swarm<'a>>,
+    quality: Quality<'a>,
+    probes: Probes<'a>,
+}
+
+impl<'a> Replication<'a> {
+    fn new(
+        model: &'a ModelSpec,
+        org: &'a Organization,
+        window: Window,
+        limits: spec::Limits,
+        rngs: &ReplicationStreams,
+        recording: Recording,
+        stop: &'a AtomicBool,
+    ) -> Self {
+        let skills = model.people.len();
+        let window_start = window.start;
+        let window_end = window.end();
+        let types = &model.workload.item_types;
+        let successors = types
+            .iter()
+            .map(|it| {
+                (0..it.tasks.len())
+                    .map(|i| {
+                        (0..it.tasks.len())
+                            .filter(|&j| it.tasks[j].after.contains(&i))
+                            .collect()
+                    })
+                    .collect()
+            })
+            .collect();
+        let streams = model.workload.streams.len();
+        let routing = Routing::new(org, streams, skills);
+        let swarm = Swarm::of(org, rngs);
+        // Only a swarm interrupts tasks, and needs to know which are in service.
+        let pools = Pools::new(org, skills, window_start, swarm.is_some());
+        let max_tasks = types.iter().map(|it| it.tasks.len()).max().unwrap_or(1);
+        let limits = probes::Limits {
+            keep_items: recording.items,
+            keep_series: recording.series,
+            max_wip: limits.max_wip,
+            max_events: limits.max_events,
+        };
+        Self {
+            items: Arena::new(max_tasks, org.teams.len()),
+            m: Mechanisms {
+                model,
+                org,
+                horizon: window.horizon,
+                arrivals: Arrivals::new(model, &routing, rngs),
+                routing,
+                successors,
+                intake: Intake::new(org, rngs, window_start),
+                work: Work::new(pools, stream_classes(model, org.queue)),
+                swarm,
+                quality: Quality::new(&model.quality, org, rngs, window_start),
+                probes: Probes::new(streams, window_start, window_end, limits, stop),
+            },
+        }
+    }
+}
+
+impl Mechanisms<'_> {
+    /// The first events: the first swarm, the first arrival of each open
+    /// stream, and every item of each closed stream.
+    fn start(&mut self, cx: &mut Cx) {
+        if let Some(swarm) = self.swarm.as_mut() {
+            swarm.start(cx);
+        }
+        for k in self.arrivals.streams() {
+            match self.arrivals.closed_wip(k) {
+                None => self.arrivals.schedule_first(cx.cal, k, Event::Arrival(k)),
+                Some(wip) => {
+                    for _ in 0..wip {
+                        self.arrive(cx, k);
+                    }
+                }
+            }
+        }
+    }
+
+    fn handle(&mut self, cx: &mut Cx, event: Event) {
+        match event {
+            Event::Arrival(k) => {
+                self.arrive(cx, k);
+                self.arrivals.schedule_next(cx.cal, k, Event::Arrival(k));
+            }
+            Event::Intake(e) => {
+                if let Some(tr) = self.intake.handle(cx, e) {
+                    self.work.enqueue(cx, tr, self.swarm.as_mut());
+                }
+            }
+            Event::Work(e) => {
+                if let Some(tr) = self.work.handle(cx, e, self.swarm.as_mut()) {
+                    self.task_done(cx, tr);
+                }
+            }
+            Event::Swarm(e) => {
+                if let Some(swarm) = self.swarm.as_mut() {
+                    swarm.handle(cx, &mut self.work, e);
+                }
+            }
+            Event::Quality(e) => match self.quality.handle(cx, e) {
+                Next::Complete(slot) => self.complete(cx, slot),
+                Next::Rework(slot) => self.rework(cx, slot),
+                Next::Fix(index, fix) => self.fix_arrives(cx, index, fix),
+            },
+            Event::Probe(e) => self.probes.handle(cx, e),
+        }
+    }
+
+    /// A new item of stream `k` arrives now.
+    fn arrive(&mut self, cx: &mut Cx, k: StreamId) {
+        let now = cx.cal.now();
+        let slot = self.arrivals.draw(cx.items, &self.routing, k, now);
+        self.admit(cx, slot);
+    }
+
+    /// An escaped defect comes back as a `fix` item of one task.
+    fn fix_arrives(&mut self, cx: &mut Cx, index: u64, fix: Fix) {
+        let now = cx.cal.now();
+        let slot = cx.items.new_item(fix.stream, now, true);
+        let request = !self.routing.owns(fix.team, fix.stream);
+        let item = cx.items.item(slot);
+        item.index = index;
+        item.item_type = usize::MAX;
+        item.tasks
+            .push(new_task(now, fix.team, fix.skill, fix.effort, request));
+        self.admit(cx, slot);
+    }
+
+    /// Puts the new item in `slot` (its tasks filled in) in flight and hands
+    /// its root tasks over.
+    fn admit(&mut self, cx: &mut Cx, slot: Slot) {
+        let now = cx.cal.now();
+        let item = cx.items.item(slot);
+        item.remaining = item.tasks.len();
+        let (k, fix, tasks) = (item.stream, item.fix, item.tasks.len());
+        self.probes.admitted(now, k, fix);
+        let owner = self.routing.owner(k);
+        for t in 0..tasks {
+            // Handing a root task over never completes a task, so the
+            // other tasks' predecessor counts cannot change in this loop.
+            if cx.items.item(slot).tasks[t].preds_left == 0 {
+                self.task_ready(cx, TaskRef::new(slot, t), owner);
+            }
+        }
+    }
+
+    /// The task's predecessors are done (or its item arrived): it goes
+    /// through intake, handed over from team `from` (none: from outside
+    /// every team), into its backlog.
+    fn task_ready(&mut self, cx: &mut Cx, tr: TaskRef, from: Option<usize>) {
+        if let Some(tr) = self.intake.ready(cx, tr, from) {
+            self.work.enqueue(cx, tr, self.swarm.as_mut());
+        }
+    }
+
+    /// Task `tr` is finished (its person has taken the next task): its
+    /// successors become ready, and the item may be finished.
+    fn task_done(&mut self, cx: &mut Cx, tr: TaskRef) {
+        let (slot, index) = (tr.slot(), tr.task());
+        let item = cx.items.item(slot);
+        let (fix, item_type) = (item.fix, item.item_type);
+        let team = item.tasks[index].team;
+        if item.tasks[index].rework {
+            item.last_rework = Some(index);
+        } else if !fix {
+            item.last_original = index;
+            self.quality.task_finished(cx, tr);
+            for i in 0..self.successors[item_type][index].len() {
+                let succ = TaskRef::new(slot, self.successors[item_type][index][i]);
+                let ready = {
+                    let s = cx.items.task(succ);
+                    s.preds_left -= 1;
+                    s.preds_left == 0
+                };
+                if ready {
+                    cx.items.task(succ).trigger = Some(index);
+                    self.task_ready(cx, succ, Some(team));
+                }
+            }
+        }
+        let item = cx.items.item(slot);
+        item.remaining -= 1;
+        if item.remaining > 0 {
+            return;
+        }
+        if !self.quality.item_finished(cx, slot) {
+            self.complete(cx, slot);
+        }
+    }
+
+    /// The review of the item in `slot` caught defects: each becomes a
+    /// rework task for the team that made it, straight into its backlog.
+    fn rework(&mut self, cx: &mut Cx, slot: Slot) {
+        let now = cx.cal.now();
+        let k = cx.items.item(slot).stream;
+        for i in 0..self.quality.reworks().len() {
+            let (team, skill, effort) = self.quality.reworks()[i];
+            let task = rework_task(now, team, skill, effort, !self.routing.owns(team, k));
+            let item = cx.items.item(slot);
+            item.tasks.push(task);
+            item.remaining += 1;
+            let tr = TaskRef::new(slot, item.tasks.len() - 1);
+            self.work.enqueue(cx, tr, self.swarm.as_mut());
+        }
+    }
+
+    /// The item in `slot` is done.
+    fn complete(&mut self, cx: &mut Cx, slot: Slot) {
+        let now = cx.cal.now();
+        let item = cx.items.item(slot);
+        let k = item.stream;
+        if item.fix {
+            cx.items.release(slot);
+            self.probes.fix_done(now, k);
+            return;
+        }
+        self.probes.item_done(now, item);
+        self.quality.completed(cx, slot);
+        self.probes.record(now, cx.items.item(slot));
+        cx.items.release(slot);
+        if self.arrivals.closed_wip(StreamId::new(k)).is_some() {
+            self.arrive(cx, StreamId::new(k));
+        }
+    }
+}
+
+impl Handler<Event> for Replication<'_> {
+    #[inline]
+    fn should_stop(&self) -> bool {
+        self.m.probes.should_stop(self.items.in_flight())
+    }
+
+    fn handle(&mut self, cal: &mut Calendar<Event>, event: Event) {
+        self.m.probes.events += 1;
+        let mut cx = Cx {
+            cal,
+            items: &mut self.items,
+        };
+        self.m.handle(&mut cx, event);
+        debug_assert!(
+            self.m
+                .work
+                .pools
+                .iter()
+                .all(|p| p.backlog.is_empty() || !p.has_free_person()),
+            "a person is free while their pool's backlog holds work (t = {})",
+            cal.now()
+        );
+    }
+}

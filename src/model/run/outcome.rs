@@ -1,0 +1,180 @@
+//! What one replication gives back, and the turning of its tallies into
+//! the named metrics of docs/model.md, "Metrics".
+
+use super::Mechanisms;
+use crate::model::ids::TeamId;
+use crate::model::tally::{self, ItemRecord};
+use crate::stats::trend::{TREND_LEVEL, trend_test};
+
+/// Steps of the lead-time quantiles kept per replication (1/200 each).
+pub const QUANTILE_STEPS: u32 = 200;
+
+/// The organization's state at one moment: the data of a cumulative flow
+/// diagram. The demand (the items of the streams) and the fix items of
+/// escaped defects are counted apart (docs/model.md, "Output files"):
+/// demand in the system = intake + backlog + in progress = arrived − done,
+/// fix items in the system = `fix_arrived` − `fix_done`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FlowSample {
+    /// Simulation time (days since the start, warm-up included).
+    pub time: f64,
+    /// Items of the streams arrived so far (fix items not counted).
+    pub arrived: u64,
+    /// Items being handed over or waiting in a team's intake, with no task
+    /// queued or being worked on.
+    pub intake: u64,
+    /// Items with a task in a backlog and none being worked on.
+    pub backlog: u64,
+    /// Items with a task being worked on.
+    pub in_progress: u64,
+    /// Items of the streams done so far.
+    pub done: u64,
+    /// Fix items of escaped defects arrived so far.
+    pub fix_arrived: u64,
+    /// Fix items of escaped defects done so far.
+    pub fix_done: u64,
+}
+
+/// What a replication records besides its metrics.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Recording {
+    /// Keep every completed item (for `items.csv`).
+    pub items: bool,
+    /// Sample the cumulative flow diagram.
+    pub flow: bool,
+    /// Keep the (completion time, lead time) of every completed item, from
+    /// time 0 on (for warm-up detection).
+    pub series: bool,
+}
+
+/// The results of one replication of one topology.
+#[derive(Debug, Clone)]
+pub struct ReplicationOutcome {
+    /// Named metrics (docs/model.md, "Metrics"), in output order.
+    pub metrics: Vec<(String, f64)>,
+    /// Items completed in the measurement window (only when asked for).
+    pub items: Vec<ItemRecord>,
+    /// The lead-time distribution of the items completed in the measurement
+    /// window, as quantiles at probabilities 0, 1/200, ..., 1 (fixed memory
+    /// whatever the horizon; NaN when none completed).
+    pub lead_time_quantiles: Vec<f64>,
+    /// Cumulative flow samples over the whole run (only when asked for).
+    pub flow: Vec<FlowSample>,
+    /// (completion time, lead time) of every item completed since time 0, in
+    /// completion order (only when asked for).
+    pub series: Vec<(f64, f64)>,
+    /// When the replication was stopped because its work in progress
+    /// reached `simulation.max_wip`, or its events `simulation.max_events`
+    /// (its metrics are then undefined).
+    pub saturated_at: Option<f64>,
+}
+
+impl Mechanisms<'_> {
+    /// Turns the tallies into the named metrics.
+    pub(super) fn finish(self) -> ReplicationOutcome {
+        let end = self.probes.window_end;
+        let horizon = self.horizon;
+        let names: Vec<&str> = self
+            .model
+            .workload
+            .streams
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect();
+        let wips: Vec<f64> = self
+            .probes
+            .streams
+            .iter()
+            .map(|s| s.wip.finish(end))
+            .collect();
+        let all = tally::total(&self.probes.streams, self.probes.window_start, end);
+        // The whole distribution, read off the histogram in one pass; the
+        // reported percentiles are three of its steps.
+        let distribution = all.lead_times.quantiles(
+            &(0..=QUANTILE_STEPS)
+                .map(|i| f64::from(i) / f64::from(QUANTILE_STEPS))
+                .collect::<Vec<_>>(),
+        );
+        let step = |p: f64| distribution[(p * f64::from(QUANTILE_STEPS)).round() as usize];
+        let all_percentiles = tally::PERCENTILES.map(step);
+        let mut metrics: Vec<(String, f64)> =
+            tally::item_metrics(&all, horizon, wips.iter().sum(), all_percentiles)
+                .into_iter()
+                .map(|(n, v)| (n.to_string(), v))
+                .collect();
+
+        let pools = &self.work.pools;
+        let team_busy: Vec<f64> = (0..self.org.teams.len())
+            .map(|t| {
+                pools
+                    .of_team(TeamId::new(t))
+                    .map(|p| pools[p].busy_average.finish(end))
+                    .sum()
+            })
+            .collect();
+        let people: u32 = self.org.teams.iter().map(|t| t.size()).sum();
+        let away: f64 = pools.iter().map(|p| p.away_average.finish(end)).sum();
+        let leader_util: Vec<f64> = self
+            .intake
+            .leaders
+            .iter()
+            .map(|l| l.busy_average.finish(end))
+            .collect();
+        metrics.push((
+            "utilization".into(),
+            team_busy.iter().sum::<f64>() / f64::from(people),
+        ));
+        metrics.push(("capacity_lost".into(), away / f64::from(people)));
+        metrics.push(("warmup".into(), self.probes.window_start));
+        metrics.push(("saturated".into(), 0.0));
+        metrics.push(("max_events_reached".into(), 0.0));
+        let growing = trend_test(&self.probes.wip_trend.batch_means(end), TREND_LEVEL).growing;
+        metrics.push(("unstable".into(), f64::from(u8::from(growing))));
+        metrics.push((
+            "reviewer_utilization".into(),
+            self.quality
+                .reviewers
+                .as_ref()
+                .map_or(0.0, |r| r.busy_average.finish(end) / f64::from(r.capacity)),
+        ));
+        metrics.push((
+            "leader_utilization_max".into(),
+            leader_util.iter().copied().fold(0.0, f64::max),
+        ));
+        metrics.push((
+            "executive_utilization".into(),
+            self.intake.executive.busy_average.finish(end),
+        ));
+        for (k, tally) in self.probes.streams.iter().enumerate() {
+            let percentiles = if self.probes.streams.len() == 1 {
+                all_percentiles
+            } else {
+                tally.percentiles()
+            };
+            for (name, value) in tally::item_metrics(tally, horizon, wips[k], percentiles) {
+                metrics.push((format!("{}:{name}", names[k]), value));
+            }
+        }
+        for (t, team) in self.org.teams.iter().enumerate() {
+            let size = f64::from(team.size());
+            let util = if size > 0.0 {
+                team_busy[t] / size
+            } else {
+                f64::NAN
+            };
+            metrics.push((format!("team:{}:utilization", team.name), util));
+            metrics.push((
+                format!("team:{}:leader_utilization", team.name),
+                leader_util[self.org.team_leader[t]],
+            ));
+        }
+        ReplicationOutcome {
+            metrics,
+            items: self.probes.records,
+            lead_time_quantiles: distribution,
+            flow: self.probes.flow,
+            series: self.probes.series,
+            saturated_at: None,
+        }
+    }
+}

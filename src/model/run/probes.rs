@@ -1,0 +1,332 @@
+//! The probes that feed the metrics: counts of items arrived and done, each
+//! stream's tallies and item records, the cumulative flow diagram's
+//! samples, the lead-time series, and the guard that stops a replication
+//! whose work piles up.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use super::Cx;
+use super::event::Event as Any;
+use super::outcome::FlowSample;
+use crate::model::item::{ItemRun, ItemState};
+use crate::model::tally::{ItemRecord, StreamTally};
+use crate::stats::trend::WindowTrend;
+
+/// What happens in the probes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Event {
+    /// Time to record the cumulative flow diagram (sample number).
+    FlowSample(u32),
+}
+
+/// Samples of the cumulative flow diagram taken over a whole run.
+pub(crate) const FLOW_SAMPLES: u32 = 500;
+
+/// Events between two looks at the stop flag: a few microseconds of
+/// simulation, so that a stop is prompt however long the replication, at
+/// the cost of one test of the event count per event.
+const STOP_CHECK_EVERY: u64 = 4096;
+
+/// What is measured of one replication.
+#[derive(Debug)]
+pub(crate) struct Probes<'a> {
+    /// The measurement window [start, end].
+    pub(crate) window_start: f64,
+    pub(crate) window_end: f64,
+    /// Each stream's tallies over the window.
+    pub(crate) streams: Vec<StreamTally>,
+    keep_items: bool,
+    /// Items completed in the window (only when asked for).
+    pub(crate) records: Vec<ItemRecord>,
+    /// Items arrived and done since the start: of the streams, then fix
+    /// items of escaped defects.
+    arrived_total: u64,
+    done_total: u64,
+    fix_arrived_total: u64,
+    fix_done_total: u64,
+    /// Cumulative flow samples (only when asked for).
+    pub(crate) flow: Vec<FlowSample>,
+    keep_series: bool,
+    /// (completion time, lead time) of every item done (only when asked for).
+    pub(crate) series: Vec<(f64, f64)>,
+    /// Events handled so far.
+    pub(crate) events: u64,
+    /// Items in flight (fix items included) over the window's sub-intervals,
+    /// for the test of a system that does not settle.
+    pub(crate) wip_trend: WindowTrend,
+    /// `simulation.max_wip` and `simulation.max_events`, checked after
+    /// every event.
+    max_wip: u64,
+    max_events: u64,
+    /// Looked at every [`STOP_CHECK_EVERY`] events.
+    stop: &'a AtomicBool,
+}
+
+/// What the probes are told to keep and where they stop.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Limits {
+    /// Keep every completed item.
+    pub(crate) keep_items: bool,
+    /// Keep the lead-time series.
+    pub(crate) keep_series: bool,
+    /// `simulation.max_wip`.
+    pub(crate) max_wip: u64,
+    /// `simulation.max_events`.
+    pub(crate) max_events: u64,
+}
+
+impl<'a> Probes<'a> {
+    /// Probes of `streams` streams over the window [`start`, `end`].
+    pub(crate) fn new(
+        streams: usize,
+        start: f64,
+        end: f64,
+        limits: Limits,
+        stop: &'a AtomicBool,
+    ) -> Self {
+        Self {
+            window_start: start,
+            window_end: end,
+            streams: (0..streams).map(|_| StreamTally::new(start, end)).collect(),
+            keep_items: limits.keep_items,
+            records: Vec::new(),
+            arrived_total: 0,
+            done_total: 0,
+            fix_arrived_total: 0,
+            fix_done_total: 0,
+            flow: Vec::new(),
+            keep_series: limits.keep_series,
+            series: Vec::new(),
+            events: 0,
+            wip_trend: WindowTrend::new(start, end),
+            max_wip: limits.max_wip,
+            max_events: limits.max_events,
+            stop,
+        }
+    }
+
+    /// Whether `t` is in the measurement window.
+    #[inline]
+    pub(crate) fn in_window(&self, t: f64) -> bool {
+        t >= self.window_start && t <= self.window_end
+    }
+
+    /// Items in flight now, fix items of escaped defects included.
+    #[inline]
+    fn in_flight(&self) -> u64 {
+        self.arrived_total + self.fix_arrived_total - self.done_total - self.fix_done_total
+    }
+
+    /// An item of stream `k` (a fix item if `fix`) is in flight from `now`.
+    pub(crate) fn admitted(&mut self, now: f64, k: usize, fix: bool) {
+        if fix {
+            self.fix_arrived_total += 1;
+        } else {
+            self.arrived_total += 1;
+        }
+        self.wip_trend.set(now, self.in_flight() as f64);
+        if !fix {
+            let in_window = self.in_window(now);
+            let tally = &mut self.streams[k];
+            tally.in_system += 1;
+            tally.wip.set(now, tally.in_system as f64);
+            if in_window {
+                tally.arrived += 1;
+            }
+        }
+    }
+
+    /// A fix item of stream `k` is done at `now`.
+    pub(crate) fn fix_done(&mut self, now: f64, k: usize) {
+        self.fix_done_total += 1;
+        self.wip_trend.set(now, self.in_flight() as f64);
+        if self.in_window(now) {
+            self.streams[k].fixes += 1;
+        }
+    }
+
+    /// `item` (of a stream) is done at `now`: counted, and its lead time
+    /// kept in the series.
+    pub(crate) fn item_done(&mut self, now: f64, item: &ItemRun) {
+        self.done_total += 1;
+        self.wip_trend.set(now, self.in_flight() as f64);
+        if self.keep_series {
+            self.series.push((now, now - item.arrival));
+        }
+    }
+
+    /// Records `item`, done at `now` (its escaped defects known), in its
+    /// stream's tallies.
+    pub(crate) fn record(&mut self, now: f64, item: &ItemRun) {
+        let k = item.stream;
+        if self.in_window(now) {
+            let record = ItemRecord {
+                stream: k,
+                index: item.index,
+                item_type: item.item_type,
+                arrival: item.arrival,
+                done: now,
+                breakdown: item.critical_path(),
+                teams: item.teams.len() as u32,
+                handoffs: item.handoffs,
+                escalations: item.escalations,
+                defects: item.defects,
+                escaped_defects: item.escaped,
+            };
+            self.streams[k].complete(&record);
+            if self.keep_items {
+                self.records.push(record);
+            }
+        }
+        let tally = &mut self.streams[k];
+        tally.in_system -= 1;
+        tally.wip.set(now, tally.in_system as f64);
+    }
+
+    /// Records sample `n` of the cumulative flow diagram (the state of every
+    /// item in flight) and schedules the next.
+    pub(crate) fn handle(&mut self, cx: &mut Cx, event: Event) {
+        let Event::FlowSample(n) = event;
+        let mut sample = FlowSample {
+            time: cx.cal.now(),
+            arrived: self.arrived_total,
+            intake: 0,
+            backlog: 0,
+            in_progress: 0,
+            done: self.done_total,
+            fix_arrived: self.fix_arrived_total,
+            fix_done: self.fix_done_total,
+        };
+        for item in cx.items.live().filter(|i| !i.fix) {
+            match item.state() {
+                ItemState::Intake => sample.intake += 1,
+                ItemState::Backlog => sample.backlog += 1,
+                ItemState::InProgress => sample.in_progress += 1,
+            }
+        }
+        self.flow.push(sample);
+        if n < FLOW_SAMPLES {
+            let next = self.window_end * f64::from(n + 1) / f64::from(FLOW_SAMPLES);
+            cx.cal
+                .schedule_at(next, Any::Probe(Event::FlowSample(n + 1)));
+        }
+    }
+
+    /// Whether `in_flight` items or the events handled reached their limit.
+    #[inline]
+    pub(crate) fn saturated(&self, in_flight: usize) -> bool {
+        self.wip_reached(in_flight) || self.events >= self.max_events
+    }
+
+    /// Whether `in_flight` items reach `simulation.max_wip`.
+    #[inline]
+    pub(crate) fn wip_reached(&self, in_flight: usize) -> bool {
+        in_flight as u64 >= self.max_wip
+    }
+
+    /// Whether the replication must stop after this event: saturated, or
+    /// (looked at now and then) stopped from outside.
+    #[inline]
+    pub(crate) fn should_stop(&self, in_flight: usize) -> bool {
+        self.saturated(in_flight)
+            || (self.events % STOP_CHECK_EVERY == 0 && self.stop.load(Ordering::Relaxed))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ids::Slot;
+    use crate::model::item::Phase;
+    use crate::model::run::testing::Bench;
+
+    static RUNNING: AtomicBool = AtomicBool::new(false);
+
+    fn probes(max_wip: u64, max_events: u64) -> Probes<'static> {
+        let limits = Limits {
+            keep_items: true,
+            keep_series: true,
+            max_wip,
+            max_events,
+        };
+        Probes::new(2, 10.0, 20.0, limits, &RUNNING)
+    }
+
+    #[test]
+    fn only_the_window_counts_in_the_tallies_but_every_item_in_the_series() {
+        let mut p = probes(100, 100);
+        let mut bench = Bench::new();
+        let early = bench.item(0, 0, 1.0, false).slot();
+        p.admitted(5.0, 0, false);
+        let item = bench.items.item(early);
+        p.item_done(9.0, item);
+        p.record(9.0, item);
+        assert!(p.records.is_empty(), "done before the window: not recorded");
+        let late = bench.item(0, 0, 1.0, false).slot();
+        bench.items.item(late).arrival = 12.0;
+        p.admitted(12.0, 0, false);
+        p.admitted(13.0, 1, true);
+        assert_eq!(
+            p.streams[0].arrived, 1,
+            "the arrival at 5 is before the window"
+        );
+        assert_eq!(p.streams[0].in_system, 1);
+        assert_eq!(p.streams[1].in_system, 0, "fix items are counted apart");
+        let item = bench.items.item(late);
+        p.item_done(15.0, item);
+        p.record(15.0, item);
+        assert_eq!(p.series, [(9.0, 9.0), (15.0, 3.0)]);
+        assert_eq!(p.records.len(), 1);
+        assert_eq!((p.records[0].arrival, p.records[0].done), (12.0, 15.0));
+        assert_eq!(p.streams[0].in_system, 0);
+        p.fix_done(16.0, 1);
+        assert_eq!(p.streams[1].fixes, 1);
+    }
+
+    #[test]
+    fn a_flow_sample_counts_each_item_by_its_most_advanced_task() {
+        let mut p = probes(100, 100);
+        let mut bench = Bench::new();
+        let phases = [
+            Phase::Coordinating,
+            Phase::Queued,
+            Phase::Working,
+            Phase::Queued,
+        ];
+        for phase in phases {
+            let tr = bench.item(0, 0, 1.0, false);
+            bench.items.task(tr).phase = phase;
+            p.admitted(0.0, 0, false);
+        }
+        // A second task of the first item is worked on: it is in progress.
+        let first = Slot::new(0);
+        let task = bench.items.item(first).tasks[0].clone();
+        bench.items.item(first).tasks.push(task);
+        bench.items.item(first).tasks[1].phase = Phase::Working;
+        p.handle(&mut bench.cx(), Event::FlowSample(0));
+        let s = p.flow[0];
+        assert_eq!(
+            (s.arrived, s.intake, s.backlog, s.in_progress),
+            (4, 0, 2, 2)
+        );
+        // The next sample: 1/500 of the way to the window's end.
+        assert_eq!(bench.next(1.0), Some(Any::Probe(Event::FlowSample(1))));
+        assert_eq!(bench.cal.now(), 20.0 / 500.0);
+    }
+
+    #[test]
+    fn the_guard_stops_at_the_wip_or_the_event_limit() {
+        let mut p = probes(3, 10);
+        assert!(!p.saturated(2));
+        assert!(p.wip_reached(3) && p.saturated(3));
+        p.events = 10;
+        assert!(p.saturated(0) && !p.wip_reached(0));
+        assert!(p.should_stop(0));
+        p.events = 4096;
+        let p = Probes {
+            max_events: u64::MAX,
+            ..p
+        };
+        assert!(!p.should_stop(0), "the stop flag is not set");
+    }
+}

@@ -1,0 +1,223 @@
+//! Work (docs/model.md, "Mechanisms: where time goes"): each team's people
+//! of each skill are a pool with a backlog. A task in the backlog waits for
+//! a free person of its pool; a person pulled away mid-task puts it back at
+//! the head of the backlog.
+
+use super::Cx;
+use super::arena::TaskRef;
+use super::event::Event as Any;
+use super::pools::Pools;
+use super::swarm::Swarm;
+use crate::model::ids::PoolId;
+use crate::model::item::{Phase, Stamp};
+
+/// What happens in work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Event {
+    /// A person finishes a task (unless it was interrupted since: the
+    /// number is the task's work epoch when the work was scheduled).
+    Done(TaskRef, u32),
+}
+
+/// The pools and the backlog priority of each stream.
+#[derive(Debug)]
+pub(crate) struct Work {
+    /// Every team's people and backlogs.
+    pub(crate) pools: Pools,
+    /// Backlog priority class of each stream (0 = served first).
+    stream_class: Vec<u32>,
+}
+
+impl Work {
+    /// Work over `pools`, each stream in its backlog priority class.
+    pub(crate) fn new(pools: Pools, stream_class: Vec<u32>) -> Self {
+        Self {
+            pools,
+            stream_class,
+        }
+    }
+
+    /// The task enters its team's backlog for its skill, and a free person
+    /// starts on it at once if there is one. `swarm` pays a resumed task's
+    /// context switch.
+    pub(crate) fn enqueue(&mut self, cx: &mut Cx, tr: TaskRef, swarm: Option<&mut Swarm>) {
+        let now = cx.cal.now();
+        let item = cx.items.item(tr.slot());
+        let task = &mut item.tasks[tr.task()];
+        task.stamp(Stamp::Queued, now);
+        task.phase = Phase::Queued;
+        let p = self.pools.of_task(task);
+        if self.pools[p].has_free_person() {
+            self.start(cx, p, tr, swarm);
+        } else {
+            let class = self.stream_class[item.stream];
+            self.pools[p].backlog.push_back(class, tr);
+        }
+    }
+
+    /// A person of `pool` starts (or resumes) `tr`.
+    fn start(&mut self, cx: &mut Cx, pool: PoolId, tr: TaskRef, swarm: Option<&mut Swarm>) {
+        let now = cx.cal.now();
+        self.pools[pool].occupy(now, tr);
+        let item = cx.items.item(tr.slot());
+        let task = &mut item.tasks[tr.task()];
+        match task.paused_at.take() {
+            // Resuming: the pause and the context switch are time lost to
+            // the interruption, not work.
+            Some(paused) => {
+                let resume_cost = swarm.expect("only a swarm pauses a task").resume_cost();
+                task.interrupted += now - paused + resume_cost;
+                task.remaining += resume_cost;
+            }
+            None => task.stamp(Stamp::Started, now),
+        }
+        task.phase = Phase::Working;
+        task.work_started = now;
+        let (team, work, epoch) = (task.team, task.remaining, task.epoch);
+        item.touch_team(team);
+        cx.cal.schedule_in(work, Any::Work(Event::Done(tr, epoch)));
+    }
+
+    /// Tops up a pool's free people with tasks from its backlog.
+    pub(crate) fn fill(&mut self, cx: &mut Cx, pool: PoolId, mut swarm: Option<&mut Swarm>) {
+        while self.pools[pool].has_free_person() {
+            let Some(next) = self.pools[pool].backlog.pop_front() else {
+                break;
+            };
+            self.start(cx, pool, next, swarm.as_deref_mut());
+        }
+    }
+
+    /// Handles a work event: returns the task if it is finished now (not
+    /// made stale by an interruption). The freed person has already taken
+    /// the next task of the backlog.
+    pub(crate) fn handle(
+        &mut self,
+        cx: &mut Cx,
+        event: Event,
+        swarm: Option<&mut Swarm>,
+    ) -> Option<TaskRef> {
+        let Event::Done(tr, epoch) = event;
+        let now = cx.cal.now();
+        let task = cx.items.task(tr);
+        if task.epoch != epoch {
+            return None; // interrupted since this completion was scheduled
+        }
+        task.stamp(Stamp::Finished, now);
+        task.phase = Phase::Done;
+        let p = self.pools.of_task(task);
+        self.pools[p].release(now, tr);
+        self.fill(cx, p, swarm);
+        Some(tr)
+    }
+
+    /// The person of `pool` on `tr` is pulled away: the task goes back to
+    /// the head of its backlog with the effort it has left.
+    pub(crate) fn interrupt(&mut self, cx: &mut Cx, pool: PoolId, tr: TaskRef) {
+        let now = cx.cal.now();
+        self.pools[pool].release(now, tr);
+        let task = cx.items.task(tr);
+        task.remaining -= now - task.work_started;
+        task.epoch += 1;
+        task.paused_at = Some(now);
+        task.phase = Phase::Queued;
+        let stream = cx.items.item(tr.slot()).stream;
+        let class = self.stream_class[stream];
+        self.pools[pool].backlog.push_front(class, tr);
+    }
+
+    /// From now on, `away` people of `pool` are away on a temporary project.
+    pub(crate) fn set_away(&mut self, now: f64, pool: PoolId, away: u32) {
+        let pool = &mut self.pools[pool];
+        pool.away = away;
+        pool.away_average.set(now, f64::from(away));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::run::testing::{Bench, model, org};
+
+    /// Two teams (a matrix of `dev` and `qa` departments), `dev` people of dev.
+    fn work(dev: u32, tracks_tasks: bool) -> Work {
+        let sc = model(&format!(
+            r#"
+[[workload.streams]]
+name = "s"
+interarrival = {{ dist = "constant", value = 1 }}
+item = "job"
+[workload.items.job]
+tasks = [
+  {{ name = "a", skill = "dev", effort = {{ dist = "constant", value = 1 }} }},
+  {{ name = "b", skill = "qa", effort = {{ dist = "constant", value = 1 }}, after = ["a"] }},
+]
+[organization]
+people = {{ dev = {dev}, qa = 1 }}
+[[topologies]]
+name = "matrix"
+kind = "matrix"
+"#
+        ));
+        let org = org(&sc);
+        Work::new(Pools::new(&org, 2, 0.0, tracks_tasks), vec![0])
+    }
+
+    #[test]
+    fn a_task_waits_in_the_backlog_until_a_person_is_free() {
+        let mut w = work(1, false);
+        let mut bench = Bench::new();
+        let first = bench.item(0, 0, 3.0, false);
+        let second = bench.item(0, 0, 2.0, false);
+        w.enqueue(&mut bench.cx(), first, None);
+        w.enqueue(&mut bench.cx(), second, None);
+        let dev = PoolId::new(0);
+        assert_eq!((w.pools[dev].busy, w.pools[dev].backlog.len()), (1, 1));
+        assert_eq!(bench.items.task(second).phase, Phase::Queued);
+        let Some(Any::Work(done)) = bench.next(100.0) else {
+            panic!("the first task's completion")
+        };
+        assert_eq!(bench.cal.now(), 3.0);
+        assert_eq!(w.handle(&mut bench.cx(), done, None), Some(first));
+        // The freed person took the second task at once.
+        assert_eq!(bench.items.task(second).at(Stamp::Started), 3.0);
+        assert_eq!(bench.items.task(first).phase, Phase::Done);
+        assert!(w.pools[dev].backlog.is_empty());
+        assert_eq!(bench.next(100.0), Some(Any::Work(Event::Done(second, 0))));
+        assert_eq!(bench.cal.now(), 5.0);
+    }
+
+    #[test]
+    fn an_interrupted_task_goes_back_to_the_head_and_its_completion_is_stale() {
+        let mut w = work(1, true);
+        let mut bench = Bench::new();
+        let first = bench.item(0, 0, 4.0, false);
+        let second = bench.item(0, 0, 1.0, false);
+        let dev = PoolId::new(0);
+        w.enqueue(&mut bench.cx(), first, None);
+        w.enqueue(&mut bench.cx(), second, None);
+        assert_eq!(w.pools[dev].in_service, [first]);
+        bench
+            .cal
+            .schedule_at(1.0, Any::Work(Event::Done(second, 99)));
+        bench.next(1.0);
+        w.interrupt(&mut bench.cx(), dev, first);
+        w.set_away(1.0, dev, 1);
+        let task = bench.items.task(first);
+        assert_eq!(
+            (task.remaining, task.epoch, task.paused_at),
+            (3.0, 1, Some(1.0))
+        );
+        assert_eq!(w.pools[dev].free_people(), 0);
+        assert_eq!(
+            w.pools[dev].backlog.pop_front(),
+            Some(first),
+            "ahead of the second"
+        );
+        // The completion scheduled before the interruption is ignored.
+        let Some(Any::Work(stale)) = bench.next(100.0) else {
+            panic!("the first task's old completion")
+        };
+        assert_eq!(w.handle(&mut bench.cx(), stale, None), None);
+    }
+}
