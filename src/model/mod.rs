@@ -4,6 +4,7 @@
 pub mod capacity;
 pub mod category;
 pub mod item;
+pub mod metric;
 pub mod mva;
 mod plan;
 pub mod purpose;
@@ -16,6 +17,7 @@ pub mod warning;
 pub mod workload;
 
 pub use category::{Breakdown, Category};
+pub use metric::{Metric, MetricId, Scope};
 pub use sim::{FlowSample, Recording, ReplicationOutcome, simulate, simulate_with_stop};
 pub use tally::ItemRecord;
 pub use topology::{LeaderRole, Organization, Team};
