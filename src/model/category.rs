@@ -58,7 +58,7 @@ impl Category {
     }
 
     /// The category's name in output files (`work`, `queue`, ...).
-    pub fn name(self) -> &'static str {
+    pub const fn name(self) -> &'static str {
         match self {
             Category::Work => "work",
             Category::Queue => "queue",
@@ -73,7 +73,7 @@ impl Category {
     }
 
     /// How the report names the category (its legend entry and table row).
-    pub fn label(self) -> &'static str {
+    pub const fn label(self) -> &'static str {
         self.name()
     }
 

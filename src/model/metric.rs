@@ -223,7 +223,7 @@ impl Metric {
     };
 
     /// Its name in the output files, without the scope prefix.
-    pub fn name(self) -> &'static str {
+    pub const fn name(self) -> &'static str {
         self.info().name
     }
 
@@ -241,29 +241,10 @@ impl Metric {
 
     /// Everything the catalogue knows about the metric. An exhaustive match:
     /// a new metric does not compile until it is described here.
-    pub fn info(self) -> Info {
+    pub const fn info(self) -> Info {
         use Better::{Higher, Lower, Neither};
         use Family::{Item, Organization, Team};
         use Unit::{Days, PerDay, Plain, Share};
-        let i = |name, label, heading, short, unit, better, family| Info {
-            name,
-            label,
-            heading,
-            short,
-            unit,
-            better,
-            family,
-            grows_with_run_length: false,
-            proportion: false,
-        };
-        let grows = |info: Info| Info {
-            grows_with_run_length: true,
-            ..info
-        };
-        let proportion = |info: Info| Info {
-            proportion: true,
-            ..info
-        };
         match self {
             Metric::Throughput => i(
                 "throughput",
@@ -536,8 +517,54 @@ impl Metric {
     }
 }
 
+impl fmt::Display for Metric {
+    /// Its name in the output files, without the scope prefix.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// An [`Info`] that neither grows with the run length nor is a proportion.
+const fn i(
+    name: &'static str,
+    label: &'static str,
+    heading: &'static str,
+    short: &'static str,
+    unit: Unit,
+    better: Better,
+    family: Family,
+) -> Info {
+    Info {
+        name,
+        label,
+        heading,
+        short,
+        unit,
+        better,
+        family,
+        grows_with_run_length: false,
+        proportion: false,
+    }
+}
+
+/// `info`, growing with the run length.
+const fn grows(info: Info) -> Info {
+    Info {
+        grows_with_run_length: true,
+        ..info
+    }
+}
+
+/// `info`, a proportion.
+const fn proportion(info: Info) -> Info {
+    Info {
+        proportion: true,
+        ..info
+    }
+}
+
 /// The name and label of a category's mean (`work_mean`, "work mean").
-fn category_mean(c: Category) -> (&'static str, &'static str) {
+const fn category_mean(c: Category) -> (&'static str, &'static str) {
     match c {
         Category::Work => ("work_mean", "work mean"),
         Category::Queue => ("queue_mean", "queue mean"),
@@ -581,6 +608,22 @@ impl<'a> MetricId<'a> {
         }
     }
 
+    /// `metric` of the items of `stream`.
+    pub fn stream(stream: &'a str, metric: Metric) -> Self {
+        MetricId {
+            scope: Scope::Stream(stream),
+            metric,
+        }
+    }
+
+    /// `metric` of `team`.
+    pub fn team(team: &'a str, metric: Metric) -> Self {
+        MetricId {
+            scope: Scope::Team(team),
+            metric,
+        }
+    }
+
     /// The metric named `name` in the output files: `lead_time_mean`,
     /// `tv-apps:lead_time_mean` or `team:web:utilization`. None for a name
     /// orgsim does not write (whether the stream or team exists is the
@@ -612,6 +655,12 @@ impl<'a> MetricId<'a> {
     /// Its name in the output files (the inverse of [`MetricId::parse`]).
     pub fn name(&self) -> String {
         self.to_string()
+    }
+}
+
+impl From<Metric> for MetricId<'_> {
+    fn from(metric: Metric) -> Self {
+        MetricId::all(metric)
     }
 }
 
