@@ -230,3 +230,52 @@ pub enum OptionsError {
     #[error("cannot start {0} worker threads")]
     ThreadPool(usize),
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn prime_video() -> Scenario {
+        let b = crate::scenario::bundled::find("prime-video").unwrap();
+        crate::scenario::load_str(b.file_name, b.text, &[]).unwrap()
+    }
+
+    fn check(metric: &str, topologies: &[&str]) -> Result<(), OptionsError> {
+        let options = RunOptions {
+            precision: Some(0.05),
+            precision_metric: metric.to_string(),
+            topologies: topologies.iter().map(|t| t.to_string()).collect(),
+            ..RunOptions::default()
+        };
+        options.validate(&prime_video())
+    }
+
+    #[test]
+    fn precision_metrics_are_the_columns_every_topology_writes() {
+        for ok in ["lead_time_mean", "utilization", "tv-apps:lead_time_p85"] {
+            assert_eq!(check(ok, &[]), Ok(()), "{ok}");
+        }
+        // Streams that do not exist, and organization metrics of a stream,
+        // are columns no run writes.
+        for bad in ["nonsense", "web:lead_time_mean", "tv-apps:utilization"] {
+            assert_eq!(
+                check(bad, &[]),
+                Err(OptionsError::UnknownMetric(bad.into())),
+                "{bad}"
+            );
+        }
+        // A team metric: only when every topology run has the team.
+        assert_eq!(
+            check("team:tv-apps:utilization", &[]),
+            Err(OptionsError::MetricNotInTopology {
+                metric: "team:tv-apps:utilization".into(),
+                topology: "matrix".into(),
+            })
+        );
+        assert_eq!(
+            check("team:tv-apps:leader_utilization", &["single-threaded"]),
+            Ok(())
+        );
+        assert_eq!(check("team:eng:utilization", &["matrix"]), Ok(()));
+    }
+}
