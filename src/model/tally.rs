@@ -180,11 +180,6 @@ pub fn item_metrics(
     Metric::ITEM.iter().map(|&m| (m, value(m))).collect()
 }
 
-/// The metric name of a category's mean (`work_mean`, ...).
-pub fn category_metric(c: Category) -> &'static str {
-    Metric::Mean(c).name()
-}
-
 /// The all-streams total of `streams`.
 pub fn total(streams: &[StreamTally], window_start: f64, window_end: f64) -> StreamTally {
     let mut all = StreamTally::new(window_start, window_end);
@@ -192,18 +187,6 @@ pub fn total(streams: &[StreamTally], window_start: f64, window_end: f64) -> Str
         all.absorb(s);
     }
     all
-}
-
-/// The names of the metrics every replication reports for the whole
-/// organization (per-stream metrics are the item metrics prefixed by
-/// `<stream>:`, per-team ones `team:<team>:utilization` and
-/// `team:<team>:leader_utilization`).
-pub fn organization_metric_names() -> Vec<&'static str> {
-    Metric::ITEM
-        .iter()
-        .chain(&Metric::ORGANIZATION)
-        .map(|m| m.name())
-        .collect()
 }
 
 #[cfg(test)]
