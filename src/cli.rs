@@ -124,7 +124,7 @@ pub struct RunArgs {
     #[arg(
         long,
         value_name = "METRIC",
-        default_value = "lead_time_mean",
+        default_value = crate::model::Metric::LeadTimeMean.name(),
         requires = "precision"
     )]
     pub precision_metric: String,

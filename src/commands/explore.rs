@@ -8,11 +8,16 @@ use serde_json::json;
 use super::{Failure, source, stdio};
 use crate::cli::{ExploreArgs, ExploreMethod};
 use crate::experiment::explore::{self, Assumption, Belief, Direction, Method, Study};
+use crate::model::Metric;
 use crate::report::charts::numbers::{Better, better};
 use crate::report::{explore_csv, write_atomic};
 
 /// The metrics measured when `--metric` is not given.
-const DEFAULT_METRICS: [&str; 3] = ["lead_time_mean", "throughput", "coordination_share"];
+const DEFAULT_METRICS: [Metric; 3] = [
+    Metric::LeadTimeMean,
+    Metric::Throughput,
+    Metric::CoordinationShare,
+];
 
 /// Runs the exploration `args` describe.
 pub fn explore(args: &ExploreArgs) -> Result<(), Failure> {
@@ -27,7 +32,10 @@ pub fn explore(args: &ExploreArgs) -> Result<(), Failure> {
         }
     }
     let metrics: Vec<String> = if args.metrics.is_empty() {
-        DEFAULT_METRICS.iter().map(|m| m.to_string()).collect()
+        DEFAULT_METRICS
+            .iter()
+            .map(|m| m.name().to_string())
+            .collect()
     } else {
         args.metrics.clone()
     };

@@ -2,6 +2,7 @@
 
 use std::sync::atomic::AtomicBool;
 
+use crate::model::{Metric, MetricId, Scope};
 use crate::scenario::Scenario;
 
 /// Options of `orgsim run` that shape the experiment.
@@ -42,7 +43,7 @@ impl Default for RunOptions {
             keep_items: false,
             progress: false,
             precision: None,
-            precision_metric: "lead_time_mean".to_string(),
+            precision_metric: Metric::LeadTimeMean.name().to_string(),
             max_replications: None,
             stop: None,
         }
@@ -50,6 +51,44 @@ impl Default for RunOptions {
 }
 
 impl RunOptions {
+    /// Checks that `precision_metric` is a column every topology run
+    /// writes: a metric of all items or of one of the scenario's streams,
+    /// or of a team that every topology run has.
+    fn check_precision_metric(&self, scenario: &Scenario) -> Result<(), OptionsError> {
+        let m = self.precision_metric.as_str();
+        let unknown = || OptionsError::UnknownMetric(m.to_string());
+        let id = MetricId::parse(m).ok_or_else(unknown)?;
+        match id.scope {
+            Scope::All => Ok(()),
+            Scope::Stream(stream) => {
+                if scenario.workload.streams.iter().any(|s| s.name == stream) {
+                    Ok(())
+                } else {
+                    Err(unknown())
+                }
+            }
+            Scope::Team(team) => {
+                let without = scenario
+                    .topologies
+                    .iter()
+                    .filter(|t| self.topologies.is_empty() || self.topologies.contains(&t.name))
+                    .find(|t| {
+                        !crate::model::topology::build(scenario, t)
+                            .teams
+                            .iter()
+                            .any(|x| x.name == team)
+                    });
+                match without {
+                    None => Ok(()),
+                    Some(t) => Err(OptionsError::MetricNotInTopology {
+                        metric: m.to_string(),
+                        topology: t.name.clone(),
+                    }),
+                }
+            }
+        }
+    }
+
     /// Checks the options against `scenario` without running anything, so
     /// that bad options are refused before any output is written.
     pub fn validate(&self, scenario: &Scenario) -> Result<(), OptionsError> {
@@ -68,15 +107,7 @@ impl RunOptions {
             return Err(OptionsError::ZeroReplications);
         }
         if self.precision.is_some() {
-            let m = self.precision_metric.as_str();
-            let known = crate::model::tally::organization_metric_names();
-            let per_stream = m.split_once(':').is_some_and(|(stream, metric)| {
-                scenario.workload.streams.iter().any(|s| s.name == stream)
-                    && known.contains(&metric)
-            });
-            if !known.contains(&m) && !per_stream {
-                return Err(OptionsError::UnknownMetric(m.to_string()));
-            }
+            self.check_precision_metric(scenario)?;
         }
         let topologies = if self.topologies.is_empty() {
             scenario.topologies.len()
@@ -165,6 +196,17 @@ pub enum OptionsError {
         "unknown metric `{0}` for --precision-metric (e.g. lead_time_mean, throughput, tv-apps:lead_time_mean)"
     )]
     UnknownMetric(String),
+    /// A team's metric for `--precision-metric`, but a topology run has no
+    /// such team.
+    #[error(
+        "--precision-metric `{metric}`: topology `{topology}` has no such team, so the metric cannot be made precise in every topology (run only the topologies that have the team with --topology)"
+    )]
+    MetricNotInTopology {
+        /// The metric asked for.
+        metric: String,
+        /// A topology without the team.
+        topology: String,
+    },
     /// More replications than fit in memory.
     #[error(
         "{replications} replications of {topologies} topolog{} are more than the {MAX_SIMULATIONS} simulations a run may keep in memory; use fewer replications (--reps, --max-reps or simulation.replications) or fewer topologies",
@@ -187,4 +229,53 @@ pub enum OptionsError {
     /// The thread pool could not be built.
     #[error("cannot start {0} worker threads")]
     ThreadPool(usize),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn prime_video() -> Scenario {
+        let b = crate::scenario::bundled::find("prime-video").unwrap();
+        crate::scenario::load_str(b.file_name, b.text, &[]).unwrap()
+    }
+
+    fn check(metric: &str, topologies: &[&str]) -> Result<(), OptionsError> {
+        let options = RunOptions {
+            precision: Some(0.05),
+            precision_metric: metric.to_string(),
+            topologies: topologies.iter().map(|t| t.to_string()).collect(),
+            ..RunOptions::default()
+        };
+        options.validate(&prime_video())
+    }
+
+    #[test]
+    fn precision_metrics_are_the_columns_every_topology_writes() {
+        for ok in ["lead_time_mean", "utilization", "tv-apps:lead_time_p85"] {
+            assert_eq!(check(ok, &[]), Ok(()), "{ok}");
+        }
+        // Streams that do not exist, and organization metrics of a stream,
+        // are columns no run writes.
+        for bad in ["nonsense", "web:lead_time_mean", "tv-apps:utilization"] {
+            assert_eq!(
+                check(bad, &[]),
+                Err(OptionsError::UnknownMetric(bad.into())),
+                "{bad}"
+            );
+        }
+        // A team metric: only when every topology run has the team.
+        assert_eq!(
+            check("team:tv-apps:utilization", &[]),
+            Err(OptionsError::MetricNotInTopology {
+                metric: "team:tv-apps:utilization".into(),
+                topology: "matrix".into(),
+            })
+        );
+        assert_eq!(
+            check("team:tv-apps:leader_utilization", &["single-threaded"]),
+            Ok(())
+        );
+        assert_eq!(check("team:eng:utilization", &["matrix"]), Ok(()));
+    }
 }

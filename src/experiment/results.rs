@@ -1,7 +1,7 @@
 //! The results of an experiment: every metric of every replication of every
 //! topology, with summaries and paired comparisons against the baseline.
 
-use crate::model::{FlowSample, ItemRecord};
+use crate::model::{FlowSample, ItemRecord, Metric};
 use crate::scenario::Scenario;
 use crate::stats::{PairedDifference, Summary, paired_difference};
 
@@ -41,19 +41,13 @@ pub const UNSTABLE_MESSAGE: &str =
 /// settle it grows with the run length, so it is withheld for an unstable
 /// topology and its paired differences are not meaningful.
 pub fn grows_with_run_length(metric: &str) -> bool {
-    let base = metric.rsplit(':').next().unwrap_or(metric);
-    base.starts_with("lead_time_")
-        || base.ends_with("_mean")
-        || matches!(
-            base,
-            "coordination_share" | "flow_efficiency" | "open_at_end"
-        )
+    crate::model::metric::info(metric).is_some_and(|i| i.grows_with_run_length)
 }
 
 /// Whether `metric` is a 0/1 flag per replication (`saturated`, `unstable`),
 /// whose mean is a share summarized with a Wilson score interval.
 pub fn is_share_metric(metric: &str) -> bool {
-    matches!(metric, "saturated" | "unstable")
+    crate::model::metric::info(metric).is_some_and(|i| i.proportion)
 }
 
 /// The summary of `metric`'s per-replication `values`: Student-t for
@@ -79,7 +73,10 @@ impl TopologyResults {
     /// replication is unstable.
     pub fn mark_overloaded(&mut self, overloads: Vec<String>) {
         if !overloads.is_empty()
-            && let Some(i) = self.metric_names.iter().position(|m| m == "unstable")
+            && let Some(i) = self
+                .metric_names
+                .iter()
+                .position(|m| m == Metric::Unstable.name())
         {
             self.values[i].iter_mut().for_each(|v| *v = 1.0);
         }
@@ -88,7 +85,7 @@ impl TopologyResults {
 
     /// Replications flagged unstable, of all replications.
     pub fn unstable_count(&self) -> (usize, usize) {
-        let v = self.metric("unstable").unwrap_or(&[]);
+        let v = self.metric(Metric::Unstable.name()).unwrap_or(&[]);
         (v.iter().filter(|&&x| x == 1.0).count(), v.len())
     }
 
@@ -241,7 +238,7 @@ impl Experiment {
             .iter()
             .filter_map(|t| {
                 let warmup = t
-                    .metric("warmup")
+                    .metric(Metric::Warmup.name())
                     .and_then(|v| v.first().copied())
                     .unwrap_or(sim.warmup);
                 t.stability_note(warmup, sim.horizon)

@@ -4,6 +4,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use super::atomic::write_atomic;
+use super::layout;
 use crate::experiment::Experiment;
 use crate::model::Category;
 
@@ -73,15 +74,7 @@ pub fn comparison_records(exp: &Experiment) -> Vec<Vec<String>> {
 /// `summary.csv`: one row per (topology, metric).
 pub fn summary_csv(exp: &Experiment) -> io::Result<Vec<u8>> {
     to_bytes(
-        &strings(&[
-            "topology",
-            "metric",
-            "mean",
-            "sd",
-            "ci95_low",
-            "ci95_high",
-            "n",
-        ]),
+        &strings(&layout::SUMMARY_COLUMNS),
         summary_records(exp).into_iter(),
     )
 }
@@ -91,17 +84,7 @@ pub fn summary_csv(exp: &Experiment) -> io::Result<Vec<u8>> {
 /// (`meaningful`: false where an unstable topology's lead times are compared).
 pub fn comparison_csv(exp: &Experiment) -> io::Result<Vec<u8>> {
     to_bytes(
-        &strings(&[
-            "topology",
-            "baseline",
-            "metric",
-            "diff_mean",
-            "ci95_low",
-            "ci95_high",
-            "relative",
-            "n",
-            "meaningful",
-        ]),
+        &strings(&layout::COMPARISON_COLUMNS),
         comparison_records(exp).into_iter(),
     )
 }
@@ -181,7 +164,7 @@ pub fn items_csv(exp: &Experiment) -> io::Result<Vec<u8>> {
 /// as quantiles at evenly spaced probabilities (an empirical CDF).
 pub fn distribution_csv(exp: &Experiment) -> io::Result<Vec<u8>> {
     to_bytes(
-        &strings(&["topology", "probability", "lead_time"]),
+        &strings(&layout::DISTRIBUTION_COLUMNS),
         exp.topologies.iter().flat_map(|t| {
             t.lead_time_distribution
                 .iter()
@@ -195,18 +178,7 @@ pub fn distribution_csv(exp: &Experiment) -> io::Result<Vec<u8>> {
 /// state, then the fix items of escaped defects arrived and done so far.
 pub fn cfd_csv(exp: &Experiment) -> io::Result<Vec<u8>> {
     to_bytes(
-        &strings(&[
-            "topology",
-            "replication",
-            "time",
-            "arrived",
-            "intake",
-            "backlog",
-            "in_progress",
-            "done",
-            "fix_arrived",
-            "fix_done",
-        ]),
+        &strings(&layout::CFD_COLUMNS),
         exp.topologies.iter().flat_map(|t| {
             t.flow.iter().map(|f| {
                 vec![
@@ -230,14 +202,14 @@ pub fn cfd_csv(exp: &Experiment) -> io::Result<Vec<u8>> {
 /// atomically; returns the paths written.
 pub fn write_all(exp: &Experiment, dir: &Path, items: bool) -> io::Result<Vec<PathBuf>> {
     let mut files: Vec<(&str, Vec<u8>)> = vec![
-        ("summary.csv", summary_csv(exp)?),
-        ("comparison.csv", comparison_csv(exp)?),
-        ("replications.csv", replications_csv(exp)?),
-        ("distribution.csv", distribution_csv(exp)?),
-        ("cfd.csv", cfd_csv(exp)?),
+        (layout::SUMMARY_CSV, summary_csv(exp)?),
+        (layout::COMPARISON_CSV, comparison_csv(exp)?),
+        (layout::REPLICATIONS_CSV, replications_csv(exp)?),
+        (layout::DISTRIBUTION_CSV, distribution_csv(exp)?),
+        (layout::CFD_CSV, cfd_csv(exp)?),
     ];
     if items {
-        files.push(("items.csv", items_csv(exp)?));
+        files.push((layout::ITEMS_CSV, items_csv(exp)?));
     }
     let mut written = Vec::new();
     for (name, bytes) in files {

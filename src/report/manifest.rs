@@ -94,7 +94,7 @@ impl Manifest {
                 .topologies
                 .iter()
                 .map(|t| {
-                    t.metric("warmup")
+                    t.metric(crate::model::Metric::Warmup.name())
                         .and_then(|v| v.iter().copied().find(|w| w.is_finite()))
                         .unwrap_or(sc.simulation.warmup)
                 })

@@ -7,6 +7,7 @@ pub mod explain;
 pub mod explore_csv;
 pub mod html;
 pub mod json;
+pub mod layout;
 pub mod lock;
 pub mod manifest;
 pub mod staging;

@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod bundled_scenarios;
+mod catalogue;
 mod charts;
 mod cli;
 mod closed_split;

@@ -20,7 +20,8 @@ use rayon::prelude::*;
 
 use super::options::RunOptions;
 use super::runner::run_in_current_pool;
-use crate::scenario::{Override, load_str};
+use crate::model::{MetricId, Scope};
+use crate::scenario::{Override, Scenario, load_str};
 use crate::stats::sensitivity::{
     Estimate, MorrisDesign, morris_design, morris_indices, saltelli_design, sobol_indices,
 };
@@ -310,7 +311,7 @@ impl Study {
             }
         }
         for m in &self.metrics {
-            let known = nominal_metric_exists(m);
+            let known = nominal_metric_exists(&nominal, m);
             if !known {
                 problems.push(format!("unknown metric `{m}`"));
             }
@@ -348,11 +349,14 @@ impl Study {
     }
 }
 
-/// Whether `metric` names a metric of a run (organization-wide or of a
-/// stream, `stream:metric`).
-fn nominal_metric_exists(metric: &str) -> bool {
-    let base = metric.rsplit(':').next().unwrap_or(metric);
-    crate::model::tally::organization_metric_names().contains(&base)
+/// Whether `metric` names a metric of a run: organization-wide, of one of
+/// `scenario`'s streams (`stream:metric`) or of a team (`team:<team>:…`).
+fn nominal_metric_exists(scenario: &Scenario, metric: &str) -> bool {
+    match MetricId::parse(metric).map(|id| id.scope) {
+        None => false,
+        Some(Scope::Stream(s)) => scenario.workload.streams.iter().any(|x| x.name == s),
+        Some(Scope::All | Scope::Team(_)) => true,
+    }
 }
 
 /// Whether the scenario value at `path` is a whole number: a headcount

@@ -31,6 +31,7 @@ use plotters::prelude::*;
 pub use data::{RunData, SweepData};
 use style::Px;
 
+use crate::model::{Category, Metric};
 use crate::report::atomic::write_atomic;
 
 /// Why charts could not be drawn.
@@ -211,7 +212,7 @@ impl RunChart {
     pub fn plan(data: &RunData) -> Vec<RunChart> {
         let mut charts = Vec::new();
         let any = |m: &str| data.topologies.iter().any(|t| data.mean(t, m).is_some());
-        if any("throughput") {
+        if any(Metric::Throughput.name()) {
             charts.push(RunChart::Throughput);
         }
         if data
@@ -221,7 +222,7 @@ impl RunChart {
         {
             charts.push(RunChart::LeadTime);
         }
-        if any("work_mean") {
+        if any(Metric::Mean(Category::Work).name()) {
             charts.push(RunChart::DelayBreakdown);
         }
         if data.topologies.iter().any(|t| !data.teams(t).is_empty()) {
@@ -344,12 +345,12 @@ pub enum SweepChart {
 }
 
 /// The metrics a sweep is charted for.
-pub const SWEEP_METRICS: [&str; 5] = [
-    "throughput",
-    "lead_time_mean",
-    "lead_time_p85",
-    "coordination_share",
-    "flow_efficiency",
+pub const SWEEP_METRICS: [Metric; 5] = [
+    Metric::Throughput,
+    Metric::LeadTimeMean,
+    Metric::LeadTimeP85,
+    Metric::CoordinationShare,
+    Metric::FlowEfficiency,
 ];
 
 impl SweepChart {
@@ -357,7 +358,10 @@ impl SweepChart {
     /// varied path, heat maps for two; nothing for more (a grid of three or
     /// more paths has no faithful flat picture; its CSV files hold it all).
     pub fn plan(data: &SweepData) -> Vec<SweepChart> {
-        let metrics = SWEEP_METRICS.iter().filter(|m| data.has_metric(m));
+        let metrics = SWEEP_METRICS
+            .iter()
+            .map(|m| m.name())
+            .filter(|m| data.has_metric(m));
         match data.params.len() {
             1 => metrics.map(|m| SweepChart::Line(m.to_string())).collect(),
             2 => metrics
@@ -501,9 +505,12 @@ pub fn folder_kind(dir: &Path) -> Result<FolderKind, ChartError> {
     if !dir.is_dir() {
         return Err(ChartError::NoResults(dir.to_path_buf()));
     }
-    if dir.join("sweep.csv").is_file() {
+    if dir
+        .join(crate::experiment::sweep::manifest::SWEEP_CSV)
+        .is_file()
+    {
         Ok(FolderKind::Sweep)
-    } else if dir.join("summary.csv").is_file() {
+    } else if dir.join(crate::report::layout::SUMMARY_CSV).is_file() {
         Ok(FolderKind::Run)
     } else {
         Err(ChartError::NoResults(dir.to_path_buf()))
