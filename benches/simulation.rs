@@ -25,6 +25,7 @@ use orgsim::experiment::sweep::{self, BaseScenario, SweepRun, SweepSettings, Var
 use orgsim::experiment::validation::station;
 use orgsim::experiment::{self, RunOptions};
 use orgsim::model::{Recording, simulate, topology};
+use orgsim::report::sweep_files;
 use orgsim::scenario::{self, Override, Scenario, bundled};
 
 fn default_scenario() -> Scenario {
@@ -170,7 +171,14 @@ fn twenty_point_sweep(c: &mut Criterion) {
                     threads: Some(threads),
                     ..Default::default()
                 };
-                black_box(sweep::execute(&plan, dir.path(), &run).expect("sweep runs"))
+                let outcome = sweep::execute(&plan, dir.path(), &run).expect("sweep runs");
+                let sweep::SweepOutcome::Complete(res) = outcome else {
+                    panic!("a sweep without a stop is never interrupted");
+                };
+                black_box(
+                    sweep_files::write_all(dir.path(), &res.manifest, &res.records, false)
+                        .expect("sweep files written"),
+                )
             })
         });
     }

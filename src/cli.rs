@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::scenario::Override;
+use orgsim::scenario::Override;
 
 /// Most worker threads `--threads` accepts: far more than any machine has
 /// cores, few enough that starting them costs nothing noticeable.

@@ -17,8 +17,6 @@ pub struct RunOptions {
     pub topologies: Vec<String>,
     /// Keep every completed item (for `items.csv`).
     pub keep_items: bool,
-    /// Show a progress bar on stderr (it hides itself when stderr is not a terminal).
-    pub progress: bool,
     /// Keep adding replications (in batches of the initial count) until the
     /// relative 95% CI half-width of `precision_metric` is at most this, for
     /// every topology (half-width / |mean|) and every paired difference
@@ -40,7 +38,6 @@ impl Default for RunOptions {
             threads: None,
             topologies: Vec::new(),
             keep_items: false,
-            progress: false,
             precision: None,
             precision_metric: "lead_time_mean".to_string(),
             max_replications: None,
@@ -55,9 +52,6 @@ impl RunOptions {
     pub fn validate(&self, scenario: &Scenario) -> Result<(), OptionsError> {
         if self.replications == Some(0) {
             return Err(OptionsError::ZeroReplications);
-        }
-        if self.threads == Some(0) {
-            return Err(OptionsError::ZeroThreads);
         }
         if let Some(p) = self.precision
             && !(p > 0.0 && p < 1.0)
@@ -126,7 +120,7 @@ pub const MAX_SIMULATIONS: u64 = 100_000;
 pub const DEFAULT_MAX_REPLICATIONS: u32 = 1000;
 
 /// Why a run cannot start with the options given.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[derive(Debug, thiserror::Error)]
 pub enum OptionsError {
     /// `--topology` names a topology the scenario does not have.
     #[error("unknown topology `{name}` (the scenario has: {known})")]
@@ -136,7 +130,8 @@ pub enum OptionsError {
         /// The scenario's topologies, comma-separated.
         known: String,
     },
-    /// `--threads 0`.
+    /// `--threads 0` (refused when the thread pool is built, see
+    /// [`thread_pool`](super::runner::thread_pool)).
     #[error("--threads must be at least 1")]
     ZeroThreads,
     /// `--reps 0`.
@@ -185,6 +180,11 @@ pub enum OptionsError {
         planned: usize,
     },
     /// The thread pool could not be built.
-    #[error("cannot start {0} worker threads")]
-    ThreadPool(usize),
+    #[error("cannot start {threads} worker threads: {source}")]
+    ThreadPool {
+        /// The threads asked for.
+        threads: usize,
+        /// Why the pool could not be built.
+        source: rayon::ThreadPoolBuildError,
+    },
 }

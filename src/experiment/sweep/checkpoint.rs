@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 
 use crate::experiment::Experiment;
-use crate::report::csv_files;
+use crate::util::fmt::number;
 
 /// Longest time a finished point waits to be synced to disk.
 const SYNC_INTERVAL: Duration = Duration::from_secs(1);
@@ -44,8 +44,8 @@ pub struct PointRecord {
 impl PointRecord {
     /// The record of point `point` whose results are `exp`.
     pub fn new(point: usize, values: Vec<String>, exp: &Experiment) -> PointRecord {
-        let summary = csv_files::summary_records(exp);
-        let comparison = csv_files::comparison_records(exp);
+        let summary = exp.summary_records();
+        let comparison = exp.comparison_records();
         PointRecord {
             point,
             values,
@@ -312,7 +312,7 @@ pub fn check_shape(record: &PointRecord, manifest: &super::SweepManifest) -> Res
     }
     let canonical = |cell: &str, finite: bool| -> bool {
         cell.parse::<f64>()
-            .is_ok_and(|x| csv_files::number(x) == cell && (x.is_nan() || x.is_finite() || !finite))
+            .is_ok_and(|x| number(x) == cell && (x.is_nan() || x.is_finite() || !finite))
     };
     let tops = &manifest.topologies;
     let mut metrics: Vec<Vec<&str>> = Vec::new();

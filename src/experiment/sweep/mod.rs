@@ -32,20 +32,17 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::SystemTime;
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
-use super::options::RunOptions;
-use super::results::Experiment;
-use super::runner::{detect_warmup_with_stop, gather};
-use crate::engine::RngFactory;
+use super::options::{OptionsError, RunOptions};
+use super::progress::{Planned, Progress};
+use super::runner::{run_specs, thread_pool};
+use crate::model::Warning;
 use crate::model::capacity;
-use crate::model::{
-    Organization, Recording, ReplicationOutcome, Warning, simulate, simulate_with_stop, topology,
-};
-use crate::report::manifest::rfc3339;
-use crate::report::{staging, sweep_csv, write_atomic};
 use crate::scenario::{self, Override, Scenario, TopologySpec};
+use crate::util::atomic::write_atomic;
+use crate::util::staging;
+use crate::util::time::rfc3339;
 
 pub use checkpoint::PointRecord;
 pub use manifest::SweepManifest;
@@ -57,14 +54,27 @@ pub use spec::{Grid, PointValue, Vary};
 pub const MAX_POINTS: usize = 10_000;
 
 /// Why a sweep or a merge cannot go on.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[derive(Debug, thiserror::Error)]
 pub enum SweepError {
     /// The user's input (scenario, `--vary`, flags, folders) is wrong.
     #[error("{0}")]
     BadInput(String),
-    /// Anything else, e.g. a disk error.
+    /// A file of the sweep's folder could not be written (or removed).
+    #[error("cannot {action} {}: {source}", path.display())]
+    Io {
+        /// What was being done: `write`, `append to`, ...
+        action: &'static str,
+        /// The file or folder.
+        path: PathBuf,
+        /// The error of the operating system.
+        source: std::io::Error,
+    },
+    /// The checkpoint changed under the run (another process, a damaged disk).
     #[error("{0}")]
-    Io(String),
+    Damaged(String),
+    /// The replications could not run (the thread pool).
+    #[error(transparent)]
+    Run(#[from] OptionsError),
 }
 
 /// The scenario a sweep starts from: its text and the `--set` overrides.
@@ -98,17 +108,11 @@ pub struct SweepSettings {
 pub struct SweepRun<'a> {
     /// Worker threads (default: every core).
     pub threads: Option<usize>,
-    /// Show a progress bar on stderr (hidden when it is not a terminal).
-    pub progress: bool,
     /// Keep the points a checkpoint of the same sweep already holds.
     pub resume: bool,
     /// Set (e.g. by a signal handler) to stop: the points finished so far
     /// stay in the checkpoint, a replication under way gives up.
     pub stop: Option<&'a AtomicBool>,
-    /// Where the final files (`sweep.csv`, ...) are written: a staging
-    /// folder (`report::staging`) the caller moves into the folder; by
-    /// default the folder itself.
-    pub results: Option<&'a Path>,
 }
 
 /// One point to run, loaded and validated.
@@ -333,17 +337,16 @@ impl SweepPlan {
     }
 }
 
-/// The results of a finished sweep (or shard).
+/// The results of a finished sweep (or shard), for the caller to write
+/// (`report::sweep_files::write_all`).
 #[derive(Debug, Clone)]
 pub struct SweepResults {
     /// Where they are.
     pub folder: PathBuf,
-    /// The folder's manifest, as written.
+    /// The folder's manifest, complete and finished.
     pub manifest: SweepManifest,
     /// Every point of the folder, in grid order.
     pub records: Vec<PointRecord>,
-    /// The files written.
-    pub written: Vec<PathBuf>,
     /// Points kept from an earlier run (`--resume`).
     pub resumed: usize,
     /// Points of an earlier sweep in the folder discarded (no `--resume`).
@@ -353,7 +356,8 @@ pub struct SweepResults {
 /// How a sweep ended.
 #[derive(Debug, Clone)]
 pub enum SweepOutcome {
-    /// Every point is done and the CSV files are written.
+    /// Every point is done (in the checkpoint); the results are to be
+    /// written.
     Complete(Box<SweepResults>),
     /// Stopped (`SweepRun::stop`) before every point was done: the finished
     /// points are in the checkpoint, and `--resume` goes on from there.
@@ -367,25 +371,31 @@ pub enum SweepOutcome {
     },
 }
 
-/// Runs `plan` into `folder` (see [`SweepPlan::folder`]).
+/// Runs `plan` with its checkpoint and manifest in `folder` (see
+/// [`SweepPlan::folder`]).
 pub fn execute(
     plan: &SweepPlan,
     folder: &Path,
     run: &SweepRun<'_>,
 ) -> Result<SweepOutcome, SweepError> {
-    let io = |what: &str, path: &Path, e: std::io::Error| {
-        SweepError::Io(format!("cannot {what} {}: {e}", path.display()))
+    execute_with_progress(plan, folder, run, &())
+}
+
+/// [`execute`], telling `progress` of every replication planned and done
+/// and of the points done.
+pub fn execute_with_progress(
+    plan: &SweepPlan,
+    folder: &Path,
+    run: &SweepRun<'_>,
+    progress: &dyn Progress,
+) -> Result<SweepOutcome, SweepError> {
+    let io = |action: &'static str, path: &Path, source: std::io::Error| SweepError::Io {
+        action,
+        path: path.to_path_buf(),
+        source,
     };
-    let threads = run
-        .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    if threads == 0 {
-        return Err(SweepError::BadInput("--threads must be at least 1".into()));
-    }
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|_| SweepError::Io(format!("cannot start {threads} worker threads")))?;
+    let pool = thread_pool(run.threads)?;
+    let threads = pool.current_num_threads();
     fs::create_dir_all(folder).map_err(|e| {
         SweepError::BadInput(format!(
             "cannot create output folder {}: {e}",
@@ -485,10 +495,13 @@ pub fn execute(
         .filter(|p| !done.contains(&p.index))
         .collect();
     let total_jobs: usize = pending.iter().map(|p| SweepPlan::jobs(p)).sum();
-    let progress = progress_bar(run.progress, total_jobs as u64);
+    progress.add_jobs(total_jobs as u64);
     let finished = AtomicUsize::new(done.len());
-    let set_message = |n: usize| progress.set_message(format!("{n}/{} points", planned.len()));
+    let set_message = |n: usize| progress.note(&format!("{n}/{} points", planned.len()));
     set_message(done.len());
+    // The point's own replications are already counted in `total_jobs`.
+    let per_point = Planned(progress);
+    let options = RunOptions::default();
     let stopped = || run.stop.is_some_and(|s| s.load(Ordering::SeqCst));
     let writer = Mutex::new(writer);
     let result: Result<(), SweepError> = pool.install(|| {
@@ -496,8 +509,16 @@ pub fn execute(
             if stopped() {
                 return Ok(());
             }
-            let Some(exp) = run_point(p, &progress, run.stop) else {
-                return Ok(());
+            let exp = match run_specs(
+                p.scenario.clone(),
+                &p.topologies,
+                &options,
+                run.stop,
+                &per_point,
+            ) {
+                Ok(exp) => exp,
+                Err(OptionsError::Interrupted { .. }) => return Ok(()),
+                Err(e) => return Err(e.into()),
             };
             let record = PointRecord::new(p.index, plan.grid.cells(p.index), &exp);
             let mut w = writer.lock().unwrap_or_else(|e| e.into_inner());
@@ -508,7 +529,6 @@ pub fn execute(
             Ok(())
         })
     });
-    progress.finish_and_clear();
     let synced = writer
         .into_inner()
         .unwrap_or_else(|e| e.into_inner())
@@ -517,7 +537,7 @@ pub fn execute(
     result?;
     synced?;
 
-    let contents = checkpoint::read(&checkpoint_path, &identity).map_err(SweepError::Io)?;
+    let contents = checkpoint::read(&checkpoint_path, &identity).map_err(SweepError::Damaged)?;
     let mut records = Vec::new();
     for (r, line) in contents.records.into_iter().zip(contents.lines) {
         check_record(&r, plan, &planned, &checkpoint_path, line)?;
@@ -534,7 +554,7 @@ pub fn execute(
                 checkpoint: checkpoint_path,
             });
         }
-        return Err(SweepError::Io(format!(
+        return Err(SweepError::Damaged(format!(
             "{} holds {} of {} points after the run",
             checkpoint_path.display(),
             records.len(),
@@ -544,12 +564,10 @@ pub fn execute(
     records.sort_by_key(|r| r.point);
     manifest.complete = true;
     manifest.finished = Some(rfc3339(SystemTime::now()));
-    let written = write_results(run.results.unwrap_or(folder), &manifest, &records, false)?;
     Ok(SweepOutcome::Complete(Box::new(SweepResults {
         folder: folder.to_path_buf(),
         manifest,
         records,
-        written,
         resumed,
         discarded,
     })))
@@ -581,127 +599,4 @@ fn check_record(
             path.display()
         ))
     })
-}
-
-/// Runs every job of one point; None if stopped before they were all done.
-fn run_point(
-    p: &PlannedPoint,
-    progress: &ProgressBar,
-    stop: Option<&AtomicBool>,
-) -> Option<Experiment> {
-    let stopped = || stop.is_some_and(|s| s.load(Ordering::SeqCst));
-    let sc = &p.scenario;
-    let reps = sc.simulation.replications as usize;
-    let orgs: Vec<Organization> = p
-        .topologies
-        .iter()
-        .map(|s| topology::build(sc, s))
-        .collect();
-    // Each topology runs on its own copy of the scenario, whose warm-up may
-    // be its own (MSER-5), exactly as in `orgsim run`.
-    let scenarios: Vec<Scenario> = orgs
-        .iter()
-        .map(|org| {
-            let mut s = sc.clone();
-            if s.simulation.auto_warmup && !stopped() {
-                s.simulation.warmup = detect_warmup_with_stop(&s, org, stop);
-            }
-            s
-        })
-        .collect();
-    let roots = RngFactory::new(sc.simulation.seed).replications(0, reps);
-    let outcomes: Option<Vec<ReplicationOutcome>> = (0..reps * orgs.len())
-        .into_par_iter()
-        .map(|job| {
-            if stopped() {
-                return None;
-            }
-            let (t, r) = (job / reps, job % reps);
-            let recording = Recording {
-                flow: r == 0,
-                ..Recording::default()
-            };
-            let outcome = match stop {
-                Some(stop) => {
-                    simulate_with_stop(&scenarios[t], &orgs[t], &roots[r], recording, stop)?
-                }
-                None => simulate(&scenarios[t], &orgs[t], &roots[r], recording),
-            };
-            progress.inc(1);
-            Some(outcome)
-        })
-        .collect();
-    let mut outcomes = outcomes?.into_iter();
-    let topologies = orgs
-        .iter()
-        .map(|org| {
-            let mut t = gather(&org.name, outcomes.by_ref().take(reps).collect());
-            t.mark_overloaded(capacity::overloads(sc, org));
-            t
-        })
-        .collect();
-    Some(Experiment {
-        scenario: sc.clone(),
-        topologies,
-        precision: None,
-    })
-}
-
-/// Writes a folder's final files: `sweep.csv`, `sweep_comparison.csv`, the
-/// manifest, and (for a merge) the checkpoint, each atomically.
-fn write_results(
-    folder: &Path,
-    manifest: &SweepManifest,
-    records: &[PointRecord],
-    with_checkpoint: bool,
-) -> Result<Vec<PathBuf>, SweepError> {
-    let io = |path: &Path, e: std::io::Error| {
-        SweepError::Io(format!("cannot write {}: {e}", path.display()))
-    };
-    let mut files: Vec<(&str, Vec<u8>)> = Vec::new();
-    let csv_error = |e| io(folder, e);
-    if with_checkpoint {
-        files.push((
-            manifest::CHECKPOINT,
-            checkpoint::to_bytes(records, &manifest.identity()).map_err(csv_error)?,
-        ));
-    }
-    files.push((
-        manifest::SWEEP_CSV,
-        sweep_csv::sweep_csv(&manifest.paths, records).map_err(csv_error)?,
-    ));
-    files.push((
-        manifest::COMPARISON_CSV,
-        sweep_csv::comparison_csv(&manifest.paths, records).map_err(csv_error)?,
-    ));
-    files.push((manifest::MANIFEST, manifest.to_json().into_bytes()));
-    let mut written = Vec::new();
-    for (name, bytes) in files {
-        let path = folder.join(name);
-        write_atomic(&path, &bytes).map_err(|e| io(&path, e))?;
-        written.push(path);
-    }
-    Ok(written)
-}
-
-fn progress_bar(show: bool, jobs: u64) -> ProgressBar {
-    if !show {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::with_draw_target(Some(jobs), ProgressDrawTarget::stderr());
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{spinner} [{elapsed_precise}] {bar:30} {msg}, {pos}/{len} replications ({rate}, ETA {eta})",
-        )
-        .map(|style| {
-            style.with_key(
-                "rate",
-                |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
-                    let _ = write!(w, "{:.1}/s", state.per_sec());
-                },
-            )
-        })
-        .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
-    bar
 }

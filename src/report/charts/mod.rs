@@ -31,7 +31,7 @@ use plotters::prelude::*;
 pub use data::{RunData, SweepData};
 use style::Px;
 
-use crate::report::atomic::write_atomic;
+use crate::util::atomic::write_atomic;
 
 /// Why charts could not be drawn.
 #[derive(Debug, thiserror::Error)]
