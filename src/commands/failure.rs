@@ -81,14 +81,14 @@ impl From<orgsim::scenario::ScenarioError> for Failure {
     }
 }
 
-impl From<orgsim::experiment::OptionsError> for Failure {
-    fn from(e: orgsim::experiment::OptionsError) -> Self {
-        use orgsim::experiment::OptionsError;
+impl From<orgsim::experiment::RunError> for Failure {
+    fn from(e: orgsim::experiment::RunError) -> Self {
+        use orgsim::experiment::RunError;
         match e {
-            OptionsError::Interrupted { .. } => Failure::Interrupted(format!(
+            RunError::Interrupted { .. } => Failure::Interrupted(format!(
                 "{e}: no result was written (the files of earlier runs are untouched)"
             )),
-            OptionsError::ThreadPool { .. } => Failure::Other(Box::new(e)),
+            RunError::ThreadPool { .. } => Failure::Other(Box::new(e)),
             _ => Failure::BadInput(e.to_string()),
         }
     }

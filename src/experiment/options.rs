@@ -49,17 +49,17 @@ impl Default for RunOptions {
 impl RunOptions {
     /// Checks the options against `scenario` without running anything, so
     /// that bad options are refused before any output is written.
-    pub fn validate(&self, scenario: &Scenario) -> Result<(), OptionsError> {
+    pub fn validate(&self, scenario: &Scenario) -> Result<(), RunError> {
         if self.replications == Some(0) {
-            return Err(OptionsError::ZeroReplications);
+            return Err(RunError::ZeroReplications);
         }
         if let Some(p) = self.precision
             && !(p > 0.0 && p < 1.0)
         {
-            return Err(OptionsError::BadPrecision(p));
+            return Err(RunError::BadPrecision(p));
         }
         if self.max_replications == Some(0) {
-            return Err(OptionsError::ZeroReplications);
+            return Err(RunError::ZeroReplications);
         }
         if self.precision.is_some() {
             let m = self.precision_metric.as_str();
@@ -69,7 +69,7 @@ impl RunOptions {
                     && known.contains(&metric)
             });
             if !known.contains(&m) && !per_stream {
-                return Err(OptionsError::UnknownMetric(m.to_string()));
+                return Err(RunError::UnknownMetric(m.to_string()));
             }
         }
         let topologies = if self.topologies.is_empty() {
@@ -89,14 +89,14 @@ impl RunOptions {
         };
         let simulations = u64::from(most) * topologies as u64;
         if simulations > MAX_SIMULATIONS {
-            return Err(OptionsError::TooManyReplications {
+            return Err(RunError::TooManyReplications {
                 replications: most,
                 topologies,
             });
         }
         for n in &self.topologies {
             if !scenario.topologies.iter().any(|t| &t.name == n) {
-                return Err(OptionsError::UnknownTopology {
+                return Err(RunError::UnknownTopology {
                     name: n.clone(),
                     known: scenario
                         .topologies
@@ -119,9 +119,10 @@ pub const MAX_SIMULATIONS: u64 = 100_000;
 /// The most replications `--precision` runs when `--max-reps` is not given.
 pub const DEFAULT_MAX_REPLICATIONS: u32 = 1000;
 
-/// Why a run cannot start with the options given.
+/// Why a run cannot start with the options given, or stopped: bad options,
+/// a precision target that cannot be reached, an interrupt, no threads.
 #[derive(Debug, thiserror::Error)]
-pub enum OptionsError {
+pub enum RunError {
     /// `--topology` names a topology the scenario does not have.
     #[error("unknown topology `{name}` (the scenario has: {known})")]
     UnknownTopology {
@@ -188,3 +189,7 @@ pub enum OptionsError {
         source: rayon::ThreadPoolBuildError,
     },
 }
+
+/// The name [`RunError`] had before it also covered interrupts and the
+/// thread pool; kept so that code written against it still builds.
+pub type OptionsError = RunError;

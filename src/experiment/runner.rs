@@ -5,7 +5,7 @@
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use super::options::{OptionsError, RunOptions};
+use super::options::{RunError, RunOptions};
 use super::progress::Progress;
 use super::results::{Experiment, PrecisionOutcome, TopologyResults};
 use crate::engine::{ReplicationStreams, RngFactory};
@@ -18,7 +18,7 @@ use crate::stats::mser::{mean_series, mser5};
 use crate::stats::{Summary, paired_difference};
 
 /// Runs `scenario` as `options` say.
-pub fn run(scenario: &Scenario, options: &RunOptions) -> Result<Experiment, OptionsError> {
+pub fn run(scenario: &Scenario, options: &RunOptions) -> Result<Experiment, RunError> {
     run_with_progress(scenario, options, &())
 }
 
@@ -27,23 +27,23 @@ pub fn run_with_progress(
     scenario: &Scenario,
     options: &RunOptions,
     progress: &dyn Progress,
-) -> Result<Experiment, OptionsError> {
+) -> Result<Experiment, RunError> {
     options.validate(scenario)?;
     thread_pool(options.threads)?.install(|| run_in_current_pool(scenario, options, progress))
 }
 
 /// A pool of `threads` worker threads (default: one per core), refusing 0.
 /// Results never depend on the thread count.
-pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, OptionsError> {
+pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, RunError> {
     let threads = match threads {
-        Some(0) => return Err(OptionsError::ZeroThreads),
+        Some(0) => return Err(RunError::ZeroThreads),
         Some(t) => t,
         None => std::thread::available_parallelism().map_or(1, |n| n.get()),
     };
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
-        .map_err(|source| OptionsError::ThreadPool { threads, source })
+        .map_err(|source| RunError::ThreadPool { threads, source })
 }
 
 /// [`run`] on the calling thread's rayon pool (`options.threads` is not
@@ -52,7 +52,7 @@ pub fn run_in_current_pool(
     scenario: &Scenario,
     options: &RunOptions,
     progress: &dyn Progress,
-) -> Result<Experiment, OptionsError> {
+) -> Result<Experiment, RunError> {
     options.validate(scenario)?;
     let mut scenario = scenario.clone();
     if let Some(r) = options.replications {
@@ -80,7 +80,7 @@ pub(crate) fn run_specs(
     options: &RunOptions,
     stop: Option<&AtomicBool>,
     progress: &dyn Progress,
-) -> Result<Experiment, OptionsError> {
+) -> Result<Experiment, RunError> {
     let orgs: Vec<_> = specs
         .iter()
         .map(|s| topology::build(&scenario, s))
@@ -131,7 +131,7 @@ fn replicate(
     options: &RunOptions,
     stop: Option<&AtomicBool>,
     progress: &dyn Progress,
-) -> Result<(Vec<TopologyResults>, Option<PrecisionOutcome>), OptionsError> {
+) -> Result<(Vec<TopologyResults>, Option<PrecisionOutcome>), RunError> {
     let first = jobs[0].scenario.simulation.replications as usize;
     let max = options.precision.map_or(first, |_| {
         options.max_replications.map_or(
@@ -149,7 +149,7 @@ fn replicate(
         let results = replicate_batch(jobs, &roots, done, options.keep_items, stop, progress);
         let Ok(results) = results else {
             let finished = results.err().unwrap_or(0);
-            return Err(OptionsError::Interrupted {
+            return Err(RunError::Interrupted {
                 done: done * jobs.len() + finished,
                 planned: (done + batch) * jobs.len(),
             });
@@ -164,7 +164,7 @@ fn replicate(
         if done == first
             && let Some(t) = zero_mean(&outcomes, &options.precision_metric)
         {
-            return Err(OptionsError::ZeroMean {
+            return Err(RunError::ZeroMean {
                 metric: options.precision_metric.clone(),
                 topology: jobs[t].org.name.clone(),
                 replications: done,

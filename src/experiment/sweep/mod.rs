@@ -34,7 +34,7 @@ use std::time::SystemTime;
 
 use rayon::prelude::*;
 
-use super::options::{OptionsError, RunOptions};
+use super::options::{RunError, RunOptions};
 use super::progress::{Planned, Progress};
 use super::runner::{run_specs, thread_pool};
 use crate::model::Warning;
@@ -74,7 +74,7 @@ pub enum SweepError {
     Damaged(String),
     /// The replications could not run (the thread pool).
     #[error(transparent)]
-    Run(#[from] OptionsError),
+    Run(#[from] RunError),
 }
 
 /// The scenario a sweep starts from: its text and the `--set` overrides.
@@ -517,7 +517,7 @@ pub fn execute_with_progress(
                 &per_point,
             ) {
                 Ok(exp) => exp,
-                Err(OptionsError::Interrupted { .. }) => return Ok(()),
+                Err(RunError::Interrupted { .. }) => return Ok(()),
                 Err(e) => return Err(e.into()),
             };
             let record = PointRecord::new(p.index, plan.grid.cells(p.index), &exp);
