@@ -5,10 +5,9 @@ use std::path::PathBuf;
 
 use super::{Failure, interrupt, output, source, stdio};
 use crate::cli::SweepArgs;
-use orgsim::experiment::sweep::{
-    self, BaseScenario, Shard, SweepManifest, SweepOutcome, SweepRun, SweepSettings, Vary,
-};
+use orgsim::experiment::sweep::{self, BaseScenario, Shard, SweepManifest, SweepSettings, Vary};
 use orgsim::model::warning;
+use orgsim::report::sweep_folder::{self, SweepOutcome, SweepRun};
 use orgsim::report::{sweep_csv, sweep_files};
 use orgsim::util::atomic::write_atomic;
 use orgsim::util::staging::Staging;
@@ -77,7 +76,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
     };
     let outcome = {
         let bar = super::progress::bar(!args.common.quiet);
-        sweep::execute_with_progress(&plan, &folder, &run, &bar)?
+        sweep_folder::execute_with_progress(&plan, &folder, &run, &bar)?
     };
     match outcome {
         SweepOutcome::Complete(mut res) => {

@@ -9,6 +9,7 @@ pub mod json;
 pub mod manifest;
 pub mod sweep_csv;
 pub mod sweep_files;
+pub mod sweep_folder;
 pub mod table;
 
 /// Kept here for the writers of `report`; it lives in [`crate::util::atomic`].

@@ -18,6 +18,10 @@
 //!   the end, so it does not depend on thread count or completion order.
 //! - `--shard K/N` runs the points `i` with `i mod N = K - 1` into the folder
 //!   `shard-K-of-N`; [`merge`](merge::merge) puts shards back together.
+//! - This module plans the points and runs them ([`SweepPlan::run_points`]);
+//!   it writes no file. The folder (checkpoint, manifest, `--resume`) is kept
+//!   by `report::sweep_folder`, the final files written by
+//!   `report::sweep_files`.
 
 pub mod checkpoint;
 pub mod manifest;
@@ -26,22 +30,19 @@ pub mod shard;
 pub mod spec;
 
 use std::collections::BTreeSet;
-use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::SystemTime;
 
 use rayon::prelude::*;
 
 use super::options::{RunError, RunOptions};
 use super::progress::{Planned, Progress};
-use super::runner::{run_specs, thread_pool};
+use super::results::Experiment;
+use super::runner::run_specs;
 use crate::model::Warning;
 use crate::model::capacity;
 use crate::scenario::{self, Override, Scenario, TopologySpec};
-use crate::util::atomic::write_atomic;
-use crate::util::staging;
 use crate::util::time::rfc3339;
 
 pub use checkpoint::PointRecord;
@@ -101,18 +102,6 @@ pub struct SweepSettings {
     pub topologies: Vec<String>,
     /// Run only this slice of the grid.
     pub shard: Option<Shard>,
-}
-
-/// Options of `orgsim sweep` that do not change any number.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct SweepRun<'a> {
-    /// Worker threads (default: every core).
-    pub threads: Option<usize>,
-    /// Keep the points a checkpoint of the same sweep already holds.
-    pub resume: bool,
-    /// Set (e.g. by a signal handler) to stop: the points finished so far
-    /// stay in the checkpoint, a replication under way gives up.
-    pub stop: Option<&'a AtomicBool>,
 }
 
 /// One point to run, loaded and validated.
@@ -337,266 +326,58 @@ impl SweepPlan {
     }
 }
 
-/// The results of a finished sweep (or shard), for the caller to write
-/// (`report::sweep_files::write_all`).
-#[derive(Debug, Clone)]
-pub struct SweepResults {
-    /// Where they are.
-    pub folder: PathBuf,
-    /// The folder's manifest, complete and finished.
-    pub manifest: SweepManifest,
-    /// Every point of the folder, in grid order.
-    pub records: Vec<PointRecord>,
-    /// Points kept from an earlier run (`--resume`).
-    pub resumed: usize,
-    /// Points of an earlier sweep in the folder discarded (no `--resume`).
-    pub discarded: usize,
-}
-
-/// How a sweep ended.
-#[derive(Debug, Clone)]
-pub enum SweepOutcome {
-    /// Every point is done (in the checkpoint); the results are to be
-    /// written.
-    Complete(Box<SweepResults>),
-    /// Stopped (`SweepRun::stop`) before every point was done: the finished
-    /// points are in the checkpoint, and `--resume` goes on from there.
-    Interrupted {
-        /// Points in the checkpoint.
-        done: usize,
-        /// Points planned for the folder.
-        planned: usize,
-        /// The checkpoint.
-        checkpoint: PathBuf,
-    },
-}
-
-/// Runs `plan` with its checkpoint and manifest in `folder` (see
-/// [`SweepPlan::folder`]).
-pub fn execute(
-    plan: &SweepPlan,
-    folder: &Path,
-    run: &SweepRun<'_>,
-) -> Result<SweepOutcome, SweepError> {
-    execute_with_progress(plan, folder, run, &())
-}
-
-/// [`execute`], telling `progress` of every replication planned and done
-/// and of the points done.
-pub fn execute_with_progress(
-    plan: &SweepPlan,
-    folder: &Path,
-    run: &SweepRun<'_>,
+/// Runs the replications of a point; `None` if `stop` cut them short.
+fn run_point(
+    p: &PlannedPoint,
+    stop: Option<&AtomicBool>,
     progress: &dyn Progress,
-) -> Result<SweepOutcome, SweepError> {
-    let io = |action: &'static str, path: &Path, source: std::io::Error| SweepError::Io {
-        action,
-        path: path.to_path_buf(),
-        source,
-    };
-    let pool = thread_pool(run.threads)?;
-    let threads = pool.current_num_threads();
-    fs::create_dir_all(folder).map_err(|e| {
-        SweepError::BadInput(format!(
-            "cannot create output folder {}: {e}",
-            folder.display()
-        ))
-    })?;
-    let manifest_path = folder.join(manifest::MANIFEST);
-    let checkpoint_path = folder.join(manifest::CHECKPOINT);
-    let planned: BTreeSet<usize> = plan.point_indices().into_iter().collect();
-
-    // What an earlier run left in the folder.
-    let earlier = if manifest_path.exists() {
-        Some(SweepManifest::read(&manifest_path))
-    } else {
-        None
-    };
-    let identity = plan.manifest.identity();
-    let mut done = BTreeSet::new();
-    let (mut resumed, mut discarded) = (0, 0);
-    let mut files = vec![
-        manifest::CHECKPOINT.to_string(),
-        manifest::MANIFEST.to_string(),
-    ];
-    if run.resume && earlier.is_none() && fs::symlink_metadata(&checkpoint_path).is_ok() {
-        return Err(SweepError::BadInput(format!(
-            "cannot resume in {}: it holds a checkpoint ({}) but no {}, so nothing says which sweep its points belong to; nothing was run (drop --resume to start over, discarding them)",
-            folder.display(),
-            manifest::CHECKPOINT,
-            manifest::MANIFEST
-        )));
+) -> Result<Option<Experiment>, SweepError> {
+    match run_specs(
+        p.scenario.clone(),
+        &p.topologies,
+        &RunOptions::default(),
+        stop,
+        progress,
+    ) {
+        Ok(exp) => Ok(Some(exp)),
+        Err(RunError::Interrupted { .. }) => Ok(None),
+        Err(e) => Err(e.into()),
     }
-    let writer = if let (true, Some(earlier)) = (run.resume, &earlier) {
-        let earlier = earlier.clone().map_err(SweepError::BadInput)?;
-        let refuse = |why: String| {
-            SweepError::BadInput(format!(
-                "cannot resume in {}: it holds a different sweep (the folder's vs this command's: {why}); use another --out, or drop --resume to start over",
-                folder.display()
-            ))
-        };
-        if let Some(diff) = earlier.difference(&plan.manifest) {
-            return Err(refuse(diff));
-        }
-        if earlier.shard != plan.manifest.shard {
-            return Err(refuse(format!(
-                "shard {} vs {}",
-                earlier.shard.as_deref().unwrap_or("none"),
-                plan.manifest.shard.as_deref().unwrap_or("none")
-            )));
-        }
-        for f in &earlier.files {
-            if !files.contains(f) {
-                files.push(f.clone());
-            }
-        }
-        let contents =
-            checkpoint::read(&checkpoint_path, &identity).map_err(SweepError::BadInput)?;
-        for (r, line) in contents.records.iter().zip(&contents.lines) {
-            check_record(r, plan, &planned, &checkpoint_path, *line)?;
-            done.insert(r.point);
-        }
-        resumed = done.len();
-        checkpoint::CheckpointWriter::resume(&checkpoint_path, contents.complete_len, &identity)
-            .map_err(|e| {
-                SweepError::BadInput(format!(
-                    "cannot resume from {}: {e}",
-                    checkpoint_path.display()
-                ))
-            })?
-    } else {
-        if let Some(Ok(m)) = &earlier {
-            discarded = m.points_done;
-        }
-        // Starting over replaces the earlier result in the folder as a whole.
-        staging::discard_recorded(folder, &[manifest::CHECKPOINT, manifest::MANIFEST])
-            .map_err(|e| io("clear", folder, e))?;
-        for stale in [manifest::SWEEP_CSV, manifest::COMPARISON_CSV] {
-            let p = folder.join(stale);
-            if p.exists() {
-                fs::remove_file(&p).map_err(|e| io("remove", &p, e))?;
-            }
-        }
-        // The checkpoint is emptied before the new manifest is written, so a
-        // manifest never describes another sweep's points.
-        checkpoint::CheckpointWriter::create(&checkpoint_path, &identity)
-            .map_err(|e| io("write", &checkpoint_path, e))?
-    };
-    let mut manifest = plan.manifest.clone();
-    manifest.threads = threads;
-    manifest.points_done = done.len();
-    manifest.files = files;
-    write_atomic(&manifest_path, manifest.to_json().as_bytes())
-        .map_err(|e| io("write", &manifest_path, e))?;
+}
 
-    let pending: Vec<&PlannedPoint> = plan
-        .points
-        .iter()
-        .filter(|p| !done.contains(&p.index))
-        .collect();
-    let total_jobs: usize = pending.iter().map(|p| SweepPlan::jobs(p)).sum();
-    progress.add_jobs(total_jobs as u64);
-    let finished = AtomicUsize::new(done.len());
-    let set_message = |n: usize| progress.note(&format!("{n}/{} points", planned.len()));
-    set_message(done.len());
-    // The point's own replications are already counted in `total_jobs`.
-    let per_point = Planned(progress);
-    let options = RunOptions::default();
-    let stopped = || run.stop.is_some_and(|s| s.load(Ordering::SeqCst));
-    let writer = Mutex::new(writer);
-    let result: Result<(), SweepError> = pool.install(|| {
+impl SweepPlan {
+    /// Runs every point of the plan but those in `skip` (done by an earlier
+    /// run), points in parallel and each point's replications in parallel
+    /// inside it, on the current rayon pool. Each finished point's record
+    /// goes to `finished`, from whichever thread finished it, as soon as it
+    /// is done (an error there stops the sweep). Once `stop` is set no point
+    /// starts, and a point under way gives up without a record. `progress`
+    /// hears of every replication, all planned up front.
+    pub fn run_points(
+        &self,
+        skip: &BTreeSet<usize>,
+        stop: Option<&AtomicBool>,
+        progress: &dyn Progress,
+        finished: &(dyn Fn(PointRecord) -> Result<(), SweepError> + Sync),
+    ) -> Result<(), SweepError> {
+        let pending: Vec<&PlannedPoint> = self
+            .points
+            .iter()
+            .filter(|p| !skip.contains(&p.index))
+            .collect();
+        let total_jobs: usize = pending.iter().map(|p| SweepPlan::jobs(p)).sum();
+        progress.add_jobs(total_jobs as u64);
+        // The point's own replications are already counted in `total_jobs`.
+        let per_point = Planned(progress);
+        let stopped = || stop.is_some_and(|s| s.load(Ordering::SeqCst));
         pending.par_iter().try_for_each(|p| {
             if stopped() {
                 return Ok(());
             }
-            let exp = match run_specs(
-                p.scenario.clone(),
-                &p.topologies,
-                &options,
-                run.stop,
-                &per_point,
-            ) {
-                Ok(exp) => exp,
-                Err(RunError::Interrupted { .. }) => return Ok(()),
-                Err(e) => return Err(e.into()),
+            let Some(exp) = run_point(p, stop, &per_point)? else {
+                return Ok(());
             };
-            let record = PointRecord::new(p.index, plan.grid.cells(p.index), &exp);
-            let mut w = writer.lock().unwrap_or_else(|e| e.into_inner());
-            w.append(&record)
-                .map_err(|e| io("append to", &checkpoint_path, e))?;
-            drop(w);
-            set_message(finished.fetch_add(1, Ordering::SeqCst) + 1);
-            Ok(())
+            finished(PointRecord::new(p.index, self.grid.cells(p.index), &exp))
         })
-    });
-    let synced = writer
-        .into_inner()
-        .unwrap_or_else(|e| e.into_inner())
-        .sync()
-        .map_err(|e| io("sync", &checkpoint_path, e));
-    result?;
-    synced?;
-
-    let contents = checkpoint::read(&checkpoint_path, &identity).map_err(SweepError::Damaged)?;
-    let mut records = Vec::new();
-    for (r, line) in contents.records.into_iter().zip(contents.lines) {
-        check_record(&r, plan, &planned, &checkpoint_path, line)?;
-        records.push(r);
     }
-    manifest.points_done = records.len();
-    if records.len() < planned.len() {
-        write_atomic(&manifest_path, manifest.to_json().as_bytes())
-            .map_err(|e| io("write", &manifest_path, e))?;
-        if stopped() {
-            return Ok(SweepOutcome::Interrupted {
-                done: records.len(),
-                planned: planned.len(),
-                checkpoint: checkpoint_path,
-            });
-        }
-        return Err(SweepError::Damaged(format!(
-            "{} holds {} of {} points after the run",
-            checkpoint_path.display(),
-            records.len(),
-            planned.len()
-        )));
-    }
-    records.sort_by_key(|r| r.point);
-    manifest.complete = true;
-    manifest.finished = Some(rfc3339(SystemTime::now()));
-    Ok(SweepOutcome::Complete(Box::new(SweepResults {
-        folder: folder.to_path_buf(),
-        manifest,
-        records,
-        resumed,
-        discarded,
-    })))
-}
-
-/// Refuses a checkpoint record (on line `line`) that is not one of the
-/// plan's points, or not shaped as one.
-fn check_record(
-    r: &PointRecord,
-    plan: &SweepPlan,
-    planned: &BTreeSet<usize>,
-    path: &Path,
-    line: usize,
-) -> Result<(), SweepError> {
-    if !planned.contains(&r.point) || plan.manifest.points.get(r.point) != Some(&r.values) {
-        return Err(SweepError::BadInput(format!(
-            "{} holds point {} ({}), which is not a point of this sweep{}; remove the folder or use another --out",
-            path.display(),
-            r.point + 1,
-            r.values.join(", "),
-            plan.shard
-                .map(|s| format!(" shard {s}"))
-                .unwrap_or_default()
-        )));
-    }
-    checkpoint::check_shape(r, &plan.manifest).map_err(|why| {
-        SweepError::BadInput(format!(
-            "{}: line {line} {why}; the checkpoint is damaged or was edited: nothing was run (remove the folder, or use another --out, to start over)",
-            path.display()
-        ))
-    })
 }
