@@ -5,6 +5,7 @@ mod bundled_scenarios;
 mod charts;
 mod cli;
 mod closed_split;
+mod data_flow;
 mod determinism;
 mod docs_numbers;
 mod edges;
