@@ -196,3 +196,49 @@ fn a_sweep_plans_every_replication_of_its_points_once_and_runs_them_with_the_one
     assert!(dir.path().join(sweep::manifest::MANIFEST).is_file());
     assert!(!dir.path().join(sweep::manifest::SWEEP_CSV).exists());
 }
+
+#[test]
+fn counts_below_1_are_refused_once_by_the_parser_naming_the_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("plain-file"), "x").unwrap();
+    for (args, flag) in [
+        (vec!["run", "mmc", "--reps", "0"], "'--reps <N>'"),
+        (
+            vec!["run", "mmc", "--precision", "0.1", "--max-reps", "0"],
+            "'--max-reps <N>'",
+        ),
+        (vec!["run", "mmc", "--threads", "0"], "'--threads <T>'"),
+        (
+            vec![
+                "sweep",
+                "mmc",
+                "--vary",
+                "simulation.horizon=200,300",
+                "--reps",
+                "0",
+            ],
+            "'--reps <N>'",
+        ),
+        (vec!["validate", "--threads", "0"], "'--threads <T>'"),
+    ] {
+        // An output folder that cannot be created: the parser refuses first.
+        let args: Vec<&str> = args.into_iter().chain(["--out", "plain-file/o"]).collect();
+        let args = if args[0] == "validate" {
+            &args[..3]
+        } else {
+            &args[..]
+        };
+        let out = crate::support::orgsim(args, dir.path());
+        let err = crate::support::text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains(&format!("invalid value '0' for {flag}")),
+            "{args:?}: {err}"
+        );
+        assert!(
+            err.contains("must be at least 1") || err.contains("0 is not in 1..=1024"),
+            "{args:?}: {err}"
+        );
+        assert!(!err.contains("cannot create output folder"), "{err}");
+    }
+}
