@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::scenario::Override;
+use orgsim::scenario::Override;
 
 /// Most worker threads `--threads` accepts: far more than any machine has
 /// cores, few enough that starting them costs nothing noticeable.
@@ -14,6 +14,17 @@ pub const MAX_THREADS: u64 = 1024;
 /// anything runs.
 fn threads_parser() -> clap::builder::RangedU64ValueParser<usize> {
     clap::builder::RangedU64ValueParser::<usize>::new().range(1..=MAX_THREADS)
+}
+
+/// `--reps` and `--max-reps`: a number of replications, at least 1, refused
+/// by clap before anything runs (whether that many fit in memory depends on
+/// the topologies, and is checked with the scenario).
+fn replications_parser(text: &str) -> Result<u32, String> {
+    match text.parse::<u32>() {
+        Ok(0) => Err("must be at least 1".to_string()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 /// Simulate an organization as a matrix, as single-threaded teams, or
@@ -70,7 +81,7 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct CommonArgs {
     /// Replications per topology (overrides `simulation.replications`).
-    #[arg(long = "reps", value_name = "N")]
+    #[arg(long = "reps", value_name = "N", value_parser = replications_parser)]
     pub replications: Option<u32>,
     /// Master seed (overrides `simulation.seed`).
     #[arg(long, value_name = "S")]
@@ -118,13 +129,18 @@ pub struct RunArgs {
     #[arg(long, value_name = "REL")]
     pub precision: Option<f64>,
     /// The most replications `--precision` may run (default 1000).
-    #[arg(long = "max-reps", value_name = "N", requires = "precision")]
+    #[arg(
+        long = "max-reps",
+        value_name = "N",
+        requires = "precision",
+        value_parser = replications_parser
+    )]
     pub max_replications: Option<u32>,
     /// The metric `--precision` applies to.
     #[arg(
         long,
         value_name = "METRIC",
-        default_value = crate::model::Metric::LeadTimeMean.name(),
+        default_value = orgsim::model::Metric::LeadTimeMean.name(),
         requires = "precision"
     )]
     pub precision_metric: String,

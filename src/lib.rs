@@ -8,11 +8,10 @@
 
 #![warn(missing_docs)]
 
-pub mod cli;
-pub mod commands;
 pub mod engine;
 pub mod experiment;
 pub mod model;
 pub mod report;
 pub mod scenario;
 pub mod stats;
+pub mod util;

@@ -7,10 +7,11 @@ use serde_json::json;
 
 use super::{Failure, source, stdio};
 use crate::cli::{ExploreArgs, ExploreMethod};
-use crate::experiment::explore::{self, Assumption, Belief, Direction, Method, Study};
-use crate::model::Metric;
-use crate::report::charts::numbers::{Better, better};
-use crate::report::{explore_csv, write_atomic};
+use orgsim::experiment::explore::{self, Assumption, Belief, Direction, Method, Study};
+use orgsim::model::Metric;
+use orgsim::report::charts::numbers::{Better, better};
+use orgsim::report::explore_csv;
+use orgsim::util::atomic::write_atomic;
 
 /// The metrics measured when `--metric` is not given.
 const DEFAULT_METRICS: [Metric; 3] = [
@@ -77,7 +78,11 @@ pub fn explore(args: &ExploreArgs) -> Result<(), Failure> {
         .unwrap_or_else(|| PathBuf::from("output").join(format!("{}-explore", scenario.name)));
     super::folder::prepare(&out, args.common.quiet)?;
     let seed = args.common.seed.unwrap_or(scenario.simulation.seed);
-    let ex = explore::explore(study, method, args.samples, seed).map_err(|e| match e {
+    let ex = {
+        let bar = super::progress::bar(!args.common.quiet);
+        explore::explore_with_progress(study, method, args.samples, seed, &bar)
+    }
+    .map_err(|e| match e {
         explore::ExploreError::BadInput(lines) => Failure::BadInput(lines.join("\n")),
     })?;
     let manifest = json!({
@@ -107,7 +112,7 @@ pub fn explore(args: &ExploreArgs) -> Result<(), Failure> {
     ];
     for (name, body) in &files {
         write_atomic(&out.join(name), body.as_bytes())
-            .map_err(|e| Failure::Other(format!("{}: {e}", out.join(name).display())))?;
+            .map_err(|e| Failure::other(format!("{}: {e}", out.join(name).display())))?;
     }
     stdio::print(&explore_csv::summary(&ex))?;
     if !args.common.quiet {

@@ -18,8 +18,6 @@ pub struct RunOptions {
     pub topologies: Vec<String>,
     /// Keep every completed item (for `items.csv`).
     pub keep_items: bool,
-    /// Show a progress bar on stderr (it hides itself when stderr is not a terminal).
-    pub progress: bool,
     /// Keep adding replications (in batches of the initial count) until the
     /// relative 95% CI half-width of `precision_metric` is at most this, for
     /// every topology (half-width / |mean|) and every paired difference
@@ -41,7 +39,6 @@ impl Default for RunOptions {
             threads: None,
             topologies: Vec::new(),
             keep_items: false,
-            progress: false,
             precision: None,
             precision_metric: Metric::LeadTimeMean.name().to_string(),
             max_replications: None,
@@ -54,9 +51,9 @@ impl RunOptions {
     /// Checks that `precision_metric` is a column every topology run
     /// writes: a metric of all items or of one of the scenario's streams,
     /// or of a team that every topology run has.
-    fn check_precision_metric(&self, scenario: &Scenario) -> Result<(), OptionsError> {
+    fn check_precision_metric(&self, scenario: &Scenario) -> Result<(), RunError> {
         let m = self.precision_metric.as_str();
-        let unknown = || OptionsError::UnknownMetric(m.to_string());
+        let unknown = || RunError::UnknownMetric(m.to_string());
         let id = MetricId::parse(m).ok_or_else(unknown)?;
         match id.scope {
             Scope::All => Ok(()),
@@ -80,7 +77,7 @@ impl RunOptions {
                     });
                 match without {
                     None => Ok(()),
-                    Some(t) => Err(OptionsError::MetricNotInTopology {
+                    Some(t) => Err(RunError::MetricNotInTopology {
                         metric: m.to_string(),
                         topology: t.name.clone(),
                     }),
@@ -91,20 +88,17 @@ impl RunOptions {
 
     /// Checks the options against `scenario` without running anything, so
     /// that bad options are refused before any output is written.
-    pub fn validate(&self, scenario: &Scenario) -> Result<(), OptionsError> {
+    pub fn validate(&self, scenario: &Scenario) -> Result<(), RunError> {
         if self.replications == Some(0) {
-            return Err(OptionsError::ZeroReplications);
-        }
-        if self.threads == Some(0) {
-            return Err(OptionsError::ZeroThreads);
+            return Err(RunError::ZeroReplications);
         }
         if let Some(p) = self.precision
             && !(p > 0.0 && p < 1.0)
         {
-            return Err(OptionsError::BadPrecision(p));
+            return Err(RunError::BadPrecision(p));
         }
         if self.max_replications == Some(0) {
-            return Err(OptionsError::ZeroReplications);
+            return Err(RunError::ZeroReplications);
         }
         if self.precision.is_some() {
             self.check_precision_metric(scenario)?;
@@ -126,14 +120,14 @@ impl RunOptions {
         };
         let simulations = u64::from(most) * topologies as u64;
         if simulations > MAX_SIMULATIONS {
-            return Err(OptionsError::TooManyReplications {
+            return Err(RunError::TooManyReplications {
                 replications: most,
                 topologies,
             });
         }
         for n in &self.topologies {
             if !scenario.topologies.iter().any(|t| &t.name == n) {
-                return Err(OptionsError::UnknownTopology {
+                return Err(RunError::UnknownTopology {
                     name: n.clone(),
                     known: scenario
                         .topologies
@@ -156,9 +150,10 @@ pub const MAX_SIMULATIONS: u64 = 100_000;
 /// The most replications `--precision` runs when `--max-reps` is not given.
 pub const DEFAULT_MAX_REPLICATIONS: u32 = 1000;
 
-/// Why a run cannot start with the options given.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum OptionsError {
+/// Why a run cannot start with the options given, or stopped: bad options,
+/// a precision target that cannot be reached, an interrupt, no threads.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
     /// `--topology` names a topology the scenario does not have.
     #[error("unknown topology `{name}` (the scenario has: {known})")]
     UnknownTopology {
@@ -167,7 +162,8 @@ pub enum OptionsError {
         /// The scenario's topologies, comma-separated.
         known: String,
     },
-    /// `--threads 0`.
+    /// `--threads 0` (refused when the thread pool is built, see
+    /// [`thread_pool`](super::runner::thread_pool)).
     #[error("--threads must be at least 1")]
     ZeroThreads,
     /// `--reps 0`.
@@ -227,8 +223,13 @@ pub enum OptionsError {
         planned: usize,
     },
     /// The thread pool could not be built.
-    #[error("cannot start {0} worker threads")]
-    ThreadPool(usize),
+    #[error("cannot start {threads} worker threads: {source}")]
+    ThreadPool {
+        /// The threads asked for.
+        threads: usize,
+        /// Why the pool could not be built.
+        source: rayon::ThreadPoolBuildError,
+    },
 }
 
 #[cfg(test)]
@@ -240,14 +241,14 @@ mod tests {
         crate::scenario::load_str(b.file_name, b.text, &[]).unwrap()
     }
 
-    fn check(metric: &str, topologies: &[&str]) -> Result<(), OptionsError> {
+    fn check(metric: &str, topologies: &[&str]) -> Result<(), String> {
         let options = RunOptions {
             precision: Some(0.05),
             precision_metric: metric.to_string(),
             topologies: topologies.iter().map(|t| t.to_string()).collect(),
             ..RunOptions::default()
         };
-        options.validate(&prime_video())
+        options.validate(&prime_video()).map_err(|e| e.to_string())
     }
 
     #[test]
@@ -260,17 +261,18 @@ mod tests {
         for bad in ["nonsense", "web:lead_time_mean", "tv-apps:utilization"] {
             assert_eq!(
                 check(bad, &[]),
-                Err(OptionsError::UnknownMetric(bad.into())),
+                Err(RunError::UnknownMetric(bad.into()).to_string()),
                 "{bad}"
             );
         }
         // A team metric: only when every topology run has the team.
         assert_eq!(
             check("team:tv-apps:utilization", &[]),
-            Err(OptionsError::MetricNotInTopology {
+            Err(RunError::MetricNotInTopology {
                 metric: "team:tv-apps:utilization".into(),
                 topology: "matrix".into(),
-            })
+            }
+            .to_string())
         );
         assert_eq!(
             check("team:tv-apps:leader_utilization", &["single-threaded"]),
@@ -279,3 +281,6 @@ mod tests {
         assert_eq!(check("team:eng:utilization", &["matrix"]), Ok(()));
     }
 }
+/// The name [`RunError`] had before it also covered interrupts and the
+/// thread pool; kept so that code written against it still builds.
+pub type OptionsError = RunError;

@@ -4,6 +4,7 @@
 use crate::model::{FlowSample, ItemRecord, Metric};
 use crate::scenario::Scenario;
 use crate::stats::{PairedDifference, Summary, paired_difference};
+use crate::util::fmt::number;
 
 /// Results of one topology.
 #[derive(Debug, Clone)]
@@ -266,6 +267,48 @@ impl Experiment {
                             && (t.is_unstable() || base.is_unstable())),
                     })
                 })
+            })
+            .collect()
+    }
+
+    /// The rows of `summary.csv` (without the header), as its cells are
+    /// written.
+    pub fn summary_records(&self) -> Vec<Vec<String>> {
+        self.summary_rows()
+            .into_iter()
+            .map(|r| {
+                let s = r.summary;
+                vec![
+                    r.topology,
+                    r.metric,
+                    number(s.mean),
+                    number(s.sd),
+                    number(s.ci_low),
+                    number(s.ci_high),
+                    s.n.to_string(),
+                ]
+            })
+            .collect()
+    }
+
+    /// The rows of `comparison.csv` (without the header), as its cells are
+    /// written.
+    pub fn comparison_records(&self) -> Vec<Vec<String>> {
+        self.comparison_rows()
+            .into_iter()
+            .map(|r| {
+                let d = r.difference;
+                vec![
+                    r.topology,
+                    r.baseline,
+                    r.metric,
+                    number(d.diff.mean),
+                    number(d.diff.ci_low),
+                    number(d.diff.ci_high),
+                    number(d.relative),
+                    d.diff.n.to_string(),
+                    r.meaningful.to_string(),
+                ]
             })
             .collect()
     }

@@ -3,20 +3,12 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
-use super::atomic::write_atomic;
 use super::layout;
 use crate::experiment::Experiment;
 use crate::model::Category;
+use crate::util::atomic::write_atomic;
 
-/// Formats a number for a CSV cell: shortest text that reads back to the
-/// same `f64` (so files are exact and byte-stable), `NaN` where undefined.
-pub fn number(x: f64) -> String {
-    if x.is_nan() {
-        "NaN".to_string()
-    } else {
-        format!("{x}")
-    }
-}
+pub use crate::util::fmt::number;
 
 fn to_bytes(header: &[String], rows: impl Iterator<Item = Vec<String>>) -> io::Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
@@ -33,42 +25,12 @@ fn strings(items: &[&str]) -> Vec<String> {
 
 /// The rows of `summary.csv` (without the header), as written.
 pub fn summary_records(exp: &Experiment) -> Vec<Vec<String>> {
-    exp.summary_rows()
-        .into_iter()
-        .map(|r| {
-            let s = r.summary;
-            vec![
-                r.topology,
-                r.metric,
-                number(s.mean),
-                number(s.sd),
-                number(s.ci_low),
-                number(s.ci_high),
-                s.n.to_string(),
-            ]
-        })
-        .collect()
+    exp.summary_records()
 }
 
 /// The rows of `comparison.csv` (without the header), as written.
 pub fn comparison_records(exp: &Experiment) -> Vec<Vec<String>> {
-    exp.comparison_rows()
-        .into_iter()
-        .map(|r| {
-            let d = r.difference;
-            vec![
-                r.topology,
-                r.baseline,
-                r.metric,
-                number(d.diff.mean),
-                number(d.diff.ci_low),
-                number(d.diff.ci_high),
-                number(d.relative),
-                d.diff.n.to_string(),
-                r.meaningful.to_string(),
-            ]
-        })
-        .collect()
+    exp.comparison_records()
 }
 
 /// `summary.csv`: one row per (topology, metric).

@@ -10,7 +10,6 @@
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
-use super::atomic::write_atomic;
 use super::charts::data::{RunInfo, Stat};
 use super::charts::numbers;
 use super::charts::{
@@ -19,6 +18,7 @@ use super::charts::{
 use super::explain;
 use crate::experiment::results::{UNSTABLE_MESSAGE, grows_with_run_length};
 use crate::model::{Metric, MetricId, Scope};
+use crate::util::atomic::write_atomic;
 
 /// The report's file name.
 pub const FILE: &str = "report.html";

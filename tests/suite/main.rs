@@ -6,6 +6,7 @@ mod catalogue;
 mod charts;
 mod cli;
 mod closed_split;
+mod data_flow;
 mod determinism;
 mod docs_numbers;
 mod edges;

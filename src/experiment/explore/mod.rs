@@ -19,7 +19,8 @@ pub mod assumption;
 use rayon::prelude::*;
 
 use super::options::RunOptions;
-use super::runner::run_in_current_pool;
+use super::progress::Progress;
+use super::runner::{run_in_current_pool, thread_pool};
 use crate::model::{MetricId, Scope};
 use crate::scenario::{Override, Scenario, load_str};
 use crate::stats::sensitivity::{
@@ -209,7 +210,12 @@ impl Study {
     }
 
     /// Runs one point.
-    fn evaluate(&self, values: Vec<Option<f64>>, baseline: &str) -> Result<Point, String> {
+    fn evaluate(
+        &self,
+        values: Vec<Option<f64>>,
+        baseline: &str,
+        progress: &dyn Progress,
+    ) -> Result<Point, String> {
         let scenario = load_str(&self.source_name, &self.text, &self.overrides(&values))
             .map_err(|e| e.to_string())?;
         let options = RunOptions {
@@ -218,7 +224,7 @@ impl Study {
             topologies: self.topologies.clone(),
             ..RunOptions::default()
         };
-        let exp = run_in_current_pool(&scenario, &options).map_err(|e| e.to_string())?;
+        let exp = run_in_current_pool(&scenario, &options, progress).map_err(|e| e.to_string())?;
         let base = exp.topology(baseline).ok_or("the baseline did not run")?;
         let mut results = Vec::new();
         for t in &exp.topologies {
@@ -251,12 +257,13 @@ impl Study {
         &self,
         designs: Vec<Vec<Option<f64>>>,
         baseline: &str,
+        progress: &dyn Progress,
     ) -> Result<Vec<Point>, ExploreError> {
         designs
             .into_par_iter()
             .map(|values| {
                 let described = self.describe(&values);
-                self.evaluate(values, baseline).map_err(|e| {
+                self.evaluate(values, baseline, progress).map_err(|e| {
                     ExploreError::BadInput(vec![format!("the point {described} is invalid:\n{e}")])
                 })
             })
@@ -371,25 +378,54 @@ fn holds_whole_number(path: &str) -> bool {
         )
 }
 
+/// A study and where the progress of its points goes.
+struct Ctx<'a> {
+    study: &'a Study,
+    progress: &'a dyn Progress,
+}
+
+impl std::ops::Deref for Ctx<'_> {
+    type Target = Study;
+
+    fn deref(&self) -> &Study {
+        self.study
+    }
+}
+
+impl Ctx<'_> {
+    /// [`Study::evaluate_all`], telling the progress.
+    fn evaluate_all(
+        &self,
+        designs: Vec<Vec<Option<f64>>>,
+        baseline: &str,
+    ) -> Result<Vec<Point>, ExploreError> {
+        self.study.evaluate_all(designs, baseline, self.progress)
+    }
+}
+
 /// Runs `study` with `method` on `samples` (trajectories for Morris, base
 /// points for Sobol', points for propagation; ignored otherwise).
 pub fn explore(
-    mut study: Study,
+    study: Study,
     method: Method,
     samples: usize,
     design_seed: u64,
 ) -> Result<Exploration, ExploreError> {
+    explore_with_progress(study, method, samples, design_seed, &())
+}
+
+/// [`explore`], telling `progress` of every replication planned and done.
+pub fn explore_with_progress(
+    mut study: Study,
+    method: Method,
+    samples: usize,
+    design_seed: u64,
+    progress: &dyn Progress,
+) -> Result<Exploration, ExploreError> {
     let topologies = study.validate()?;
     let baseline = topologies[0].clone();
-    let threads = study
-        .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| {
-            ExploreError::BadInput(vec![format!("cannot start {threads} threads: {e}")])
-        })?;
+    let pool =
+        thread_pool(study.threads).map_err(|e| ExploreError::BadInput(vec![e.to_string()]))?;
     let mut quantities = Vec::new();
     for t in &topologies {
         for m in &study.metrics {
@@ -411,6 +447,10 @@ pub fn explore(
     }
     let d = study.assumptions.len();
     pool.install(|| {
+        let study = Ctx {
+            study: &study,
+            progress,
+        };
         let nominal = study
             .evaluate_all(vec![vec![None; d]], &baseline)?
             .remove(0);
@@ -436,7 +476,7 @@ pub fn explore(
 
 type MethodOutput = (Vec<Point>, Vec<SensitivityRow>, Vec<f64>);
 
-fn tornado(study: &Study, baseline: &str, nq: usize) -> Result<MethodOutput, ExploreError> {
+fn tornado(study: &Ctx<'_>, baseline: &str, nq: usize) -> Result<MethodOutput, ExploreError> {
     let d = study.assumptions.len();
     let mut designs = Vec::with_capacity(2 * d);
     for (i, a) in study.assumptions.iter().enumerate() {
@@ -504,7 +544,7 @@ fn noise_share(points: &[Point], q: usize) -> f64 {
 }
 
 fn morris(
-    study: &Study,
+    study: &Ctx<'_>,
     baseline: &str,
     nq: usize,
     trajectories: usize,
@@ -534,7 +574,7 @@ fn morris(
 }
 
 fn sobol(
-    study: &Study,
+    study: &Ctx<'_>,
     baseline: &str,
     nq: usize,
     n: usize,
@@ -578,7 +618,7 @@ fn wilson(k: usize, n: usize) -> Estimate {
 }
 
 fn propagate(
-    study: &Study,
+    study: &Ctx<'_>,
     baseline: &str,
     quantities: &[Quantity],
     n: usize,
@@ -630,7 +670,7 @@ fn propagate(
 }
 
 fn break_even(
-    study: &Study,
+    study: &Ctx<'_>,
     baseline: &str,
     quantities: &[Quantity],
 ) -> Result<MethodOutput, ExploreError> {

@@ -32,7 +32,7 @@ pub use data::{RunData, SweepData};
 use style::Px;
 
 use crate::model::{Category, Metric};
-use crate::report::atomic::write_atomic;
+use crate::util::atomic::write_atomic;
 
 /// Why charts could not be drawn.
 #[derive(Debug, thiserror::Error)]
