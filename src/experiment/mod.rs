@@ -9,7 +9,7 @@ pub mod runner;
 pub mod sweep;
 pub mod validation;
 
-pub use options::{OptionsError, RunError, RunOptions};
+pub use options::{RunError, RunOptions};
 pub use progress::Progress;
 pub use results::{ComparisonRow, Experiment, SummaryRow, TopologyResults};
 pub use runner::{run, run_with_progress, thread_pool};

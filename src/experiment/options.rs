@@ -281,6 +281,3 @@ mod tests {
         assert_eq!(check("team:eng:utilization", &["matrix"]), Ok(()));
     }
 }
-/// The name [`RunError`] had before it also covered interrupts and the
-/// thread pool; kept so that code written against it still builds.
-pub type OptionsError = RunError;
