@@ -169,9 +169,18 @@ pub struct ExploreArgs {
     /// The options `run` and `sweep` share.
     #[command(flatten)]
     pub common: CommonArgs,
-    /// Output folder (default: output/<scenario name>-explore).
+    /// Output folder (default: output/<scenario name>-explore); a shard
+    /// writes into its `shard-K-of-N` subfolder.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Run only the K-th of N slices of the design (points i with
+    /// i mod N = K-1); `orgsim merge` puts the slices together.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+    /// Keep the points an earlier, interrupted run of the same exploration
+    /// finished.
+    #[arg(long)]
+    pub resume: bool,
 }
 
 /// Arguments of `orgsim check`.

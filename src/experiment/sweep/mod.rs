@@ -684,7 +684,8 @@ fn write_results(
     Ok(written)
 }
 
-fn progress_bar(show: bool, jobs: u64) -> ProgressBar {
+/// The progress bar of a study of `jobs` replications (hidden unless `show`).
+pub(crate) fn progress_bar(show: bool, jobs: u64) -> ProgressBar {
     if !show {
         return ProgressBar::hidden();
     }
