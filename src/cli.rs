@@ -38,7 +38,8 @@ pub enum Command {
     /// screening, Sobol' indices, propagation of the beliefs or break-even
     /// values, over the scenario's [[uncertain]] tables and --uncertain.
     Explore(ExploreArgs),
-    /// Combine the shards of a sweep into one sweep.csv.
+    /// Combine the shards of a sweep (or of an exploration) into the files
+    /// one run writes.
     Merge(MergeArgs),
     /// Validate a scenario and print offered load against capacity per team.
     Check(CheckArgs),
@@ -228,8 +229,8 @@ pub struct SweepArgs {
 /// Arguments of `orgsim merge`.
 #[derive(Debug, Args)]
 pub struct MergeArgs {
-    /// Sweep folders (each standing for its sweep.json and its shard-K-of-N
-    /// subfolders) or sweep.json files.
+    /// Sweep or explore folders (each standing for its sweep.json or
+    /// explore.json and its shard-K-of-N subfolders), or those files.
     #[arg(required = true, value_name = "DIR_OR_FILES")]
     pub inputs: Vec<PathBuf>,
     /// Folder to write the merged sweep into.

@@ -374,11 +374,14 @@ fn finish(
     quiet: bool,
 ) -> Result<(), Failure> {
     let identity = spec.identity();
-    let records: Vec<_> = std::iter::once(&ex.nominal)
-        .chain(&ex.points)
-        .enumerate()
-        .map(|(i, p)| ckpt::record(i, p))
-        .collect();
+    // Line by line: the records' cells are not all held at once.
+    let mut checkpoint = Vec::new();
+    for (i, p) in std::iter::once(&ex.nominal).chain(&ex.points).enumerate() {
+        checkpoint.extend(
+            sweep_ckpt::to_bytes(&[ckpt::record(i, p)], &identity)
+                .map_err(|e| Failure::Other(e.to_string()))?,
+        );
+    }
     let paths: Vec<String> = plan
         .study
         .assumptions
@@ -386,10 +389,7 @@ fn finish(
         .map(|a| a.path.clone())
         .collect();
     let files = [
-        (
-            CHECKPOINT,
-            sweep_ckpt::to_bytes(&records, &identity).map_err(|e| Failure::Other(e.to_string()))?,
-        ),
+        (CHECKPOINT, checkpoint),
         (
             "sensitivity.csv",
             explore_csv::sensitivity_csv(ex).into_bytes(),

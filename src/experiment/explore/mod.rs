@@ -18,7 +18,7 @@ pub mod assumption;
 pub mod checkpoint;
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering as AtomicOrdering};
 
 use indicatif::ProgressBar;
 use rayon::prelude::*;
@@ -465,6 +465,9 @@ struct Evaluator<'a, 'b> {
     control: &'b Control<'a>,
     progress: ProgressBar,
     jobs: u64,
+    /// Points run so far and planned (at most, for break-even).
+    counted: AtomicUsize,
+    planned: usize,
 }
 
 impl Evaluator<'_, '_> {
@@ -504,6 +507,9 @@ impl Evaluator<'_, '_> {
                     sink(index, &point).map_err(|e| ExploreError::Io(vec![e]))?;
                 }
                 self.progress.inc(self.jobs);
+                let n = self.counted.fetch_add(1, AtomicOrdering::SeqCst) + 1;
+                self.progress
+                    .set_message(format!("{n}/{} points", self.planned));
                 Ok(Some(point))
             })
             .collect()
@@ -654,6 +660,8 @@ impl Plan {
             control,
             progress,
             jobs,
+            counted: AtomicUsize::new(0),
+            planned: to_run,
         };
         let result = pool.install(|| -> Result<Outcome, ExploreError> {
             let Some(design) = design else {
@@ -688,7 +696,10 @@ pub fn explore(
     let plan = plan(study, method, samples, design_seed)?;
     match plan.execute(&Control::default())? {
         Outcome::Complete(ex) => Ok(*ex),
-        Outcome::Shard(_) | Outcome::Stopped => unreachable!("no shard and no stop were asked"),
+        // Neither a shard nor a stop was asked for.
+        Outcome::Shard(_) | Outcome::Stopped => Err(ExploreError::Io(vec![
+            "the exploration stopped before its last point".into(),
+        ])),
     }
 }
 
