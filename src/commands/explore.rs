@@ -187,6 +187,12 @@ pub fn explore(args: &ExploreArgs) -> Result<(), Failure> {
     let nq = plan.quantities.len();
     let d = plan.study.assumptions.len();
     let mut kept = BTreeMap::new();
+    if args.resume && !manifest_path.is_file() && fs::symlink_metadata(&checkpoint_path).is_ok() {
+        return Err(Failure::BadInput(format!(
+            "cannot resume in {}: it holds a checkpoint ({CHECKPOINT}) but no {MANIFEST}, so nothing says which exploration its points belong to; nothing was run (drop --resume to start over, discarding them)",
+            folder.display()
+        )));
+    }
     let writer = if args.resume && manifest_path.is_file() {
         let earlier = read_manifest(&manifest_path)?;
         let (their_id, their_shard) = (
@@ -219,6 +225,14 @@ pub fn explore(args: &ExploreArgs) -> Result<(), Failure> {
         )?
     } else {
         // Starting over: the earlier results go, the manifest last.
+        let earlier =
+            fs::read(&checkpoint_path).map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count());
+        if earlier > 0 && !args.common.quiet {
+            note!(
+                "note: started over, discarding the {earlier} points of an earlier exploration in {} (--resume keeps them)",
+                folder.display()
+            );
+        }
         for f in [MANIFEST, "sensitivity.csv", "points.csv"] {
             let p = folder.join(f);
             if p.is_file() {

@@ -52,23 +52,25 @@ pub fn answer(data: &ExploreData, m: &Measure) -> String {
         },
         "sobol" => match top("ST") {
             Some(r) => format!(
-                "{} decides {what}: it explains {} (95% CI {} to {}) of its variance over your beliefs, {} of it alone.",
+                "{} decides {what}: it has the largest total Sobol' index, ST = {} (95% CI {} to {}; alone, S1 = {}), the share of the variance over your beliefs it explains with its interactions{}.",
                 r.assumption,
-                numbers::pct(r.estimate, 0),
-                numbers::pct(r.low, 0),
-                numbers::pct(r.high, 0),
+                numbers::sig(r.estimate),
+                numbers::sig(r.low),
+                numbers::sig(r.high),
                 data.row(m, &r.assumption, "S1")
-                    .map_or("n/a".into(), |s| numbers::pct(s.estimate, 0))
+                    .map_or("n/a".into(), |s| numbers::sig(s.estimate)),
+                overlap(data, m, "ST", r)
             ),
             None => format!("No assumption has a finite index for {what}."),
         },
         "morris" => match top("mu_star") {
             Some(r) => format!(
-                "{} matters most for {what}: its mean absolute effect over the range is μ* = {} (95% CI {} to {}).",
+                "{} matters most for {what}: its mean absolute effect over the range is μ* = {} (95% CI {} to {}){}.",
                 r.assumption,
                 numbers::sig(r.estimate),
                 numbers::sig(r.low),
-                numbers::sig(r.high)
+                numbers::sig(r.high),
+                overlap(data, m, "mu_star", r)
             ),
             None => format!("No assumption has a finite effect on {what}."),
         },
@@ -112,6 +114,23 @@ pub fn answer(data: &ExploreData, m: &Measure) -> String {
                 )
             }
         }
+        _ => String::new(),
+    }
+}
+
+/// A warning when the interval of the runner-up's `index` reaches the
+/// leader's: the ranking is then not established.
+fn overlap(data: &ExploreData, m: &Measure, index: &str, leader: &IndexRow) -> String {
+    let second = data
+        .rows_of(m)
+        .filter(|r| r.index == index && r.assumption != leader.assumption && r.estimate.is_finite())
+        .max_by(|a, b| a.estimate.total_cmp(&b.estimate));
+    match second {
+        Some(s) if s.high >= leader.low => format!(
+            "; but the interval of {} ({}) reaches it: raise --samples to tell them apart",
+            s.assumption,
+            numbers::sig(s.estimate)
+        ),
         _ => String::new(),
     }
 }

@@ -544,6 +544,14 @@ fn a_resumed_exploration_writes_the_bytes_of_an_uninterrupted_one() {
     {
         assert!(read(f) == *bytes, "{f} differs after resuming");
     }
+    // Without --resume the folder's points are discarded, and said so.
+    let o = run_explore(dir.path(), &args);
+    assert!(o.status.success());
+    assert!(
+        crate::support::text(&o.stderr).contains("started over, discarding the 21 points"),
+        "{}",
+        crate::support::text(&o.stderr)
+    );
     // Resuming another exploration in the folder is refused.
     let o = run_explore(
         dir.path(),
