@@ -560,3 +560,58 @@ fn a_resumed_exploration_writes_the_bytes_of_an_uninterrupted_one() {
     assert_eq!(o.status.code(), Some(2));
     assert!(crate::support::text(&o.stderr).contains("different exploration"));
 }
+
+#[test]
+fn a_resumed_break_even_search_replays_its_kept_points() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = [
+        "explore",
+        "prime-video",
+        "--method",
+        "break-even",
+        "--reps",
+        "3",
+        "--set",
+        "simulation.horizon=300",
+        "--metric",
+        "throughput",
+        "--no-plots",
+        "--quiet",
+        "--out",
+        "o",
+    ];
+    let o = crate::support::orgsim(&args, dir.path());
+    assert!(o.status.success(), "{}", crate::support::text(&o.stderr));
+    let folder = dir.path().join("o");
+    let read = |f: &str| std::fs::read(folder.join(f)).unwrap();
+    let files = ["sensitivity.csv", "points.csv", "explore.checkpoint.jsonl"];
+    let whole: Vec<Vec<u8>> = files.iter().map(|f| read(f)).collect();
+    let checkpoint = String::from_utf8(read("explore.checkpoint.jsonl")).unwrap();
+    // More points than the nominal one and the ends: bisection steps ran.
+    let lines = checkpoint.lines().count();
+    assert!(lines > 1 + 2 * 8, "{lines} points");
+    let kept: String = checkpoint
+        .lines()
+        .take(lines / 2)
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(folder.join("explore.checkpoint.jsonl"), kept).unwrap();
+    std::fs::remove_file(folder.join("sensitivity.csv")).unwrap();
+    let o = crate::support::orgsim(&[&args[..], &["--resume"]].concat(), dir.path());
+    assert!(o.status.success(), "{}", crate::support::text(&o.stderr));
+    for (f, bytes) in files.iter().zip(&whole) {
+        assert!(read(f) == *bytes, "{f} differs after resuming");
+    }
+    // A whole folder merges to itself, the search replayed from its points.
+    let o = crate::support::orgsim(
+        &["merge", "o", "--out", "m", "--no-plots", "--quiet"],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", crate::support::text(&o.stderr));
+    for (f, bytes) in files.iter().zip(&whole) {
+        assert!(
+            std::fs::read(dir.path().join("m").join(f)).unwrap() == *bytes,
+            "{f} differs after merging"
+        );
+    }
+}

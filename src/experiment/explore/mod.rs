@@ -960,8 +960,9 @@ fn break_even(plan: &Plan, ev: &Evaluator<'_, '_>) -> Result<Outcome, ExploreErr
                 },
             });
         }
-        all_points.extend(bisection);
+        // In the order they were asked for: their index in the checkpoint.
         all_points.extend([end_lo, end_hi]);
+        all_points.extend(bisection);
     }
     Ok(Outcome::Complete(Box::new(Exploration {
         method: Method::BreakEven,
