@@ -49,7 +49,8 @@ pub enum Command {
     /// screening, Sobol' indices, propagation of the beliefs or break-even
     /// values, over the scenario's [[uncertain]] tables and --uncertain.
     Explore(ExploreArgs),
-    /// Combine the shards of a sweep into one sweep.csv.
+    /// Combine the shards of a sweep (or of an exploration) into the files
+    /// one run writes.
     Merge(MergeArgs),
     /// Validate a scenario and print offered load against capacity per team.
     Check(CheckArgs),
@@ -185,9 +186,18 @@ pub struct ExploreArgs {
     /// The options `run` and `sweep` share.
     #[command(flatten)]
     pub common: CommonArgs,
-    /// Output folder (default: output/<scenario name>-explore).
+    /// Output folder (default: output/<scenario name>-explore); a shard
+    /// writes into its `shard-K-of-N` subfolder.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Run only the K-th of N slices of the design (points i with
+    /// i mod N = K-1); `orgsim merge` puts the slices together.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+    /// Keep the points an earlier, interrupted run of the same exploration
+    /// finished.
+    #[arg(long)]
+    pub resume: bool,
 }
 
 /// Arguments of `orgsim check`.
@@ -235,8 +245,8 @@ pub struct SweepArgs {
 /// Arguments of `orgsim merge`.
 #[derive(Debug, Args)]
 pub struct MergeArgs {
-    /// Sweep folders (each standing for its sweep.json and its shard-K-of-N
-    /// subfolders) or sweep.json files.
+    /// Sweep or explore folders (each standing for its sweep.json or
+    /// explore.json and its shard-K-of-N subfolders), or those files.
     #[arg(required = true, value_name = "DIR_OR_FILES")]
     pub inputs: Vec<PathBuf>,
     /// Folder to write the merged sweep into.

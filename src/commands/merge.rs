@@ -10,6 +10,13 @@ use orgsim::report::{sweep_csv, sweep_files};
 
 /// Merges the sweep parts `args` names.
 pub fn merge(args: &MergeArgs) -> Result<(), Failure> {
+    if args
+        .inputs
+        .iter()
+        .any(|i| super::explore::is_exploration(i))
+    {
+        return super::explore::merge(&args.inputs, &args.out, args.no_plots, args.quiet);
+    }
     // The shard folders read are locked (no shard may be running), then the
     // folder written.
     let mut locks = Vec::new();

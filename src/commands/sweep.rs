@@ -170,7 +170,7 @@ pub(super) fn finish(
 }
 
 /// This command line with `--resume`, quoted for a POSIX shell.
-fn resume_command() -> String {
+pub(super) fn resume_command() -> String {
     let mut args: Vec<String> = std::env::args().collect();
     if let Some(first) = args.first_mut() {
         if first.ends_with("/orgsim") || first.ends_with("\\orgsim.exe") {

@@ -29,6 +29,9 @@ pub fn write_report(dir: &Path) -> Result<PathBuf, ChartError> {
     let html = match charts::folder_kind(dir)? {
         FolderKind::Run => run_report(&RunData::load(dir)?)?,
         FolderKind::Sweep => sweep_report(&SweepData::load(dir)?)?,
+        FolderKind::Explore => {
+            super::explore_html::report(&charts::explore::ExploreData::load(dir)?)?
+        }
     };
     let path = dir.join(FILE);
     write_atomic(&path, html.as_bytes()).map_err(|e| ChartError::Io {
@@ -92,7 +95,8 @@ ul.assume li { margin: 3px 0; }
 footer { margin-top: 48px; color: var(--muted); font-size: 14px; }
 "#;
 
-fn page(title: &str, body: &str) -> String {
+/// The whole page around `body`, with the shared style sheet.
+pub(crate) fn page(title: &str, body: &str) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
@@ -123,7 +127,8 @@ fn inline_svg(svg: &str, label: &str) -> String {
     )
 }
 
-fn figure(out: &mut String, heading: &str, svg: &str, caption: &str, stem: &str) {
+/// A chart inline, with its caption and the names of its files.
+pub(crate) fn figure(out: &mut String, heading: &str, svg: &str, caption: &str, stem: &str) {
     let _ = write!(
         out,
         "<figure id=\"{stem}\">\n{}\n<figcaption>{} <span class=\"files\">({stem}.svg, {stem}.png)</span></figcaption>\n</figure>\n",

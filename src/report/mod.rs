@@ -4,6 +4,7 @@ pub mod charts;
 pub mod csv_files;
 pub mod explain;
 pub mod explore_csv;
+pub mod explore_html;
 pub mod html;
 pub mod json;
 pub mod layout;

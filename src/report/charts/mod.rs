@@ -15,6 +15,7 @@ pub mod style;
 
 mod cfd;
 mod delay_breakdown;
+pub mod explore;
 mod lead_time;
 mod sweep;
 mod throughput;
@@ -498,6 +499,8 @@ pub enum FolderKind {
     Run,
     /// A `sweep` folder (`sweep.csv`).
     Sweep,
+    /// An `explore` folder (`sensitivity.csv` and `explore.json`).
+    Explore,
 }
 
 /// Whether `dir` holds `run` or `sweep` results (a sweep wins when both).
@@ -510,6 +513,8 @@ pub fn folder_kind(dir: &Path) -> Result<FolderKind, ChartError> {
         .is_file()
     {
         Ok(FolderKind::Sweep)
+    } else if dir.join("sensitivity.csv").is_file() && dir.join("explore.json").is_file() {
+        Ok(FolderKind::Explore)
     } else if dir.join(crate::report::layout::SUMMARY_CSV).is_file() {
         Ok(FolderKind::Run)
     } else {
@@ -522,6 +527,7 @@ pub fn render(dir: &Path) -> Result<Vec<PathBuf>, ChartError> {
     match folder_kind(dir)? {
         FolderKind::Run => render_run(dir),
         FolderKind::Sweep => render_sweep(dir),
+        FolderKind::Explore => explore::render_explore(dir),
     }
 }
 
