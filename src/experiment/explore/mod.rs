@@ -387,7 +387,7 @@ pub struct Plan {
     pub replications: u32,
 }
 
-/// Checks `study` (see [`Study::validate`]) before anything runs or is
+/// Checks `study` (its assumptions, metrics and topologies) before anything runs or is
 /// written, and fixes what every point measures.
 pub fn plan(
     mut study: Study,
