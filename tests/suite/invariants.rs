@@ -1,4 +1,4 @@
-//! Sanity laws every run must obey (DESIGN.md §6): Little's law,
+//! Sanity laws every run must obey (docs/model.md, *Metrics*): Little's law,
 //! conservation of items, critical-path categories summing to the lead time.
 
 use orgsim::experiment::RunOptions;
