@@ -21,10 +21,12 @@ use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use orgsim::engine::RngFactory;
-use orgsim::experiment::sweep::{self, BaseScenario, SweepRun, SweepSettings, Vary};
+use orgsim::experiment::sweep::{self, BaseScenario, SweepSettings, Vary};
 use orgsim::experiment::validation::station;
 use orgsim::experiment::{self, RunOptions};
 use orgsim::model::{Recording, simulate, topology};
+use orgsim::report::sweep_files;
+use orgsim::report::sweep_folder::{self, SweepOutcome, SweepRun};
 use orgsim::scenario::{self, Override, Scenario, bundled};
 
 fn default_scenario() -> Scenario {
@@ -195,7 +197,14 @@ fn twenty_point_sweep(c: &mut Criterion) {
                     threads: Some(threads),
                     ..Default::default()
                 };
-                black_box(sweep::execute(&plan, dir.path(), &run).expect("sweep runs"))
+                let outcome = sweep_folder::execute(&plan, dir.path(), &run).expect("sweep runs");
+                let SweepOutcome::Complete(res) = outcome else {
+                    panic!("a sweep without a stop is never interrupted");
+                };
+                black_box(
+                    sweep_files::write_all(dir.path(), &res.manifest, &res.records, false)
+                        .expect("sweep files written"),
+                )
             })
         });
     }

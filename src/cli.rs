@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::scenario::Override;
+use orgsim::scenario::Override;
 
 /// Most worker threads `--threads` accepts: far more than any machine has
 /// cores, few enough that starting them costs nothing noticeable.
@@ -14,6 +14,17 @@ pub const MAX_THREADS: u64 = 1024;
 /// anything runs.
 fn threads_parser() -> clap::builder::RangedU64ValueParser<usize> {
     clap::builder::RangedU64ValueParser::<usize>::new().range(1..=MAX_THREADS)
+}
+
+/// `--reps` and `--max-reps`: a number of replications, at least 1, refused
+/// by clap before anything runs (whether that many fit in memory depends on
+/// the topologies, and is checked with the scenario).
+fn replications_parser(text: &str) -> Result<u32, String> {
+    match text.parse::<u32>() {
+        Ok(0) => Err("must be at least 1".to_string()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 /// Simulate an organization as a matrix, as single-threaded teams, or
@@ -38,7 +49,8 @@ pub enum Command {
     /// screening, Sobol' indices, propagation of the beliefs or break-even
     /// values, over the scenario's [[uncertain]] tables and --uncertain.
     Explore(ExploreArgs),
-    /// Combine the shards of a sweep into one sweep.csv.
+    /// Combine the shards of a sweep (or of an exploration) into the files
+    /// one run writes.
     Merge(MergeArgs),
     /// Validate a scenario and print offered load against capacity per team.
     Check(CheckArgs),
@@ -70,7 +82,7 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct CommonArgs {
     /// Replications per topology (overrides `simulation.replications`).
-    #[arg(long = "reps", value_name = "N")]
+    #[arg(long = "reps", value_name = "N", value_parser = replications_parser)]
     pub replications: Option<u32>,
     /// Master seed (overrides `simulation.seed`).
     #[arg(long, value_name = "S")]
@@ -118,13 +130,18 @@ pub struct RunArgs {
     #[arg(long, value_name = "REL")]
     pub precision: Option<f64>,
     /// The most replications `--precision` may run (default 1000).
-    #[arg(long = "max-reps", value_name = "N", requires = "precision")]
+    #[arg(
+        long = "max-reps",
+        value_name = "N",
+        requires = "precision",
+        value_parser = replications_parser
+    )]
     pub max_replications: Option<u32>,
     /// The metric `--precision` applies to.
     #[arg(
         long,
         value_name = "METRIC",
-        default_value = "lead_time_mean",
+        default_value = orgsim::model::Metric::LeadTimeMean.name(),
         requires = "precision"
     )]
     pub precision_metric: String,
@@ -169,9 +186,18 @@ pub struct ExploreArgs {
     /// The options `run` and `sweep` share.
     #[command(flatten)]
     pub common: CommonArgs,
-    /// Output folder (default: output/<scenario name>-explore).
+    /// Output folder (default: output/<scenario name>-explore); a shard
+    /// writes into its `shard-K-of-N` subfolder.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Run only the K-th of N slices of the design (points i with
+    /// i mod N = K-1); `orgsim merge` puts the slices together.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+    /// Keep the points an earlier, interrupted run of the same exploration
+    /// finished.
+    #[arg(long)]
+    pub resume: bool,
 }
 
 /// Arguments of `orgsim check`.
@@ -219,8 +245,8 @@ pub struct SweepArgs {
 /// Arguments of `orgsim merge`.
 #[derive(Debug, Args)]
 pub struct MergeArgs {
-    /// Sweep folders (each standing for its sweep.json and its shard-K-of-N
-    /// subfolders) or sweep.json files.
+    /// Sweep or explore folders (each standing for its sweep.json or
+    /// explore.json and its shard-K-of-N subfolders), or those files.
     #[arg(required = true, value_name = "DIR_OR_FILES")]
     pub inputs: Vec<PathBuf>,
     /// Folder to write the merged sweep into.

@@ -1,5 +1,5 @@
 //! The minimal M/M/1 loop of `mm1.rs` carrying only the per-item
-//! bookkeeping DESIGN.md §5–§6 require of any implementation of orgsim's
+//! bookkeeping docs/model.md (*Randomness*, *Metrics*) requires of any implementation of orgsim's
 //! model on this queue, and nothing general: common random numbers (each
 //! customer's work drawn from its own key, so that every topology would see
 //! the same customers), the lead-time distribution in fixed memory (for the

@@ -5,12 +5,14 @@ use std::path::{Path, PathBuf};
 
 use super::{Failure, source, stdio};
 use crate::cli::CheckArgs;
-use crate::experiment::runner::analyse_warmup;
-use crate::model::warning::{self, Warning};
-use crate::model::{capacity, topology};
-use crate::report::charts::welch::{self, Welch};
-use crate::report::{csv_files::number, table, write_atomic};
-use crate::scenario::Scenario;
+use orgsim::experiment::runner::analyse_warmup;
+use orgsim::model::warning::{self, Warning};
+use orgsim::model::{capacity, topology};
+use orgsim::report::charts::welch::{self, Welch};
+use orgsim::report::table;
+use orgsim::scenario::Scenario;
+use orgsim::util::atomic::write_atomic;
+use orgsim::util::fmt::number;
 
 /// How many places a grouped warning line names (the table shows them all).
 const SHOWN: usize = 3;
@@ -42,7 +44,7 @@ pub fn check(args: &CheckArgs) -> Result<(), Failure> {
 fn warmup(scenario: &Scenario, dir: &Path) -> Result<(), Failure> {
     super::folder::prepare(dir, false)?;
     let _lock = super::output::lock(dir)?;
-    let write_error = |e: String| Failure::Other(format!("cannot write to {}: {e}", dir.display()));
+    let write_error = |e: String| Failure::other(format!("cannot write to {}: {e}", dir.display()));
     outln!(
         "\nWarm-up by MSER-5 (pilot: {} replications of {} days without warm-up):",
         scenario.run.replications,
@@ -74,7 +76,11 @@ fn warmup(scenario: &Scenario, dir: &Path) -> Result<(), Failure> {
         written.extend(welch::write(dir, &chart).map_err(|e| write_error(e.to_string()))?);
     }
     let csv_path = dir.join("welch.csv");
-    write_atomic(&csv_path, csv.as_bytes()).map_err(|e| write_error(e.to_string()))?;
+    write_atomic(&csv_path, csv.as_bytes()).map_err(|source| Failure::Io {
+        action: "write to",
+        path: dir.to_path_buf(),
+        source,
+    })?;
     outln!(
         "Set `warmup = \"auto\"` in [simulation] to use these per topology, or a number of days.\nWelch's charts and welch.csv are in {}",
         dir.display()

@@ -5,7 +5,7 @@ use std::fs;
 use std::path::Path;
 
 use super::Failure;
-use crate::report::atomic::{check_writable, remove_stale_temporaries};
+use orgsim::util::atomic::{check_writable, remove_stale_temporaries};
 
 /// Creates `dir` (and its parents) and refuses, as bad input (exit code 2),
 /// a folder that cannot be created or written; then removes the temporary

@@ -3,19 +3,25 @@
 
 use std::path::{Path, PathBuf};
 
-use super::sweep::failure;
 use super::{Failure, output, stdio};
 use crate::cli::MergeArgs;
-use crate::experiment::sweep;
-use crate::report::sweep_csv;
+use orgsim::experiment::sweep;
+use orgsim::report::{sweep_csv, sweep_files};
 
 /// Merges the sweep parts `args` names.
 pub fn merge(args: &MergeArgs) -> Result<(), Failure> {
+    if args
+        .inputs
+        .iter()
+        .any(|i| super::explore::is_exploration(i))
+    {
+        return super::explore::merge(&args.inputs, &args.out, args.no_plots, args.quiet);
+    }
     // The shard folders read are locked (no shard may be running), then the
     // folder written.
     let mut locks = Vec::new();
     let mut locked: Vec<PathBuf> = Vec::new();
-    for manifest in sweep::merge::manifest_paths(&args.inputs).map_err(failure)? {
+    for manifest in sweep::merge::manifest_paths(&args.inputs)? {
         let dir = manifest
             .parent()
             .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
@@ -30,26 +36,24 @@ pub fn merge(args: &MergeArgs) -> Result<(), Failure> {
             locked.push(key);
         }
     }
-    let gathered = sweep::merge::gather(&args.inputs).map_err(failure)?;
+    let gathered = sweep::merge::gather(&args.inputs)?;
     super::folder::prepare(&args.out, args.quiet)?;
     let key = std::fs::canonicalize(&args.out).unwrap_or_else(|_| args.out.clone());
     if !locked.contains(&key) {
         locks.push(output::lock(&args.out)?);
     }
     let stage = output::stage(&args.out)?;
-    let mut res = gathered
-        .write(&args.out, Some(stage.path()))
-        .map_err(failure)?;
+    let mut res = gathered.merged();
+    let mut written = sweep_files::write_all(stage.path(), &res.manifest, &res.records, true)?;
     if !args.no_plots {
-        res.written.extend(super::render_folder(stage.path())?);
+        written.extend(super::render_folder(stage.path())?);
     }
-    res.written = stage.final_paths(&res.written);
+    let written = stage.final_paths(&written);
     super::sweep::finish(stage, &mut res.manifest, false)?;
     drop(locks);
     stdio::print(&sweep_csv::table(&res.manifest, &res.records))?;
     if !args.quiet {
-        let names: Vec<String> = res
-            .written
+        let names: Vec<String> = written
             .iter()
             .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
             .collect();

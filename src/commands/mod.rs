@@ -1,5 +1,5 @@
-//! What each subcommand does; `main` only parses the command line and calls
-//! `dispatch`.
+//! What each subcommand does; `main` parses the command line, calls
+//! `dispatch` and turns its result into the exit code.
 
 /// `eprintln!` that never panics: a failed write is remembered for the exit
 /// code (see `stdio::note`).
@@ -28,10 +28,11 @@ mod interrupt;
 mod merge;
 mod output;
 mod plot;
+mod progress;
 mod run;
 mod scenarios;
 mod source;
-mod stdio;
+pub(crate) mod stdio;
 mod sweep;
 mod validate;
 
@@ -40,11 +41,8 @@ pub use plot::render_folder;
 
 use crate::cli::{Cli, Command};
 
-/// Carries out `cli`; returns the process exit code (0 success, also when
-/// stdout is a closed pipe; 2 bad input; 1 anything else, including a failed
-/// write to stdout or stderr; 130 a sweep interrupted by a signal), having printed any
-/// error to stderr.
-pub fn dispatch(cli: Cli) -> i32 {
+/// Carries out `cli`; the error, if any, is for `main` to print.
+pub fn dispatch(cli: Cli) -> Result<(), Failure> {
     let result = match cli.command {
         Command::Run(args) => run::run(&args),
         Command::Sweep(args) => sweep::sweep(&args),
@@ -66,32 +64,20 @@ pub fn dispatch(cli: Cli) -> i32 {
     if std::env::var_os("ORGSIM_REPORT_PEAK_MEMORY").is_some() {
         report_peak_memory();
     }
-    match result {
-        Ok(()) if stdio::stderr_failed() => 1,
-        Ok(()) | Err(Failure::ClosedPipe) => 0,
-        Err(f) => {
-            note!("{f}");
-            f.exit_code()
-        }
-    }
+    result
 }
 
 /// Prints what the command-line parser refused, or the `--help` or
-/// `--version` it was asked for, as clap would, but with write errors
-/// handled as every command handles them; returns the exit code.
-pub fn usage(e: &clap::Error) -> i32 {
+/// `--version` it was asked for, as clap would, but with a failed write to
+/// stdout (help and version go there) handled as every command handles it.
+/// A failure to write the refusal to stderr cannot be reported: the exit
+/// code is the parser's all the same.
+pub fn usage(e: &clap::Error) -> Result<(), Failure> {
     use std::io::Write;
     let printed = e.print().and_then(|()| std::io::stdout().flush());
     match printed {
-        // Help and version go to stdout; a failure there is like any other.
-        Err(err) if !e.use_stderr() => match stdio::stdout_failure(err) {
-            Failure::ClosedPipe => 0,
-            f => {
-                note!("{f}");
-                f.exit_code()
-            }
-        },
-        _ => e.exit_code(),
+        Err(err) if !e.use_stderr() => Err(stdio::stdout_failure(err)),
+        _ => Ok(()),
     }
 }
 

@@ -1,11 +1,11 @@
 //! The output folder of a command: its lock, and the staging of its files
-//! (see `report::lock` and `report::staging`).
+//! (see `util::lock` and `util::staging`).
 
 use std::path::Path;
 
 use super::Failure;
-use crate::report::lock::{FolderLock, LockError};
-use crate::report::staging::Staging;
+use orgsim::util::lock::{FolderLock, LockError};
+use orgsim::util::staging::Staging;
 
 /// Locks the existing output folder `dir` for this process, printing a note
 /// when a lock left by a process that is gone is taken over.

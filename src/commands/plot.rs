@@ -5,15 +5,15 @@ use std::path::{Path, PathBuf};
 
 use super::Failure;
 use crate::cli::PlotArgs;
-use crate::report::charts::{self, ChartError};
-use crate::report::html;
+use orgsim::report::charts::{self, ChartError};
+use orgsim::report::html;
 
 impl From<ChartError> for Failure {
     fn from(e: ChartError) -> Self {
         if e.is_bad_input() {
             Failure::BadInput(e.to_string())
         } else {
-            Failure::Other(e.to_string())
+            Failure::Other(Box::new(e))
         }
     }
 }

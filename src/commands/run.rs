@@ -5,11 +5,12 @@ use std::time::SystemTime;
 
 use super::{Failure, interrupt, output, source, stdio};
 use crate::cli::RunArgs;
-use crate::experiment::{self, RunOptions};
-use crate::model::capacity;
-use crate::model::warning::{self, Warning};
-use crate::report::manifest::Manifest;
-use crate::report::{csv_files, json, table, write_atomic};
+use orgsim::experiment::{self, RunOptions};
+use orgsim::model::capacity;
+use orgsim::model::warning::{self, Warning};
+use orgsim::report::manifest::Manifest;
+use orgsim::report::{csv_files, json, table};
+use orgsim::util::atomic::write_atomic;
 
 /// Runs the scenario as `args` say.
 pub fn run(args: &RunArgs) -> Result<(), Failure> {
@@ -38,7 +39,6 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
         threads: args.common.threads,
         topologies: args.common.topologies.clone(),
         keep_items: args.items,
-        progress: !args.common.quiet,
         precision: args.precision,
         precision_metric: args.precision_metric.clone(),
         max_replications: args.max_replications,
@@ -50,11 +50,12 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
     // One process per folder: the lock is held until the files are moved in.
     let _lock = output::lock(&out_dir)?;
     interrupt::install("no result is written");
-    let exp = experiment::run(&scenario, &options)?;
-    let threads = args
-        .common
-        .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let pool = experiment::thread_pool(options.threads)?;
+    let threads = pool.current_num_threads();
+    let exp = {
+        let bar = super::progress::bar(!args.common.quiet);
+        pool.install(|| experiment::runner::run_in_current_pool(&scenario, &options, &bar))?
+    };
     let manifest = Manifest::new(
         &exp,
         &source::describe(args.scenario.as_deref()),
@@ -70,8 +71,11 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
     // Everything is written into a staging folder and moved in at the end,
     // replacing the previous result's files as a whole.
     let stage = output::stage(&out_dir)?;
-    let write_error =
-        |e: std::io::Error| Failure::Other(format!("cannot write to {}: {e}", out_dir.display()));
+    let write_error = |source: std::io::Error| Failure::Io {
+        action: "write to",
+        path: out_dir.clone(),
+        source,
+    };
     let mut written = csv_files::write_all(&exp, stage.path(), args.items).map_err(write_error)?;
     let mut manifest = manifest;
     let manifest_path = stage.path().join("manifest.json");

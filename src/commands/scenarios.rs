@@ -1,7 +1,7 @@
 //! `orgsim scenarios`: the bundled scenarios and what each shows.
 
 use super::{Failure, stdio};
-use crate::scenario::bundled;
+use orgsim::scenario::bundled;
 
 /// Prints every bundled scenario with the first line of its description.
 pub fn list() -> Result<(), Failure> {

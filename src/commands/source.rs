@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use super::Failure;
-use crate::scenario::{self, Override, Scenario, bundled};
+use orgsim::scenario::{self, Override, Scenario, bundled};
 
 /// Loads the scenario at `path`; a path that is not a file but is the name
 /// of a bundled scenario (with or without `.toml`) loads that one; no path

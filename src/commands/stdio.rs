@@ -41,7 +41,7 @@ pub fn stdout_failure(e: io::Error) -> Failure {
     if is_closed_pipe(&e) {
         Failure::ClosedPipe
     } else {
-        Failure::Other(format!("cannot write to standard output: {e}"))
+        Failure::Stdout(e)
     }
 }
 

@@ -5,14 +5,12 @@ use std::path::PathBuf;
 
 use super::{Failure, interrupt, output, source, stdio};
 use crate::cli::SweepArgs;
-use crate::experiment::sweep::{
-    self, BaseScenario, Shard, SweepError, SweepManifest, SweepOutcome, SweepRun, SweepSettings,
-    Vary,
-};
-use crate::model::warning;
-use crate::report::staging::Staging;
-use crate::report::sweep_csv;
-use crate::report::write_atomic;
+use orgsim::experiment::sweep::{self, BaseScenario, Shard, SweepManifest, SweepSettings, Vary};
+use orgsim::model::warning;
+use orgsim::report::sweep_folder::{self, SweepOutcome, SweepRun};
+use orgsim::report::{sweep_csv, sweep_files};
+use orgsim::util::atomic::write_atomic;
+use orgsim::util::staging::Staging;
 
 /// Runs the sweep `args` describe.
 pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
@@ -28,9 +26,6 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
         .map(str::parse::<Shard>)
         .transpose()
         .map_err(Failure::BadInput)?;
-    if args.common.threads == Some(0) {
-        return Err(Failure::BadInput("--threads must be at least 1".into()));
-    }
     // Loading the base scenario first reports a missing file or a bad
     // `--set` without mentioning any point.
     source::load(Some(&args.scenario), &args.common.overrides)?;
@@ -47,7 +42,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
         topologies: args.common.topologies.clone(),
         shard,
     };
-    let plan = sweep::plan(&base, varies, &settings).map_err(failure)?;
+    let plan = sweep::plan(&base, varies, &settings)?;
     let out = args.out.clone().unwrap_or_else(|| {
         PathBuf::from("output").join(format!("{}-sweep", plan.manifest.scenario))
     });
@@ -76,20 +71,23 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
     interrupt::install("finished points are kept");
     let run = SweepRun {
         threads: args.common.threads,
-        progress: !args.common.quiet,
         resume: args.resume,
         stop: Some(&interrupt::STOP),
-        results: Some(stage.path()),
     };
-    match sweep::execute(&plan, &folder, &run).map_err(failure)? {
+    let outcome = {
+        let bar = super::progress::bar(!args.common.quiet);
+        sweep_folder::execute_with_progress(&plan, &folder, &run, &bar)?
+    };
+    match outcome {
         SweepOutcome::Complete(mut res) => {
+            let mut written =
+                sweep_files::write_all(stage.path(), &res.manifest, &res.records, false)?;
             // A shard holds part of the grid: its charts wait for `merge`.
             if !args.common.no_plots && shard.is_none() && !interrupt::requested() {
-                res.written.extend(super::render_folder(stage.path())?);
+                written.extend(super::render_folder(stage.path())?);
             }
             finish(stage, &mut res.manifest, true)?;
-            res.written = res
-                .written
+            let written: Vec<PathBuf> = written
                 .iter()
                 .map(|p| folder.join(p.file_name().unwrap_or_default()))
                 .collect();
@@ -116,8 +114,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
                         folder.display()
                     );
                 }
-                let names: Vec<String> = res
-                    .written
+                let names: Vec<String> = written
                     .iter()
                     .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
                     .collect();
@@ -153,8 +150,11 @@ pub(super) fn finish(
     with_checkpoint: bool,
 ) -> Result<(), Failure> {
     let folder = stage.folder().to_path_buf();
-    let write_error =
-        |e: std::io::Error| Failure::Other(format!("cannot write to {}: {e}", folder.display()));
+    let write_error = |source: std::io::Error| Failure::Io {
+        action: "write to",
+        path: folder.clone(),
+        source,
+    };
     let mut files = stage.file_names().map_err(write_error)?;
     if with_checkpoint && !files.iter().any(|f| f == sweep::manifest::CHECKPOINT) {
         files.push(sweep::manifest::CHECKPOINT.to_string());
@@ -169,16 +169,8 @@ pub(super) fn finish(
     stage.commit(sweep::manifest::MANIFEST).map_err(write_error)
 }
 
-/// A sweep error as a command failure.
-pub(super) fn failure(e: SweepError) -> Failure {
-    match e {
-        SweepError::BadInput(m) => Failure::BadInput(m),
-        SweepError::Io(m) => Failure::Other(m),
-    }
-}
-
 /// This command line with `--resume`, quoted for a POSIX shell.
-fn resume_command() -> String {
+pub(super) fn resume_command() -> String {
     let mut args: Vec<String> = std::env::args().collect();
     if let Some(first) = args.first_mut() {
         if first.ends_with("/orgsim") || first.ends_with("\\orgsim.exe") {

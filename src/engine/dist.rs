@@ -3,8 +3,6 @@
 //! (means and standard deviations of the variable itself) and converted once
 //! to the sampling library's parameters.
 
-use std::fmt;
-
 use rand::Rng;
 use rand_distr::{Distribution, Exp, Gamma, LogNormal, Normal, Pert, Triangular, Uniform, Weibull};
 
@@ -33,18 +31,13 @@ enum Kind {
 
 /// Why a set of parameters does not describe a distribution; the message
 /// names the offending parameter (a key of the scenario file).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{message}")]
 pub struct DistError {
     /// The parameter at fault (`mean`, `sd`, `min`, ...), or empty for the whole table.
     pub param: &'static str,
     /// What is wrong with it, in words.
     pub message: String,
-}
-
-impl fmt::Display for DistError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
 }
 
 fn err(param: &'static str, message: impl Into<String>) -> DistError {

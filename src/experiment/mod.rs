@@ -3,13 +3,15 @@
 
 pub mod explore;
 pub mod options;
+pub mod progress;
 pub mod results;
 pub mod runner;
 pub mod spec;
 pub mod sweep;
 pub mod validation;
 
-pub use options::{OptionsError, RunOptions};
+pub use options::{RunError, RunOptions};
+pub use progress::Progress;
 pub use results::{ComparisonRow, Experiment, SummaryRow, TopologyResults};
-pub use runner::run;
+pub use runner::{run, run_with_progress, thread_pool};
 pub use spec::{RunSpec, Warmup};

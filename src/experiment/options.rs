@@ -2,6 +2,7 @@
 
 use std::sync::atomic::AtomicBool;
 
+use crate::model::{Metric, MetricId, Scope};
 use crate::scenario::Scenario;
 
 /// Options of `orgsim run` that shape the experiment.
@@ -17,8 +18,6 @@ pub struct RunOptions {
     pub topologies: Vec<String>,
     /// Keep every completed item (for `items.csv`).
     pub keep_items: bool,
-    /// Show a progress bar on stderr (it hides itself when stderr is not a terminal).
-    pub progress: bool,
     /// Keep adding replications (in batches of the initial count) until the
     /// relative 95% CI half-width of `precision_metric` is at most this, for
     /// every topology (half-width / |mean|) and every paired difference
@@ -40,9 +39,8 @@ impl Default for RunOptions {
             threads: None,
             topologies: Vec::new(),
             keep_items: false,
-            progress: false,
             precision: None,
-            precision_metric: "lead_time_mean".to_string(),
+            precision_metric: Metric::LeadTimeMean.name().to_string(),
             max_replications: None,
             stop: None,
         }
@@ -50,38 +48,67 @@ impl Default for RunOptions {
 }
 
 impl RunOptions {
-    /// Checks the options against `scenario` without running anything, so
-    /// that bad options are refused before any output is written.
-    pub fn validate(&self, scenario: &Scenario) -> Result<(), OptionsError> {
-        if self.replications == Some(0) {
-            return Err(OptionsError::ZeroReplications);
-        }
-        if self.threads == Some(0) {
-            return Err(OptionsError::ZeroThreads);
-        }
-        if let Some(p) = self.precision
-            && !(p > 0.0 && p < 1.0)
-        {
-            return Err(OptionsError::BadPrecision(p));
-        }
-        if self.max_replications == Some(0) {
-            return Err(OptionsError::ZeroReplications);
-        }
-        if self.precision.is_some() {
-            let m = self.precision_metric.as_str();
-            let known = crate::model::tally::organization_metric_names();
-            let per_stream = m.split_once(':').is_some_and(|(stream, metric)| {
-                scenario
+    /// Checks that `precision_metric` is a column every topology run
+    /// writes: a metric of all items or of one of the scenario's streams,
+    /// or of a team that every topology run has.
+    fn check_precision_metric(&self, scenario: &Scenario) -> Result<(), RunError> {
+        let m = self.precision_metric.as_str();
+        let unknown = || RunError::UnknownMetric(m.to_string());
+        let id = MetricId::parse(m).ok_or_else(unknown)?;
+        match id.scope {
+            Scope::All => Ok(()),
+            Scope::Stream(stream) => {
+                if scenario
                     .model
                     .workload
                     .streams
                     .iter()
                     .any(|s| s.name == stream)
-                    && known.contains(&metric)
-            });
-            if !known.contains(&m) && !per_stream {
-                return Err(OptionsError::UnknownMetric(m.to_string()));
+                {
+                    Ok(())
+                } else {
+                    Err(unknown())
+                }
             }
+            Scope::Team(team) => {
+                let without = scenario
+                    .model
+                    .topologies
+                    .iter()
+                    .filter(|t| self.topologies.is_empty() || self.topologies.contains(&t.name))
+                    .find(|t| {
+                        !crate::model::topology::build(&scenario.model, t)
+                            .teams
+                            .iter()
+                            .any(|x| x.name == team)
+                    });
+                match without {
+                    None => Ok(()),
+                    Some(t) => Err(RunError::MetricNotInTopology {
+                        metric: m.to_string(),
+                        topology: t.name.clone(),
+                    }),
+                }
+            }
+        }
+    }
+
+    /// Checks the options against `scenario` without running anything, so
+    /// that bad options are refused before any output is written.
+    pub fn validate(&self, scenario: &Scenario) -> Result<(), RunError> {
+        if self.replications == Some(0) {
+            return Err(RunError::ZeroReplications);
+        }
+        if let Some(p) = self.precision
+            && !(p > 0.0 && p < 1.0)
+        {
+            return Err(RunError::BadPrecision(p));
+        }
+        if self.max_replications == Some(0) {
+            return Err(RunError::ZeroReplications);
+        }
+        if self.precision.is_some() {
+            self.check_precision_metric(scenario)?;
         }
         let topologies = if self.topologies.is_empty() {
             scenario.model.topologies.len()
@@ -98,14 +125,14 @@ impl RunOptions {
         };
         let simulations = u64::from(most) * topologies as u64;
         if simulations > MAX_SIMULATIONS {
-            return Err(OptionsError::TooManyReplications {
+            return Err(RunError::TooManyReplications {
                 replications: most,
                 topologies,
             });
         }
         for n in &self.topologies {
             if !scenario.model.topologies.iter().any(|t| &t.name == n) {
-                return Err(OptionsError::UnknownTopology {
+                return Err(RunError::UnknownTopology {
                     name: n.clone(),
                     known: scenario
                         .model
@@ -129,9 +156,10 @@ pub const MAX_SIMULATIONS: u64 = 100_000;
 /// The most replications `--precision` runs when `--max-reps` is not given.
 pub const DEFAULT_MAX_REPLICATIONS: u32 = 1000;
 
-/// Why a run cannot start with the options given.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum OptionsError {
+/// Why a run cannot start with the options given, or stopped: bad options,
+/// a precision target that cannot be reached, an interrupt, no threads.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
     /// `--topology` names a topology the scenario does not have.
     #[error("unknown topology `{name}` (the scenario has: {known})")]
     UnknownTopology {
@@ -140,7 +168,8 @@ pub enum OptionsError {
         /// The scenario's topologies, comma-separated.
         known: String,
     },
-    /// `--threads 0`.
+    /// `--threads 0` (refused when the thread pool is built, see
+    /// [`thread_pool`](super::runner::thread_pool)).
     #[error("--threads must be at least 1")]
     ZeroThreads,
     /// `--reps 0`.
@@ -169,6 +198,17 @@ pub enum OptionsError {
         "unknown metric `{0}` for --precision-metric (e.g. lead_time_mean, throughput, tv-apps:lead_time_mean)"
     )]
     UnknownMetric(String),
+    /// A team's metric for `--precision-metric`, but a topology run has no
+    /// such team.
+    #[error(
+        "--precision-metric `{metric}`: topology `{topology}` has no such team, so the metric cannot be made precise in every topology (run only the topologies that have the team with --topology)"
+    )]
+    MetricNotInTopology {
+        /// The metric asked for.
+        metric: String,
+        /// A topology without the team.
+        topology: String,
+    },
     /// More replications than fit in memory.
     #[error(
         "{replications} replications of {topologies} topolog{} are more than the {MAX_SIMULATIONS} simulations a run may keep in memory; use fewer replications (--reps, --max-reps or simulation.replications) or fewer topologies",
@@ -189,6 +229,61 @@ pub enum OptionsError {
         planned: usize,
     },
     /// The thread pool could not be built.
-    #[error("cannot start {0} worker threads")]
-    ThreadPool(usize),
+    #[error("cannot start {threads} worker threads: {source}")]
+    ThreadPool {
+        /// The threads asked for.
+        threads: usize,
+        /// Why the pool could not be built.
+        source: rayon::ThreadPoolBuildError,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn prime_video() -> Scenario {
+        let b = crate::scenario::bundled::find("prime-video").unwrap();
+        crate::scenario::load_str(b.file_name, b.text, &[]).unwrap()
+    }
+
+    fn check(metric: &str, topologies: &[&str]) -> Result<(), String> {
+        let options = RunOptions {
+            precision: Some(0.05),
+            precision_metric: metric.to_string(),
+            topologies: topologies.iter().map(|t| t.to_string()).collect(),
+            ..RunOptions::default()
+        };
+        options.validate(&prime_video()).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn precision_metrics_are_the_columns_every_topology_writes() {
+        for ok in ["lead_time_mean", "utilization", "tv-apps:lead_time_p85"] {
+            assert_eq!(check(ok, &[]), Ok(()), "{ok}");
+        }
+        // Streams that do not exist, and organization metrics of a stream,
+        // are columns no run writes.
+        for bad in ["nonsense", "web:lead_time_mean", "tv-apps:utilization"] {
+            assert_eq!(
+                check(bad, &[]),
+                Err(RunError::UnknownMetric(bad.into()).to_string()),
+                "{bad}"
+            );
+        }
+        // A team metric: only when every topology run has the team.
+        assert_eq!(
+            check("team:tv-apps:utilization", &[]),
+            Err(RunError::MetricNotInTopology {
+                metric: "team:tv-apps:utilization".into(),
+                topology: "matrix".into(),
+            }
+            .to_string())
+        );
+        assert_eq!(
+            check("team:tv-apps:leader_utilization", &["single-threaded"]),
+            Ok(())
+        );
+        assert_eq!(check("team:eng:utilization", &["matrix"]), Ok(()));
+    }
 }

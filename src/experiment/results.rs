@@ -1,9 +1,10 @@
 //! The results of an experiment: every metric of every replication of every
 //! topology, with summaries and paired comparisons against the baseline.
 
-use crate::model::{FlowSample, ItemRecord};
+use crate::model::{FlowSample, ItemRecord, Metric};
 use crate::scenario::Scenario;
 use crate::stats::{PairedDifference, Summary, paired_difference};
+use crate::util::fmt::number;
 
 /// Results of one topology.
 #[derive(Debug, Clone)]
@@ -41,19 +42,13 @@ pub const UNSTABLE_MESSAGE: &str =
 /// settle it grows with the run length, so it is withheld for an unstable
 /// topology and its paired differences are not meaningful.
 pub fn grows_with_run_length(metric: &str) -> bool {
-    let base = metric.rsplit(':').next().unwrap_or(metric);
-    base.starts_with("lead_time_")
-        || base.ends_with("_mean")
-        || matches!(
-            base,
-            "coordination_share" | "flow_efficiency" | "open_at_end"
-        )
+    crate::model::metric::info(metric).is_some_and(|i| i.grows_with_run_length)
 }
 
 /// Whether `metric` is a 0/1 flag per replication (`saturated`, `unstable`),
 /// whose mean is a share summarized with a Wilson score interval.
 pub fn is_share_metric(metric: &str) -> bool {
-    matches!(metric, "saturated" | "unstable")
+    crate::model::metric::info(metric).is_some_and(|i| i.proportion)
 }
 
 /// The summary of `metric`'s per-replication `values`: Student-t for
@@ -79,7 +74,10 @@ impl TopologyResults {
     /// replication is unstable.
     pub fn mark_overloaded(&mut self, overloads: Vec<String>) {
         if !overloads.is_empty()
-            && let Some(i) = self.metric_names.iter().position(|m| m == "unstable")
+            && let Some(i) = self
+                .metric_names
+                .iter()
+                .position(|m| m == Metric::Unstable.name())
         {
             self.values[i].iter_mut().for_each(|v| *v = 1.0);
         }
@@ -88,7 +86,7 @@ impl TopologyResults {
 
     /// Replications flagged unstable, of all replications.
     pub fn unstable_count(&self) -> (usize, usize) {
-        let v = self.metric("unstable").unwrap_or(&[]);
+        let v = self.metric(Metric::Unstable.name()).unwrap_or(&[]);
         (v.iter().filter(|&&x| x == 1.0).count(), v.len())
     }
 
@@ -241,7 +239,7 @@ impl Experiment {
             .iter()
             .filter_map(|t| {
                 let warmup = t
-                    .metric("warmup")
+                    .metric(Metric::Warmup.name())
                     .and_then(|v| v.first().copied())
                     .unwrap_or(sim.warmup.start());
                 t.stability_note(warmup, sim.horizon)
@@ -269,6 +267,48 @@ impl Experiment {
                             && (t.is_unstable() || base.is_unstable())),
                     })
                 })
+            })
+            .collect()
+    }
+
+    /// The rows of `summary.csv` (without the header), as its cells are
+    /// written.
+    pub fn summary_records(&self) -> Vec<Vec<String>> {
+        self.summary_rows()
+            .into_iter()
+            .map(|r| {
+                let s = r.summary;
+                vec![
+                    r.topology,
+                    r.metric,
+                    number(s.mean),
+                    number(s.sd),
+                    number(s.ci_low),
+                    number(s.ci_high),
+                    s.n.to_string(),
+                ]
+            })
+            .collect()
+    }
+
+    /// The rows of `comparison.csv` (without the header), as its cells are
+    /// written.
+    pub fn comparison_records(&self) -> Vec<Vec<String>> {
+        self.comparison_rows()
+            .into_iter()
+            .map(|r| {
+                let d = r.difference;
+                vec![
+                    r.topology,
+                    r.baseline,
+                    r.metric,
+                    number(d.diff.mean),
+                    number(d.diff.ci_low),
+                    number(d.diff.ci_high),
+                    number(d.relative),
+                    d.diff.n.to_string(),
+                    r.meaningful.to_string(),
+                ]
             })
             .collect()
     }

@@ -2,14 +2,14 @@
 //! gathers the results in a fixed order, so that the output never depends on
 //! the thread count.
 
-use indicatif::{ParallelProgressIterator, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use super::options::{OptionsError, RunOptions};
+use super::options::{RunError, RunOptions};
+use super::progress::Progress;
 use super::results::{Experiment, PrecisionOutcome, TopologyResults};
 use super::spec::Warmup;
-use crate::engine::RngFactory;
+use crate::engine::{ReplicationStreams, RngFactory};
 use crate::model::QUANTILE_STEPS;
 use crate::model::spec::{Limits, ModelSpec, TopologySpec, Window};
 use crate::model::{
@@ -20,16 +20,32 @@ use crate::stats::mser::{mean_series, mser5};
 use crate::stats::{Summary, paired_difference};
 
 /// Runs `scenario` as `options` say.
-pub fn run(scenario: &Scenario, options: &RunOptions) -> Result<Experiment, OptionsError> {
+pub fn run(scenario: &Scenario, options: &RunOptions) -> Result<Experiment, RunError> {
+    run_with_progress(scenario, options, &())
+}
+
+/// [`run`], telling `progress` of every replication planned and done.
+pub fn run_with_progress(
+    scenario: &Scenario,
+    options: &RunOptions,
+    progress: &dyn Progress,
+) -> Result<Experiment, RunError> {
     options.validate(scenario)?;
-    let threads = options
-        .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let pool = rayon::ThreadPoolBuilder::new()
+    thread_pool(options.threads)?.install(|| run_in_current_pool(scenario, options, progress))
+}
+
+/// A pool of `threads` worker threads (default: one per core), refusing 0.
+/// Results never depend on the thread count.
+pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, RunError> {
+    let threads = match threads {
+        Some(0) => return Err(RunError::ZeroThreads),
+        Some(t) => t,
+        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    };
+    rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
-        .map_err(|_| OptionsError::ThreadPool(threads))?;
-    pool.install(|| run_in_current_pool(scenario, options))
+        .map_err(|source| RunError::ThreadPool { threads, source })
 }
 
 /// [`run`] on the calling thread's rayon pool (`options.threads` is not
@@ -37,7 +53,8 @@ pub fn run(scenario: &Scenario, options: &RunOptions) -> Result<Experiment, Opti
 pub fn run_in_current_pool(
     scenario: &Scenario,
     options: &RunOptions,
-) -> Result<Experiment, OptionsError> {
+    progress: &dyn Progress,
+) -> Result<Experiment, RunError> {
     options.validate(scenario)?;
     let mut scenario = scenario.clone();
     if let Some(r) = options.replications {
@@ -53,16 +70,20 @@ pub fn run_in_current_pool(
         .filter(|t| options.topologies.is_empty() || options.topologies.contains(&t.name))
         .cloned()
         .collect();
-    run_specs(scenario, &specs, options)
+    run_specs(scenario, &specs, options, options.stop, progress)
 }
 
 /// Runs the topologies `specs` of `scenario` (replications and seed already
-/// applied) on the current pool.
-fn run_specs(
+/// applied) on the current pool: the one replication runner behind `run`,
+/// every point of a sweep and of an exploration. `stop` stands for
+/// `options.stop`, whose lifetime is too long for some callers.
+pub(crate) fn run_specs(
     mut scenario: Scenario,
     specs: &[TopologySpec],
     options: &RunOptions,
-) -> Result<Experiment, OptionsError> {
+    stop: Option<&AtomicBool>,
+    progress: &dyn Progress,
+) -> Result<Experiment, RunError> {
     let orgs: Vec<_> = specs
         .iter()
         .map(|s| topology::build(&scenario.model, s))
@@ -71,17 +92,23 @@ fn run_specs(
     let (topologies, precision) = {
         // Each topology is measured over its own window, whose warm-up may
         // be its own (MSER-5).
-        let windows: Vec<Window> = orgs
+        let jobs: Vec<TopologyJob<'_>> = orgs
             .iter()
             .map(|org| {
                 let warmup = match scenario.run.warmup {
                     Warmup::Fixed(days) => days,
-                    Warmup::Auto => detect_warmup_with_stop(&scenario, org, options.stop),
+                    Warmup::Auto => detect_warmup_with_stop(&scenario, org, stop),
                 };
-                scenario.run.window(warmup)
+                TopologyJob {
+                    model: &scenario.model,
+                    org,
+                    window: scenario.run.window(warmup),
+                    limits: scenario.run.limits,
+                }
             })
             .collect();
-        replicate(&scenario, &windows, &orgs, options)
+        let (first, seed) = (scenario.run.replications as usize, scenario.run.seed);
+        replicate(&jobs, first, seed, options, stop, progress)
     }?;
     if let Some(p) = &precision {
         scenario.run.replications = p.replications;
@@ -93,66 +120,50 @@ fn run_specs(
     })
 }
 
+/// One topology to replicate: the model, its organization, the window it
+/// is measured over (its own warm-up) and the run's limits.
+#[derive(Clone, Copy)]
+struct TopologyJob<'a> {
+    model: &'a ModelSpec,
+    org: &'a Organization,
+    window: Window,
+    limits: Limits,
+}
+
 /// Runs replications in batches (one batch unless a precision target asks
-/// for more), then gathers them per topology.
+/// for more), then gathers them per topology: `first` replications per
+/// batch, the streams drawn from `seed`.
 fn replicate(
-    scenario: &Scenario,
-    windows: &[Window],
-    orgs: &[Organization],
+    jobs: &[TopologyJob<'_>],
+    first: usize,
+    seed: u64,
     options: &RunOptions,
-) -> Result<(Vec<TopologyResults>, Option<PrecisionOutcome>), OptionsError> {
-    let first = scenario.run.replications as usize;
+    stop: Option<&AtomicBool>,
+    progress: &dyn Progress,
+) -> Result<(Vec<TopologyResults>, Option<PrecisionOutcome>), RunError> {
     let max = options.precision.map_or(first, |_| {
         options.max_replications.map_or(
             first.max(super::options::DEFAULT_MAX_REPLICATIONS as usize),
             |m| m as usize,
         )
     });
-    let progress = progress_bar(options.progress, (first * orgs.len()) as u64);
-    let factory = RngFactory::new(scenario.run.seed);
-    let mut outcomes: Vec<Vec<ReplicationOutcome>> = vec![Vec::new(); orgs.len()];
+    let factory = RngFactory::new(seed);
+    let mut outcomes: Vec<Vec<ReplicationOutcome>> = vec![Vec::new(); jobs.len()];
     let mut done = 0;
     let mut batch = first;
     let precision = loop {
         let roots = factory.replications(done as u64, batch);
-        let jobs = batch * orgs.len();
-        let stopped = || options.stop.is_some_and(|s| s.load(Ordering::SeqCst));
-        let results: Vec<Option<ReplicationOutcome>> = (0..jobs)
-            .into_par_iter()
-            .progress_with(progress.clone())
-            .map(|job| {
-                if stopped() {
-                    return None;
-                }
-                let (t, r) = (job / batch, job % batch);
-                let recording = Recording {
-                    items: options.keep_items,
-                    flow: done + r == 0,
-                    series: false,
-                };
-                let (model, limits) = (&scenario.model, scenario.run.limits);
-                replicate_one(
-                    model,
-                    &orgs[t],
-                    windows[t],
-                    limits,
-                    &roots[r],
-                    recording,
-                    options.stop,
-                )
-            })
-            .collect();
-        if results.iter().any(Option::is_none) {
-            progress.finish_and_clear();
-            return Err(OptionsError::Interrupted {
-                done: done * orgs.len() + results.iter().flatten().count(),
-                planned: (done + batch) * orgs.len(),
+        progress.add_jobs((batch * jobs.len()) as u64);
+        let results = replicate_batch(jobs, &roots, done, options.keep_items, stop, progress);
+        let Ok(results) = results else {
+            let finished = results.err().unwrap_or(0);
+            return Err(RunError::Interrupted {
+                done: done * jobs.len() + finished,
+                planned: (done + batch) * jobs.len(),
             });
-        }
-        let results: Vec<ReplicationOutcome> = results.into_iter().flatten().collect();
-        let mut results = results.into_iter();
-        for per_topology in outcomes.iter_mut() {
-            per_topology.extend(results.by_ref().take(batch));
+        };
+        for (per_topology, new) in outcomes.iter_mut().zip(results) {
+            per_topology.extend(new);
         }
         done += batch;
         let Some(target) = options.precision else {
@@ -161,10 +172,9 @@ fn replicate(
         if done == first
             && let Some(t) = zero_mean(&outcomes, &options.precision_metric)
         {
-            progress.finish_and_clear();
-            return Err(OptionsError::ZeroMean {
+            return Err(RunError::ZeroMean {
                 metric: options.precision_metric.clone(),
-                topology: orgs[t].name.clone(),
+                topology: jobs[t].org.name.clone(),
                 replications: done,
             });
         }
@@ -179,19 +189,62 @@ fn replicate(
             });
         }
         batch = first.min(max - done);
-        progress.inc_length((batch * orgs.len()) as u64);
     };
-    progress.finish_and_clear();
-    let topologies = orgs
+    let topologies = jobs
         .iter()
         .zip(outcomes)
-        .map(|(org, outs)| {
-            let mut t = gather(&org.name, outs);
-            t.mark_overloaded(capacity::overloads(&scenario.model, org));
+        .map(|(job, outs)| {
+            let mut t = gather(&job.org.name, outs);
+            t.mark_overloaded(capacity::overloads(job.model, job.org));
             t
         })
         .collect();
     Ok((topologies, precision))
+}
+
+/// Replications `first..first + roots.len()` of every topology of `jobs`,
+/// all in parallel on the current pool; per topology, in replication order.
+/// `Err(finished)` if `stop` was set before they were all done.
+fn replicate_batch(
+    jobs: &[TopologyJob<'_>],
+    roots: &[ReplicationStreams],
+    first: usize,
+    keep_items: bool,
+    stop: Option<&AtomicBool>,
+    progress: &dyn Progress,
+) -> Result<Vec<Vec<ReplicationOutcome>>, usize> {
+    let batch = roots.len();
+    let stopped = || stop.is_some_and(|s| s.load(Ordering::SeqCst));
+    let results: Vec<Option<ReplicationOutcome>> = (0..batch * jobs.len())
+        .into_par_iter()
+        .map(|job| {
+            if stopped() {
+                return None;
+            }
+            let (t, r) = (job / batch, job % batch);
+            let recording = Recording {
+                items: keep_items,
+                flow: first + r == 0,
+                series: false,
+            };
+            let j = &jobs[t];
+            let outcome = replicate_one(
+                j.model, j.org, j.window, j.limits, &roots[r], recording, stop,
+            );
+            if outcome.is_some() {
+                progress.job_done();
+            }
+            outcome
+        })
+        .collect();
+    if results.iter().any(Option::is_none) {
+        return Err(results.iter().flatten().count());
+    }
+    let mut results = results.into_iter().flatten();
+    Ok(jobs
+        .iter()
+        .map(|_| results.by_ref().take(batch).collect())
+        .collect())
 }
 
 /// The first topology whose mean of `metric` is 0 (no relative precision
@@ -213,7 +266,7 @@ fn replicate_one(
     org: &Organization,
     window: Window,
     limits: Limits,
-    rngs: &crate::engine::ReplicationStreams,
+    rngs: &ReplicationStreams,
     recording: Recording,
     stop: Option<&AtomicBool>,
 ) -> Option<ReplicationOutcome> {
@@ -381,18 +434,4 @@ pub fn gather(name: &str, outcomes: Vec<ReplicationOutcome>) -> TopologyResults 
         flow,
         overloads: Vec::new(),
     }
-}
-
-fn progress_bar(show: bool, jobs: u64) -> ProgressBar {
-    if !show {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::with_draw_target(Some(jobs), ProgressDrawTarget::stderr());
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} replications ({per_sec}, ETA {eta})",
-        )
-        .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
-    bar
 }

@@ -7,6 +7,7 @@ use super::spec::{RunSpec, Warmup};
 use super::{RunOptions, run};
 use crate::engine::Dist;
 use crate::model::spec::{Coordination, Limits, ModelSpec};
+use crate::model::{Category, Metric, MetricId};
 use crate::scenario::{self, Provenance, Scenario};
 use crate::stats::Summary;
 use crate::stats::queueing::{
@@ -71,11 +72,17 @@ impl CheckResult {
     }
 }
 
-fn check(label: &str, topology: &str, metric: &str, exact: f64, max_rel: f64) -> Check {
+fn check<'a>(
+    label: &str,
+    topology: &str,
+    metric: impl Into<MetricId<'a>>,
+    exact: f64,
+    max_rel: f64,
+) -> Check {
     Check {
         label: label.to_string(),
         topology: topology.to_string(),
-        metric: metric.to_string(),
+        metric: metric.into().name(),
         exact,
         max_relative_half_width: max_rel,
     }
@@ -176,15 +183,15 @@ fn mmc_case(
             check(
                 "mean lead time (Erlang C)",
                 "matrix",
-                "lead_time_mean",
+                Metric::LeadTimeMean,
                 mmc_sojourn(lambda, 1.0, c),
                 0.03,
             ),
-            check("throughput", "matrix", "throughput", lambda, 0.01),
+            check("throughput", "matrix", Metric::Throughput, lambda, 0.01),
             check(
                 "utilization",
                 "matrix",
-                "utilization",
+                Metric::Utilization,
                 lambda / f64::from(c),
                 0.01,
             ),
@@ -246,15 +253,27 @@ kind = "matrix"
 "#,
             ),
             checks: vec![
-                check("mean lead time", "matrix", "lead_time_mean", tandem, 0.03),
+                check(
+                    "mean lead time",
+                    "matrix",
+                    Metric::LeadTimeMean,
+                    tandem,
+                    0.03,
+                ),
                 check(
                     "queueing on the path",
                     "matrix",
-                    "queue_mean",
+                    Metric::Mean(Category::Queue),
                     tandem_wait,
                     0.04,
                 ),
-                check("work on the path", "matrix", "work_mean", 3.0, 0.01),
+                check(
+                    "work on the path",
+                    "matrix",
+                    Metric::Mean(Category::Work),
+                    3.0,
+                    0.01,
+                ),
             ],
         },
         Case {
@@ -287,21 +306,21 @@ kind = "single-threaded"
                 check(
                     "matrix lead time (M/M/6)",
                     "matrix",
-                    "lead_time_mean",
+                    Metric::LeadTimeMean,
                     pooled,
                     0.03,
                 ),
                 check(
                     "single-threaded lead time (M/M/2)",
                     "single-threaded",
-                    "lead_time_mean",
+                    Metric::LeadTimeMean,
                     split,
                     0.03,
                 ),
                 check(
                     "stream a alone (M/M/2)",
                     "single-threaded",
-                    "a:lead_time_mean",
+                    MetricId::stream("a", Metric::LeadTimeMean),
                     split,
                     0.05,
                 ),
@@ -338,18 +357,30 @@ kind = "matrix"
                 check(
                     "response time",
                     "matrix",
-                    "lead_time_mean",
+                    Metric::LeadTimeMean,
                     mva.response_time,
                     0.02,
                 ),
-                check("throughput", "matrix", "throughput", mva.throughput, 0.01),
+                check(
+                    "throughput",
+                    "matrix",
+                    Metric::Throughput,
+                    mva.throughput,
+                    0.01,
+                ),
             ],
         },
         Case {
             name: "cadence",
             model: "Poisson requests, planning every 10 days: mean wait = cadence / 2",
             scenario: station_case(0.5, 3, 20_000.0, 20, 104, |c| c.intake_cadence = 10.0),
-            checks: vec![check("cadence wait", "matrix", "cadence_mean", 5.0, 0.02)],
+            checks: vec![check(
+                "cadence wait",
+                "matrix",
+                Metric::Mean(Category::Cadence),
+                5.0,
+                0.02,
+            )],
         },
         Case {
             name: "decision",
@@ -361,14 +392,14 @@ kind = "matrix"
                 check(
                     "decision time per item",
                     "matrix",
-                    "decision_mean",
+                    Metric::Mean(Category::Decision),
                     mm1_sojourn(1.2, 2.0),
                     0.03,
                 ),
                 check(
                     "leader utilization",
                     "matrix",
-                    "leader_utilization_max",
+                    Metric::LeaderUtilizationMax,
                     0.6,
                     0.01,
                 ),
@@ -385,14 +416,14 @@ kind = "matrix"
                 check(
                     "escalation time per item",
                     "matrix",
-                    "escalation_mean",
+                    Metric::Mean(Category::Escalation),
                     0.5 * mm1_sojourn(0.4, 1.0),
                     0.03,
                 ),
                 check(
                     "escalations per item",
                     "matrix",
-                    "escalations_per_item",
+                    Metric::EscalationsPerItem,
                     0.5,
                     0.01,
                 ),

@@ -25,8 +25,11 @@ pub enum Category {
 }
 
 impl Category {
+    /// The number of categories.
+    pub const COUNT: usize = 9;
+
     /// Every category, in the order of the output files.
-    pub const ALL: [Category; 9] = [
+    pub const ALL: [Category; Category::COUNT] = [
         Category::Work,
         Category::Queue,
         Category::Handoff,
@@ -38,8 +41,24 @@ impl Category {
         Category::Review,
     ];
 
+    /// Whether it is the last variant. An exhaustive match, so that a new
+    /// category must say where it stands, and `COUNT` and `ALL` follow.
+    const fn is_last(self) -> bool {
+        match self {
+            Category::Review => true,
+            Category::Work
+            | Category::Queue
+            | Category::Handoff
+            | Category::Cadence
+            | Category::Decision
+            | Category::Escalation
+            | Category::Interrupted
+            | Category::Rework => false,
+        }
+    }
+
     /// The category's name in output files (`work`, `queue`, ...).
-    pub fn name(self) -> &'static str {
+    pub const fn name(self) -> &'static str {
         match self {
             Category::Work => "work",
             Category::Queue => "queue",
@@ -53,6 +72,11 @@ impl Category {
         }
     }
 
+    /// How the report names the category (its legend entry and table row).
+    pub const fn label(self) -> &'static str {
+        self.name()
+    }
+
     /// Whether the category is part of the coordination delay
     /// (handoff + cadence + decision + escalation).
     pub fn is_coordination(self) -> bool {
@@ -63,9 +87,20 @@ impl Category {
     }
 }
 
+// `ALL` holds every category once, at the index of its discriminant (which
+// `Breakdown` indexes by); a category missing from `ALL` fails to compile.
+const _: () = {
+    let mut i = 0;
+    while i < Category::COUNT {
+        assert!(Category::ALL[i] as usize == i);
+        i += 1;
+    }
+    assert!(Category::ALL[Category::COUNT - 1].is_last());
+};
+
 /// Time per category, in days.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Breakdown(pub [f64; 9]);
+pub struct Breakdown(pub [f64; Category::COUNT]);
 
 impl Breakdown {
     /// Time spent in `c`.

@@ -49,6 +49,16 @@ id!(
     "slot"
 );
 
+impl PoolId {
+    /// The pool at index `i` of a replication's pools, which no memory could
+    /// make 2^32 long (checked in debug builds only: this is on the hot path).
+    #[inline]
+    pub(crate) fn of_index(i: usize) -> Self {
+        debug_assert!(u32::try_from(i).is_ok(), "a pool index beyond 32 bits");
+        Self(i as u32)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

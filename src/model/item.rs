@@ -24,6 +24,11 @@ pub enum Stamp {
     Finished,
 }
 
+impl Stamp {
+    /// The number of stamps a task passes.
+    pub const COUNT: usize = Stamp::Finished as usize + 1;
+}
+
 /// The category of the stretch that ends at each stamp (after `Ready`).
 const STRETCHES: [(Stamp, Stamp, Category); 6] = [
     (Stamp::Ready, Stamp::HandedOver, Category::Handoff),
@@ -65,7 +70,7 @@ pub struct TaskRun {
     /// The predecessor whose completion made it ready (none for a root task).
     pub trigger: Option<usize>,
     /// When it passed each `Stamp`.
-    pub stamps: [f64; 7],
+    pub stamps: [f64; Stamp::COUNT],
     /// Where it is now.
     pub phase: Phase,
     /// Person-days of work left (including any context switch owed).

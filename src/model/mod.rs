@@ -6,6 +6,7 @@ pub mod category;
 pub mod draw;
 pub mod ids;
 pub mod item;
+pub mod metric;
 pub mod mva;
 mod plan;
 pub mod purpose;
@@ -19,6 +20,7 @@ pub mod warning;
 
 pub use category::{Breakdown, Category};
 pub use ids::{SkillId, StreamId, TeamId};
+pub use metric::{Metric, MetricId, Scope};
 pub use run::{
     FlowSample, QUANTILE_STEPS, Recording, ReplicationOutcome, simulate, simulate_with_stop,
 };

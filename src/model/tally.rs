@@ -2,6 +2,7 @@
 //! metrics of docs/model.md, "Metrics", at the end of a run.
 
 use super::category::{Breakdown, Category};
+use super::metric::Metric;
 use crate::stats::{DurationHistogram, TimeAverage};
 
 /// One completed item, as written to `items.csv`.
@@ -119,15 +120,16 @@ impl StreamTally {
 /// The probabilities of the lead-time percentiles every tally reports.
 pub const PERCENTILES: [f64; 3] = [0.50, 0.85, 0.95];
 
-/// The item metrics of one stream (or all streams), in output order.
-/// `wip_mean` and the lead-time `percentiles` (at [`PERCENTILES`]) are passed
-/// in because they are finished separately (a histogram is read once).
+/// The item metrics of one stream (or all streams), in output order
+/// ([`Metric::ITEM`]). `wip_mean` and the lead-time `percentiles` (at
+/// [`PERCENTILES`]) are passed in because they are finished separately (a
+/// histogram is read once).
 pub fn item_metrics(
     t: &StreamTally,
     horizon: f64,
     wip_mean: f64,
     percentiles: [f64; 3],
-) -> Vec<(&'static str, f64)> {
+) -> Vec<(Metric, f64)> {
     let completed = t.lead_times.count();
     let n = completed as f64;
     let per_item = |x: f64| if completed == 0 { f64::NAN } else { x / n };
@@ -140,50 +142,42 @@ pub fn item_metrics(
             f64::NAN
         }
     };
-    let mut m = vec![
-        ("throughput", n / horizon),
-        ("completed", n),
-        ("arrived", t.arrived as f64),
-        ("lead_time_mean", per_item(lead_sum)),
-        ("lead_time_p50", p50),
-        ("lead_time_p85", p85),
-        ("lead_time_p95", p95),
-    ];
-    for c in Category::ALL {
-        m.push((category_metric(c), per_item(t.breakdown.get(c))));
-    }
-    m.extend([
-        (
-            "coordination_delay_mean",
-            per_item(t.breakdown.coordination()),
-        ),
-        ("coordination_share", ratio(t.breakdown.coordination())),
-        ("flow_efficiency", ratio(t.breakdown.get(Category::Work))),
-        ("wip_mean", wip_mean),
-        ("escalations_per_item", per_item(t.escalations as f64)),
-        ("handoffs_per_item", per_item(t.handoffs as f64)),
-        ("teams_per_item", per_item(t.teams as f64)),
-        ("defects_per_item", per_item(t.defects as f64)),
-        ("escaped_defects_per_item", per_item(t.escaped as f64)),
-        ("fix_throughput", t.fixes as f64 / horizon),
-        ("open_at_end", t.in_system as f64),
-    ]);
-    m
-}
-
-/// The metric name of a category's mean (`work_mean`, ...).
-pub fn category_metric(c: Category) -> &'static str {
-    match c {
-        Category::Work => "work_mean",
-        Category::Queue => "queue_mean",
-        Category::Handoff => "handoff_mean",
-        Category::Cadence => "cadence_mean",
-        Category::Decision => "decision_mean",
-        Category::Escalation => "escalation_mean",
-        Category::Interrupted => "interrupted_mean",
-        Category::Rework => "rework_mean",
-        Category::Review => "review_mean",
-    }
+    let value = |m: Metric| match m {
+        Metric::Throughput => n / horizon,
+        Metric::Completed => n,
+        Metric::Arrived => t.arrived as f64,
+        Metric::LeadTimeMean => per_item(lead_sum),
+        Metric::LeadTimeP50 => p50,
+        Metric::LeadTimeP85 => p85,
+        Metric::LeadTimeP95 => p95,
+        Metric::Mean(c) => per_item(t.breakdown.get(c)),
+        Metric::CoordinationDelayMean => per_item(t.breakdown.coordination()),
+        Metric::CoordinationShare => ratio(t.breakdown.coordination()),
+        Metric::FlowEfficiency => ratio(t.breakdown.get(Category::Work)),
+        Metric::WipMean => wip_mean,
+        Metric::EscalationsPerItem => per_item(t.escalations as f64),
+        Metric::HandoffsPerItem => per_item(t.handoffs as f64),
+        Metric::TeamsPerItem => per_item(t.teams as f64),
+        Metric::DefectsPerItem => per_item(t.defects as f64),
+        Metric::EscapedDefectsPerItem => per_item(t.escaped as f64),
+        Metric::FixThroughput => t.fixes as f64 / horizon,
+        Metric::OpenAtEnd => t.in_system as f64,
+        // Not item metrics, so never in `Metric::ITEM` (the unit test
+        // `item_metrics_are_the_catalogues` checks it). Listed, not `_`, so
+        // that a new metric is a compile error here.
+        Metric::Utilization
+        | Metric::CapacityLost
+        | Metric::Warmup
+        | Metric::Saturated
+        | Metric::MaxEventsReached
+        | Metric::Unstable
+        | Metric::ReviewerUtilization
+        | Metric::LeaderUtilizationMax
+        | Metric::ExecutiveUtilization
+        | Metric::TeamUtilization
+        | Metric::TeamLeaderUtilization => f64::NAN,
+    };
+    Metric::ITEM.iter().map(|&m| (m, value(m))).collect()
 }
 
 /// The all-streams total of `streams`.
@@ -195,26 +189,23 @@ pub fn total(streams: &[StreamTally], window_start: f64, window_end: f64) -> Str
     all
 }
 
-/// The names of the metrics every replication reports for the whole
-/// organization (per-stream metrics are these item metrics prefixed by
-/// `<stream>:`, per-team ones `team:<team>:utilization` and
-/// `team:<team>:leader_utilization`).
-pub fn organization_metric_names() -> Vec<&'static str> {
-    let mut names: Vec<&'static str> =
-        item_metrics(&StreamTally::new(0.0, 1.0), 1.0, 0.0, [0.0; 3])
-            .into_iter()
-            .map(|(n, _)| n)
-            .collect();
-    names.extend([
-        "utilization",
-        "capacity_lost",
-        "warmup",
-        "saturated",
-        "max_events_reached",
-        "unstable",
-        "reviewer_utilization",
-        "leader_utilization_max",
-        "executive_utilization",
-    ]);
-    names
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::metric::Family;
+
+    #[test]
+    fn item_metrics_are_the_catalogues() {
+        let t = StreamTally::new(0.0, 10.0);
+        let m = item_metrics(&t, 10.0, 1.5, [1.0, 2.0, 3.0]);
+        let names: Vec<Metric> = m.iter().map(|(m, _)| *m).collect();
+        assert_eq!(names, Metric::ITEM.to_vec());
+        assert!(names.iter().all(|m| m.family() == Family::Item));
+        // An empty tally: per-item values are undefined, counts are zero.
+        let get = |x: Metric| m.iter().find(|(n, _)| *n == x).unwrap().1;
+        assert_eq!(get(Metric::Throughput), 0.0);
+        assert!(get(Metric::LeadTimeMean).is_nan());
+        assert_eq!(get(Metric::WipMean), 1.5);
+        assert_eq!(get(Metric::LeadTimeP85), 2.0);
+    }
 }

@@ -3,19 +3,12 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
-use super::atomic::write_atomic;
+use super::layout;
 use crate::experiment::Experiment;
 use crate::model::Category;
+use crate::util::atomic::write_atomic;
 
-/// Formats a number for a CSV cell: shortest text that reads back to the
-/// same `f64` (so files are exact and byte-stable), `NaN` where undefined.
-pub fn number(x: f64) -> String {
-    if x.is_nan() {
-        "NaN".to_string()
-    } else {
-        format!("{x}")
-    }
-}
+pub use crate::util::fmt::number;
 
 fn to_bytes(header: &[String], rows: impl Iterator<Item = Vec<String>>) -> io::Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
@@ -32,56 +25,18 @@ fn strings(items: &[&str]) -> Vec<String> {
 
 /// The rows of `summary.csv` (without the header), as written.
 pub fn summary_records(exp: &Experiment) -> Vec<Vec<String>> {
-    exp.summary_rows()
-        .into_iter()
-        .map(|r| {
-            let s = r.summary;
-            vec![
-                r.topology,
-                r.metric,
-                number(s.mean),
-                number(s.sd),
-                number(s.ci_low),
-                number(s.ci_high),
-                s.n.to_string(),
-            ]
-        })
-        .collect()
+    exp.summary_records()
 }
 
 /// The rows of `comparison.csv` (without the header), as written.
 pub fn comparison_records(exp: &Experiment) -> Vec<Vec<String>> {
-    exp.comparison_rows()
-        .into_iter()
-        .map(|r| {
-            let d = r.difference;
-            vec![
-                r.topology,
-                r.baseline,
-                r.metric,
-                number(d.diff.mean),
-                number(d.diff.ci_low),
-                number(d.diff.ci_high),
-                number(d.relative),
-                d.diff.n.to_string(),
-                r.meaningful.to_string(),
-            ]
-        })
-        .collect()
+    exp.comparison_records()
 }
 
 /// `summary.csv`: one row per (topology, metric).
 pub fn summary_csv(exp: &Experiment) -> io::Result<Vec<u8>> {
     to_bytes(
-        &strings(&[
-            "topology",
-            "metric",
-            "mean",
-            "sd",
-            "ci95_low",
-            "ci95_high",
-            "n",
-        ]),
+        &strings(&layout::SUMMARY_COLUMNS),
         summary_records(exp).into_iter(),
     )
 }
@@ -91,17 +46,7 @@ pub fn summary_csv(exp: &Experiment) -> io::Result<Vec<u8>> {
 /// (`meaningful`: false where an unstable topology's lead times are compared).
 pub fn comparison_csv(exp: &Experiment) -> io::Result<Vec<u8>> {
     to_bytes(
-        &strings(&[
-            "topology",
-            "baseline",
-            "metric",
-            "diff_mean",
-            "ci95_low",
-            "ci95_high",
-            "relative",
-            "n",
-            "meaningful",
-        ]),
+        &strings(&layout::COMPARISON_COLUMNS),
         comparison_records(exp).into_iter(),
     )
 }
@@ -181,7 +126,7 @@ pub fn items_csv(exp: &Experiment) -> io::Result<Vec<u8>> {
 /// as quantiles at evenly spaced probabilities (an empirical CDF).
 pub fn distribution_csv(exp: &Experiment) -> io::Result<Vec<u8>> {
     to_bytes(
-        &strings(&["topology", "probability", "lead_time"]),
+        &strings(&layout::DISTRIBUTION_COLUMNS),
         exp.topologies.iter().flat_map(|t| {
             t.lead_time_distribution
                 .iter()
@@ -195,18 +140,7 @@ pub fn distribution_csv(exp: &Experiment) -> io::Result<Vec<u8>> {
 /// state, then the fix items of escaped defects arrived and done so far.
 pub fn cfd_csv(exp: &Experiment) -> io::Result<Vec<u8>> {
     to_bytes(
-        &strings(&[
-            "topology",
-            "replication",
-            "time",
-            "arrived",
-            "intake",
-            "backlog",
-            "in_progress",
-            "done",
-            "fix_arrived",
-            "fix_done",
-        ]),
+        &strings(&layout::CFD_COLUMNS),
         exp.topologies.iter().flat_map(|t| {
             t.flow.iter().map(|f| {
                 vec![
@@ -230,14 +164,14 @@ pub fn cfd_csv(exp: &Experiment) -> io::Result<Vec<u8>> {
 /// atomically; returns the paths written.
 pub fn write_all(exp: &Experiment, dir: &Path, items: bool) -> io::Result<Vec<PathBuf>> {
     let mut files: Vec<(&str, Vec<u8>)> = vec![
-        ("summary.csv", summary_csv(exp)?),
-        ("comparison.csv", comparison_csv(exp)?),
-        ("replications.csv", replications_csv(exp)?),
-        ("distribution.csv", distribution_csv(exp)?),
-        ("cfd.csv", cfd_csv(exp)?),
+        (layout::SUMMARY_CSV, summary_csv(exp)?),
+        (layout::COMPARISON_CSV, comparison_csv(exp)?),
+        (layout::REPLICATIONS_CSV, replications_csv(exp)?),
+        (layout::DISTRIBUTION_CSV, distribution_csv(exp)?),
+        (layout::CFD_CSV, cfd_csv(exp)?),
     ];
     if items {
-        files.push(("items.csv", items_csv(exp)?));
+        files.push((layout::ITEMS_CSV, items_csv(exp)?));
     }
     let mut written = Vec::new();
     for (name, bytes) in files {

@@ -4,38 +4,39 @@
 //! terms, given where a term first appears.
 
 use crate::model::spec::{QueueDiscipline, TopologyKind, TopologySpec};
-use crate::model::topology;
+use crate::model::{Category, Metric, topology};
 use crate::scenario::{self, Scenario};
 
 /// The model's terms and their definitions in plain words (docs/model.md,
-/// "Mechanisms: where time goes" and "Metrics").
+/// "Mechanisms: where time goes" and "Metrics"), each term as the report
+/// names the metric or category.
 pub const GLOSSARY: [(&str, &str); 7] = [
     (
-        "coordination share",
+        Metric::CoordinationShare.info().label,
         "the part of the lead time spent in handoff, cadence, decision and escalation rather than in work or in a queue",
     ),
     (
-        "flow efficiency",
+        Metric::FlowEfficiency.info().label,
         "the part of the lead time in which someone works on the item",
     ),
     (
-        "coordination delay",
+        Metric::CoordinationDelayMean.info().label,
         "days of an item's lead time spent in handoff, cadence, decision and escalation",
     ),
     (
-        "cadence",
+        Category::Cadence.label(),
         "waiting for the receiving team's next planning boundary before a request enters its backlog",
     ),
     (
-        "decision",
+        Category::Decision.label(),
         "waiting for, and getting, the receiving team's leader's decision on a request",
     ),
     (
-        "escalation",
+        Category::Escalation.label(),
         "waiting for, and getting, the executive's decision on a request the leader passed up",
     ),
     (
-        "handoff",
+        Category::Handoff.label(),
         "the delay when finished work is passed on to the next task, longer across teams",
     ),
 ];

@@ -10,7 +10,6 @@
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
-use super::atomic::write_atomic;
 use super::charts::data::{RunInfo, Stat};
 use super::charts::numbers;
 use super::charts::{
@@ -18,6 +17,8 @@ use super::charts::{
 };
 use super::explain;
 use crate::experiment::results::{UNSTABLE_MESSAGE, grows_with_run_length};
+use crate::model::{Metric, MetricId, Scope};
+use crate::util::atomic::write_atomic;
 
 /// The report's file name.
 pub const FILE: &str = "report.html";
@@ -28,6 +29,9 @@ pub fn write_report(dir: &Path) -> Result<PathBuf, ChartError> {
     let html = match charts::folder_kind(dir)? {
         FolderKind::Run => run_report(&RunData::load(dir)?)?,
         FolderKind::Sweep => sweep_report(&SweepData::load(dir)?)?,
+        FolderKind::Explore => {
+            super::explore_html::report(&charts::explore::ExploreData::load(dir)?)?
+        }
     };
     let path = dir.join(FILE);
     write_atomic(&path, html.as_bytes()).map_err(|e| ChartError::Io {
@@ -91,7 +95,8 @@ ul.assume li { margin: 3px 0; }
 footer { margin-top: 48px; color: var(--muted); font-size: 14px; }
 "#;
 
-fn page(title: &str, body: &str) -> String {
+/// The whole page around `body`, with the shared style sheet.
+pub(crate) fn page(title: &str, body: &str) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
@@ -122,7 +127,8 @@ fn inline_svg(svg: &str, label: &str) -> String {
     )
 }
 
-fn figure(out: &mut String, heading: &str, svg: &str, caption: &str, stem: &str) {
+/// A chart inline, with its caption and the names of its files.
+pub(crate) fn figure(out: &mut String, heading: &str, svg: &str, caption: &str, stem: &str) {
     let _ = write!(
         out,
         "<figure id=\"{stem}\">\n{}\n<figcaption>{} <span class=\"files\">({stem}.svg, {stem}.png)</span></figcaption>\n</figure>\n",
@@ -231,10 +237,10 @@ fn warnings(out: &mut String, info: Option<&RunInfo>) {
 
 /// Metrics counted per item, shown only when some topology has any (as in
 /// the stdout table).
-const COUNT_METRICS: [&str; 3] = [
-    "handoffs_per_item",
-    "escalations_per_item",
-    "escaped_defects_per_item",
+const COUNT_METRICS: [Metric; 3] = [
+    Metric::HandoffsPerItem,
+    Metric::EscalationsPerItem,
+    Metric::EscapedDefectsPerItem,
 ];
 
 /// Whether `metric` has a row for `topologies`: it has a value, and a count
@@ -244,7 +250,8 @@ fn shown(data: &RunData, topologies: &[&str], metric: &str) -> bool {
         .iter()
         .filter_map(|t| data.stat(t, metric).map(|s| s.mean))
         .collect();
-    !values.is_empty() && (!COUNT_METRICS.contains(&metric) || values.iter().any(|&v| v != 0.0))
+    let counted = MetricId::parse(metric).is_some_and(|id| COUNT_METRICS.contains(&id.metric));
+    !values.is_empty() && (!counted || values.iter().any(|&v| v != 0.0))
 }
 
 /// The unstable topologies of a run: a highlighted block saying that their
@@ -276,25 +283,22 @@ fn stability(out: &mut String, data: &RunData) {
     out.push_str("</ul>\n</section>\n");
 }
 
-/// The metrics of the summary table: (metric, label).
-const TABLE_METRICS: [(&str, &str); 14] = [
-    ("throughput", "throughput (items/day)"),
-    ("lead_time_mean", "lead time, mean (days)"),
-    ("lead_time_p50", "lead time, median (days)"),
-    ("lead_time_p85", "lead time, 85th percentile (days)"),
-    ("lead_time_p95", "lead time, 95th percentile (days)"),
-    ("coordination_delay_mean", "coordination delay (days)"),
-    ("coordination_share", "coordination share of lead time"),
-    ("flow_efficiency", "flow efficiency (work / lead time)"),
-    ("wip_mean", "items in the system (mean)"),
-    ("handoffs_per_item", "cross-team handoffs per item"),
-    ("escalations_per_item", "escalations per item"),
-    (
-        "escaped_defects_per_item",
-        "escaped defects per item (come back as fix items)",
-    ),
-    ("utilization", "utilization of people"),
-    ("leader_utilization_max", "busiest leader's utilization"),
+/// The metrics of the summary table, each under its catalogue heading.
+const TABLE_METRICS: [Metric; 14] = [
+    Metric::Throughput,
+    Metric::LeadTimeMean,
+    Metric::LeadTimeP50,
+    Metric::LeadTimeP85,
+    Metric::LeadTimeP95,
+    Metric::CoordinationDelayMean,
+    Metric::CoordinationShare,
+    Metric::FlowEfficiency,
+    Metric::WipMean,
+    Metric::HandoffsPerItem,
+    Metric::EscalationsPerItem,
+    Metric::EscapedDefectsPerItem,
+    Metric::Utilization,
+    Metric::LeaderUtilizationMax,
 ];
 
 fn cell(metric: &str, s: Option<Stat>) -> String {
@@ -328,7 +332,8 @@ fn summary_table(out: &mut String, data: &RunData) {
     }
     out.push_str("</tr></thead>\n<tbody>\n");
     let all: Vec<&str> = data.topologies.iter().map(String::as_str).collect();
-    for (m, label) in TABLE_METRICS {
+    for metric in TABLE_METRICS {
+        let (m, label) = (metric.name(), metric.info().heading);
         if !shown(data, &all, m) {
             continue;
         }
@@ -366,19 +371,19 @@ fn comparison_tables(out: &mut String, data: &RunData) {
         );
         let mut rows: Vec<(String, String)> = TABLE_METRICS
             .iter()
-            .map(|(m, l)| (m.to_string(), l.to_string()))
+            .map(|m| (m.name().to_string(), m.info().heading.to_string()))
             .collect();
         rows.push((
             String::new(),
             "where the lead time goes (days per item)".into(),
         ));
-        for (c, _) in style::CATEGORIES {
-            let m = format!("{c}_mean");
+        for c in style::STACK {
+            let m = Metric::Mean(c).name();
             let active = [base, t.as_str()]
                 .iter()
-                .any(|x| data.mean(x, &m).is_some_and(|v| v != 0.0));
+                .any(|x| data.mean(x, m).is_some_and(|v| v != 0.0));
             if active {
-                rows.push((m, c.to_string()));
+                rows.push((m.to_string(), c.label().to_string()));
             }
         }
         for (m, label) in rows {
@@ -535,7 +540,7 @@ fn sweep_report(data: &SweepData) -> Result<String, ChartError> {
         .iter()
         .filter(|c| match c {
             SweepChart::Line(m) | SweepChart::Heat { metric: m, .. } => {
-                m == "lead_time_mean" || m == "throughput"
+                m == Metric::LeadTimeMean.name() || m == Metric::Throughput.name()
             }
         })
         .collect();
@@ -596,10 +601,17 @@ fn keeps_up(data: &RunData) -> Option<f64> {
         // A topology reported unstable (or with a saturated replication)
         // does not keep up; a replication or two flagged only by the trend
         // test are left to the throughput check below.
-        if data.is_unstable(t) || data.mean(t, "saturated").is_some_and(|m| m > 0.0) {
+        if data.is_unstable(t)
+            || data
+                .mean(t, Metric::Saturated.name())
+                .is_some_and(|m| m > 0.0)
+        {
             return None;
         }
-        let (thr, arrived) = (data.stat(t, "throughput")?, data.stat(t, "arrived")?);
+        let (thr, arrived) = (
+            data.stat(t, Metric::Throughput.name())?,
+            data.stat(t, Metric::Arrived.name())?,
+        );
         let (lo, hi) = (arrived.low / horizon, arrived.high / horizon);
         let finite = |a: f64, b: f64| a.is_finite() && b.is_finite();
         if !(finite(thr.low, thr.high) && finite(lo, hi) && thr.low <= hi && lo <= thr.high) {
@@ -646,14 +658,14 @@ fn assumptions(out: &mut String, data: &RunData) {
     }
 }
 
-/// The metrics of the per-stream table: (metric, label).
-const STREAM_METRICS: [(&str, &str); 6] = [
-    ("throughput", "throughput (items/day)"),
-    ("lead_time_mean", "lead time, mean (days)"),
-    ("lead_time_p85", "lead time, 85th percentile (days)"),
-    ("coordination_share", "coordination share of lead time"),
-    ("flow_efficiency", "flow efficiency (work / lead time)"),
-    ("escaped_defects_per_item", "escaped defects per item"),
+/// The metrics of the per-stream table.
+const STREAM_METRICS: [Metric; 6] = [
+    Metric::Throughput,
+    Metric::LeadTimeMean,
+    Metric::LeadTimeP85,
+    Metric::CoordinationShare,
+    Metric::FlowEfficiency,
+    Metric::EscapedDefectsPerItem,
 ];
 
 /// The streams of the folder (the `<stream>:` prefixes of its metrics), in
@@ -661,8 +673,10 @@ const STREAM_METRICS: [(&str, &str); 6] = [
 fn streams(data: &RunData) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for m in &data.metrics {
-        if let Some((s, _)) = m.split_once(':')
-            && s != "team"
+        if let Some(MetricId {
+            scope: Scope::Stream(s),
+            ..
+        }) = MetricId::parse(m)
             && !out.iter().any(|x| x == s)
         {
             out.push(s.to_string());
@@ -691,14 +705,25 @@ fn stream_table(out: &mut String, data: &RunData) {
             "<tr class=\"group\"><td colspan=\"{columns}\">{}</td></tr>",
             escape(s)
         );
-        for (m, label) in STREAM_METRICS {
-            let metric = format!("{s}:{m}");
+        for id in STREAM_METRICS {
+            let m = id.name();
+            let metric = MetricId {
+                scope: Scope::Stream(s),
+                metric: id,
+            }
+            .name();
             let nonzero = all
                 .iter()
                 .any(|t| data.mean(t, &metric).is_some_and(|v| v != 0.0));
-            if !shown(data, &all, &metric) || (m == "escaped_defects_per_item" && !nonzero) {
+            if !shown(data, &all, &metric) || (id == Metric::EscapedDefectsPerItem && !nonzero) {
                 continue;
             }
+            // The summary table's heading less its note on fix items, which
+            // that table has already given.
+            let label = match id {
+                Metric::EscapedDefectsPerItem => "escaped defects per item",
+                _ => id.info().heading,
+            };
             let _ = write!(out, "<tr><td>{}</td>", escape(label));
             for t in &data.topologies {
                 let _ = write!(out, "<td>{}</td>", cell(m, data.stat(t, &metric)));
@@ -728,7 +753,7 @@ fn define_terms(body: &str) -> String {
 /// item): matrix 0.395; single-threaded 0.600 (+0.205, 95% CI +0.19 to
 /// +0.22); ..." when some topology lets defects escape.
 fn defects_finding(data: &RunData) -> Option<String> {
-    let m = "escaped_defects_per_item";
+    let m = Metric::EscapedDefectsPerItem.name();
     if !data
         .topologies
         .iter()

@@ -1,16 +1,20 @@
 //! Reporting: CSV files, the stdout tables and JSON, charts and report.html.
 
-pub mod atomic;
 pub mod charts;
 pub mod csv_files;
 pub mod explain;
 pub mod explore_csv;
+pub mod explore_html;
 pub mod html;
 pub mod json;
-pub mod lock;
+pub mod layout;
 pub mod manifest;
-pub mod staging;
 pub mod sweep_csv;
+pub mod sweep_files;
+pub mod sweep_folder;
 pub mod table;
 
-pub use atomic::write_atomic;
+/// Kept here for the writers of `report`; it lives in [`crate::util::atomic`].
+pub use crate::util::atomic::write_atomic;
+/// Kept here for older paths; they live in [`crate::util`].
+pub use crate::util::{lock, staging};

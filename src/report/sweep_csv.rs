@@ -12,27 +12,9 @@ use std::fmt::Write as _;
 use std::io;
 
 use crate::experiment::sweep::{PointRecord, SweepManifest};
+use crate::model::Metric;
 
-const SUMMARY_COLUMNS: [&str; 7] = [
-    "topology",
-    "metric",
-    "mean",
-    "sd",
-    "ci95_low",
-    "ci95_high",
-    "n",
-];
-const COMPARISON_COLUMNS: [&str; 9] = [
-    "topology",
-    "baseline",
-    "metric",
-    "diff_mean",
-    "ci95_low",
-    "ci95_high",
-    "relative",
-    "n",
-    "meaningful",
-];
+use super::layout::{COMPARISON_COLUMNS, SUMMARY_COLUMNS};
 
 fn long_csv<'a>(
     paths: &[String],
@@ -145,18 +127,18 @@ pub fn table(manifest: &SweepManifest, records: &[PointRecord]) -> String {
     // replications says how many.
     let share = |r: &PointRecord, t: &str, m: &str| cell(r.summary_row(t, m), 2);
     let unstable = |r: &PointRecord, t: &str| {
-        share(r, t, "unstable") >= crate::experiment::results::UNSTABLE_SHARE
+        share(r, t, Metric::Unstable.name()) >= crate::experiment::results::UNSTABLE_SHARE
     };
     let mut notes = false;
     let mut rows = vec![header];
     for r in records {
         let mut row = r.values.clone();
         for t in topologies {
-            let saturated = share(r, t, "saturated");
+            let saturated = share(r, t, Metric::Saturated.name());
             let lead = if unstable(r, t) {
                 "unstable".to_string()
             } else {
-                short(cell(r.summary_row(t, "lead_time_mean"), 2))
+                short(cell(r.summary_row(t, Metric::LeadTimeMean.name()), 2))
             };
             row.push(if saturated > 0.0 {
                 notes = true;
@@ -164,10 +146,10 @@ pub fn table(manifest: &SweepManifest, records: &[PointRecord]) -> String {
             } else {
                 lead
             });
-            row.push(short(cell(r.summary_row(t, "throughput"), 2)));
+            row.push(short(cell(r.summary_row(t, Metric::Throughput.name()), 2)));
         }
         for t in topologies.iter().skip(1) {
-            let c = r.comparison_row(t, "lead_time_mean");
+            let c = r.comparison_row(t, Metric::LeadTimeMean.name());
             row.push(
                 if unstable(r, t) || topologies.first().is_some_and(|b| unstable(r, b)) {
                     notes = true;

@@ -4,22 +4,28 @@ use std::fmt::Write;
 
 use crate::experiment::Experiment;
 use crate::experiment::Warmup;
-use crate::experiment::results::grows_with_run_length;
 use crate::model::capacity::LoadReport;
-use crate::model::{Category, WarningKind};
+use crate::model::metric::Unit;
+use crate::model::{Category, Metric, WarningKind};
 use crate::scenario::Scenario;
 use crate::stats::Summary;
 
-/// The headline metrics of the per-topology table: (metric, header, unit scale for %).
-const HEADLINE: [(&str, &str, bool); 7] = [
-    ("throughput", "throughput/day", false),
-    ("lead_time_mean", "lead time (d)", false),
-    ("lead_time_p85", "p85 (d)", false),
-    ("coordination_delay_mean", "coord. delay (d)", false),
-    ("coordination_share", "coord. share", true),
-    ("flow_efficiency", "flow eff.", true),
-    ("utilization", "utilization", true),
+/// The headline metrics of the per-topology table, each under its
+/// catalogue header (shares as percentages).
+const HEADLINE: [Metric; 7] = [
+    Metric::Throughput,
+    Metric::LeadTimeMean,
+    Metric::LeadTimeP85,
+    Metric::CoordinationDelayMean,
+    Metric::CoordinationShare,
+    Metric::FlowEfficiency,
+    Metric::Utilization,
 ];
+
+/// Whether `m` reads as a percentage.
+fn is_share(m: Metric) -> bool {
+    m.info().unit == Unit::Share
+}
 
 /// Formats a value with 3 significant digits (percent when `pct`).
 fn fmt_value(x: f64, pct: bool) -> String {
@@ -84,7 +90,7 @@ pub fn results(exp: &Experiment) -> String {
             .iter()
             .map(|t| {
                 let w = t
-                    .metric("warmup")
+                    .metric(Metric::Warmup.name())
                     .and_then(|v| v.first().copied())
                     .unwrap_or(0.0);
                 format!("{} {w:.1} days", t.name)
@@ -112,8 +118,8 @@ pub fn results(exp: &Experiment) -> String {
             t.metric(metric)
                 .map_or(0, |v| v.iter().filter(|&&x| x == 1.0).count())
         };
-        let by_events = count("max_events_reached");
-        let by_wip = count("saturated") - by_events;
+        let by_events = count(Metric::MaxEventsReached.name());
+        let by_wip = count(Metric::Saturated.name()) - by_events;
         if by_wip > 0 {
             let _ = writeln!(
                 out,
@@ -147,20 +153,22 @@ pub fn results(exp: &Experiment) -> String {
         .topologies
         .iter()
         .map(|t| {
-            let n = t.metric("throughput").map_or(0, |v| Summary::of(v).n);
+            let n = t
+                .metric(Metric::Throughput.name())
+                .map_or(0, |v| Summary::of(v).n);
             let mut row = vec![n.to_string()];
-            row.extend(HEADLINE.iter().map(|(m, _, pct)| {
-                if t.is_unstable() && grows_with_run_length(m) {
+            row.extend(HEADLINE.iter().map(|&m| {
+                if t.is_unstable() && m.info().grows_with_run_length {
                     return "unstable".to_string();
                 }
-                t.metric(m)
-                    .map_or("n/a".into(), |v| fmt_summary(&Summary::of(v), *pct))
+                t.metric(m.name())
+                    .map_or("n/a".into(), |v| fmt_summary(&Summary::of(v), is_share(m)))
             }));
             row
         })
         .collect();
     let headers: Vec<&str> = std::iter::once("n")
-        .chain(HEADLINE.iter().map(|(_, h, _)| *h))
+        .chain(HEADLINE.iter().map(|m| m.info().short))
         .collect();
     let widths: Vec<usize> = headers
         .iter()
@@ -212,7 +220,7 @@ fn fmt_diff(x: f64, pct: bool) -> String {
 fn comparison(exp: &Experiment, baseline: &str, topology: &str) -> String {
     let mut out = String::new();
     let pairs = exp
-        .comparison(topology, "throughput")
+        .comparison(topology, Metric::Throughput.name())
         .map_or(0, |d| d.diff.n);
     let _ = writeln!(
         out,
@@ -232,21 +240,31 @@ fn comparison(exp: &Experiment, baseline: &str, topology: &str) -> String {
     }
     let mut rows: Vec<(String, String, bool)> = HEADLINE
         .iter()
-        .map(|(m, h, pct)| (m.to_string(), h.to_string(), *pct))
+        .map(|&m| {
+            (
+                m.name().to_string(),
+                m.info().short.to_string(),
+                is_share(m),
+            )
+        })
         .collect();
     // Counts per item, shown when some topology has any.
-    for (metric, label) in [
-        ("handoffs_per_item", "handoffs/item"),
-        ("escalations_per_item", "escalations/item"),
-        ("escaped_defects_per_item", "escaped defects/item"),
+    for m in [
+        Metric::HandoffsPerItem,
+        Metric::EscalationsPerItem,
+        Metric::EscapedDefectsPerItem,
     ] {
         let active = [baseline, topology].iter().any(|name| {
             exp.topology(name)
-                .and_then(|t| t.metric(metric))
+                .and_then(|t| t.metric(m.name()))
                 .is_some_and(|v| v.iter().any(|&x| x != 0.0))
         });
         if active {
-            rows.push((metric.to_string(), label.to_string(), false));
+            rows.push((
+                m.name().to_string(),
+                m.info().short.to_string(),
+                is_share(m),
+            ));
         }
     }
     let mut inactive = Vec::new();
@@ -256,16 +274,16 @@ fn comparison(exp: &Experiment, baseline: &str, topology: &str) -> String {
         false,
     ));
     for c in Category::ALL {
-        let metric = crate::model::tally::category_metric(c);
+        let metric = Metric::Mean(c).name();
         let all_zero = [baseline, topology].iter().all(|name| {
             exp.topology(name)
                 .and_then(|t| t.metric(metric))
                 .is_some_and(|v| v.iter().all(|&x| x == 0.0))
         });
         if all_zero {
-            inactive.push(c.name());
+            inactive.push(c.label());
         } else {
-            rows.push((metric.to_string(), format!("  {}", c.name()), false));
+            rows.push((metric.to_string(), format!("  {}", c.label()), false));
         }
     }
     let label_w = rows

@@ -1,4 +1,4 @@
-//! DESIGN.md §5: the same seed gives the same bytes whatever the thread
+//! docs/model.md, *Randomness*: the same seed gives the same bytes whatever the thread
 //! count, and every topology of a replication sees the very same items.
 
 use std::collections::BTreeMap;

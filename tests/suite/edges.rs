@@ -481,7 +481,7 @@ fn json_csv_and_table_agree_and_relative_changes_need_a_baseline_away_from_0() {
 
 #[test]
 fn precision_takes_a_relative_half_width_below_1_and_a_metric_that_is_not_0() {
-    use orgsim::experiment::{OptionsError, RunOptions};
+    use orgsim::experiment::{RunError, RunOptions};
     let dir = tempfile::tempdir().unwrap();
     for bad in ["5", "1", "0", "-0.1", "nan"] {
         let flag = format!("--precision={bad}");
@@ -505,7 +505,7 @@ fn precision_takes_a_relative_half_width_below_1_and_a_metric_that_is_not_0() {
     };
     options.validate(&sc).expect("the options are well-formed");
     match orgsim::experiment::run(&sc, &options) {
-        Err(OptionsError::ZeroMean {
+        Err(RunError::ZeroMean {
             metric,
             topology,
             replications,

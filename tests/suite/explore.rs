@@ -252,12 +252,10 @@ fn a_bad_uncertain_argument_exits_2_naming_it() {
         assert_eq!(o.status.code(), Some(2), "{arg}");
         let err = crate::support::text(&o.stderr);
         assert!(err.contains(expected), "{arg}: {err}");
+        // Refused before the output folder is made: no empty folder left.
         assert!(
-            !dir.path()
-                .join("output")
-                .join("mm1-explore-explore")
-                .join("sensitivity.csv")
-                .exists()
+            !dir.path().join("output").exists(),
+            "{arg}: an output folder was created"
         );
     }
 }
@@ -296,4 +294,324 @@ fn points_where_a_topology_cannot_keep_up_are_named_not_mixed_in_silently() {
         .map(|l| l.rsplit(',').next().unwrap())
         .collect();
     assert_eq!(last, ["unstable", "", "", "station"], "{points}");
+}
+
+/// The test scenario with two declared assumptions (effort and the dummy),
+/// smaller runs, written into `dir` as `s.toml`.
+fn small_scenario(dir: &std::path::Path) {
+    let scenario = format!(
+        "{SCENARIO}\n[[uncertain]]\npath = \"workload.items.job.tasks.work.effort.mean\"\nrange = [0.5, 0.8]\n\n[[uncertain]]\npath = \"workload.streams.jobs.interarrival.mean\"\nrange = [1.25, 2.0]\n\n[[uncertain]]\npath = \"quality.escape_delay\"\ndist = {{ dist = \"triangular\", min = 5, mode = 20, max = 40 }}\n"
+    )
+    .replace("replications = 4", "replications = 2")
+    .replace("horizon = 4000", "horizon = 600");
+    std::fs::write(dir.join("s.toml"), scenario).unwrap();
+}
+
+fn run_explore(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    let mut all = vec!["explore", "s.toml"];
+    all.extend_from_slice(args);
+    crate::support::orgsim(&all, dir)
+}
+
+#[test]
+fn explore_charts_are_valid_and_the_report_leads_with_the_deciding_assumption() {
+    let dir = tempfile::tempdir().unwrap();
+    small_scenario(dir.path());
+    for (method, samples, stem) in [
+        ("tornado", "2", "tornado_lead_time_mean_station"),
+        ("morris", "4", "morris_lead_time_mean_station"),
+        ("sobol", "8", "sobol_lead_time_mean_station"),
+        ("propagate", "24", "propagate_lead_time_mean_station"),
+    ] {
+        let out = format!("o-{method}");
+        let o = run_explore(
+            dir.path(),
+            &[
+                "--method",
+                method,
+                "--samples",
+                samples,
+                "--metric",
+                "lead_time_mean",
+                "--out",
+                &out,
+                "--quiet",
+            ],
+        );
+        assert!(o.status.success(), "{}", crate::support::text(&o.stderr));
+        let folder = dir.path().join(&out);
+        let texts = crate::charts::check_svg(&folder.join(format!("{stem}.svg")));
+        crate::charts::check_png(&folder.join(format!("{stem}.png")));
+        let report = std::fs::read_to_string(folder.join("report.html")).unwrap();
+        let lead = report
+            .split("<p class=\"lead\">")
+            .nth(1)
+            .and_then(|l| l.split("</p>").next())
+            .unwrap_or_else(|| panic!("{method}: no lead sentence"));
+        // W = s·a/(a − s): over its range the mean effort moves the lead
+        // time from 0.73 to 1.6 days, the interarrival time from 1.35 to
+        // 0.97, and the escape delay (no defects) not at all.
+        if method == "propagate" {
+            assert!(lead.contains("over your beliefs"), "{lead}");
+        } else {
+            assert!(
+                lead.starts_with("<strong>workload.items.job.tasks.work.effort.mean"),
+                "{method}: {lead}"
+            );
+            assert!(
+                texts.contains("workload.items.job.tasks.work.effort.mean"),
+                "{method}: the chart does not label the assumption"
+            );
+        }
+        assert!(
+            report.contains(&format!("{stem}.svg")),
+            "{method}: chart not in the report"
+        );
+        // `orgsim plot` draws the same bytes again from the files alone.
+        let before = std::fs::read(folder.join(format!("{stem}.svg"))).unwrap();
+        let html_before = report.clone();
+        std::fs::remove_file(folder.join(format!("{stem}.svg"))).unwrap();
+        let o = crate::support::orgsim(&["plot", &out, "--quiet"], dir.path());
+        assert!(o.status.success(), "{}", crate::support::text(&o.stderr));
+        assert_eq!(
+            std::fs::read(folder.join(format!("{stem}.svg"))).unwrap(),
+            before
+        );
+        assert_eq!(
+            std::fs::read_to_string(folder.join("report.html")).unwrap(),
+            html_before
+        );
+    }
+}
+
+#[test]
+fn no_plots_writes_no_chart_and_no_report() {
+    let dir = tempfile::tempdir().unwrap();
+    small_scenario(dir.path());
+    let o = run_explore(
+        dir.path(),
+        &["--method", "tornado", "--no-plots", "--out", "o", "--quiet"],
+    );
+    assert!(o.status.success(), "{}", crate::support::text(&o.stderr));
+    let names: Vec<String> = std::fs::read_dir(dir.path().join("o"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.contains(&"sensitivity.csv".to_owned()), "{names:?}");
+    assert!(
+        names
+            .iter()
+            .all(|n| !n.ends_with(".svg") && !n.ends_with(".png") && !n.ends_with(".html")),
+        "{names:?}"
+    );
+}
+
+#[test]
+fn shards_merged_write_the_files_one_run_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    small_scenario(dir.path());
+    let common = ["--method", "morris", "--samples", "4", "--quiet"];
+    let o = run_explore(dir.path(), &[&common[..], &["--out", "whole"]].concat());
+    assert!(o.status.success(), "{}", crate::support::text(&o.stderr));
+    for k in 1..=3 {
+        let shard = format!("{k}/3");
+        let o = run_explore(
+            dir.path(),
+            &[&common[..], &["--out", "parts", "--shard", &shard]].concat(),
+        );
+        assert!(o.status.success(), "{}", crate::support::text(&o.stderr));
+        // A shard holds only its points, i mod 3 = k - 1, and no results yet.
+        let folder = dir.path().join(format!("parts/shard-{k}-of-3"));
+        assert!(!folder.join("sensitivity.csv").exists());
+        let kept = std::fs::read_to_string(folder.join("explore.checkpoint.jsonl")).unwrap();
+        let points: Vec<usize> = kept
+            .lines()
+            .map(|l| {
+                serde_json::from_str::<serde_json::Value>(l).unwrap()["point"]
+                    .as_u64()
+                    .unwrap() as usize
+            })
+            .collect();
+        assert!(
+            !points.is_empty() && points.iter().all(|p| p % 3 == k - 1),
+            "{points:?}"
+        );
+    }
+    // Two of three shards are not the whole design.
+    let o = crate::support::orgsim(
+        &[
+            "merge",
+            "parts/shard-1-of-3",
+            "parts/shard-2-of-3",
+            "--out",
+            "half",
+            "--quiet",
+        ],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        crate::support::text(&o.stderr).contains("missing"),
+        "{}",
+        crate::support::text(&o.stderr)
+    );
+    let o = crate::support::orgsim(
+        &["merge", "parts", "--out", "merged", "--quiet"],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", crate::support::text(&o.stderr));
+    for f in ["sensitivity.csv", "points.csv", "explore.checkpoint.jsonl"] {
+        let a = std::fs::read(dir.path().join("whole").join(f)).unwrap();
+        let b = std::fs::read(dir.path().join("merged").join(f)).unwrap();
+        assert!(a == b, "{f} differs between the merged shards and one run");
+    }
+    // A shard of another exploration is refused.
+    let o = run_explore(
+        dir.path(),
+        &[
+            "--method",
+            "morris",
+            "--samples",
+            "5",
+            "--quiet",
+            "--out",
+            "parts",
+            "--shard",
+            "1/3",
+        ],
+    );
+    assert!(o.status.success());
+    let o = crate::support::orgsim(&["merge", "parts", "--out", "bad", "--quiet"], dir.path());
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        crate::support::text(&o.stderr)
+    );
+    // Break-even's design is sequential: no shard.
+    let o = run_explore(
+        dir.path(),
+        &["--method", "break-even", "--shard", "1/2", "--quiet"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn a_resumed_exploration_writes_the_bytes_of_an_uninterrupted_one() {
+    let dir = tempfile::tempdir().unwrap();
+    small_scenario(dir.path());
+    let args = [
+        "--method",
+        "sobol",
+        "--samples",
+        "4",
+        "--no-plots",
+        "--out",
+        "o",
+    ];
+    let o = run_explore(dir.path(), &args);
+    assert!(o.status.success(), "{}", crate::support::text(&o.stderr));
+    let folder = dir.path().join("o");
+    let read = |f: &str| std::fs::read(folder.join(f)).unwrap();
+    let whole: Vec<Vec<u8>> = ["sensitivity.csv", "points.csv", "explore.checkpoint.jsonl"]
+        .iter()
+        .map(|f| read(f))
+        .collect();
+    // What an interrupted run leaves: some points and a torn line, no results.
+    let checkpoint = String::from_utf8(read("explore.checkpoint.jsonl")).unwrap();
+    let kept: String = checkpoint
+        .lines()
+        .take(7)
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(
+        folder.join("explore.checkpoint.jsonl"),
+        format!("{kept}{{\"sweep\":\"01"),
+    )
+    .unwrap();
+    std::fs::remove_file(folder.join("sensitivity.csv")).unwrap();
+    std::fs::remove_file(folder.join("points.csv")).unwrap();
+    let o = run_explore(dir.path(), &[&args[..], &["--resume"]].concat());
+    assert!(o.status.success(), "{}", crate::support::text(&o.stderr));
+    let err = crate::support::text(&o.stderr);
+    assert!(
+        err.contains("resumed: 7 of 21 points were already done"),
+        "{err}"
+    );
+    for (f, bytes) in ["sensitivity.csv", "points.csv", "explore.checkpoint.jsonl"]
+        .iter()
+        .zip(&whole)
+    {
+        assert!(read(f) == *bytes, "{f} differs after resuming");
+    }
+    // Without --resume the folder's points are discarded, and said so.
+    let o = run_explore(dir.path(), &args);
+    assert!(o.status.success());
+    assert!(
+        crate::support::text(&o.stderr).contains("started over, discarding the 21 points"),
+        "{}",
+        crate::support::text(&o.stderr)
+    );
+    // Resuming another exploration in the folder is refused.
+    let o = run_explore(
+        dir.path(),
+        &[&args[..], &["--resume", "--seed", "9"]].concat(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(crate::support::text(&o.stderr).contains("different exploration"));
+}
+
+#[test]
+fn a_resumed_break_even_search_replays_its_kept_points() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = [
+        "explore",
+        "prime-video",
+        "--method",
+        "break-even",
+        "--reps",
+        "3",
+        "--set",
+        "simulation.horizon=300",
+        "--metric",
+        "throughput",
+        "--no-plots",
+        "--quiet",
+        "--out",
+        "o",
+    ];
+    let o = crate::support::orgsim(&args, dir.path());
+    assert!(o.status.success(), "{}", crate::support::text(&o.stderr));
+    let folder = dir.path().join("o");
+    let read = |f: &str| std::fs::read(folder.join(f)).unwrap();
+    let files = ["sensitivity.csv", "points.csv", "explore.checkpoint.jsonl"];
+    let whole: Vec<Vec<u8>> = files.iter().map(|f| read(f)).collect();
+    let checkpoint = String::from_utf8(read("explore.checkpoint.jsonl")).unwrap();
+    // More points than the nominal one and the ends: bisection steps ran.
+    let lines = checkpoint.lines().count();
+    assert!(lines > 1 + 2 * 8, "{lines} points");
+    let kept: String = checkpoint
+        .lines()
+        .take(lines / 2)
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(folder.join("explore.checkpoint.jsonl"), kept).unwrap();
+    std::fs::remove_file(folder.join("sensitivity.csv")).unwrap();
+    let o = crate::support::orgsim(&[&args[..], &["--resume"]].concat(), dir.path());
+    assert!(o.status.success(), "{}", crate::support::text(&o.stderr));
+    for (f, bytes) in files.iter().zip(&whole) {
+        assert!(read(f) == *bytes, "{f} differs after resuming");
+    }
+    // A whole folder merges to itself, the search replayed from its points.
+    let o = crate::support::orgsim(
+        &["merge", "o", "--out", "m", "--no-plots", "--quiet"],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", crate::support::text(&o.stderr));
+    for (f, bytes) in files.iter().zip(&whole) {
+        assert!(
+            std::fs::read(dir.path().join("m").join(f)).unwrap() == *bytes,
+            "{f} differs after merging"
+        );
+    }
 }

@@ -1,4 +1,4 @@
-//! Sanity laws every run must obey (DESIGN.md §6): Little's law,
+//! Sanity laws every run must obey (docs/model.md, *Metrics*): Little's law,
 //! conservation of items, critical-path categories summing to the lead time.
 
 use orgsim::experiment::RunOptions;
@@ -158,7 +158,7 @@ fn categories_sum_to_the_lead_time_for_every_item() {
         for r in 0..4 {
             let sum: f64 = Category::ALL
                 .iter()
-                .map(|&c| t.metric(orgsim::model::tally::category_metric(c)).unwrap()[r])
+                .map(|&c| t.metric(orgsim::model::Metric::Mean(c).name()).unwrap()[r])
                 .sum();
             let lead = t.metric("lead_time_mean").unwrap()[r];
             assert!(

@@ -2,9 +2,11 @@
 
 mod bad_input;
 mod bundled_scenarios;
+mod catalogue;
 mod charts;
 mod cli;
 mod closed_split;
+mod data_flow;
 mod determinism;
 mod docs_numbers;
 mod edges;

@@ -1,4 +1,4 @@
-//! DESIGN.md §9: with coordination off the engine must reproduce queueing
+//! With coordination off the engine must reproduce queueing
 //! theory exactly (within the confidence interval of the simulation). The
 //! cases are the ones `orgsim validate` runs (`experiment::validation`).
 

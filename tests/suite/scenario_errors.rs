@@ -1,4 +1,4 @@
-//! Scenario validation (DESIGN.md §2): every rule gives a problem naming the
+//! Scenario validation (README, *Writing a scenario*): every rule gives a problem naming the
 //! TOML path, the line and what is wrong; `--set` overrides; file-level
 //! errors; and the valid examples load with the right values.
 
@@ -29,7 +29,7 @@ name = "matrix"
 kind = "matrix"
 "#;
 
-/// The example of DESIGN.md §2, verbatim.
+/// The full example scenario of the original design, verbatim.
 const DESIGN_EXAMPLE: &str = r#"name = "prime-video"                 # output folder name; [a-z0-9-_]
 description = "Three device lines..."
 

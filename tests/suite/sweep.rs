@@ -7,9 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use orgsim::experiment::sweep::{
-    self, BaseScenario, SweepOutcome, SweepRun, SweepSettings, Vary, checkpoint,
-};
+use orgsim::experiment::sweep::{self, BaseScenario, SweepSettings, Vary, checkpoint};
+use orgsim::report::sweep_folder::{self, SweepOutcome, SweepRun};
 
 use crate::support::{orgsim, text};
 
@@ -594,7 +593,7 @@ fn a_stop_before_the_start_keeps_nothing_and_resume_finishes() {
         stop: Some(&stop),
         ..SweepRun::default()
     };
-    match sweep::execute(&plan, &folder, &run).unwrap() {
+    match sweep_folder::execute(&plan, &folder, &run).unwrap() {
         SweepOutcome::Interrupted { done, planned, .. } => assert_eq!((done, planned), (0, 2)),
         SweepOutcome::Complete(_) => panic!("a stopped sweep completed"),
     }
@@ -602,7 +601,7 @@ fn a_stop_before_the_start_keeps_nothing_and_resume_finishes() {
         resume: true,
         ..SweepRun::default()
     };
-    match sweep::execute(&plan, &folder, &resume).unwrap() {
+    match sweep_folder::execute(&plan, &folder, &resume).unwrap() {
         SweepOutcome::Complete(res) => {
             assert_eq!(res.records.len(), 2);
             assert_eq!(res.records[1].values, ["1"]);

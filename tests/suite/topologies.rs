@@ -1,4 +1,4 @@
-//! Topology generators and routing (DESIGN.md §3).
+//! Topology generators and routing (docs/model.md, *Topologies*).
 
 use orgsim::model::topology::{self, largest_remainder};
 use orgsim::scenario::bundled;

@@ -15,17 +15,24 @@
 //! topology beats the baseline, and break-even values.
 
 pub mod assumption;
+pub mod checkpoint;
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering as AtomicOrdering};
 
 use rayon::prelude::*;
 
 use super::options::RunOptions;
-use super::runner::run_in_current_pool;
-use crate::scenario::{Override, load_str};
+use super::progress::{Planned, Progress};
+use super::runner::{run_in_current_pool, thread_pool};
+use crate::model::{MetricId, Scope};
+use crate::scenario::{Override, Scenario, load_str};
 use crate::stats::sensitivity::{
     Estimate, MorrisDesign, morris_design, morris_indices, saltelli_design, sobol_indices,
 };
 use crate::stats::{Summary, paired_difference};
 
+pub use super::sweep::Shard;
 pub use assumption::{Assumption, Belief};
 
 /// Bootstrap resamples behind every index's interval.
@@ -189,6 +196,9 @@ pub enum ExploreError {
     /// The user's input is wrong; one line per problem.
     #[error("{}", .0.join("\n"))]
     BadInput(Vec<String>),
+    /// A point could not be kept (a disk error).
+    #[error("{}", .0.join("\n"))]
+    Io(Vec<String>),
 }
 
 impl Study {
@@ -208,7 +218,12 @@ impl Study {
     }
 
     /// Runs one point.
-    fn evaluate(&self, values: Vec<Option<f64>>, baseline: &str) -> Result<Point, String> {
+    fn evaluate(
+        &self,
+        values: Vec<Option<f64>>,
+        baseline: &str,
+        progress: &dyn Progress,
+    ) -> Result<Point, String> {
         let scenario = load_str(&self.source_name, &self.text, &self.overrides(&values))
             .map_err(|e| e.to_string())?;
         let options = RunOptions {
@@ -217,7 +232,7 @@ impl Study {
             topologies: self.topologies.clone(),
             ..RunOptions::default()
         };
-        let exp = run_in_current_pool(&scenario, &options).map_err(|e| e.to_string())?;
+        let exp = run_in_current_pool(&scenario, &options, progress).map_err(|e| e.to_string())?;
         let base = exp.topology(baseline).ok_or("the baseline did not run")?;
         let mut results = Vec::new();
         for t in &exp.topologies {
@@ -243,23 +258,6 @@ impl Study {
             results,
             unstable,
         })
-    }
-
-    /// Runs `designs` points in parallel, each validated first, in order.
-    fn evaluate_all(
-        &self,
-        designs: Vec<Vec<Option<f64>>>,
-        baseline: &str,
-    ) -> Result<Vec<Point>, ExploreError> {
-        designs
-            .into_par_iter()
-            .map(|values| {
-                let described = self.describe(&values);
-                self.evaluate(values, baseline).map_err(|e| {
-                    ExploreError::BadInput(vec![format!("the point {described} is invalid:\n{e}")])
-                })
-            })
-            .collect()
     }
 
     fn describe(&self, values: &[Option<f64>]) -> String {
@@ -310,7 +308,7 @@ impl Study {
             }
         }
         for m in &self.metrics {
-            let known = nominal_metric_exists(m);
+            let known = nominal_metric_exists(&nominal, m);
             if !known {
                 problems.push(format!("unknown metric `{m}`"));
             }
@@ -353,11 +351,14 @@ impl Study {
     }
 }
 
-/// Whether `metric` names a metric of a run (organization-wide or of a
-/// stream, `stream:metric`).
-fn nominal_metric_exists(metric: &str) -> bool {
-    let base = metric.rsplit(':').next().unwrap_or(metric);
-    crate::model::tally::organization_metric_names().contains(&base)
+/// Whether `metric` names a metric of a run: organization-wide, of one of
+/// `scenario`'s streams (`stream:metric`) or of a team (`team:<team>:…`).
+fn nominal_metric_exists(scenario: &Scenario, metric: &str) -> bool {
+    match MetricId::parse(metric).map(|id| id.scope) {
+        None => false,
+        Some(Scope::Stream(s)) => scenario.model.workload.streams.iter().any(|x| x.name == s),
+        Some(Scope::All | Scope::Team(_)) => true,
+    }
 }
 
 /// Whether the scenario value at `path` is a whole number: a headcount
@@ -372,25 +373,43 @@ fn holds_whole_number(path: &str) -> bool {
         )
 }
 
-/// Runs `study` with `method` on `samples` (trajectories for Morris, base
-/// points for Sobol', points for propagation; ignored otherwise).
-pub fn explore(
+/// A validated exploration, ready to run: what [`plan`] returns.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// The study (integer paths marked).
+    pub study: Study,
+    /// The method.
+    pub method: Method,
+    /// Trajectories, base points or points (see [`explore`]).
+    pub samples: usize,
+    /// The seed of the design (Morris trajectories, Sobol' scrambling).
+    pub design_seed: u64,
+    /// The topologies, baseline first.
+    pub topologies: Vec<String>,
+    /// The quantities every point measures.
+    pub quantities: Vec<Quantity>,
+    /// Replications per point.
+    pub replications: u32,
+}
+
+/// Checks `study` (its assumptions, metrics and topologies) before anything runs or is
+/// written, and fixes what every point measures.
+pub fn plan(
     mut study: Study,
     method: Method,
     samples: usize,
     design_seed: u64,
-) -> Result<Exploration, ExploreError> {
+) -> Result<Plan, ExploreError> {
     let topologies = study.validate()?;
-    let baseline = topologies[0].clone();
-    let threads = study
-        .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| {
-            ExploreError::BadInput(vec![format!("cannot start {threads} threads: {e}")])
-        })?;
+    let replications = match study.replications {
+        Some(r) => r,
+        None => {
+            load_str(&study.source_name, &study.text, &study.overrides)
+                .map_err(|e| ExploreError::BadInput(vec![e.to_string()]))?
+                .run
+                .replications
+        }
+    };
     let mut quantities = Vec::new();
     for t in &topologies {
         for m in &study.metrics {
@@ -410,65 +429,309 @@ pub fn explore(
             });
         }
     }
-    let d = study.assumptions.len();
-    pool.install(|| {
-        let nominal = study
-            .evaluate_all(vec![vec![None; d]], &baseline)?
-            .remove(0);
-        let (points, rows, noise_share) = match method {
-            Method::Tornado => tornado(&study, &baseline, quantities.len())?,
-            Method::Morris => morris(&study, &baseline, quantities.len(), samples, design_seed)?,
-            Method::Sobol => sobol(&study, &baseline, quantities.len(), samples, design_seed)?,
-            Method::Propagate => propagate(&study, &baseline, &quantities, samples, design_seed)?,
-            Method::BreakEven => break_even(&study, &baseline, &quantities)?,
+    Ok(Plan {
+        study,
+        method,
+        samples,
+        design_seed,
+        topologies,
+        quantities,
+        replications,
+    })
+}
+
+/// What an evaluated point is, to the code that keeps points: its index
+/// (0 is the nominal point, then design order) and its results.
+pub type PointSink<'a> = dyn Fn(usize, &Point) -> Result<(), String> + Sync + 'a;
+
+/// How a [`Plan`] is run: which points are already known, where finished
+/// points go, when to stop. None of it changes a number.
+#[derive(Default)]
+pub struct Control<'a> {
+    /// Points an earlier run finished, by index: not run again.
+    pub kept: BTreeMap<usize, Point>,
+    /// Called with every point run (not the kept ones) as it finishes.
+    pub sink: Option<&'a PointSink<'a>>,
+    /// Run only this slice of the design (points `i` with `i mod N = K - 1`).
+    pub shard: Option<Shard>,
+    /// Set (by a signal handler) to start no new point.
+    pub stop: Option<&'a AtomicBool>,
+    /// Where the progress of the points goes (every replication planned
+    /// up front, then each one done, and "k/n points" as a note).
+    pub progress: Option<&'a dyn Progress>,
+}
+
+/// How a run of a [`Plan`] ended.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Every point is done: the exploration.
+    Complete(Box<Exploration>),
+    /// A shard's points are done (by index); the indices wait for `merge`.
+    Shard(Vec<(usize, Point)>),
+    /// Stopped before every point was done; the finished ones went to the
+    /// sink.
+    Stopped,
+}
+
+/// Runs points for a [`Plan`]: kept points are reused, the others run in
+/// parallel and go to the sink as they finish.
+struct Evaluator<'a, 'b> {
+    plan: &'b Plan,
+    control: &'b Control<'a>,
+    progress: &'b dyn Progress,
+    /// Points run so far and planned (at most, for break-even).
+    counted: AtomicUsize,
+    planned: usize,
+}
+
+impl Evaluator<'_, '_> {
+    fn stopped(&self) -> bool {
+        self.control
+            .stop
+            .is_some_and(|s| s.load(AtomicOrdering::SeqCst))
+    }
+
+    /// The points `items` (index, values), in order; None for those not run
+    /// because of a stop.
+    fn run(
+        &self,
+        items: Vec<(usize, Vec<Option<f64>>)>,
+    ) -> Result<Vec<Option<Point>>, ExploreError> {
+        let baseline = &self.plan.topologies[0];
+        items
+            .into_par_iter()
+            .map(|(index, values)| {
+                if let Some(p) = self.control.kept.get(&index) {
+                    if p.values != values {
+                        return Err(ExploreError::BadInput(vec![format!(
+                            "the checkpoint's point {index} is not this exploration's point {index} ({}); remove the folder or use another --out",
+                            self.plan.study.describe(&values)
+                        )]));
+                    }
+                    return Ok(Some(p.clone()));
+                }
+                if self.stopped() {
+                    return Ok(None);
+                }
+                let described = self.plan.study.describe(&values);
+                let point = self
+                    .plan
+                    .study
+                    .evaluate(values, baseline, &Planned(self.progress))
+                    .map_err(|e| {
+                    ExploreError::BadInput(vec![format!("the point {described} is invalid:\n{e}")])
+                })?;
+                if let Some(sink) = self.control.sink {
+                    sink(index, &point).map_err(|e| ExploreError::Io(vec![e]))?;
+                }
+                let n = self.counted.fetch_add(1, AtomicOrdering::SeqCst) + 1;
+                self.progress.note(&format!("{n}/{} points", self.planned));
+                Ok(Some(point))
+            })
+            .collect()
+    }
+
+    /// One point.
+    fn one(&self, index: usize, values: Vec<Option<f64>>) -> Result<Option<Point>, ExploreError> {
+        Ok(self.run(vec![(index, values)])?.remove(0))
+    }
+}
+
+impl Plan {
+    /// The design points, the nominal point (every assumption nominal)
+    /// first; None for break-even, whose points depend on the results of
+    /// the ones before (bisection).
+    pub fn design(&self) -> Option<Vec<Vec<Option<f64>>>> {
+        let study = &self.study;
+        let d = study.assumptions.len();
+        let mut designs = vec![vec![None; d]];
+        match self.method {
+            Method::Tornado => {
+                for (i, a) in study.assumptions.iter().enumerate() {
+                    let (lo, hi) = a.tornado_ends();
+                    for x in [lo, hi] {
+                        let mut values = vec![None; d];
+                        values[i] = Some(x);
+                        designs.push(values);
+                    }
+                }
+            }
+            Method::Morris => designs.extend(values_of(study, &self.morris_design().rows)),
+            Method::Sobol => designs.extend(values_of(
+                study,
+                &saltelli_design(self.samples.max(2), d, self.design_seed as u32),
+            )),
+            Method::Propagate => designs.extend(values_of(study, &propagate_design(self))),
+            Method::BreakEven => return None,
+        }
+        Some(designs)
+    }
+
+    fn morris_design(&self) -> MorrisDesign {
+        morris_design(
+            self.samples.max(2),
+            self.study.assumptions.len(),
+            4,
+            self.design_seed,
+        )
+    }
+
+    /// The replications (jobs) of one point: topologies × replications.
+    pub fn jobs_per_point(&self) -> u64 {
+        self.topologies.len() as u64 * u64::from(self.replications)
+    }
+
+    /// An upper bound of the points the plan runs: the design's, or for
+    /// break-even its ends and every bisection step.
+    pub fn max_points(&self) -> usize {
+        match self.design() {
+            Some(d) => d.len(),
+            None => {
+                let differences = self.quantities.iter().filter(|q| q.difference).count();
+                1 + self.study.assumptions.len() * (2 + 3 * differences * BISECTION_STEPS)
+            }
+        }
+    }
+
+    /// The exploration of a complete set of points (`points[0]` the
+    /// nominal point, then design order); for break-even, the points in the
+    /// order they were run.
+    pub fn analyse(&self, mut points: Vec<Point>) -> Result<Exploration, ExploreError> {
+        if points.is_empty() {
+            return Err(ExploreError::BadInput(vec!["no point was run".into()]));
+        }
+        let nominal = points.remove(0);
+        let nq = self.quantities.len();
+        let (rows, noise_share) = match self.method {
+            Method::Tornado => (tornado_rows(self, &points), vec![f64::NAN; nq]),
+            Method::Morris => morris_rows(self, &points),
+            Method::Sobol => sobol_rows(self, &points),
+            Method::Propagate => propagate_rows(self, &points),
+            Method::BreakEven => {
+                // Replayed from the kept points: nothing runs.
+                let kept: BTreeMap<usize, Point> = std::iter::once(nominal.clone())
+                    .chain(points)
+                    .enumerate()
+                    .collect();
+                let control = Control {
+                    kept,
+                    ..Control::default()
+                };
+                return match self.execute(&control)? {
+                    Outcome::Complete(ex) => Ok(*ex),
+                    _ => Err(ExploreError::BadInput(vec![
+                        "the kept points do not hold the whole break-even search".into(),
+                    ])),
+                };
+            }
         };
         Ok(Exploration {
-            method,
-            baseline: baseline.clone(),
-            topologies: topologies.clone(),
-            quantities,
+            method: self.method,
+            baseline: self.topologies[0].clone(),
+            topologies: self.topologies.clone(),
+            quantities: self.quantities.clone(),
             nominal,
             points,
             rows,
             noise_share,
         })
-    })
+    }
+
+    /// Runs the plan as `control` says.
+    pub fn execute(&self, control: &Control<'_>) -> Result<Outcome, ExploreError> {
+        let pool = thread_pool(self.study.threads)
+            .map_err(|e| ExploreError::BadInput(vec![e.to_string()]))?;
+        let design = self.design();
+        if control.shard.is_some() && design.is_none() {
+            return Err(ExploreError::BadInput(vec![
+                "--shard: break-even's points depend on the ones before (bisection), so it cannot be sliced; run it whole (it needs few points)".into(),
+            ]));
+        }
+        let indices: Vec<usize> = match &design {
+            Some(d) => (0..d.len())
+                .filter(|&i| control.shard.is_none_or(|s| s.contains(i)))
+                .collect(),
+            None => Vec::new(),
+        };
+        let to_run = match &design {
+            Some(_) => indices
+                .iter()
+                .filter(|i| !control.kept.contains_key(i))
+                .count(),
+            None => self.max_points().saturating_sub(control.kept.len()),
+        };
+        let jobs = self.jobs_per_point();
+        let progress = control.progress.unwrap_or(&());
+        progress.add_jobs(to_run as u64 * jobs);
+        let ev = Evaluator {
+            plan: self,
+            control,
+            progress,
+            counted: AtomicUsize::new(0),
+            planned: to_run,
+        };
+        pool.install(|| -> Result<Outcome, ExploreError> {
+            let Some(design) = design else {
+                return break_even(self, &ev);
+            };
+            let items: Vec<(usize, Vec<Option<f64>>)> =
+                indices.iter().map(|&i| (i, design[i].clone())).collect();
+            let points = ev.run(items)?;
+            if points.iter().any(Option::is_none) {
+                return Ok(Outcome::Stopped);
+            }
+            let points: Vec<Point> = points.into_iter().flatten().collect();
+            if control.shard.is_some() {
+                return Ok(Outcome::Shard(indices.into_iter().zip(points).collect()));
+            }
+            Ok(Outcome::Complete(Box::new(self.analyse(points)?)))
+        })
+    }
 }
 
-type MethodOutput = (Vec<Point>, Vec<SensitivityRow>, Vec<f64>);
-
-fn tornado(study: &Study, baseline: &str, nq: usize) -> Result<MethodOutput, ExploreError> {
-    let d = study.assumptions.len();
-    let mut designs = Vec::with_capacity(2 * d);
-    for (i, a) in study.assumptions.iter().enumerate() {
-        let (lo, hi) = a.tornado_ends();
-        for x in [lo, hi] {
-            let mut values = vec![None; d];
-            values[i] = Some(x);
-            designs.push(values);
-        }
+/// Runs `study` with `method` on `samples` (trajectories for Morris, base
+/// points for Sobol', points for propagation; ignored otherwise), every
+/// point in memory.
+pub fn explore(
+    study: Study,
+    method: Method,
+    samples: usize,
+    design_seed: u64,
+) -> Result<Exploration, ExploreError> {
+    let plan = plan(study, method, samples, design_seed)?;
+    match plan.execute(&Control::default())? {
+        Outcome::Complete(ex) => Ok(*ex),
+        // Neither a shard nor a stop was asked for.
+        Outcome::Shard(_) | Outcome::Stopped => Err(ExploreError::Io(vec![
+            "the exploration stopped before its last point".into(),
+        ])),
     }
-    let points = study.evaluate_all(designs, baseline)?;
+}
+
+fn estimate_of(s: &Summary) -> Estimate {
+    Estimate {
+        estimate: s.mean,
+        ci95_low: s.ci_low,
+        ci95_high: s.ci_high,
+    }
+}
+
+fn tornado_rows(plan: &Plan, points: &[Point]) -> Vec<SensitivityRow> {
     let mut rows = Vec::new();
-    for (i, a) in study.assumptions.iter().enumerate() {
-        for q in 0..nq {
+    for (i, a) in plan.study.assumptions.iter().enumerate() {
+        for q in 0..plan.quantities.len() {
             for (end, index) in [(0, "low"), (1, "high")] {
-                let s = points[2 * i + end].results[q];
                 rows.push(SensitivityRow {
                     method: Method::Tornado,
                     assumption: a.path.clone(),
                     quantity: q,
                     index,
-                    estimate: Estimate {
-                        estimate: s.mean,
-                        ci95_low: s.ci_low,
-                        ci95_high: s.ci_high,
-                    },
+                    estimate: estimate_of(&points[2 * i + end].results[q]),
                 });
             }
         }
     }
-    Ok((points, rows, vec![f64::NAN; nq]))
+    rows
 }
 
 /// The design rows mapped to the assumptions' values.
@@ -504,21 +767,15 @@ fn noise_share(points: &[Point], q: usize) -> f64 {
     Summary::of(&noise).mean / spread
 }
 
-fn morris(
-    study: &Study,
-    baseline: &str,
-    nq: usize,
-    trajectories: usize,
-    seed: u64,
-) -> Result<MethodOutput, ExploreError> {
-    let d = study.assumptions.len();
-    let design: MorrisDesign = morris_design(trajectories.max(2), d, 4, seed);
-    let points = study.evaluate_all(values_of(study, &design.rows), baseline)?;
+fn morris_rows(plan: &Plan, points: &[Point]) -> (Vec<SensitivityRow>, Vec<f64>) {
+    let design = plan.morris_design();
+    let nq = plan.quantities.len();
+    let seed = plan.design_seed;
     let mut rows = Vec::new();
     let mut noise = Vec::with_capacity(nq);
     for q in 0..nq {
-        let m = morris_indices(&design, &outputs(&points, q), RESAMPLES, seed ^ q as u64);
-        for (i, a) in study.assumptions.iter().enumerate() {
+        let m = morris_indices(&design, &outputs(points, q), RESAMPLES, seed ^ q as u64);
+        for (i, a) in plan.study.assumptions.iter().enumerate() {
             for (index, estimate) in [("mu_star", m.mu_star[i]), ("sigma", m.sigma[i])] {
                 rows.push(SensitivityRow {
                     method: Method::Morris,
@@ -529,26 +786,20 @@ fn morris(
                 });
             }
         }
-        noise.push(noise_share(&points, q));
+        noise.push(noise_share(points, q));
     }
-    Ok((points, rows, noise))
+    (rows, noise)
 }
 
-fn sobol(
-    study: &Study,
-    baseline: &str,
-    nq: usize,
-    n: usize,
-    seed: u64,
-) -> Result<MethodOutput, ExploreError> {
-    let d = study.assumptions.len();
-    let unit = saltelli_design(n.max(2), d, seed as u32);
-    let points = study.evaluate_all(values_of(study, &unit), baseline)?;
+fn sobol_rows(plan: &Plan, points: &[Point]) -> (Vec<SensitivityRow>, Vec<f64>) {
+    let d = plan.study.assumptions.len();
+    let nq = plan.quantities.len();
+    let seed = plan.design_seed;
     let mut rows = Vec::new();
     let mut noise = Vec::with_capacity(nq);
     for q in 0..nq {
-        let s = sobol_indices(&outputs(&points, q), d, RESAMPLES, seed ^ q as u64);
-        for (i, a) in study.assumptions.iter().enumerate() {
+        let s = sobol_indices(&outputs(points, q), d, RESAMPLES, seed ^ q as u64);
+        for (i, a) in plan.study.assumptions.iter().enumerate() {
             for (index, estimate) in [("S1", s.first[i]), ("ST", s.total[i])] {
                 rows.push(SensitivityRow {
                     method: Method::Sobol,
@@ -559,9 +810,9 @@ fn sobol(
                 });
             }
         }
-        noise.push(noise_share(&points, q));
+        noise.push(noise_share(points, q));
     }
-    Ok((points, rows, noise))
+    (rows, noise)
 }
 
 /// The Wilson score interval of a proportion `k / n` at 95%.
@@ -578,28 +829,26 @@ fn wilson(k: usize, n: usize) -> Estimate {
     }
 }
 
-fn propagate(
-    study: &Study,
-    baseline: &str,
-    quantities: &[Quantity],
-    n: usize,
-    seed: u64,
-) -> Result<MethodOutput, ExploreError> {
-    let d = study.assumptions.len();
-    // The first `n` points of the scrambled Sobol' sequence: a
-    // low-discrepancy sample of the beliefs.
-    let unit: Vec<Vec<f64>> = (0..n.max(1))
+/// The first `samples` points of the scrambled Sobol' sequence: a
+/// low-discrepancy sample of the beliefs.
+fn propagate_design(plan: &Plan) -> Vec<Vec<f64>> {
+    let d = plan.study.assumptions.len();
+    let seed = plan.design_seed as u32;
+    (0..plan.samples.max(1))
         .map(|j| {
             (0..d)
-                .map(|i| f64::from(sobol_burley::sample(j as u32, i as u32, seed as u32)))
+                .map(|i| f64::from(sobol_burley::sample(j as u32, i as u32, seed)))
                 .collect()
         })
-        .collect();
-    let points = study.evaluate_all(values_of(study, &unit), baseline)?;
+        .collect()
+}
+
+fn propagate_rows(plan: &Plan, points: &[Point]) -> (Vec<SensitivityRow>, Vec<f64>) {
+    let study = &plan.study;
     let mut rows = Vec::new();
-    let mut noise = Vec::with_capacity(quantities.len());
-    for (q, quantity) in quantities.iter().enumerate() {
-        noise.push(noise_share(&points, q));
+    let mut noise = Vec::with_capacity(plan.quantities.len());
+    for (q, quantity) in plan.quantities.iter().enumerate() {
+        noise.push(noise_share(points, q));
         if !quantity.difference {
             continue;
         }
@@ -616,7 +865,7 @@ fn propagate(
         if direction == Direction::Neither {
             continue;
         }
-        let diffs = outputs(&points, q);
+        let diffs = outputs(points, q);
         let finite = diffs.iter().filter(|x| x.is_finite()).count();
         let k = diffs.iter().filter(|&&x| better(x)).count();
         rows.push(SensitivityRow {
@@ -627,15 +876,20 @@ fn propagate(
             estimate: wilson(k, finite),
         });
     }
-    Ok((points, rows, noise))
+    (rows, noise)
 }
 
-fn break_even(
-    study: &Study,
-    baseline: &str,
-    quantities: &[Quantity],
-) -> Result<MethodOutput, ExploreError> {
+/// Break-even by bisection: the points are numbered in the order they are
+/// asked for (the nominal point 0, then per assumption its two ends and
+/// the bisection steps), so that a resumed search replays the kept ones.
+fn break_even(plan: &Plan, ev: &Evaluator<'_, '_>) -> Result<Outcome, ExploreError> {
+    let study = &plan.study;
+    let quantities = &plan.quantities;
     let d = study.assumptions.len();
+    let Some(nominal) = ev.one(0, vec![None; d])? else {
+        return Ok(Outcome::Stopped);
+    };
+    let mut next = 1;
     let mut all_points = Vec::new();
     let mut rows = Vec::new();
     let differences: Vec<usize> = (0..quantities.len())
@@ -648,7 +902,13 @@ fn break_even(
             values
         };
         let (lo, hi) = (a.value_at(0.0), a.value_at(1.0));
-        let ends = study.evaluate_all(vec![at(lo), at(hi)], baseline)?;
+        let ends = ev.run(vec![(next, at(lo)), (next + 1, at(hi))])?;
+        next += 2;
+        let [Some(end_lo), Some(end_hi)] = <[Option<Point>; 2]>::try_from(ends).expect("two ends")
+        else {
+            return Ok(Outcome::Stopped);
+        };
+        let mut bisection = Vec::new();
         for &q in &differences {
             // The mean and each end of the interval, as functions of the
             // value, each searched for its zero by bisection.
@@ -656,7 +916,7 @@ fn break_even(
             let mut zeros = [f64::NAN; 3];
             for (c, curve) in curves.iter().enumerate() {
                 let (mut x0, mut x1) = (lo, hi);
-                let (mut f0, f1) = (curve(&ends[0].results[q]), curve(&ends[1].results[q]));
+                let (mut f0, f1) = (curve(&end_lo.results[q]), curve(&end_hi.results[q]));
                 if !(f0.is_finite() && f1.is_finite()) || f0.signum() == f1.signum() {
                     continue;
                 }
@@ -669,9 +929,12 @@ fn break_even(
                     if mid == x0 || mid == x1 {
                         break;
                     }
-                    let p = study.evaluate_all(vec![at(mid)], baseline)?.remove(0);
+                    let Some(p) = ev.one(next, at(mid))? else {
+                        return Ok(Outcome::Stopped);
+                    };
+                    next += 1;
                     let f = curve(&p.results[q]);
-                    all_points.push(p);
+                    bisection.push(p);
                     if f.signum() == f0.signum() {
                         (x0, f0) = (mid, f);
                     } else {
@@ -702,7 +965,18 @@ fn break_even(
                 },
             });
         }
-        all_points.extend(ends);
+        // In the order they were asked for: their index in the checkpoint.
+        all_points.extend([end_lo, end_hi]);
+        all_points.extend(bisection);
     }
-    Ok((all_points, rows, vec![f64::NAN; quantities.len()]))
+    Ok(Outcome::Complete(Box::new(Exploration {
+        method: Method::BreakEven,
+        baseline: plan.topologies[0].clone(),
+        topologies: plan.topologies.clone(),
+        quantities: quantities.clone(),
+        nominal,
+        points: all_points,
+        rows,
+        noise_share: vec![f64::NAN; quantities.len()],
+    })))
 }

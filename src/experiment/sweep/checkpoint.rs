@@ -1,30 +1,22 @@
 //! The checkpoint of a sweep: one JSON line per finished point, appended as
-//! points finish, each with a single `write_all`.
+//! points finish, each with a single `write_all` (by
+//! `report::sweep_folder`, which writes the folder; this module is the
+//! format, and reads it).
 //!
 //! It is the source of truth of a sweep: `--resume` skips the points it
 //! holds, and `sweep.csv` is written from it in grid order at the end (so the
 //! file never depends on the order in which points finished). A line is
 //! complete or absent: a process killed in the middle of a write leaves at
 //! most a trailing partial line, which reading ignores and resuming cuts off.
-//!
-//! A written line survives the death of the process at once (it is in the
-//! operating system's cache); it is synced to disk at most a second later
-//! (and at the end of the run), so a crash of the whole machine loses at
-//! most the last second of points, and whatever torn tail it leaves is
-//! ignored like a partial line.
 
-use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write};
-use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::fs;
+use std::io;
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
 use crate::experiment::Experiment;
-use crate::report::csv_files;
-
-/// Longest time a finished point waits to be synced to disk.
-const SYNC_INTERVAL: Duration = Duration::from_secs(1);
+use crate::util::fmt::number;
 
 /// The results of one finished point, as the cells of its output rows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -44,8 +36,8 @@ pub struct PointRecord {
 impl PointRecord {
     /// The record of point `point` whose results are `exp`.
     pub fn new(point: usize, values: Vec<String>, exp: &Experiment) -> PointRecord {
-        let summary = csv_files::summary_records(exp);
-        let comparison = csv_files::comparison_records(exp);
+        let summary = exp.summary_records();
+        let comparison = exp.comparison_records();
         PointRecord {
             point,
             values,
@@ -103,7 +95,7 @@ fn checksum(identity: &str, record: &PointRecord) -> Result<String, serde_json::
 
 /// The line of `record` in the checkpoint of the sweep `identity`, newline
 /// included.
-fn line(identity: &str, record: &PointRecord) -> io::Result<Vec<u8>> {
+pub fn line(identity: &str, record: &PointRecord) -> io::Result<Vec<u8>> {
     let check = checksum(identity, record).map_err(io::Error::other)?;
     let mut bytes = serde_json::to_vec(&LineOut {
         sweep: identity,
@@ -207,85 +199,6 @@ pub fn read(path: &Path, identity: &str) -> Result<CheckpointContents, String> {
     Ok(contents)
 }
 
-/// Refuses to write through a symbolic link at `path`: a checkpoint is
-/// rewritten in place, and must not overwrite what a link points at.
-fn refuse_link(path: &Path) -> io::Result<()> {
-    match fs::symlink_metadata(path) {
-        Ok(m) if m.file_type().is_symlink() => Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            "it is a symbolic link; orgsim writes its checkpoint only as a plain file",
-        )),
-        _ => Ok(()),
-    }
-}
-
-/// A checkpoint open for appending.
-#[derive(Debug)]
-pub struct CheckpointWriter {
-    file: File,
-    path: PathBuf,
-    identity: String,
-    synced: Instant,
-}
-
-impl CheckpointWriter {
-    /// Starts an empty checkpoint of the sweep `identity` at `path`
-    /// (replacing any; a symbolic link there is removed, not followed).
-    pub fn create(path: &Path, identity: &str) -> io::Result<CheckpointWriter> {
-        if refuse_link(path).is_err() {
-            fs::remove_file(path)?;
-        }
-        let file = File::create(path)?;
-        file.sync_all()?;
-        Ok(CheckpointWriter {
-            file: OpenOptions::new().append(true).open(path)?,
-            path: path.to_path_buf(),
-            identity: identity.to_string(),
-            synced: Instant::now(),
-        })
-    }
-
-    /// Opens the checkpoint of the sweep `identity` at `path` to add to it,
-    /// first cutting it to `complete_len` bytes (dropping a torn tail).
-    /// Refuses a symbolic link.
-    pub fn resume(path: &Path, complete_len: u64, identity: &str) -> io::Result<CheckpointWriter> {
-        refuse_link(path)?;
-        let file = OpenOptions::new().create(true).append(true).open(path)?;
-        if file.metadata()?.len() != complete_len {
-            file.set_len(complete_len)?;
-            file.sync_all()?;
-        }
-        Ok(CheckpointWriter {
-            file,
-            path: path.to_path_buf(),
-            identity: identity.to_string(),
-            synced: Instant::now(),
-        })
-    }
-
-    /// Appends `record` as one line, in one write; syncs the file to disk
-    /// if it was last synced more than a second ago.
-    pub fn append(&mut self, record: &PointRecord) -> io::Result<()> {
-        self.file.write_all(&line(&self.identity, record)?)?;
-        if self.synced.elapsed() >= SYNC_INTERVAL {
-            self.sync()?;
-        }
-        Ok(())
-    }
-
-    /// Syncs what was appended to disk.
-    pub fn sync(&mut self) -> io::Result<()> {
-        self.file.sync_data()?;
-        self.synced = Instant::now();
-        Ok(())
-    }
-
-    /// Where the checkpoint is.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-}
-
 /// The bytes of a checkpoint of the sweep `identity` holding `records` in
 /// the order given.
 pub fn to_bytes(records: &[PointRecord], identity: &str) -> io::Result<Vec<u8>> {
@@ -312,7 +225,7 @@ pub fn check_shape(record: &PointRecord, manifest: &super::SweepManifest) -> Res
     }
     let canonical = |cell: &str, finite: bool| -> bool {
         cell.parse::<f64>()
-            .is_ok_and(|x| csv_files::number(x) == cell && (x.is_nan() || x.is_finite() || !finite))
+            .is_ok_and(|x| number(x) == cell && (x.is_nan() || x.is_finite() || !finite))
     };
     let tops = &manifest.topologies;
     let mut metrics: Vec<Vec<&str>> = Vec::new();
@@ -416,43 +329,6 @@ mod tests {
     const ID: &str = "0123456789abcdef";
 
     #[test]
-    fn a_partial_last_line_is_ignored_and_cut_on_resume() {
-        let tmp = tempfile::tempdir().unwrap();
-        let dir = tmp.path();
-        let path = dir.join("c.jsonl");
-        let mut w = CheckpointWriter::create(&path, ID).unwrap();
-        w.append(&record(0)).unwrap();
-        w.append(&record(1)).unwrap();
-        drop(w);
-        let mut bytes = fs::read(&path).unwrap();
-        let whole = bytes.len() as u64;
-        bytes.extend_from_slice(b"{\"point\":2,\"val");
-        fs::write(&path, &bytes).unwrap();
-        let c = read(&path, ID).unwrap();
-        assert_eq!(c.records, vec![record(0), record(1)]);
-        assert_eq!(c.lines, vec![1, 2]);
-        assert!(c.partial_tail);
-        assert_eq!(c.complete_len, whole);
-        let mut w = CheckpointWriter::resume(&path, c.complete_len, ID).unwrap();
-        w.append(&record(2)).unwrap();
-        let c = read(&path, ID).unwrap();
-        assert_eq!(c.records, vec![record(0), record(1), record(2)]);
-        assert!(!c.partial_tail);
-        // A torn tail of zeros (what a machine crash can leave) is ignored.
-        let good = to_bytes(&[record(0)], ID).unwrap();
-        fs::write(&path, [&good[..], b"\0\0\0\n\0\0"].concat()).unwrap();
-        let c = read(&path, ID).unwrap();
-        assert_eq!((c.records.len(), c.complete_len), (1, good.len() as u64));
-        assert!(c.partial_tail);
-        assert!(
-            read(&dir.join("none.jsonl"), ID)
-                .unwrap()
-                .records
-                .is_empty()
-        );
-    }
-
-    #[test]
     fn complete_lines_that_are_not_records_of_this_sweep_are_damage() {
         let tmp = tempfile::tempdir().unwrap();
         let path = tmp.path().join("c.jsonl");
@@ -481,28 +357,5 @@ mod tests {
         // A damaged line before a good one.
         fs::write(&path, [&b"{}\n"[..], &good].concat()).unwrap();
         assert!(read(&path, ID).unwrap_err().contains("line 1"));
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn a_checkpoint_is_never_written_through_a_symbolic_link() {
-        let tmp = tempfile::tempdir().unwrap();
-        let target = tmp.path().join("precious.txt");
-        fs::write(&target, "keep me").unwrap();
-        let link = tmp.path().join("c.jsonl");
-        std::os::unix::fs::symlink(&target, &link).unwrap();
-        let e = CheckpointWriter::resume(&link, 0, ID).unwrap_err();
-        assert!(e.to_string().contains("symbolic link"), "{e}");
-        assert_eq!(fs::read_to_string(&target).unwrap(), "keep me");
-        // Starting over replaces the link by a file of its own.
-        let mut w = CheckpointWriter::create(&link, ID).unwrap();
-        w.append(&record(0)).unwrap();
-        assert_eq!(fs::read_to_string(&target).unwrap(), "keep me");
-        assert!(
-            !fs::symlink_metadata(&link)
-                .unwrap()
-                .file_type()
-                .is_symlink()
-        );
     }
 }

@@ -3,14 +3,14 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::SystemTime;
 
+use super::SweepError;
 use super::checkpoint::{self, PointRecord};
 use super::manifest::{self, SweepManifest};
 use super::shard::Shard;
-use super::{SweepError, write_results};
-use crate::report::manifest::rfc3339;
+use crate::util::time::rfc3339;
 
 /// What a merge produced.
 #[derive(Debug, Clone)]
@@ -19,19 +19,19 @@ pub struct MergeResults {
     pub manifest: SweepManifest,
     /// Every point, in grid order.
     pub records: Vec<PointRecord>,
-    /// The files written.
-    pub written: Vec<PathBuf>,
     /// The manifests merged.
     pub inputs: Vec<PathBuf>,
 }
 
-/// Merges the sweep folders (or manifests) `inputs` into `out`. A folder
-/// stands for its own `sweep.json` and those of its `shard-K-of-N`
-/// subfolders. Refuses parts of different sweeps (scenario, overrides, seed,
+/// Merges the sweep folders (or manifests) `inputs` into the results one
+/// folder would hold, for the caller to write
+/// (`report::sweep_files::write_all`, with the checkpoint). A folder stands
+/// for its own `sweep.json` and those of its `shard-K-of-N` subfolders.
+/// Refuses parts of different sweeps (scenario, overrides, seed,
 /// replications, topologies, grid) and reports the shards (or points) that
-/// are missing; nothing is written then.
-pub fn merge(inputs: &[PathBuf], out: &Path) -> Result<MergeResults, SweepError> {
-    gather(inputs)?.write(out, None)
+/// are missing.
+pub fn merge(inputs: &[PathBuf]) -> Result<MergeResults, SweepError> {
+    Ok(gather(inputs)?.merged())
 }
 
 /// The parts of a sweep, read and checked, ready to be written as one.
@@ -127,9 +127,8 @@ impl Gathered {
         &self.paths
     }
 
-    /// Writes the merged sweep into `out` (its final files into `results`,
-    /// a staging folder, when given).
-    pub fn write(self, out: &Path, results: Option<&Path>) -> Result<MergeResults, SweepError> {
+    /// The merged sweep: one manifest, complete, over every point.
+    pub fn merged(self) -> MergeResults {
         let Gathered {
             paths,
             manifests,
@@ -137,57 +136,38 @@ impl Gathered {
         } = self;
         let first = &manifests[0];
         let total = first.points.len();
-        fs::create_dir_all(out).map_err(|e| {
-            SweepError::BadInput(format!(
-                "cannot create output folder {}: {e}",
-                out.display()
-            ))
-        })?;
-        merged(paths, &manifests, records, total, results.unwrap_or(out))
-    }
-}
-
-fn merged(
-    paths: Vec<PathBuf>,
-    manifests: &[SweepManifest],
-    records: Vec<PointRecord>,
-    total: usize,
-    target: &Path,
-) -> Result<MergeResults, SweepError> {
-    let first = &manifests[0];
-    let now = rfc3339(SystemTime::now());
-    let manifest = SweepManifest {
-        orgsim_version: env!("CARGO_PKG_VERSION").to_string(),
-        command_line: std::env::args().collect(),
-        shard: None,
-        points_planned: total,
-        points_done: total,
-        complete: true,
-        threads: 0,
-        started: now.clone(),
-        finished: Some(now),
-        merged_from: paths.iter().map(|p| p.display().to_string()).collect(),
-        warnings: {
-            let mut all: Vec<crate::model::Warning> = Vec::new();
-            for m in manifests {
-                for w in &m.warnings {
-                    if !all.contains(w) {
-                        all.push(w.clone());
+        let now = rfc3339(SystemTime::now());
+        let manifest = SweepManifest {
+            orgsim_version: env!("CARGO_PKG_VERSION").to_string(),
+            command_line: std::env::args().collect(),
+            shard: None,
+            points_planned: total,
+            points_done: total,
+            complete: true,
+            threads: 0,
+            started: now.clone(),
+            finished: Some(now),
+            merged_from: paths.iter().map(|p| p.display().to_string()).collect(),
+            warnings: {
+                let mut all: Vec<crate::model::Warning> = Vec::new();
+                for m in &manifests {
+                    for w in &m.warnings {
+                        if !all.contains(w) {
+                            all.push(w.clone());
+                        }
                     }
                 }
-            }
-            all
-        },
-        files: Vec::new(),
-        ..first.clone()
-    };
-    let written = write_results(target, &manifest, &records, true)?;
-    Ok(MergeResults {
-        manifest,
-        records,
-        written,
-        inputs: paths,
-    })
+                all
+            },
+            files: Vec::new(),
+            ..first.clone()
+        };
+        MergeResults {
+            manifest,
+            records,
+            inputs: paths,
+        }
+    }
 }
 
 /// The manifests `inputs` stand for, each once.

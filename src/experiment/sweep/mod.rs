@@ -18,6 +18,10 @@
 //!   the end, so it does not depend on thread count or completion order.
 //! - `--shard K/N` runs the points `i` with `i mod N = K - 1` into the folder
 //!   `shard-K-of-N`; [`merge`](merge::merge) puts shards back together.
+//! - This module plans the points and runs them ([`SweepPlan::run_points`]);
+//!   it writes no file. The folder (checkpoint, manifest, `--resume`) is kept
+//!   by `report::sweep_folder`, the final files written by
+//!   `report::sweep_files`.
 
 pub mod checkpoint;
 pub mod manifest;
@@ -26,28 +30,21 @@ pub mod shard;
 pub mod spec;
 
 use std::collections::BTreeSet;
-use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::SystemTime;
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
-use super::options::RunOptions;
+use super::options::{RunError, RunOptions};
+use super::progress::{Planned, Progress};
 use super::results::Experiment;
-use super::runner::{detect_warmup_with_stop, gather};
-use super::spec::Warmup;
-use crate::engine::RngFactory;
+use super::runner::run_specs;
+use crate::model::Warning;
 use crate::model::capacity;
-use crate::model::spec::{TopologySpec, Window};
-use crate::model::{
-    Organization, Recording, ReplicationOutcome, Warning, simulate, simulate_with_stop, topology,
-};
-use crate::report::manifest::rfc3339;
-use crate::report::{staging, sweep_csv, write_atomic};
+use crate::model::spec::TopologySpec;
 use crate::scenario::{self, Override, Scenario};
+use crate::util::time::rfc3339;
 
 pub use checkpoint::PointRecord;
 pub use manifest::SweepManifest;
@@ -59,14 +56,27 @@ pub use spec::{Grid, PointValue, Vary};
 pub const MAX_POINTS: usize = 10_000;
 
 /// Why a sweep or a merge cannot go on.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[derive(Debug, thiserror::Error)]
 pub enum SweepError {
     /// The user's input (scenario, `--vary`, flags, folders) is wrong.
     #[error("{0}")]
     BadInput(String),
-    /// Anything else, e.g. a disk error.
+    /// A file of the sweep's folder could not be written (or removed).
+    #[error("cannot {action} {}: {source}", path.display())]
+    Io {
+        /// What was being done: `write`, `append to`, ...
+        action: &'static str,
+        /// The file or folder.
+        path: PathBuf,
+        /// The error of the operating system.
+        source: std::io::Error,
+    },
+    /// The checkpoint changed under the run (another process, a damaged disk).
     #[error("{0}")]
-    Io(String),
+    Damaged(String),
+    /// The replications could not run (the thread pool).
+    #[error(transparent)]
+    Run(#[from] RunError),
 }
 
 /// The scenario a sweep starts from: its text and the `--set` overrides.
@@ -93,24 +103,6 @@ pub struct SweepSettings {
     pub topologies: Vec<String>,
     /// Run only this slice of the grid.
     pub shard: Option<Shard>,
-}
-
-/// Options of `orgsim sweep` that do not change any number.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct SweepRun<'a> {
-    /// Worker threads (default: every core).
-    pub threads: Option<usize>,
-    /// Show a progress bar on stderr (hidden when it is not a terminal).
-    pub progress: bool,
-    /// Keep the points a checkpoint of the same sweep already holds.
-    pub resume: bool,
-    /// Set (e.g. by a signal handler) to stop: the points finished so far
-    /// stay in the checkpoint, a replication under way gives up.
-    pub stop: Option<&'a AtomicBool>,
-    /// Where the final files (`sweep.csv`, ...) are written: a staging
-    /// folder (`report::staging`) the caller moves into the folder; by
-    /// default the folder itself.
-    pub results: Option<&'a Path>,
 }
 
 /// One point to run, loaded and validated.
@@ -337,377 +329,58 @@ impl SweepPlan {
     }
 }
 
-/// The results of a finished sweep (or shard).
-#[derive(Debug, Clone)]
-pub struct SweepResults {
-    /// Where they are.
-    pub folder: PathBuf,
-    /// The folder's manifest, as written.
-    pub manifest: SweepManifest,
-    /// Every point of the folder, in grid order.
-    pub records: Vec<PointRecord>,
-    /// The files written.
-    pub written: Vec<PathBuf>,
-    /// Points kept from an earlier run (`--resume`).
-    pub resumed: usize,
-    /// Points of an earlier sweep in the folder discarded (no `--resume`).
-    pub discarded: usize,
+/// Runs the replications of a point; `None` if `stop` cut them short.
+fn run_point(
+    p: &PlannedPoint,
+    stop: Option<&AtomicBool>,
+    progress: &dyn Progress,
+) -> Result<Option<Experiment>, SweepError> {
+    match run_specs(
+        p.scenario.clone(),
+        &p.topologies,
+        &RunOptions::default(),
+        stop,
+        progress,
+    ) {
+        Ok(exp) => Ok(Some(exp)),
+        Err(RunError::Interrupted { .. }) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
 }
 
-/// How a sweep ended.
-#[derive(Debug, Clone)]
-pub enum SweepOutcome {
-    /// Every point is done and the CSV files are written.
-    Complete(Box<SweepResults>),
-    /// Stopped (`SweepRun::stop`) before every point was done: the finished
-    /// points are in the checkpoint, and `--resume` goes on from there.
-    Interrupted {
-        /// Points in the checkpoint.
-        done: usize,
-        /// Points planned for the folder.
-        planned: usize,
-        /// The checkpoint.
-        checkpoint: PathBuf,
-    },
-}
-
-/// Runs `plan` into `folder` (see [`SweepPlan::folder`]).
-pub fn execute(
-    plan: &SweepPlan,
-    folder: &Path,
-    run: &SweepRun<'_>,
-) -> Result<SweepOutcome, SweepError> {
-    let io = |what: &str, path: &Path, e: std::io::Error| {
-        SweepError::Io(format!("cannot {what} {}: {e}", path.display()))
-    };
-    let threads = run
-        .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    if threads == 0 {
-        return Err(SweepError::BadInput("--threads must be at least 1".into()));
-    }
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|_| SweepError::Io(format!("cannot start {threads} worker threads")))?;
-    fs::create_dir_all(folder).map_err(|e| {
-        SweepError::BadInput(format!(
-            "cannot create output folder {}: {e}",
-            folder.display()
-        ))
-    })?;
-    let manifest_path = folder.join(manifest::MANIFEST);
-    let checkpoint_path = folder.join(manifest::CHECKPOINT);
-    let planned: BTreeSet<usize> = plan.point_indices().into_iter().collect();
-
-    // What an earlier run left in the folder.
-    let earlier = if manifest_path.exists() {
-        Some(SweepManifest::read(&manifest_path))
-    } else {
-        None
-    };
-    let identity = plan.manifest.identity();
-    let mut done = BTreeSet::new();
-    let (mut resumed, mut discarded) = (0, 0);
-    let mut files = vec![
-        manifest::CHECKPOINT.to_string(),
-        manifest::MANIFEST.to_string(),
-    ];
-    if run.resume && earlier.is_none() && fs::symlink_metadata(&checkpoint_path).is_ok() {
-        return Err(SweepError::BadInput(format!(
-            "cannot resume in {}: it holds a checkpoint ({}) but no {}, so nothing says which sweep its points belong to; nothing was run (drop --resume to start over, discarding them)",
-            folder.display(),
-            manifest::CHECKPOINT,
-            manifest::MANIFEST
-        )));
-    }
-    let writer = if let (true, Some(earlier)) = (run.resume, &earlier) {
-        let earlier = earlier.clone().map_err(SweepError::BadInput)?;
-        let refuse = |why: String| {
-            SweepError::BadInput(format!(
-                "cannot resume in {}: it holds a different sweep (the folder's vs this command's: {why}); use another --out, or drop --resume to start over",
-                folder.display()
-            ))
-        };
-        if let Some(diff) = earlier.difference(&plan.manifest) {
-            return Err(refuse(diff));
-        }
-        if earlier.shard != plan.manifest.shard {
-            return Err(refuse(format!(
-                "shard {} vs {}",
-                earlier.shard.as_deref().unwrap_or("none"),
-                plan.manifest.shard.as_deref().unwrap_or("none")
-            )));
-        }
-        for f in &earlier.files {
-            if !files.contains(f) {
-                files.push(f.clone());
-            }
-        }
-        let contents =
-            checkpoint::read(&checkpoint_path, &identity).map_err(SweepError::BadInput)?;
-        for (r, line) in contents.records.iter().zip(&contents.lines) {
-            check_record(r, plan, &planned, &checkpoint_path, *line)?;
-            done.insert(r.point);
-        }
-        resumed = done.len();
-        checkpoint::CheckpointWriter::resume(&checkpoint_path, contents.complete_len, &identity)
-            .map_err(|e| {
-                SweepError::BadInput(format!(
-                    "cannot resume from {}: {e}",
-                    checkpoint_path.display()
-                ))
-            })?
-    } else {
-        if let Some(Ok(m)) = &earlier {
-            discarded = m.points_done;
-        }
-        // Starting over replaces the earlier result in the folder as a whole.
-        staging::discard_recorded(folder, &[manifest::CHECKPOINT, manifest::MANIFEST])
-            .map_err(|e| io("clear", folder, e))?;
-        for stale in [manifest::SWEEP_CSV, manifest::COMPARISON_CSV] {
-            let p = folder.join(stale);
-            if p.exists() {
-                fs::remove_file(&p).map_err(|e| io("remove", &p, e))?;
-            }
-        }
-        // The checkpoint is emptied before the new manifest is written, so a
-        // manifest never describes another sweep's points.
-        checkpoint::CheckpointWriter::create(&checkpoint_path, &identity)
-            .map_err(|e| io("write", &checkpoint_path, e))?
-    };
-    let mut manifest = plan.manifest.clone();
-    manifest.threads = threads;
-    manifest.points_done = done.len();
-    manifest.files = files;
-    write_atomic(&manifest_path, manifest.to_json().as_bytes())
-        .map_err(|e| io("write", &manifest_path, e))?;
-
-    let pending: Vec<&PlannedPoint> = plan
-        .points
-        .iter()
-        .filter(|p| !done.contains(&p.index))
-        .collect();
-    let total_jobs: usize = pending.iter().map(|p| SweepPlan::jobs(p)).sum();
-    let progress = progress_bar(run.progress, total_jobs as u64);
-    let finished = AtomicUsize::new(done.len());
-    let set_message = |n: usize| progress.set_message(format!("{n}/{} points", planned.len()));
-    set_message(done.len());
-    let stopped = || run.stop.is_some_and(|s| s.load(Ordering::SeqCst));
-    let writer = Mutex::new(writer);
-    let result: Result<(), SweepError> = pool.install(|| {
+impl SweepPlan {
+    /// Runs every point of the plan but those in `skip` (done by an earlier
+    /// run), points in parallel and each point's replications in parallel
+    /// inside it, on the current rayon pool. Each finished point's record
+    /// goes to `finished`, from whichever thread finished it, as soon as it
+    /// is done (an error there stops the sweep). Once `stop` is set no point
+    /// starts, and a point under way gives up without a record. `progress`
+    /// hears of every replication, all planned up front.
+    pub fn run_points(
+        &self,
+        skip: &BTreeSet<usize>,
+        stop: Option<&AtomicBool>,
+        progress: &dyn Progress,
+        finished: &(dyn Fn(PointRecord) -> Result<(), SweepError> + Sync),
+    ) -> Result<(), SweepError> {
+        let pending: Vec<&PlannedPoint> = self
+            .points
+            .iter()
+            .filter(|p| !skip.contains(&p.index))
+            .collect();
+        let total_jobs: usize = pending.iter().map(|p| SweepPlan::jobs(p)).sum();
+        progress.add_jobs(total_jobs as u64);
+        // The point's own replications are already counted in `total_jobs`.
+        let per_point = Planned(progress);
+        let stopped = || stop.is_some_and(|s| s.load(Ordering::SeqCst));
         pending.par_iter().try_for_each(|p| {
             if stopped() {
                 return Ok(());
             }
-            let Some(exp) = run_point(p, &progress, run.stop) else {
+            let Some(exp) = run_point(p, stop, &per_point)? else {
                 return Ok(());
             };
-            let record = PointRecord::new(p.index, plan.grid.cells(p.index), &exp);
-            let mut w = writer.lock().unwrap_or_else(|e| e.into_inner());
-            w.append(&record)
-                .map_err(|e| io("append to", &checkpoint_path, e))?;
-            drop(w);
-            set_message(finished.fetch_add(1, Ordering::SeqCst) + 1);
-            Ok(())
+            finished(PointRecord::new(p.index, self.grid.cells(p.index), &exp))
         })
-    });
-    progress.finish_and_clear();
-    let synced = writer
-        .into_inner()
-        .unwrap_or_else(|e| e.into_inner())
-        .sync()
-        .map_err(|e| io("sync", &checkpoint_path, e));
-    result?;
-    synced?;
-
-    let contents = checkpoint::read(&checkpoint_path, &identity).map_err(SweepError::Io)?;
-    let mut records = Vec::new();
-    for (r, line) in contents.records.into_iter().zip(contents.lines) {
-        check_record(&r, plan, &planned, &checkpoint_path, line)?;
-        records.push(r);
     }
-    manifest.points_done = records.len();
-    if records.len() < planned.len() {
-        write_atomic(&manifest_path, manifest.to_json().as_bytes())
-            .map_err(|e| io("write", &manifest_path, e))?;
-        if stopped() {
-            return Ok(SweepOutcome::Interrupted {
-                done: records.len(),
-                planned: planned.len(),
-                checkpoint: checkpoint_path,
-            });
-        }
-        return Err(SweepError::Io(format!(
-            "{} holds {} of {} points after the run",
-            checkpoint_path.display(),
-            records.len(),
-            planned.len()
-        )));
-    }
-    records.sort_by_key(|r| r.point);
-    manifest.complete = true;
-    manifest.finished = Some(rfc3339(SystemTime::now()));
-    let written = write_results(run.results.unwrap_or(folder), &manifest, &records, false)?;
-    Ok(SweepOutcome::Complete(Box::new(SweepResults {
-        folder: folder.to_path_buf(),
-        manifest,
-        records,
-        written,
-        resumed,
-        discarded,
-    })))
-}
-
-/// Refuses a checkpoint record (on line `line`) that is not one of the
-/// plan's points, or not shaped as one.
-fn check_record(
-    r: &PointRecord,
-    plan: &SweepPlan,
-    planned: &BTreeSet<usize>,
-    path: &Path,
-    line: usize,
-) -> Result<(), SweepError> {
-    if !planned.contains(&r.point) || plan.manifest.points.get(r.point) != Some(&r.values) {
-        return Err(SweepError::BadInput(format!(
-            "{} holds point {} ({}), which is not a point of this sweep{}; remove the folder or use another --out",
-            path.display(),
-            r.point + 1,
-            r.values.join(", "),
-            plan.shard
-                .map(|s| format!(" shard {s}"))
-                .unwrap_or_default()
-        )));
-    }
-    checkpoint::check_shape(r, &plan.manifest).map_err(|why| {
-        SweepError::BadInput(format!(
-            "{}: line {line} {why}; the checkpoint is damaged or was edited: nothing was run (remove the folder, or use another --out, to start over)",
-            path.display()
-        ))
-    })
-}
-
-/// Runs every job of one point; None if stopped before they were all done.
-fn run_point(
-    p: &PlannedPoint,
-    progress: &ProgressBar,
-    stop: Option<&AtomicBool>,
-) -> Option<Experiment> {
-    let stopped = || stop.is_some_and(|s| s.load(Ordering::SeqCst));
-    let sc = &p.scenario;
-    let reps = sc.run.replications as usize;
-    let orgs: Vec<Organization> = p
-        .topologies
-        .iter()
-        .map(|s| topology::build(&sc.model, s))
-        .collect();
-    // Each topology is measured over its own window, whose warm-up may be
-    // its own (MSER-5), exactly as in `orgsim run`.
-    let windows: Vec<Window> = orgs
-        .iter()
-        .map(|org| {
-            let warmup = match sc.run.warmup {
-                Warmup::Auto if !stopped() => detect_warmup_with_stop(sc, org, stop),
-                w => w.start(),
-            };
-            sc.run.window(warmup)
-        })
-        .collect();
-    let (model, limits) = (&sc.model, sc.run.limits);
-    let roots = RngFactory::new(sc.run.seed).replications(0, reps);
-    let outcomes: Option<Vec<ReplicationOutcome>> = (0..reps * orgs.len())
-        .into_par_iter()
-        .map(|job| {
-            if stopped() {
-                return None;
-            }
-            let (t, r) = (job / reps, job % reps);
-            let recording = Recording {
-                flow: r == 0,
-                ..Recording::default()
-            };
-            let outcome = match stop {
-                Some(stop) => {
-                    let (org, window) = (&orgs[t], windows[t]);
-                    simulate_with_stop(model, org, window, limits, &roots[r], recording, stop)?
-                }
-                None => simulate(model, &orgs[t], windows[t], limits, &roots[r], recording),
-            };
-            progress.inc(1);
-            Some(outcome)
-        })
-        .collect();
-    let mut outcomes = outcomes?.into_iter();
-    let topologies = orgs
-        .iter()
-        .map(|org| {
-            let mut t = gather(&org.name, outcomes.by_ref().take(reps).collect());
-            t.mark_overloaded(capacity::overloads(&sc.model, org));
-            t
-        })
-        .collect();
-    Some(Experiment {
-        scenario: sc.clone(),
-        topologies,
-        precision: None,
-    })
-}
-
-/// Writes a folder's final files: `sweep.csv`, `sweep_comparison.csv`, the
-/// manifest, and (for a merge) the checkpoint, each atomically.
-fn write_results(
-    folder: &Path,
-    manifest: &SweepManifest,
-    records: &[PointRecord],
-    with_checkpoint: bool,
-) -> Result<Vec<PathBuf>, SweepError> {
-    let io = |path: &Path, e: std::io::Error| {
-        SweepError::Io(format!("cannot write {}: {e}", path.display()))
-    };
-    let mut files: Vec<(&str, Vec<u8>)> = Vec::new();
-    let csv_error = |e| io(folder, e);
-    if with_checkpoint {
-        files.push((
-            manifest::CHECKPOINT,
-            checkpoint::to_bytes(records, &manifest.identity()).map_err(csv_error)?,
-        ));
-    }
-    files.push((
-        manifest::SWEEP_CSV,
-        sweep_csv::sweep_csv(&manifest.paths, records).map_err(csv_error)?,
-    ));
-    files.push((
-        manifest::COMPARISON_CSV,
-        sweep_csv::comparison_csv(&manifest.paths, records).map_err(csv_error)?,
-    ));
-    files.push((manifest::MANIFEST, manifest.to_json().into_bytes()));
-    let mut written = Vec::new();
-    for (name, bytes) in files {
-        let path = folder.join(name);
-        write_atomic(&path, &bytes).map_err(|e| io(&path, e))?;
-        written.push(path);
-    }
-    Ok(written)
-}
-
-fn progress_bar(show: bool, jobs: u64) -> ProgressBar {
-    if !show {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::with_draw_target(Some(jobs), ProgressDrawTarget::stderr());
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{spinner} [{elapsed_precise}] {bar:30} {msg}, {pos}/{len} replications ({rate}, ETA {eta})",
-        )
-        .map(|style| {
-            style.with_key(
-                "rate",
-                |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
-                    let _ = write!(w, "{:.1}/s", state.per_sec());
-                },
-            )
-        })
-        .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
-    bar
 }

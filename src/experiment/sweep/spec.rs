@@ -10,8 +10,8 @@
 
 use toml::Value;
 
-use crate::report::csv_files::number;
 use crate::scenario::Override;
+use crate::util::fmt::number;
 
 /// Most values one `--vary` may generate.
 pub const MAX_VALUES_PER_PATH: usize = 100_000;

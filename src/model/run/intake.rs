@@ -98,6 +98,7 @@ impl<'a> Intake<'a> {
     /// The task's predecessors are done (or its item arrived); it is handed
     /// over from team `from` (none: from outside every team). Returns the
     /// task if it reaches its team's backlog now.
+    #[inline]
     pub(crate) fn ready(
         &mut self,
         cx: &mut Cx,
@@ -136,6 +137,7 @@ impl<'a> Intake<'a> {
     }
 
     /// Handles an intake event; returns the task it lets into its backlog, if any.
+    #[inline]
     pub(crate) fn handle(&mut self, cx: &mut Cx, event: Event) -> Option<TaskRef> {
         match event {
             Event::HandedOver(tr) => self.handed_over(cx, tr),
@@ -147,6 +149,7 @@ impl<'a> Intake<'a> {
 
     /// The handoff is over: an internal task enters its team's backlog, a
     /// request waits for the team's next planning boundary.
+    #[inline]
     fn handed_over(&mut self, cx: &mut Cx, tr: TaskRef) -> Option<TaskRef> {
         let now = cx.cal.now();
         let task = cx.items.task(tr);

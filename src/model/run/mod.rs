@@ -238,6 +238,7 @@ impl Mechanisms<'_> {
         }
     }
 
+    #[inline]
     fn handle(&mut self, cx: &mut Cx, event: Event) {
         match event {
             Event::Arrival(k) => {
@@ -309,6 +310,7 @@ impl Mechanisms<'_> {
     /// The task's predecessors are done (or its item arrived): it goes
     /// through intake, handed over from team `from` (none: from outside
     /// every team), into its backlog.
+    #[inline]
     fn task_ready(&mut self, cx: &mut Cx, tr: TaskRef, from: Option<usize>) {
         if let Some(tr) = self.intake.ready(cx, tr, from) {
             self.work.enqueue(cx, tr, self.swarm.as_mut());

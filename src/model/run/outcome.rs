@@ -3,6 +3,7 @@
 
 use super::Mechanisms;
 use crate::model::ids::TeamId;
+use crate::model::metric::{Metric, MetricId, Scope};
 use crate::model::tally::{self, ItemRecord};
 use crate::stats::trend::{TREND_LEVEL, trend_test};
 
@@ -100,7 +101,7 @@ impl Mechanisms<'_> {
         let mut metrics: Vec<(String, f64)> =
             tally::item_metrics(&all, horizon, wips.iter().sum(), all_percentiles)
                 .into_iter()
-                .map(|(n, v)| (n.to_string(), v))
+                .map(|(m, v)| (m.name().to_string(), v))
                 .collect();
 
         let pools = &self.work.pools;
@@ -121,28 +122,28 @@ impl Mechanisms<'_> {
             .map(|l| l.busy_average.finish(end))
             .collect();
         metrics.push((
-            "utilization".into(),
+            Metric::Utilization.name().into(),
             team_busy.iter().sum::<f64>() / f64::from(people),
         ));
-        metrics.push(("capacity_lost".into(), away / f64::from(people)));
-        metrics.push(("warmup".into(), self.probes.window_start));
-        metrics.push(("saturated".into(), 0.0));
-        metrics.push(("max_events_reached".into(), 0.0));
+        metrics.push((Metric::CapacityLost.name().into(), away / f64::from(people)));
+        metrics.push((Metric::Warmup.name().into(), self.probes.window_start));
+        metrics.push((Metric::Saturated.name().into(), 0.0));
+        metrics.push((Metric::MaxEventsReached.name().into(), 0.0));
         let growing = trend_test(&self.probes.wip_trend.batch_means(end), TREND_LEVEL).growing;
-        metrics.push(("unstable".into(), f64::from(u8::from(growing))));
+        metrics.push((Metric::Unstable.name().into(), f64::from(u8::from(growing))));
         metrics.push((
-            "reviewer_utilization".into(),
+            Metric::ReviewerUtilization.name().into(),
             self.quality
                 .reviewers
                 .as_ref()
                 .map_or(0.0, |r| r.busy_average.finish(end) / f64::from(r.capacity)),
         ));
         metrics.push((
-            "leader_utilization_max".into(),
+            Metric::LeaderUtilizationMax.name().into(),
             leader_util.iter().copied().fold(0.0, f64::max),
         ));
         metrics.push((
-            "executive_utilization".into(),
+            Metric::ExecutiveUtilization.name().into(),
             self.intake.executive.busy_average.finish(end),
         ));
         for (k, tally) in self.probes.streams.iter().enumerate() {
@@ -151,8 +152,9 @@ impl Mechanisms<'_> {
             } else {
                 tally.percentiles()
             };
-            for (name, value) in tally::item_metrics(tally, horizon, wips[k], percentiles) {
-                metrics.push((format!("{}:{name}", names[k]), value));
+            for (metric, value) in tally::item_metrics(tally, horizon, wips[k], percentiles) {
+                let scope = Scope::Stream(names[k]);
+                metrics.push((MetricId { scope, metric }.name(), value));
             }
         }
         for (t, team) in self.org.teams.iter().enumerate() {
@@ -162,9 +164,12 @@ impl Mechanisms<'_> {
             } else {
                 f64::NAN
             };
-            metrics.push((format!("team:{}:utilization", team.name), util));
+            let scope = Scope::Team(&team.name);
+            let metric = Metric::TeamUtilization;
+            metrics.push((MetricId { scope, metric }.name(), util));
+            let metric = Metric::TeamLeaderUtilization;
             metrics.push((
-                format!("team:{}:leader_utilization", team.name),
+                MetricId { scope, metric }.name(),
                 leader_util[self.org.team_leader[t]],
             ));
         }

@@ -164,23 +164,28 @@ impl Pools {
         Self { pools, skills }
     }
 
-    /// The pool of `team`'s people of `skill`: the one place that knows how
-    /// pools are laid out.
+    /// The pool of `team`'s people of `skill`.
     #[inline]
     pub(crate) fn id(&self, team: TeamId, skill: SkillId) -> PoolId {
-        PoolId::new(team.index() * self.skills + skill.index())
+        self.at(team.index(), skill.index())
     }
 
     /// The pool that works on `task`.
     #[inline]
     pub(crate) fn of_task(&self, task: &TaskRun) -> PoolId {
-        self.id(TeamId::new(task.team), SkillId::new(task.skill))
+        self.at(task.team, task.skill)
     }
 
     /// The pools of `team`, one per skill in order.
-    pub(crate) fn of_team(&self, team: TeamId) -> impl Iterator<Item = PoolId> + use<> {
-        let first = team.index() * self.skills;
-        (first..first + self.skills).map(PoolId::new)
+    pub(crate) fn of_team(&self, team: TeamId) -> impl Iterator<Item = PoolId> + '_ {
+        (0..self.skills).map(move |s| self.id(team, SkillId::new(s)))
+    }
+
+    /// The one place that knows how pools are laid out: team by team, each
+    /// team's skills in order.
+    #[inline]
+    fn at(&self, team: usize, skill: usize) -> PoolId {
+        PoolId::of_index(team * self.skills + skill)
     }
 
     /// Every pool.

@@ -40,6 +40,7 @@ impl Work {
     /// The task enters its team's backlog for its skill, and a free person
     /// starts on it at once if there is one. `swarm` pays a resumed task's
     /// context switch.
+    #[inline]
     pub(crate) fn enqueue(&mut self, cx: &mut Cx, tr: TaskRef, swarm: Option<&mut Swarm>) {
         let now = cx.cal.now();
         let item = cx.items.item(tr.slot());
@@ -56,6 +57,7 @@ impl Work {
     }
 
     /// A person of `pool` starts (or resumes) `tr`.
+    #[inline]
     fn start(&mut self, cx: &mut Cx, pool: PoolId, tr: TaskRef, swarm: Option<&mut Swarm>) {
         let now = cx.cal.now();
         self.pools[pool].occupy(now, tr);
@@ -79,6 +81,7 @@ impl Work {
     }
 
     /// Tops up a pool's free people with tasks from its backlog.
+    #[inline]
     pub(crate) fn fill(&mut self, cx: &mut Cx, pool: PoolId, mut swarm: Option<&mut Swarm>) {
         while self.pools[pool].has_free_person() {
             let Some(next) = self.pools[pool].backlog.pop_front() else {
@@ -91,6 +94,7 @@ impl Work {
     /// Handles a work event: returns the task if it is finished now (not
     /// made stale by an interruption). The freed person has already taken
     /// the next task of the backlog.
+    #[inline]
     pub(crate) fn handle(
         &mut self,
         cx: &mut Cx,

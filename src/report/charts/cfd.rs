@@ -13,6 +13,7 @@ use super::numbers;
 use super::style::HouseMesh;
 use super::style::{self, CFD_STATES, Entry, Px, Swatch, anchored, size};
 use super::{ChartError, RunData};
+use crate::model::Metric;
 
 /// The stacked levels of a sample, bottom to top: done, + in progress,
 /// + backlog, + intake.
@@ -171,7 +172,7 @@ pub(super) fn caption(data: &RunData, topology: &str) -> String {
         String::new()
     };
     let wip = data
-        .mean(topology, "wip_mean")
+        .mean(topology, Metric::WipMean.name())
         .map_or(String::new(), |w| {
             format!(
                 "; over all replications, {} items were in the system on average in the measured window",

@@ -9,6 +9,9 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use super::{ChartError, numbers};
+use crate::experiment::sweep::manifest as sweep_files;
+use crate::model::{Metric, MetricId, Scope};
+use crate::report::layout;
 
 /// One row of `summary.csv` (or of `sweep.csv`).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -212,9 +215,6 @@ impl Table {
     }
 }
 
-const STAT_COLUMNS: [&str; 5] = ["mean", "sd", "ci95_low", "ci95_high", "n"];
-const DIFF_COLUMNS: [&str; 4] = ["diff_mean", "ci95_low", "ci95_high", "relative"];
-
 fn push_unique(list: &mut Vec<String>, name: &str) {
     if !list.iter().any(|t| t == name) {
         list.push(name.to_string());
@@ -278,11 +278,11 @@ impl RunData {
     /// `comparison.csv`, `distribution.csv`, `cfd.csv` and `manifest.json`
     /// are used when present.
     pub fn load(dir: &Path) -> Result<Self, ChartError> {
-        let summary_path = dir.join("summary.csv");
+        let summary_path = dir.join(layout::SUMMARY_CSV);
         if !summary_path.is_file() {
             return Err(ChartError::NoResults(dir.to_path_buf()));
         }
-        let manifest = read_info(dir, &["manifest.json"])?;
+        let manifest = read_info(dir, &[layout::MANIFEST_JSON])?;
         let mut topologies: Vec<String> = manifest
             .as_ref()
             .map(|m| m.topologies.clone())
@@ -290,7 +290,7 @@ impl RunData {
 
         let t = Table::read(&summary_path)?;
         let (ct, cm) = (t.col("topology")?, t.col("metric")?);
-        let cs = t.cols(&STAT_COLUMNS)?;
+        let cs = t.cols(layout::summary_stats())?;
         let mut summary = BTreeMap::new();
         let mut metrics = Vec::new();
         for r in 0..t.rows.len() {
@@ -309,11 +309,11 @@ impl RunData {
         }
 
         let mut comparison = BTreeMap::new();
-        let path = dir.join("comparison.csv");
+        let path = dir.join(layout::COMPARISON_CSV);
         if path.is_file() {
             let t = Table::read(&path)?;
             let (ct, cm) = (t.col("topology")?, t.col("metric")?);
-            let cd = t.cols(&DIFF_COLUMNS)?;
+            let cd = t.cols(layout::comparison_stats())?;
             for r in 0..t.rows.len() {
                 comparison.insert(
                     (t.text(r, ct).to_string(), t.text(r, cm).to_string()),
@@ -323,10 +323,10 @@ impl RunData {
         }
 
         let mut distribution: BTreeMap<String, Vec<(f64, f64)>> = BTreeMap::new();
-        let path = dir.join("distribution.csv");
+        let path = dir.join(layout::DISTRIBUTION_CSV);
         if path.is_file() {
             let t = Table::read(&path)?;
-            let c = t.cols(&["topology", "probability", "lead_time"])?;
+            let c = t.cols(&layout::DISTRIBUTION_COLUMNS)?;
             for r in 0..t.rows.len() {
                 let (p, x) = (t.num(r, c[1])?, t.num(r, c[2])?);
                 if p.is_finite() && x.is_finite() {
@@ -342,21 +342,13 @@ impl RunData {
         }
 
         let mut cfd: BTreeMap<String, Vec<CfdSample>> = BTreeMap::new();
-        let path = dir.join("cfd.csv");
+        let path = dir.join(layout::CFD_CSV);
         if path.is_file() {
             let t = Table::read(&path)?;
-            let c = t.cols(&[
-                "topology",
-                "replication",
-                "time",
-                "arrived",
-                "intake",
-                "backlog",
-                "in_progress",
-                "done",
-            ])?;
+            let (required, optional) = layout::CFD_COLUMNS.split_at(layout::CFD_REQUIRED);
+            let c = t.cols(required)?;
             // Written since fix items are counted apart (optional).
-            let fix = (t.col("fix_arrived").ok(), t.col("fix_done").ok());
+            let fix = (t.col(optional[0]).ok(), t.col(optional[1]).ok());
             // One replication per topology: the first one listed.
             let mut first_rep: BTreeMap<String, String> = BTreeMap::new();
             for r in 0..t.rows.len() {
@@ -436,9 +428,10 @@ impl RunData {
     pub fn teams(&self, topology: &str) -> Vec<String> {
         let mut teams = Vec::new();
         for m in &self.metrics {
-            if let Some(team) = m
-                .strip_prefix("team:")
-                .and_then(|rest| rest.strip_suffix(":utilization"))
+            if let Some(MetricId {
+                scope: Scope::Team(team),
+                metric: Metric::TeamUtilization,
+            }) = MetricId::parse(m)
                 && self.stat(topology, m).is_some()
             {
                 push_unique(&mut teams, team);
@@ -464,7 +457,7 @@ impl RunData {
     /// unstable (the `unstable` row of `summary.csv`): its lead times only
     /// measure the run length.
     pub fn is_unstable(&self, topology: &str) -> bool {
-        self.mean(topology, "unstable")
+        self.mean(topology, Metric::Unstable.name())
             .is_some_and(|share| share >= crate::experiment::results::UNSTABLE_SHARE)
     }
 
@@ -569,11 +562,11 @@ impl SweepData {
     /// A varied path whose values are not all numbers is read as
     /// categories.
     pub fn load(dir: &Path) -> Result<Self, ChartError> {
-        let path = dir.join("sweep.csv");
+        let path = dir.join(sweep_files::SWEEP_CSV);
         if !path.is_file() {
             return Err(ChartError::NoResults(dir.to_path_buf()));
         }
-        let manifest = read_info(dir, &["sweep.json", "manifest.json"])?;
+        let manifest = read_info(dir, &[sweep_files::MANIFEST, layout::MANIFEST_JSON])?;
         let t = Table::read(&path)?;
         let ct = t.col("topology")?;
         if ct == 0 {
@@ -586,7 +579,7 @@ impl SweepData {
         let categories = sweep_categories(&params, t.rows.iter().map(Vec::as_slice))
             .map_err(|e| ChartError::format(&path, e))?;
         let cm = t.col("metric")?;
-        let cs = t.cols(&STAT_COLUMNS)?;
+        let cs = t.cols(layout::summary_stats())?;
         let mut topologies = Vec::new();
         let mut metrics = Vec::new();
         let mut values: Vec<Vec<f64>> = vec![Vec::new(); ct];
@@ -626,12 +619,12 @@ impl SweepData {
         }
 
         let mut comparison = BTreeMap::new();
-        let path = dir.join("sweep_comparison.csv");
+        let path = dir.join(sweep_files::COMPARISON_CSV);
         if path.is_file() {
             let t = Table::read(&path)?;
             let ct = t.col("topology")?;
             let cm = t.col("metric")?;
-            let cd = t.cols(&DIFF_COLUMNS)?;
+            let cd = t.cols(layout::comparison_stats())?;
             if t.header[..ct] != params[..] {
                 return Err(ChartError::format(
                     &path,
@@ -709,14 +702,14 @@ impl SweepData {
     /// Whether at least half of `topology`'s replications at `point` were
     /// flagged unstable: its lead times there only measure the run length.
     pub fn is_unstable(&self, point: &[f64], topology: &str) -> bool {
-        self.stat(point, topology, "unstable")
+        self.stat(point, topology, Metric::Unstable.name())
             .is_some_and(|s| s.mean >= crate::experiment::results::UNSTABLE_SHARE)
     }
 
     /// Whether some of `topology`'s replications at `point` saturated
     /// (reached `simulation.max_wip` or `max_events`).
     pub fn is_saturated(&self, point: &[f64], topology: &str) -> bool {
-        self.stat(point, topology, "saturated")
+        self.stat(point, topology, Metric::Saturated.name())
             .is_some_and(|s| s.mean > 0.0)
     }
 

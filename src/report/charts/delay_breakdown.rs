@@ -8,31 +8,42 @@ use plotters::style::text_anchor::{HPos, VPos};
 
 use super::numbers;
 use super::style::HouseMesh;
-use super::style::{self, CATEGORIES, Entry, Px, Swatch, anchored, size};
+use super::style::{self, Entry, Px, STACK, Swatch, anchored, size};
 use super::{ChartError, RunData};
+use crate::model::{Category, Metric, metric::Unit};
 
 /// `<category>_mean`.
-fn metric(category: &str) -> String {
-    format!("{category}_mean")
+fn metric(category: Category) -> &'static str {
+    Metric::Mean(category).name()
 }
 
 /// The categories with a nonzero mean in some topology, in stacking order,
 /// and those that are zero everywhere.
-fn active(data: &RunData) -> (Vec<(&'static str, RGBColor)>, Vec<&'static str>) {
+fn active(data: &RunData) -> (Vec<(Category, RGBColor)>, Vec<&'static str>) {
     let mut on = Vec::new();
     let mut off = Vec::new();
-    for (c, color) in CATEGORIES {
+    for c in STACK {
         let used = data
             .topologies
             .iter()
-            .any(|t| data.mean(t, &metric(c)).is_some_and(|v| v > 0.0));
+            .any(|t| data.mean(t, metric(c)).is_some_and(|v| v > 0.0));
         if used {
-            on.push((c, color));
+            on.push((c, style::category_color(c)));
         } else {
-            off.push(c);
+            off.push(c.label());
         }
     }
     (on, off)
+}
+
+/// The coordination categories, joined by `sep`.
+fn coordination(sep: &str) -> String {
+    Category::ALL
+        .into_iter()
+        .filter(|c| c.is_coordination())
+        .map(Category::label)
+        .collect::<Vec<_>>()
+        .join(sep)
 }
 
 /// Relative luminance, to pick black or white text on a colour.
@@ -51,10 +62,13 @@ pub(super) fn draw<DB: DrawingBackend>(
         .topologies
         .iter()
         .enumerate()
-        .filter(|(_, t)| data.mean(t, "work_mean").is_some())
+        .filter(|(_, t)| data.mean(t, metric(Category::Work)).is_some())
         .collect();
     let subtitle = if off.is_empty() {
-        "mean days per item along its critical path; bracket: coordination (handoff + cadence + decision + escalation)".to_string()
+        format!(
+            "mean days per item along its critical path; bracket: coordination ({})",
+            coordination(" + ")
+        )
     } else {
         format!(
             "mean days per item along its critical path; bracket: coordination; zero in this run: {}",
@@ -78,7 +92,7 @@ pub(super) fn draw<DB: DrawingBackend>(
     let left = name_w as f64 / px.0 + 40.0;
     let entries: Vec<Entry> = on
         .iter()
-        .map(|(c, color)| Entry::new(*c, *color, Swatch::Box))
+        .map(|(c, color)| Entry::new(c.label(), *color, Swatch::Box))
         .collect();
     let area = style::legend_rows(&area, px, 24.0, &entries)?;
 
@@ -86,7 +100,7 @@ pub(super) fn draw<DB: DrawingBackend>(
         .iter()
         .map(|(_, t)| {
             on.iter()
-                .filter_map(|(c, _)| data.mean(t, &metric(c)))
+                .filter_map(|(c, _)| data.mean(t, metric(*c)))
                 .sum()
         })
         .collect();
@@ -123,7 +137,7 @@ pub(super) fn draw<DB: DrawingBackend>(
         let mut x0 = 0.0;
         let (mut coord_start, mut coord_end) = (f64::NAN, f64::NAN);
         for (c, color) in &on {
-            let v = data.mean(t, &metric(c)).unwrap_or(0.0).max(0.0);
+            let v = data.mean(t, metric(*c)).unwrap_or(0.0).max(0.0);
             if v <= 0.0 {
                 continue;
             }
@@ -136,7 +150,7 @@ pub(super) fn draw<DB: DrawingBackend>(
                 [(x0, yc - half), (x1, yc + half)],
                 px.stroke(WHITE, 1.0),
             )))?;
-            if style::is_coordination(c) {
+            if c.is_coordination() {
                 if coord_start.is_nan() {
                     coord_start = x0;
                 }
@@ -201,10 +215,11 @@ pub(super) fn draw<DB: DrawingBackend>(
 /// (15%); the largest change is in cadence: −17.6 days (95% CI …)."
 pub(super) fn caption(data: &RunData) -> String {
     let coord = |t: &str| -> Option<(f64, f64)> {
-        let total = data.mean(t, "lead_time_mean")?;
-        let c: f64 = ["handoff", "cadence", "decision", "escalation"]
-            .iter()
-            .filter_map(|c| data.mean(t, &metric(c)))
+        let total = data.mean(t, Metric::LeadTimeMean.name())?;
+        let c: f64 = Category::ALL
+            .into_iter()
+            .filter(|c| c.is_coordination())
+            .filter_map(|c| data.mean(t, metric(c)))
             .sum();
         Some((c, total))
     };
@@ -226,7 +241,8 @@ pub(super) fn caption(data: &RunData) -> String {
             .into();
     }
     let mut s = format!(
-        "Coordination (handoff, cadence, decision, escalation) takes {}",
+        "Coordination ({}) takes {}",
+        coordination(", "),
         match parts.len() {
             1 => parts[0].clone(),
             _ => format!("{} against {}", parts[0], parts[1..].join(" and ")),
@@ -235,17 +251,17 @@ pub(super) fn caption(data: &RunData) -> String {
     // The category whose paired difference is largest, for the first
     // topology after the baseline.
     if let Some(t) = data.topologies.get(1) {
-        let biggest = CATEGORIES
-            .iter()
-            .filter_map(|(c, _)| data.diff(t, &metric(c)).map(|d| (*c, d)))
+        let biggest = STACK
+            .into_iter()
+            .filter_map(|c| data.diff(t, metric(c)).map(|d| (c.label(), d)))
             .filter(|(_, d)| d.mean.is_finite())
             .max_by(|a, b| a.1.mean.abs().total_cmp(&b.1.mean.abs()));
         if let Some((c, d)) = biggest.filter(|(_, d)| d.mean != 0.0) {
             s.push_str(&format!(
                 "; the largest change is in {c}: {} per item for {t} (95% CI {} to {})",
-                numbers::diff("x_mean", d.mean),
-                numbers::diff("x_mean", d.low),
-                numbers::diff("x_mean", d.high),
+                numbers::diff_in(Unit::Days, d.mean),
+                numbers::diff_in(Unit::Days, d.low),
+                numbers::diff_in(Unit::Days, d.high),
             ));
         }
     }

@@ -11,6 +11,7 @@ use super::numbers::{self, change};
 use super::style::HouseMesh;
 use super::style::{self, Entry, Px, Swatch, anchored, size};
 use super::{ChartError, RunData};
+use crate::model::Metric;
 
 /// A topology's curve: its colour index, name and (probability, lead time) table.
 type Curve<'a> = (usize, &'a String, &'a Vec<(f64, f64)>);
@@ -259,14 +260,14 @@ fn draw_table<DB: DrawingBackend>(
 /// within 46.5 days against 67.7."
 pub(super) fn caption(data: &RunData) -> String {
     let base = data.baseline();
-    let Some(b) = data.mean(base, "lead_time_mean") else {
+    let Some(b) = data.mean(base, Metric::LeadTimeMean.name()) else {
         return "No item was completed in the measured window: lead time is undefined.".into();
     };
-    let b85 = data.mean(base, "lead_time_p85");
+    let b85 = data.mean(base, Metric::LeadTimeP85.name());
     if data.topologies.len() < 2 {
         return format!(
             "{base}'s mean lead time is {}{}.",
-            numbers::value("lead_time_mean", b),
+            numbers::value(Metric::LeadTimeMean.name(), b),
             b85.map_or(String::new(), |q| format!(
                 "; 85% of items are done within {} days",
                 numbers::sig(q)
@@ -278,9 +279,9 @@ pub(super) fn caption(data: &RunData) -> String {
         .iter()
         .skip(1)
         .filter_map(|t| {
-            let m = data.mean(t, "lead_time_mean")?;
-            let d = data.diff(t, "lead_time_mean")?;
-            let p85 = match (data.mean(t, "lead_time_p85"), b85) {
+            let m = data.mean(t, Metric::LeadTimeMean.name())?;
+            let d = data.diff(t, Metric::LeadTimeMean.name())?;
+            let p85 = match (data.mean(t, Metric::LeadTimeP85.name()), b85) {
                 (Some(q), Some(bq)) => format!(
                     "; 85% of its items are done within {} days against {}",
                     numbers::sig(q),
@@ -290,7 +291,7 @@ pub(super) fn caption(data: &RunData) -> String {
             };
             Some(format!(
                 "{t}'s mean lead time is {} against {} for {base}: {}{p85}",
-                numbers::value("lead_time_mean", m),
+                numbers::value(Metric::LeadTimeMean.name(), m),
                 numbers::sig(b),
                 change(&d, b, "longer", "shorter"),
             ))
@@ -299,7 +300,7 @@ pub(super) fn caption(data: &RunData) -> String {
     if parts.is_empty() {
         return format!(
             "{base}'s mean lead time is {}.",
-            numbers::value("lead_time_mean", b)
+            numbers::value(Metric::LeadTimeMean.name(), b)
         );
     }
     format!("{}.", parts.join("; "))

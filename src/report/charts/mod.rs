@@ -15,6 +15,7 @@ pub mod style;
 
 mod cfd;
 mod delay_breakdown;
+pub mod explore;
 mod lead_time;
 mod sweep;
 mod throughput;
@@ -31,7 +32,8 @@ use plotters::prelude::*;
 pub use data::{RunData, SweepData};
 use style::Px;
 
-use crate::report::atomic::write_atomic;
+use crate::model::{Category, Metric};
+use crate::util::atomic::write_atomic;
 
 /// Why charts could not be drawn.
 #[derive(Debug, thiserror::Error)]
@@ -211,7 +213,7 @@ impl RunChart {
     pub fn plan(data: &RunData) -> Vec<RunChart> {
         let mut charts = Vec::new();
         let any = |m: &str| data.topologies.iter().any(|t| data.mean(t, m).is_some());
-        if any("throughput") {
+        if any(Metric::Throughput.name()) {
             charts.push(RunChart::Throughput);
         }
         if data
@@ -221,7 +223,7 @@ impl RunChart {
         {
             charts.push(RunChart::LeadTime);
         }
-        if any("work_mean") {
+        if any(Metric::Mean(Category::Work).name()) {
             charts.push(RunChart::DelayBreakdown);
         }
         if data.topologies.iter().any(|t| !data.teams(t).is_empty()) {
@@ -344,12 +346,12 @@ pub enum SweepChart {
 }
 
 /// The metrics a sweep is charted for.
-pub const SWEEP_METRICS: [&str; 5] = [
-    "throughput",
-    "lead_time_mean",
-    "lead_time_p85",
-    "coordination_share",
-    "flow_efficiency",
+pub const SWEEP_METRICS: [Metric; 5] = [
+    Metric::Throughput,
+    Metric::LeadTimeMean,
+    Metric::LeadTimeP85,
+    Metric::CoordinationShare,
+    Metric::FlowEfficiency,
 ];
 
 impl SweepChart {
@@ -357,7 +359,10 @@ impl SweepChart {
     /// varied path, heat maps for two; nothing for more (a grid of three or
     /// more paths has no faithful flat picture; its CSV files hold it all).
     pub fn plan(data: &SweepData) -> Vec<SweepChart> {
-        let metrics = SWEEP_METRICS.iter().filter(|m| data.has_metric(m));
+        let metrics = SWEEP_METRICS
+            .iter()
+            .map(|m| m.name())
+            .filter(|m| data.has_metric(m));
         match data.params.len() {
             1 => metrics.map(|m| SweepChart::Line(m.to_string())).collect(),
             2 => metrics
@@ -494,6 +499,8 @@ pub enum FolderKind {
     Run,
     /// A `sweep` folder (`sweep.csv`).
     Sweep,
+    /// An `explore` folder (`sensitivity.csv` and `explore.json`).
+    Explore,
 }
 
 /// Whether `dir` holds `run` or `sweep` results (a sweep wins when both).
@@ -501,9 +508,14 @@ pub fn folder_kind(dir: &Path) -> Result<FolderKind, ChartError> {
     if !dir.is_dir() {
         return Err(ChartError::NoResults(dir.to_path_buf()));
     }
-    if dir.join("sweep.csv").is_file() {
+    if dir
+        .join(crate::experiment::sweep::manifest::SWEEP_CSV)
+        .is_file()
+    {
         Ok(FolderKind::Sweep)
-    } else if dir.join("summary.csv").is_file() {
+    } else if dir.join("sensitivity.csv").is_file() && dir.join("explore.json").is_file() {
+        Ok(FolderKind::Explore)
+    } else if dir.join(crate::report::layout::SUMMARY_CSV).is_file() {
         Ok(FolderKind::Run)
     } else {
         Err(ChartError::NoResults(dir.to_path_buf()))
@@ -515,6 +527,7 @@ pub fn render(dir: &Path) -> Result<Vec<PathBuf>, ChartError> {
     match folder_kind(dir)? {
         FolderKind::Run => render_run(dir),
         FolderKind::Sweep => render_sweep(dir),
+        FolderKind::Explore => explore::render_explore(dir),
     }
 }
 

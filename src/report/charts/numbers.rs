@@ -1,75 +1,31 @@
 //! How numbers read in charts, captions and the report: three significant
 //! digits, percentages for shares, proper minus signs.
 
-/// What a metric measures, which decides how its numbers read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Unit {
-    /// Days (lead times, critical-path categories).
-    Days,
-    /// Items per day.
-    PerDay,
-    /// A share in [0, 1], shown as a percentage; differences in points.
-    Share,
-    /// A plain count or ratio.
-    Plain,
-}
+use crate::model::metric::{self, MetricId, Scope};
+pub use crate::model::metric::{Better, Unit};
 
-/// Which way is better for a metric.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Better {
-    /// Lower values are better (lead time, coordination share).
-    Lower,
-    /// Higher values are better (throughput, flow efficiency).
-    Higher,
-    /// Neither (utilization, counts).
-    Neither,
-}
-
-/// The unit of `metric` (stream prefixes allowed).
+/// The unit of `metric` (any scope; plain for a name outside the
+/// catalogue).
 pub fn unit(metric: &str) -> Unit {
-    let m = metric.rsplit(':').next().unwrap_or(metric);
-    if m.starts_with("lead_time") || (m.ends_with("_mean") && m != "wip_mean") {
-        Unit::Days
-    } else if m == "throughput" {
-        Unit::PerDay
-    } else if m.ends_with("share")
-        || m.ends_with("efficiency")
-        || m.contains("utilization")
-        || m == "capacity_lost"
-    {
-        Unit::Share
-    } else {
-        Unit::Plain
-    }
+    metric::info(metric).map_or(Unit::Plain, |i| i.unit)
 }
 
-/// Which way is better for `metric`.
+/// Which way is better for `metric` (any scope; neither for a name outside
+/// the catalogue).
 pub fn better(metric: &str) -> Better {
-    let m = metric.rsplit(':').next().unwrap_or(metric);
-    match m {
-        "throughput" | "completed" | "flow_efficiency" => Better::Higher,
-        _ if m.starts_with("lead_time") || m.ends_with("_mean") || m.ends_with("share") => {
-            Better::Lower
-        }
-        _ if m.ends_with("_per_item") => Better::Lower,
-        _ => Better::Neither,
-    }
+    metric::info(metric).map_or(Better::Neither, |i| i.better)
 }
 
-/// A human name for a headline metric.
+/// A human name for `metric`: the catalogue's label for an
+/// organization-wide metric, the name itself (underscores as spaces)
+/// otherwise.
 pub fn label(metric: &str) -> String {
-    match metric {
-        "throughput" => "throughput".into(),
-        "lead_time_mean" => "mean lead time".into(),
-        "lead_time_p50" => "median lead time".into(),
-        "lead_time_p85" => "85th-percentile lead time".into(),
-        "lead_time_p95" => "95th-percentile lead time".into(),
-        "coordination_share" => "coordination share".into(),
-        "coordination_delay_mean" => "coordination delay".into(),
-        "flow_efficiency" => "flow efficiency".into(),
-        "utilization" => "utilization".into(),
-        "wip_mean" => "items in the system".into(),
-        m => m.replace('_', " "),
+    match MetricId::parse(metric) {
+        Some(MetricId {
+            scope: Scope::All,
+            metric,
+        }) => metric.info().label.into(),
+        _ => metric.replace('_', " "),
     }
 }
 
@@ -77,7 +33,7 @@ pub fn label(metric: &str) -> String {
 pub fn axis_label(metric: &str) -> String {
     match unit(metric) {
         Unit::Days => format!("{} (days)", label(metric)),
-        Unit::PerDay => "throughput (items completed per day)".into(),
+        Unit::PerDay => format!("{} (items completed per day)", label(metric)),
         Unit::Share => format!("{} (%)", label(metric)),
         Unit::Plain => label(metric),
     }
@@ -134,7 +90,12 @@ pub fn pct(x: f64, decimals: usize) -> String {
 
 /// A value of `metric` with its unit, e.g. `28.3 days`, `1.14/day`, `64.9%`.
 pub fn value(metric: &str, x: f64) -> String {
-    match unit(metric) {
+    value_in(unit(metric), x)
+}
+
+/// A value in `unit`, e.g. `28.3 days`, `1.14/day`, `64.9%`.
+pub fn value_in(unit: Unit, x: f64) -> String {
+    match unit {
         Unit::Days => format!("{} days", sig(x)),
         Unit::PerDay => format!("{}/day", sig(x)),
         Unit::Share => pct(x, 1),
@@ -152,11 +113,16 @@ pub fn short(metric: &str, x: f64) -> String {
 
 /// A signed difference of `metric`: days, items/day, or percentage points.
 pub fn diff(metric: &str, x: f64) -> String {
+    diff_in(unit(metric), x)
+}
+
+/// A signed difference in `unit`: days, items/day, or percentage points.
+pub fn diff_in(unit: Unit, x: f64) -> String {
     if !x.is_finite() {
         return "n/a".into();
     }
     let sign = if x > 0.0 { "+" } else { "" };
-    match unit(metric) {
+    match unit {
         Unit::Share => minus(&format!("{sign}{:.1} pp", 100.0 * x)),
         Unit::Days => format!("{}{} d", sign, sig(x)),
         _ => format!("{sign}{}", sig(x)),
@@ -273,5 +239,18 @@ mod tests {
         assert_eq!(better("lead_time_p85"), Better::Lower);
         assert_eq!(better("flow_efficiency"), Better::Higher);
         assert_eq!(better("utilization"), Better::Neither);
+        assert_eq!(unit("fix_throughput"), Unit::PerDay);
+        assert_eq!(unit("warmup"), Unit::Days);
+        assert_eq!(unit("no_such_mean"), Unit::Plain);
+        assert_eq!(label("lead_time_p85"), "85th-percentile lead time");
+        assert_eq!(label("tv-apps:lead_time_p85"), "tv-apps:lead time p85");
+        assert_eq!(
+            axis_label("fix_throughput"),
+            "fix throughput (items completed per day)"
+        );
+        assert_eq!(
+            axis_label("throughput"),
+            "throughput (items completed per day)"
+        );
     }
 }

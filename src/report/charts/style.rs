@@ -9,6 +9,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::ChartError;
+use crate::model::Category;
 
 /// Logical width of every chart (SVG pixels).
 pub const WIDTH: u32 = 1000;
@@ -114,25 +115,47 @@ pub fn lighten(c: RGBColor, t: f64) -> RGBColor {
     RGBColor(mix(c.0), mix(c.1), mix(c.2))
 }
 
-/// The critical-path categories in the order they are stacked, with their
-/// fixed colours: work and queue in cool hues, the coordination categories
-/// (handoff, cadence, decision, escalation) in warm hues so that the
-/// coordination tax stands out, the rest in neutral tones.
-pub const CATEGORIES: [(&str, RGBColor); 9] = [
-    ("work", RGBColor(0x00, 0x72, 0xB2)),
-    ("queue", RGBColor(0x56, 0xB4, 0xE9)),
-    ("handoff", RGBColor(0xE6, 0x9F, 0x00)),
-    ("cadence", RGBColor(0xD5, 0x5E, 0x00)),
-    ("decision", RGBColor(0xCC, 0x79, 0xA7)),
-    ("escalation", RGBColor(0x8E, 0x2C, 0x1E)),
-    ("interrupted", RGBColor(0xA0, 0xA0, 0xA0)),
-    ("review", RGBColor(0x00, 0x9E, 0x73)),
-    ("rework", RGBColor(0x55, 0x55, 0x55)),
+/// The critical-path categories in the order they are stacked: work and
+/// queue, the coordination categories, then the rest.
+pub const STACK: [Category; Category::COUNT] = [
+    Category::Work,
+    Category::Queue,
+    Category::Handoff,
+    Category::Cadence,
+    Category::Decision,
+    Category::Escalation,
+    Category::Interrupted,
+    Category::Review,
+    Category::Rework,
 ];
 
-/// Whether a category is part of the coordination delay.
-pub fn is_coordination(category: &str) -> bool {
-    matches!(category, "handoff" | "cadence" | "decision" | "escalation")
+// `STACK` holds every category once (its length is `Category::COUNT`).
+const _: () = {
+    let mut seen = [false; Category::COUNT];
+    let mut i = 0;
+    while i < Category::COUNT {
+        assert!(!seen[STACK[i] as usize]);
+        seen[STACK[i] as usize] = true;
+        i += 1;
+    }
+};
+
+/// The fixed colour of a category: work and queue in cool hues, the
+/// coordination categories (handoff, cadence, decision, escalation) in warm
+/// hues so that the coordination tax stands out, the rest in neutral tones.
+/// An exhaustive match: a new category does not compile until it has one.
+pub fn category_color(c: Category) -> RGBColor {
+    match c {
+        Category::Work => RGBColor(0x00, 0x72, 0xB2),
+        Category::Queue => RGBColor(0x56, 0xB4, 0xE9),
+        Category::Handoff => RGBColor(0xE6, 0x9F, 0x00),
+        Category::Cadence => RGBColor(0xD5, 0x5E, 0x00),
+        Category::Decision => RGBColor(0xCC, 0x79, 0xA7),
+        Category::Escalation => RGBColor(0x8E, 0x2C, 0x1E),
+        Category::Interrupted => RGBColor(0xA0, 0xA0, 0xA0),
+        Category::Review => RGBColor(0x00, 0x9E, 0x73),
+        Category::Rework => RGBColor(0x55, 0x55, 0x55),
+    }
 }
 
 /// The colours of the states of a cumulative flow diagram.

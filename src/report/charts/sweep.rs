@@ -833,7 +833,7 @@ pub(super) fn draw_heat<DB: DrawingBackend>(
             let text = if numbers::unit(metric) == Unit::Share {
                 numbers::minus(&format!("{:+.1}", d.mean * k))
             } else {
-                numbers::diff("plain", d.mean)
+                numbers::diff_in(Unit::Plain, d.mean)
             };
             // Significant differences in bold, the others in grey.
             let font = if d.includes_zero() {
@@ -889,7 +889,7 @@ pub(super) fn draw_heat<DB: DrawingBackend>(
         } else if numbers::unit(metric) == Unit::Share {
             numbers::minus(&format!("{:+.1}", v * k))
         } else {
-            numbers::diff("plain", v)
+            numbers::diff_in(Unit::Plain, v)
         }
     };
     for (y, v) in [

@@ -9,8 +9,10 @@ use super::numbers::{self, change};
 use super::style::HouseMesh;
 use super::style::{self, Px, anchored, size};
 use super::{ChartError, RunData, padded_range};
+use crate::model::Metric;
 
-const METRIC: &str = "throughput";
+/// The metric charted.
+const METRIC: &str = Metric::Throughput.name();
 
 pub(super) fn draw<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,

@@ -11,6 +11,7 @@ use super::numbers;
 use super::style::HouseMesh;
 use super::style::{self, Entry, Px, Swatch, anchored, size};
 use super::{ChartError, RunData};
+use crate::model::{Metric, MetricId};
 
 /// A row of the chart.
 enum Row {
@@ -27,6 +28,11 @@ enum Row {
     Executive(usize, Stat),
 }
 
+/// The name of `team`'s `metric`.
+fn team_metric(team: &str, metric: Metric) -> String {
+    MetricId::team(team, metric).name()
+}
+
 fn rows(data: &RunData) -> Vec<Row> {
     let mut rows = Vec::new();
     for (i, t) in data.topologies.iter().enumerate() {
@@ -38,13 +44,13 @@ fn rows(data: &RunData) -> Vec<Row> {
         for team in teams {
             rows.push(Row::Team {
                 topology: i,
-                people: data.stat(t, &format!("team:{team}:utilization")),
-                leader: data.stat(t, &format!("team:{team}:leader_utilization")),
+                people: data.stat(t, &team_metric(&team, Metric::TeamUtilization)),
+                leader: data.stat(t, &team_metric(&team, Metric::TeamLeaderUtilization)),
                 name: team,
             });
         }
         if let Some(s) = data
-            .stat(t, "executive_utilization")
+            .stat(t, Metric::ExecutiveUtilization.name())
             .filter(|s| s.mean.is_finite())
         {
             rows.push(Row::Executive(i, s));
@@ -257,7 +263,7 @@ pub(super) fn caption(data: &RunData) -> String {
         .topologies
         .iter()
         .filter_map(|t| {
-            data.mean(t, "utilization")
+            data.mean(t, Metric::Utilization.name())
                 .map(|u| format!("{} in {t}", numbers::pct(u, 1)))
         })
         .collect();

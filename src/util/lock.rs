@@ -187,7 +187,7 @@ impl Holder {
             pid: std::process::id(),
             host: sys::host_name(),
             command: std::env::args().collect::<Vec<_>>().join(" "),
-            started: crate::report::manifest::rfc3339(SystemTime::now()),
+            started: crate::util::time::rfc3339(SystemTime::now()),
         }
     }
 
