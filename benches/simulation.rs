@@ -60,11 +60,27 @@ fn reductions(c: &mut Criterion) {
         ("mm16-rho0.9", 14.4, 16, 2_000.0),
     ] {
         let sc = station_scenario(lambda, servers, horizon);
-        let org = topology::build(&sc, &sc.topologies[0]);
-        let once = simulate(&sc, &org, &rngs, Recording::default());
+        let org = topology::build(&sc.model, &sc.model.topologies[0]);
+        let once = simulate(
+            &sc.model,
+            &org,
+            sc.run.nominal_window(),
+            sc.run.limits,
+            &rngs,
+            Recording::default(),
+        );
         group.throughput(Throughput::Elements(metric(&once, "completed") as u64));
         group.bench_function(format!("orgsim/{name}"), |b| {
-            b.iter(|| black_box(simulate(&sc, &org, &rngs, Recording::default())))
+            b.iter(|| {
+                black_box(simulate(
+                    &sc.model,
+                    &org,
+                    sc.run.nominal_window(),
+                    sc.run.limits,
+                    &rngs,
+                    Recording::default(),
+                ))
+            })
         });
         if servers == 1 {
             let reference_once = reference::simulate(lambda, 1.0, horizon, 1);
@@ -117,10 +133,19 @@ fn reductions(c: &mut Criterion) {
 fn one_replication(c: &mut Criterion) {
     let sc = default_scenario();
     let rngs = RngFactory::new(1).replication(0);
-    for spec in &sc.topologies {
-        let org = topology::build(&sc, spec);
+    for spec in &sc.model.topologies {
+        let org = topology::build(&sc.model, spec);
         c.bench_function(&format!("replication/prime-video/{}", spec.name), |b| {
-            b.iter(|| black_box(simulate(&sc, &org, &rngs, Recording::default())))
+            b.iter(|| {
+                black_box(simulate(
+                    &sc.model,
+                    &org,
+                    sc.run.nominal_window(),
+                    sc.run.limits,
+                    &rngs,
+                    Recording::default(),
+                ))
+            })
         });
     }
 }

@@ -45,12 +45,20 @@ fn run(name: &str, sets: &[&str], horizon: f64) -> Vec<(String, u64, f64)> {
     overrides.extend(sets.iter().map(|s| Override::parse(s).unwrap()));
     let sc = scenario::load_str(b.file_name, b.text, &overrides).expect("valid");
     let rngs = RngFactory::new(1).replication(0);
-    sc.topologies
+    sc.model
+        .topologies
         .iter()
         .map(|spec| {
-            let org = topology::build(&sc, spec);
+            let org = topology::build(&sc.model, spec);
             let before = ALLOCATIONS.load(Ordering::Relaxed);
-            let outcome = simulate(&sc, &org, &rngs, Recording::default());
+            let outcome = simulate(
+                &sc.model,
+                &org,
+                sc.run.nominal_window(),
+                sc.run.limits,
+                &rngs,
+                Recording::default(),
+            );
             let allocations = ALLOCATIONS.load(Ordering::Relaxed) - before;
             let completed = outcome
                 .metrics

@@ -20,7 +20,7 @@ const SHOWN: usize = 3;
 /// Validates the scenario and prints the load report and its warnings.
 pub fn check(args: &CheckArgs) -> Result<(), Failure> {
     let scenario = source::load(Some(&args.scenario), &args.overrides)?;
-    let reports = capacity::analyse(&scenario);
+    let reports = capacity::analyse(&scenario.model);
     stdio::print(&table::load_reports(&scenario, &reports))?;
     let warnings: Vec<Warning> = reports.iter().flat_map(|r| r.warnings.clone()).collect();
     if !warnings.is_empty() {
@@ -47,13 +47,13 @@ fn warmup(scenario: &Scenario, dir: &Path) -> Result<(), Failure> {
     let write_error = |e: String| Failure::other(format!("cannot write to {}: {e}", dir.display()));
     outln!(
         "\nWarm-up by MSER-5 (pilot: {} replications of {} days without warm-up):",
-        scenario.simulation.replications,
-        scenario.simulation.horizon
+        scenario.run.replications,
+        scenario.run.horizon
     )?;
     let mut csv = String::from("topology,item,mean_lead_time\n");
     let mut written = Vec::new();
-    for (i, spec) in scenario.topologies.iter().enumerate() {
-        let org = topology::build(scenario, spec);
+    for (i, spec) in scenario.model.topologies.iter().enumerate() {
+        let org = topology::build(&scenario.model, spec);
         let a = analyse_warmup(scenario, &org);
         outln!(
             "  {}: truncate {} of {} completed items (averaged over replications) = the first {:.1} days",
@@ -68,7 +68,7 @@ fn warmup(scenario: &Scenario, dir: &Path) -> Result<(), Failure> {
         let chart = Welch {
             topology: spec.name.clone(),
             index: i,
-            replications: scenario.simulation.replications,
+            replications: scenario.run.replications,
             series: a.mean_series,
             truncated_items: a.truncated_items,
             warmup: a.warmup,

@@ -117,7 +117,7 @@ impl Spec {
             None => {
                 orgsim::scenario::load_str(&study.source_name, &study.text, &study.overrides)
                     .map_err(|e| Failure::BadInput(e.to_string()))?
-                    .simulation
+                    .run
                     .seed
             }
         };

@@ -20,7 +20,7 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
         .clone()
         .unwrap_or_else(|| PathBuf::from("output").join(&scenario.name));
     let started = SystemTime::now();
-    let warnings: Vec<Warning> = capacity::analyse(&scenario)
+    let warnings: Vec<Warning> = capacity::analyse(&scenario.model)
         .into_iter()
         .filter(|r| {
             args.common.topologies.is_empty()

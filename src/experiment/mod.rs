@@ -6,6 +6,7 @@ pub mod options;
 pub mod progress;
 pub mod results;
 pub mod runner;
+pub mod spec;
 pub mod sweep;
 pub mod validation;
 
@@ -13,3 +14,4 @@ pub use options::{RunError, RunOptions};
 pub use progress::Progress;
 pub use results::{ComparisonRow, Experiment, SummaryRow, TopologyResults};
 pub use runner::{run, run_with_progress, thread_pool};
+pub use spec::{RunSpec, Warmup};

@@ -58,7 +58,13 @@ impl RunOptions {
         match id.scope {
             Scope::All => Ok(()),
             Scope::Stream(stream) => {
-                if scenario.workload.streams.iter().any(|s| s.name == stream) {
+                if scenario
+                    .model
+                    .workload
+                    .streams
+                    .iter()
+                    .any(|s| s.name == stream)
+                {
                     Ok(())
                 } else {
                     Err(unknown())
@@ -66,11 +72,12 @@ impl RunOptions {
             }
             Scope::Team(team) => {
                 let without = scenario
+                    .model
                     .topologies
                     .iter()
                     .filter(|t| self.topologies.is_empty() || self.topologies.contains(&t.name))
                     .find(|t| {
-                        !crate::model::topology::build(scenario, t)
+                        !crate::model::topology::build(&scenario.model, t)
                             .teams
                             .iter()
                             .any(|x| x.name == team)
@@ -104,13 +111,11 @@ impl RunOptions {
             self.check_precision_metric(scenario)?;
         }
         let topologies = if self.topologies.is_empty() {
-            scenario.topologies.len()
+            scenario.model.topologies.len()
         } else {
             self.topologies.len()
         };
-        let first = self
-            .replications
-            .unwrap_or(scenario.simulation.replications);
+        let first = self.replications.unwrap_or(scenario.run.replications);
         let most = match self.precision {
             Some(_) => first.max(
                 self.max_replications
@@ -126,10 +131,11 @@ impl RunOptions {
             });
         }
         for n in &self.topologies {
-            if !scenario.topologies.iter().any(|t| &t.name == n) {
+            if !scenario.model.topologies.iter().any(|t| &t.name == n) {
                 return Err(RunError::UnknownTopology {
                     name: n.clone(),
                     known: scenario
+                        .model
                         .topologies
                         .iter()
                         .map(|t| t.name.as_str())

@@ -234,14 +234,14 @@ impl Experiment {
     /// The stability notes of every unstable topology, in scenario order
     /// (see [`TopologyResults::stability_note`]).
     pub fn stability_notes(&self) -> Vec<String> {
-        let sim = &self.scenario.simulation;
+        let sim = &self.scenario.run;
         self.topologies
             .iter()
             .filter_map(|t| {
                 let warmup = t
                     .metric(Metric::Warmup.name())
                     .and_then(|v| v.first().copied())
-                    .unwrap_or(sim.warmup);
+                    .unwrap_or(sim.warmup.start());
                 t.stability_note(warmup, sim.horizon)
             })
             .collect()

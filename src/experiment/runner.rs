@@ -8,12 +8,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use super::options::{RunError, RunOptions};
 use super::progress::Progress;
 use super::results::{Experiment, PrecisionOutcome, TopologyResults};
+use super::spec::Warmup;
 use crate::engine::{ReplicationStreams, RngFactory};
 use crate::model::QUANTILE_STEPS;
+use crate::model::spec::{Limits, ModelSpec, TopologySpec, Window};
 use crate::model::{
     Organization, Recording, ReplicationOutcome, capacity, simulate, simulate_with_stop, topology,
 };
-use crate::scenario::{Scenario, TopologySpec};
+use crate::scenario::Scenario;
 use crate::stats::mser::{mean_series, mser5};
 use crate::stats::{Summary, paired_difference};
 
@@ -56,12 +58,13 @@ pub fn run_in_current_pool(
     options.validate(scenario)?;
     let mut scenario = scenario.clone();
     if let Some(r) = options.replications {
-        scenario.simulation.replications = r;
+        scenario.run.replications = r;
     }
     if let Some(s) = options.seed {
-        scenario.simulation.seed = s;
+        scenario.run.seed = s;
     }
     let specs: Vec<TopologySpec> = scenario
+        .model
         .topologies
         .iter()
         .filter(|t| options.topologies.is_empty() || options.topologies.contains(&t.name))
@@ -83,31 +86,32 @@ pub(crate) fn run_specs(
 ) -> Result<Experiment, RunError> {
     let orgs: Vec<_> = specs
         .iter()
-        .map(|s| topology::build(&scenario, s))
+        .map(|s| topology::build(&scenario.model, s))
         .collect();
 
     let (topologies, precision) = {
-        // Each topology runs on its own copy of the scenario, whose warm-up
-        // may be its own (MSER-5).
-        let per_topology: Vec<Scenario> = orgs
+        // Each topology is measured over its own window, whose warm-up may
+        // be its own (MSER-5).
+        let jobs: Vec<TopologyJob<'_>> = orgs
             .iter()
             .map(|org| {
-                let mut sc = scenario.clone();
-                if sc.simulation.auto_warmup {
-                    sc.simulation.warmup = detect_warmup_with_stop(&sc, org, stop);
+                let warmup = match scenario.run.warmup {
+                    Warmup::Fixed(days) => days,
+                    Warmup::Auto => detect_warmup_with_stop(&scenario, org, stop),
+                };
+                TopologyJob {
+                    model: &scenario.model,
+                    org,
+                    window: scenario.run.window(warmup),
+                    limits: scenario.run.limits,
                 }
-                sc
             })
             .collect();
-        let jobs: Vec<TopologyJob<'_>> = per_topology
-            .iter()
-            .zip(&orgs)
-            .map(|(scenario, org)| TopologyJob { scenario, org })
-            .collect();
-        replicate(&jobs, options, stop, progress)
+        let (first, seed) = (scenario.run.replications as usize, scenario.run.seed);
+        replicate(&jobs, first, seed, options, stop, progress)
     }?;
     if let Some(p) = &precision {
-        scenario.simulation.replications = p.replications;
+        scenario.run.replications = p.replications;
     }
     Ok(Experiment {
         scenario,
@@ -116,30 +120,34 @@ pub(crate) fn run_specs(
     })
 }
 
-/// One topology to replicate: its organization, and the scenario it runs
-/// with (its own warm-up).
+/// One topology to replicate: the model, its organization, the window it
+/// is measured over (its own warm-up) and the run's limits.
 #[derive(Clone, Copy)]
 struct TopologyJob<'a> {
-    scenario: &'a Scenario,
+    model: &'a ModelSpec,
     org: &'a Organization,
+    window: Window,
+    limits: Limits,
 }
 
 /// Runs replications in batches (one batch unless a precision target asks
-/// for more), then gathers them per topology.
+/// for more), then gathers them per topology: `first` replications per
+/// batch, the streams drawn from `seed`.
 fn replicate(
     jobs: &[TopologyJob<'_>],
+    first: usize,
+    seed: u64,
     options: &RunOptions,
     stop: Option<&AtomicBool>,
     progress: &dyn Progress,
 ) -> Result<(Vec<TopologyResults>, Option<PrecisionOutcome>), RunError> {
-    let first = jobs[0].scenario.simulation.replications as usize;
     let max = options.precision.map_or(first, |_| {
         options.max_replications.map_or(
             first.max(super::options::DEFAULT_MAX_REPLICATIONS as usize),
             |m| m as usize,
         )
     });
-    let factory = RngFactory::new(jobs[0].scenario.simulation.seed);
+    let factory = RngFactory::new(seed);
     let mut outcomes: Vec<Vec<ReplicationOutcome>> = vec![Vec::new(); jobs.len()];
     let mut done = 0;
     let mut batch = first;
@@ -187,7 +195,7 @@ fn replicate(
         .zip(outcomes)
         .map(|(job, outs)| {
             let mut t = gather(&job.org.name, outs);
-            t.mark_overloaded(capacity::overloads(job.scenario, job.org));
+            t.mark_overloaded(capacity::overloads(job.model, job.org));
             t
         })
         .collect();
@@ -219,7 +227,10 @@ fn replicate_batch(
                 flow: first + r == 0,
                 series: false,
             };
-            let outcome = replicate_one(jobs[t].scenario, jobs[t].org, &roots[r], recording, stop);
+            let j = &jobs[t];
+            let outcome = replicate_one(
+                j.model, j.org, j.window, j.limits, &roots[r], recording, stop,
+            );
             if outcome.is_some() {
                 progress.job_done();
             }
@@ -251,15 +262,17 @@ fn zero_mean(outcomes: &[Vec<ReplicationOutcome>], metric: &str) -> Option<usize
 /// One replication; None if `stop` was set before it was done (a long
 /// replication gives up within a few thousand events).
 fn replicate_one(
-    scenario: &Scenario,
+    model: &ModelSpec,
     org: &Organization,
+    window: Window,
+    limits: Limits,
     rngs: &ReplicationStreams,
     recording: Recording,
     stop: Option<&AtomicBool>,
 ) -> Option<ReplicationOutcome> {
     match stop {
-        Some(stop) => simulate_with_stop(scenario, org, rngs, recording, stop),
-        None => Some(simulate(scenario, org, rngs, recording)),
+        Some(stop) => simulate_with_stop(model, org, window, limits, rngs, recording, stop),
+        None => Some(simulate(model, org, window, limits, rngs, recording)),
     }
 }
 
@@ -335,10 +348,9 @@ pub fn analyse_warmup(scenario: &Scenario, org: &Organization) -> WarmupAnalysis
 }
 
 fn analyse(scenario: &Scenario, org: &Organization, stop: Option<&AtomicBool>) -> WarmupAnalysis {
-    let mut pilot = scenario.clone();
-    pilot.simulation.warmup = 0.0;
-    let factory = RngFactory::new(pilot.simulation.seed);
-    let reps = pilot.simulation.replications as usize;
+    let pilot = scenario.run.window(0.0);
+    let factory = RngFactory::new(scenario.run.seed);
+    let reps = scenario.run.replications as usize;
     let roots = factory.replications(0, reps);
     let series: Vec<Vec<(f64, f64)>> = (0..reps)
         .into_par_iter()
@@ -347,7 +359,8 @@ fn analyse(scenario: &Scenario, org: &Organization, stop: Option<&AtomicBool>) -
                 series: true,
                 ..Recording::default()
             };
-            replicate_one(&pilot, org, &roots[r], recording, stop)
+            let (model, limits) = (&scenario.model, scenario.run.limits);
+            replicate_one(model, org, pilot, limits, &roots[r], recording, stop)
                 .map(|o| o.series)
                 .unwrap_or_default()
         })

@@ -3,9 +3,12 @@
 //! anyone can check the engine on their own machine; the test suite runs the
 //! same cases.
 
+use super::spec::{RunSpec, Warmup};
 use super::{RunOptions, run};
+use crate::engine::Dist;
+use crate::model::spec::{Coordination, Limits, ModelSpec};
 use crate::model::{Category, Metric, MetricId};
-use crate::scenario;
+use crate::scenario::{self, Provenance, Scenario};
 use crate::stats::Summary;
 use crate::stats::queueing::{
     jackson_tandem_sojourn, mm1_sojourn, mmc_sojourn, mmc_wait, mva_closed,
@@ -37,8 +40,8 @@ pub struct Case {
     pub name: &'static str,
     /// The queueing model it reduces to.
     pub model: &'static str,
-    /// The scenario, as TOML.
-    pub toml: String,
+    /// The scenario.
+    pub scenario: Scenario,
     /// The numbers to check.
     pub checks: Vec<Check>,
 }
@@ -83,6 +86,45 @@ fn check<'a>(
         exact,
         max_relative_half_width: max_rel,
     }
+}
+
+/// The built-in scenario `name` from its TOML `text`.
+fn from_toml(name: &str, text: &str) -> Scenario {
+    scenario::load_str(name, text, &[])
+        .unwrap_or_else(|e| panic!("built-in case {name} is invalid: {e}"))
+}
+
+/// The station of [`ModelSpec::station`], built in code, with the warm-up
+/// and run of [`station`] and what `coordinate` changes of its coordination.
+fn station_case(
+    lambda: f64,
+    c: u32,
+    horizon: f64,
+    reps: u32,
+    seed: u64,
+    coordinate: impl FnOnce(&mut Coordination),
+) -> Scenario {
+    let mut model = ModelSpec::station(lambda, 1.0, c)
+        .unwrap_or_else(|e| panic!("built-in station at lambda {lambda} is invalid: {e}"));
+    coordinate(&mut model.topologies[0].coordination);
+    Scenario {
+        name: "station".into(),
+        description: String::new(),
+        provenance: Provenance::default(),
+        run: RunSpec {
+            warmup: Warmup::Fixed(horizon / 20.0),
+            horizon,
+            replications: reps,
+            seed,
+            limits: Limits::DEFAULT,
+        },
+        model,
+    }
+}
+
+/// An exponential distribution of a built-in case.
+fn exponential(mean: f64) -> Dist {
+    Dist::exponential(mean).unwrap_or_else(|e| panic!("built-in mean {mean}: {e}"))
 }
 
 /// A scenario of one stream with Poisson arrivals at `lambda`, one task
@@ -136,7 +178,7 @@ fn mmc_case(
     Case {
         name,
         model,
-        toml: station(lambda, 1.0, c, horizon, reps, seed, ""),
+        scenario: station_case(lambda, c, horizon, reps, seed, |_| {}),
         checks: vec![
             check(
                 "mean lead time (Erlang C)",
@@ -185,7 +227,9 @@ pub fn cases() -> Vec<Case> {
         Case {
             name: "tandem",
             model: "Jackson tandem: (mu 1, c 2) -> (mu 2/3, c 3) -> (mu 2, c 1) at lambda 1.5",
-            toml: r#"name = "tandem"
+            scenario: from_toml(
+                "tandem",
+                r#"name = "tandem"
 [simulation]
 warmup = 500
 horizon = 20000
@@ -206,8 +250,8 @@ people = { x = 2, y = 3, z = 1 }
 [[topologies]]
 name = "matrix"
 kind = "matrix"
-"#
-            .to_string(),
+"#,
+            ),
             checks: vec![
                 check(
                     "mean lead time",
@@ -235,8 +279,10 @@ kind = "matrix"
         Case {
             name: "pooling",
             model: "3 streams: pooled M/M/6 (matrix) vs 3 x M/M/2 (single-threaded), rho 0.8",
-            toml: format!(
-                r#"name = "pooling"
+            scenario: from_toml(
+                "pooling",
+                &format!(
+                    r#"name = "pooling"
 [simulation]
 warmup = 500
 horizon = 20000
@@ -254,6 +300,7 @@ kind = "matrix"
 name = "single-threaded"
 kind = "single-threaded"
 "#
+                ),
             ),
             checks: vec![
                 check(
@@ -282,7 +329,9 @@ kind = "single-threaded"
         Case {
             name: "closed",
             model: "closed network, N = 5, two single-server stations (demands 1, 0.8): exact MVA",
-            toml: r#"name = "closed"
+            scenario: from_toml(
+                "closed",
+                r#"name = "closed"
 [simulation]
 warmup = 500
 horizon = 10000
@@ -302,8 +351,8 @@ people = { x = 1, y = 1 }
 [[topologies]]
 name = "matrix"
 kind = "matrix"
-"#
-            .to_string(),
+"#,
+            ),
             checks: vec![
                 check(
                     "response time",
@@ -324,15 +373,7 @@ kind = "matrix"
         Case {
             name: "cadence",
             model: "Poisson requests, planning every 10 days: mean wait = cadence / 2",
-            toml: station(
-                0.5,
-                1.0,
-                3,
-                20_000.0,
-                20,
-                104,
-                "[coordination]\nintake_cadence = 10",
-            ),
+            scenario: station_case(0.5, 3, 20_000.0, 20, 104, |c| c.intake_cadence = 10.0),
             checks: vec![check(
                 "cadence wait",
                 "matrix",
@@ -344,15 +385,9 @@ kind = "matrix"
         Case {
             name: "decision",
             model: "a leader deciding requests: M/M/1 (lambda 1.2, decisions of mean 0.5)",
-            toml: station(
-                1.2,
-                1.0,
-                4,
-                20_000.0,
-                40,
-                105,
-                "[coordination]\ndecision = { dist = \"exponential\", mean = 0.5 }",
-            ),
+            scenario: station_case(1.2, 4, 20_000.0, 40, 105, |c| {
+                c.decision = exponential(0.5);
+            }),
             checks: vec![
                 check(
                     "decision time per item",
@@ -373,15 +408,10 @@ kind = "matrix"
         Case {
             name: "escalation",
             model: "half the requests escalated to an executive: M/M/1 (lambda 0.4, mean 1)",
-            toml: station(
-                0.8,
-                1.0,
-                4,
-                20_000.0,
-                40,
-                106,
-                "[coordination]\nescalation = { probability = 0.5, decision = { dist = \"exponential\", mean = 1 } }",
-            ),
+            scenario: station_case(0.8, 4, 20_000.0, 40, 106, |c| {
+                c.escalation_probability = 0.5;
+                c.escalation_decision = exponential(1.0);
+            }),
             checks: vec![
                 check(
                     "escalation time per item",
@@ -404,10 +434,8 @@ kind = "matrix"
 
 /// Runs `case` on `threads` worker threads (default: all) and checks it.
 pub fn run_case(case: &Case, threads: Option<usize>) -> Vec<CheckResult> {
-    let sc = scenario::load_str(case.name, &case.toml, &[])
-        .unwrap_or_else(|e| panic!("built-in case {} is invalid: {e}", case.name));
     let exp = run(
-        &sc,
+        &case.scenario,
         &RunOptions {
             threads,
             ..Default::default()

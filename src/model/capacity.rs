@@ -2,9 +2,9 @@
 //! simulation): what `check` prints and what warns of an unstable system.
 
 use super::routing::Routing;
+use super::spec::{Arrivals, ModelSpec};
 use super::topology::{self, Organization};
 use super::warning::{NEAR_SATURATION, Warning, WarningKind};
-use crate::scenario::{Arrivals, Scenario};
 
 /// Expected demand on one team's people of one skill.
 #[derive(Debug, Clone, PartialEq)]
@@ -76,18 +76,18 @@ pub struct LoadReport {
     pub warnings: Vec<Warning>,
 }
 
-/// Analyses every topology of `scenario`.
-pub fn analyse(scenario: &Scenario) -> Vec<LoadReport> {
-    scenario
+/// Analyses every topology of `model`.
+pub fn analyse(model: &ModelSpec) -> Vec<LoadReport> {
+    model
         .topologies
         .iter()
-        .map(|spec| analyse_one(scenario, topology::build(scenario, spec)))
+        .map(|spec| analyse_one(model, topology::build(model, spec)))
         .collect()
 }
 
-fn analyse_one(scenario: &Scenario, org: Organization) -> LoadReport {
-    let skills = scenario.people.len();
-    let streams = &scenario.workload.streams;
+fn analyse_one(model: &ModelSpec, org: Organization) -> LoadReport {
+    let skills = model.people.len();
+    let streams = &model.workload.streams;
     let k_count = streams.len();
     let routing = Routing::new(&org, k_count, skills);
     let teams = org.teams.len();
@@ -96,37 +96,32 @@ fn analyse_one(scenario: &Scenario, org: Organization) -> LoadReport {
     let mut requests = vec![0.0; teams];
     let mut missing_skill: Vec<(usize, usize)> = Vec::new();
     let coupling = if k_count > 1 {
-        scenario.architecture.coupling
+        model.architecture.coupling
     } else {
         0.0
     };
 
     for (k, stream) in streams.iter().enumerate() {
         let rate = match &stream.arrivals {
-            Arrivals::Open(d) => Some(scenario.workload.load / d.mean()),
+            Arrivals::Open(d) => Some(model.workload.load / d.mean()),
             Arrivals::Closed { .. } => None,
         };
         let total_weight: f64 = stream.mix.iter().map(|m| m.weight).sum();
         for m in &stream.mix {
-            for task in &scenario.workload.item_types[m.item_type].tasks {
-                let Some(s) = scenario.skill_index(&task.skill) else {
-                    continue;
-                };
+            for task in &model.workload.item_types[m.item_type].tasks {
+                let s = task.skill.index();
                 // Each destination team with its probability.
-                let p_platform = if scenario.architecture.platform_skills.contains(&task.skill) {
-                    scenario.architecture.platform
+                let p_platform = if model.architecture.platform_skills.contains(&task.skill) {
+                    model.architecture.platform
                 } else {
                     0.0
                 };
                 let mut dest: Vec<(usize, f64)> = Vec::new();
                 for (platform, p) in [(true, p_platform), (false, 1.0 - p_platform)] {
-                    if let Some(t) = routing.route(k, s, None, platform) {
-                        dest.push((t, p * (1.0 - coupling)));
-                    }
+                    dest.push((routing.route(k, s, None, platform), p * (1.0 - coupling)));
                     for j in (0..k_count).filter(|&j| j != k) {
-                        if let Some(t) = routing.route(k, s, Some(j), platform) {
-                            dest.push((t, p * coupling / (k_count - 1) as f64));
-                        }
+                        let t = routing.route(k, s, Some(j), platform);
+                        dest.push((t, p * coupling / (k_count - 1) as f64));
                     }
                 }
                 if routing
@@ -193,7 +188,7 @@ fn analyse_one(scenario: &Scenario, org: Organization) -> LoadReport {
         let items_per_day: f64 = streams
             .iter()
             .filter_map(|s| match &s.arrivals {
-                Arrivals::Open(d) => Some(scenario.workload.load / d.mean()),
+                Arrivals::Open(d) => Some(model.workload.load / d.mean()),
                 Arrivals::Closed { .. } => None,
             })
             .sum();
@@ -211,7 +206,7 @@ fn analyse_one(scenario: &Scenario, org: Organization) -> LoadReport {
     for p in &pools {
         let u = p.utilization();
         if let Some(kind) = saturation(u) {
-            let (team, skill) = (&org.teams[p.team].name, &scenario.people[p.skill].skill);
+            let (team, skill) = (&org.teams[p.team].name, &model.people[p.skill].skill);
             warnings.push(Warning {
                 kind,
                 place: format!("{}: team `{team}` {skill} {}", org.name, fmt_u(u)),
@@ -263,7 +258,7 @@ fn analyse_one(scenario: &Scenario, org: Organization) -> LoadReport {
     }
     for (k, s) in missing_skill {
         let owner = routing.owner(k).map_or("", |o| org.teams[o].name.as_str());
-        let skill = &scenario.people[s].skill;
+        let skill = &model.people[s].skill;
         warnings.push(Warning {
             kind: WarningKind::MissingSkill,
             place: format!("{}: team `{owner}` has no {skill} people", org.name),
@@ -316,14 +311,14 @@ fn consequence(kind: WarningKind, queue: &str) -> String {
 /// is reviewed once (fix items are not), so the reviewers are offered
 /// (items per day) × (mean review) days of review per day. `None` without
 /// bar raisers.
-pub fn reviewer_utilization(scenario: &Scenario, org: &Organization) -> Option<f64> {
+pub fn reviewer_utilization(model: &ModelSpec, org: &Organization) -> Option<f64> {
     let bar = org.bar_raiser.as_ref()?;
-    let items: f64 = scenario
+    let items: f64 = model
         .workload
         .streams
         .iter()
         .map(|s| match &s.arrivals {
-            Arrivals::Open(d) => scenario.workload.load / d.mean(),
+            Arrivals::Open(d) => model.workload.load / d.mean(),
             Arrivals::Closed { .. } => 0.0,
         })
         .sum();
@@ -336,8 +331,8 @@ pub fn reviewer_utilization(scenario: &Scenario, org: &Organization) -> Option<f
 /// cannot keep up with its open streams' demand whatever the run length:
 /// every replication of it is unstable (docs/model.md, *Unstable systems*).
 /// Empty when every resource is below 1.
-pub fn overloads(scenario: &Scenario, org: &Organization) -> Vec<String> {
-    let report = analyse_one(scenario, org.clone());
+pub fn overloads(model: &ModelSpec, org: &Organization) -> Vec<String> {
+    let report = analyse_one(model, org.clone());
     let org = &report.organization;
     let mut out = Vec::new();
     for p in &report.pools {
@@ -345,7 +340,7 @@ pub fn overloads(scenario: &Scenario, org: &Organization) -> Vec<String> {
             out.push(format!(
                 "team `{}` ({}) at utilization {:.2}",
                 org.teams[p.team].name,
-                scenario.people[p.skill].skill,
+                model.people[p.skill].skill,
                 p.utilization()
             ));
         }
@@ -359,7 +354,7 @@ pub fn overloads(scenario: &Scenario, org: &Organization) -> Vec<String> {
             out.push(format!("{who} at utilization {:.2}", l.utilization));
         }
     }
-    if let Some(u) = reviewer_utilization(scenario, org).filter(|&u| u >= 1.0) {
+    if let Some(u) = reviewer_utilization(model, org).filter(|&u| u >= 1.0) {
         out.push(format!("the bar raisers at utilization {u:.2}"));
     }
     out

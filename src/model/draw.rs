@@ -4,8 +4,8 @@
 //! stream, item index), never on the topology or on the order of events.
 
 use super::purpose;
+use super::spec::{Arrivals, ModelSpec};
 use crate::engine::{Dist, ReplicationStreams, SimRng, entity_key, entity_rng, keyed_unit};
-use crate::scenario::{Arrivals, Scenario};
 
 /// One task of a drawn item.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,7 +41,7 @@ struct StreamSource {
 /// Draws the items of every stream of one replication, in arrival order.
 #[derive(Debug)]
 pub struct WorkloadSource<'a> {
-    scenario: &'a Scenario,
+    model: &'a ModelSpec,
     streams: Vec<StreamSource>,
     /// `platform_skill[item type][task]`: whether the task's skill is one
     /// the shared platform needs.
@@ -50,8 +50,8 @@ pub struct WorkloadSource<'a> {
 
 impl<'a> WorkloadSource<'a> {
     /// The workload of the replication whose streams are `rngs`.
-    pub fn new(scenario: &'a Scenario, rngs: &ReplicationStreams) -> Self {
-        let streams = scenario
+    pub fn new(model: &'a ModelSpec, rngs: &ReplicationStreams) -> Self {
+        let streams = model
             .workload
             .streams
             .iter()
@@ -59,7 +59,7 @@ impl<'a> WorkloadSource<'a> {
             .map(|(k, s)| StreamSource {
                 interarrival: match &s.arrivals {
                     Arrivals::Open(d) => Some((
-                        d.scaled(1.0 / scenario.workload.load),
+                        d.scaled(1.0 / model.workload.load),
                         rngs.stream(purpose::arrivals(k)),
                     )),
                     Arrivals::Closed { .. } => None,
@@ -68,11 +68,11 @@ impl<'a> WorkloadSource<'a> {
                 next_index: 0,
             })
             .collect();
-        let platform_skill = scenario
+        let platform_skill = model
             .workload
-            .per_task(|t| scenario.architecture.platform_skills.contains(&t.skill));
+            .per_task(|t| model.architecture.platform_skills.contains(&t.skill));
         Self {
-            scenario,
+            model,
             streams,
             platform_skill,
         }
@@ -121,8 +121,8 @@ impl<'a> WorkloadSource<'a> {
 
     #[inline]
     fn draw_item(&self, k: usize, key: u64, mut task: impl FnMut(usize, usize, TaskDraw)) -> usize {
-        let scenario = self.scenario;
-        let stream = &scenario.workload.streams[k];
+        let model = self.model;
+        let stream = &model.workload.streams[k];
         let mut item_type = stream.mix[stream.mix.len() - 1].item_type;
         if stream.mix.len() > 1 {
             let total: f64 = stream.mix.iter().map(|m| m.weight).sum();
@@ -136,11 +136,11 @@ impl<'a> WorkloadSource<'a> {
                 }
             }
         }
-        let others = scenario.workload.streams.len() - 1;
-        let arch = &scenario.architecture;
-        let defects = scenario.quality.defect_probability > 0.0;
+        let others = model.workload.streams.len() - 1;
+        let arch = &model.architecture;
+        let defects = model.quality.defect_probability > 0.0;
         let mut efforts = entity_rng(key);
-        for (t, spec) in scenario.workload.item_types[item_type]
+        for (t, spec) in model.workload.item_types[item_type]
             .tasks
             .iter()
             .enumerate()

@@ -12,16 +12,19 @@ mod plan;
 pub mod purpose;
 pub mod routing;
 mod run;
+pub mod spec;
 mod split;
 pub mod tally;
 pub mod topology;
 pub mod warning;
 
 pub use category::{Breakdown, Category};
+pub use ids::{SkillId, StreamId, TeamId};
 pub use metric::{Metric, MetricId, Scope};
 pub use run::{
     FlowSample, QUANTILE_STEPS, Recording, ReplicationOutcome, simulate, simulate_with_stop,
 };
+pub use spec::{Limits, ModelSpec, Window};
 pub use tally::ItemRecord;
 pub use topology::{LeaderRole, Organization, Team};
 pub use warning::{Warning, WarningKind};

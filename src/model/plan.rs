@@ -4,8 +4,8 @@
 //! and the teams a swarm may raid.
 
 use super::routing::Routing;
+use super::spec::{ModelSpec, QueueDiscipline};
 use super::topology::Organization;
-use crate::scenario::{QueueDiscipline, Scenario};
 
 /// The coordination steps of an organization that take no time.
 #[derive(Debug, Clone, Copy)]
@@ -50,8 +50,8 @@ pub(super) fn swarmable_teams(org: &Organization) -> Vec<usize> {
 
 /// Each stream's backlog priority class: all 0 under FIFO; under a weighted
 /// queue, 0 for the streams of the highest weight, 1 for the next, ...
-pub(super) fn stream_classes(scenario: &Scenario, queue: QueueDiscipline) -> Vec<u32> {
-    let weights: Vec<f64> = scenario.workload.streams.iter().map(|s| s.weight).collect();
+pub(super) fn stream_classes(model: &ModelSpec, queue: QueueDiscipline) -> Vec<u32> {
+    let weights: Vec<f64> = model.workload.streams.iter().map(|s| s.weight).collect();
     match queue {
         QueueDiscipline::Fifo => vec![0; weights.len()],
         QueueDiscipline::Weighted => weights
@@ -73,8 +73,8 @@ pub(super) fn stream_classes(scenario: &Scenario, queue: QueueDiscipline) -> Vec
 pub(super) struct TaskPlan {
     pub(super) skill: usize,
     pub(super) preds: u32,
-    /// The team of the usual route (none only if nobody has the skill).
-    pub(super) team: Option<usize>,
+    /// The team of the usual route.
+    pub(super) team: usize,
     /// Whether the usual route makes it a request (its team does not own
     /// the stream).
     pub(super) request: bool,
@@ -82,22 +82,20 @@ pub(super) struct TaskPlan {
 
 /// The plans of every task of every item type for every stream, and where
 /// each (stream, item type)'s tasks start.
-pub(super) fn task_plans(scenario: &Scenario, routing: &Routing) -> (Vec<TaskPlan>, Vec<usize>) {
+pub(super) fn task_plans(model: &ModelSpec, routing: &Routing) -> (Vec<TaskPlan>, Vec<usize>) {
     let mut plans = Vec::new();
     let mut starts = Vec::new();
-    for k in 0..scenario.workload.streams.len() {
-        for item_type in &scenario.workload.item_types {
+    for k in 0..model.workload.streams.len() {
+        for item_type in &model.workload.item_types {
             starts.push(plans.len());
             for task in &item_type.tasks {
-                let skill = scenario
-                    .skill_index(&task.skill)
-                    .expect("validation checks every task's skill");
+                let skill = task.skill.index();
                 let team = routing.route(k, skill, None, false);
                 plans.push(TaskPlan {
                     skill,
                     preds: task.after.len() as u32,
                     team,
-                    request: team.is_some_and(|team| !routing.owns(team, k)),
+                    request: !routing.owns(team, k),
                 });
             }
         }

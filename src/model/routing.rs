@@ -10,9 +10,10 @@ pub struct Routing {
     owner_with_skill: Vec<Vec<Option<usize>>>,
     /// `direct[stream][skill]`: where a task goes when neither coupling nor
     /// the platform sends it elsewhere: the owner with the skill, else the
-    /// team with the most people of the skill (ties: first declared); `None`
-    /// only if nobody has the skill.
-    direct: Vec<Vec<Option<usize>>>,
+    /// team with the most people of the skill (ties: first declared; so a
+    /// skill nobody has, which no validated task needs, goes to the first
+    /// team, where it would wait for ever).
+    direct: Vec<Vec<usize>>,
     /// `owner[stream]`: the first team that owns the stream, if any.
     owner: Vec<Option<usize>>,
     /// `platform[skill]`: the team owning the platform, if it has the skill.
@@ -23,6 +24,8 @@ pub struct Routing {
 
 impl Routing {
     /// The routing table of `org` for `streams` streams and `skills` skills.
+    /// An organization has at least one team (every topology generator and
+    /// every custom topology makes one).
     pub fn new(org: &Organization, streams: usize, skills: usize) -> Self {
         let owner_with_skill: Vec<Vec<Option<usize>>> = (0..streams)
             .map(|k| {
@@ -35,13 +38,12 @@ impl Routing {
                     .collect()
             })
             .collect();
-        let largest: Vec<Option<usize>> = (0..skills)
+        let largest: Vec<usize> = (0..skills)
             .map(|s| {
-                let mut best: Option<usize> = None;
+                let mut best = 0;
                 for (i, t) in org.teams.iter().enumerate() {
-                    if t.people[s] > 0 && best.is_none_or(|b| t.people[s] > org.teams[b].people[s])
-                    {
-                        best = Some(i);
+                    if t.people[s] > org.teams[best].people[s] {
+                        best = i;
                     }
                 }
                 best
@@ -64,7 +66,7 @@ impl Routing {
             .map(|row| {
                 row.iter()
                     .zip(&largest)
-                    .map(|(owner, largest)| owner.or(*largest))
+                    .map(|(owner, largest)| owner.unwrap_or(*largest))
                     .collect()
             })
             .collect();
@@ -91,12 +93,12 @@ impl Routing {
         skill: usize,
         coupled: Option<usize>,
         platform: bool,
-    ) -> Option<usize> {
+    ) -> usize {
         if platform && let Some(team) = self.platform[skill] {
-            return Some(team);
+            return team;
         }
         if let Some(team) = coupled.and_then(|j| self.owner_with_skill[j][skill]) {
-            return Some(team);
+            return team;
         }
         self.direct[stream][skill]
     }

@@ -4,7 +4,8 @@
 //! stream's throughput that the split iterates on.
 
 use super::mva::{self, Station};
-use crate::scenario::{Arrivals, Scenario, TopologySpec};
+use crate::model::ids::SkillId;
+use crate::model::spec::{Arrivals, ModelSpec, TopologySpec};
 
 /// Moves people of each skill from the closed streams' teams to any other
 /// team whose expected demand they would not cover (people ≤ demand), the
@@ -47,14 +48,10 @@ pub(super) const MAX_SPLIT_ROUNDS: usize = 100;
 /// The people of each skill (inner index) each generated team gets
 /// (outer index: the streams' teams, then the platform team), when the
 /// streams complete `rates` items per day.
-pub(super) fn split_people(
-    scenario: &Scenario,
-    rates: &[f64],
-    with_platform: bool,
-) -> Vec<Vec<u32>> {
-    let demand = team_demand(scenario, rates, with_platform);
-    let mut people = vec![vec![0; scenario.people.len()]; demand.len()];
-    for (s, p) in scenario.people.iter().enumerate() {
+pub(super) fn split_people(model: &ModelSpec, rates: &[f64], with_platform: bool) -> Vec<Vec<u32>> {
+    let demand = team_demand(model, rates, with_platform);
+    let mut people = vec![vec![0; model.people.len()]; demand.len()];
+    for (s, p) in model.people.iter().enumerate() {
         let weights: Vec<f64> = demand.iter().map(|d| d[s]).collect();
         for (k, n) in largest_remainder(p.count, &weights).into_iter().enumerate() {
             people[k][s] = n;
@@ -65,19 +62,19 @@ pub(super) fn split_people(
 
 /// The expected demand (person-days per day, per skill) on each generated
 /// team, in the order of [`split_people`].
-pub(super) fn team_demand(
-    scenario: &Scenario,
-    rates: &[f64],
-    with_platform: bool,
-) -> Vec<Vec<f64>> {
-    let mut demand = expected_demand(scenario, rates);
+pub(super) fn team_demand(model: &ModelSpec, rates: &[f64], with_platform: bool) -> Vec<Vec<f64>> {
+    let mut demand = expected_demand(model, rates);
     if with_platform {
         // The platform share of each platform skill's demand moves from the
         // stream teams to the platform team.
-        let p = scenario.architecture.platform;
-        let mut platform = vec![0.0; scenario.people.len()];
-        for (s, skill) in scenario.people.iter().enumerate() {
-            if scenario.architecture.platform_skills.contains(&skill.skill) {
+        let p = model.architecture.platform;
+        let mut platform = vec![0.0; model.people.len()];
+        for s in 0..model.people.len() {
+            if model
+                .architecture
+                .platform_skills
+                .contains(&SkillId::new(s))
+            {
                 for d in demand.iter_mut() {
                     platform[s] += d[s] * p;
                     d[s] *= 1.0 - p;
@@ -92,9 +89,9 @@ pub(super) fn team_demand(
 /// Expected work per day (person-days per day) that each stream asks of
 /// each skill when stream k completes `rates[k]` items per day: rate × mean
 /// effort, summed over its item mix.
-pub fn expected_demand(scenario: &Scenario, rates: &[f64]) -> Vec<Vec<f64>> {
-    let skills = scenario.people.len();
-    scenario
+pub fn expected_demand(model: &ModelSpec, rates: &[f64]) -> Vec<Vec<f64>> {
+    let skills = model.people.len();
+    model
         .workload
         .streams
         .iter()
@@ -104,10 +101,8 @@ pub fn expected_demand(scenario: &Scenario, rates: &[f64]) -> Vec<Vec<f64>> {
             let mut per_skill = vec![0.0; skills];
             for m in &stream.mix {
                 let share = rate * m.weight / total_weight;
-                for task in &scenario.workload.item_types[m.item_type].tasks {
-                    if let Some(s) = scenario.skill_index(&task.skill) {
-                        per_skill[s] += share * task.effort.mean();
-                    }
+                for task in &model.workload.item_types[m.item_type].tasks {
+                    per_skill[task.skill.index()] += share * task.effort.mean();
                 }
             }
             per_skill
@@ -127,18 +122,18 @@ pub fn expected_demand(scenario: &Scenario, rates: &[f64]) -> Vec<Vec<f64>> {
 /// a decision (and its escalation) on top. Every other task pays an internal
 /// handoff, and the item pays the bar raisers' mean review.
 pub fn closed_stream_throughput(
-    scenario: &Scenario,
+    model: &ModelSpec,
     spec: &TopologySpec,
     k: usize,
     people: &[u32],
     with_platform: bool,
 ) -> f64 {
-    let stream = &scenario.workload.streams[k];
+    let stream = &model.workload.streams[k];
     let Arrivals::Closed { wip } = stream.arrivals else {
         return 0.0;
     };
-    let coupling = if scenario.workload.streams.len() > 1 {
-        scenario.architecture.coupling
+    let coupling = if model.workload.streams.len() > 1 {
+        model.architecture.coupling
     } else {
         0.0
     };
@@ -148,19 +143,17 @@ pub fn closed_stream_throughput(
         + c.decision.mean() / spec.leader_attention
         + c.escalation_probability * c.escalation_decision.mean();
     let internal = c.internal_handoff.mean();
-    let mut own = vec![0.0; scenario.people.len()];
+    let mut own = vec![0.0; model.people.len()];
     let mut delay = spec.bar_raiser.as_ref().map_or(0.0, |b| b.review.mean());
     let total_weight: f64 = stream.mix.iter().map(|m| m.weight).sum();
     for m in &stream.mix {
         let w = m.weight / total_weight;
-        for task in &scenario.workload.item_types[m.item_type].tasks {
-            let Some(s) = scenario.skill_index(&task.skill) else {
-                continue;
-            };
+        for task in &model.workload.item_types[m.item_type].tasks {
+            let s = task.skill.index();
             let effort = task.effort.mean();
             let platform =
-                if with_platform && scenario.architecture.platform_skills.contains(&task.skill) {
-                    scenario.architecture.platform
+                if with_platform && model.architecture.platform_skills.contains(&task.skill) {
+                    model.architecture.platform
                 } else {
                     0.0
                 };

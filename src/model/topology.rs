@@ -1,19 +1,18 @@
 //! Topology generators: every kind becomes the one general form, a list of
 //! teams (docs/model.md, "Topologies"). The simulation knows only that form.
 
+use super::spec::{
+    Arrivals, BarRaiser, Coordination, ModelSpec, QueueDiscipline, TopologyKind, TopologySpec,
+};
 use super::split::{MAX_SPLIT_ROUNDS, keep_open_teams_stable, split_people, team_demand};
 pub use super::split::{closed_stream_throughput, expected_demand, largest_remainder};
-use crate::scenario::{
-    Arrivals, BarRaiser, Coordination, QueueDiscipline, Scenario, TopologyKind, TopologySpec,
-    platform_team_name,
-};
 
 /// A team as the simulation sees it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Team {
     /// Unique team name within its topology.
     pub name: String,
-    /// Headcount per skill, indexed like `Scenario::people`.
+    /// Headcount per skill, indexed by [`SkillId`].
     pub people: Vec<u32>,
     /// Indices of the streams this team owns (its single-threaded goals).
     pub owns: Vec<usize>,
@@ -66,32 +65,63 @@ pub struct Organization {
     pub bar_raiser: Option<BarRaiser>,
 }
 
-/// Builds the teams of one topology of `scenario`.
-pub fn build(scenario: &Scenario, spec: &TopologySpec) -> Organization {
+/// The name the platform team of a `single-threaded-with-platform`
+/// topology gets, unless a stream already has it (see [`team_names`]).
+pub const PLATFORM_TEAM: &str = "platform";
+
+/// The names of the teams of a topology of `kind`, in team order (the
+/// order of `Organization::teams`, which [`TeamId`](super::TeamId)s count),
+/// for an organization with `skills` and `streams` (their names, in order):
+/// a matrix has one team per skill, named after it; a single-threaded
+/// topology one per stream, named after it, plus with a platform the
+/// platform team, [`PLATFORM_TEAM`] with `-team` appended as often as a
+/// stream already has the name; custom teams have their own names. The one
+/// naming rule: the generator uses it, and the front end checks the teams
+/// named in `leaders` against it.
+pub fn team_names(kind: &TopologyKind, skills: &[&str], streams: &[&str]) -> Vec<String> {
+    let own = |names: &[&str]| names.iter().map(|n| (*n).to_owned()).collect::<Vec<_>>();
+    match kind {
+        TopologyKind::Matrix => own(skills),
+        TopologyKind::SingleThreaded => own(streams),
+        TopologyKind::SingleThreadedWithPlatform => {
+            let mut platform = PLATFORM_TEAM.to_owned();
+            while streams.contains(&platform.as_str()) {
+                platform.push_str("-team");
+            }
+            let mut names = own(streams);
+            names.push(platform);
+            names
+        }
+        TopologyKind::Custom(teams) => teams.iter().map(|t| t.name.clone()).collect(),
+    }
+}
+
+/// Builds the teams of one topology of `model`.
+pub fn build(model: &ModelSpec, spec: &TopologySpec) -> Organization {
     let mut teams = match &spec.kind {
-        TopologyKind::Matrix => matrix(scenario),
-        TopologyKind::SingleThreaded => single_threaded(scenario, spec, false),
-        TopologyKind::SingleThreadedWithPlatform => single_threaded(scenario, spec, true),
+        TopologyKind::Matrix => matrix(model),
+        TopologyKind::SingleThreaded => single_threaded(model, spec, false),
+        TopologyKind::SingleThreadedWithPlatform => single_threaded(model, spec, true),
         TopologyKind::Custom(teams) => teams
             .iter()
-            .map(|t| Team {
-                name: t.name.clone(),
-                people: scenario
-                    .people
-                    .iter()
-                    .map(|p| {
-                        t.people
-                            .iter()
-                            .find(|q| q.skill == p.skill)
-                            .map_or(0, |q| q.count)
-                    })
-                    .collect(),
-                owns: t.owns.clone(),
-                leader_attention: t.leader_attention,
-                owns_platform: t.owns_platform,
+            .map(|t| {
+                let mut people = vec![0; model.people.len()];
+                for h in &t.people {
+                    people[h.skill.index()] += h.count;
+                }
+                Team {
+                    name: String::new(),
+                    people,
+                    owns: t.owns.iter().map(|k| k.index()).collect(),
+                    leader_attention: t.leader_attention,
+                    owns_platform: t.owns_platform,
+                }
             })
             .collect(),
     };
+    for (team, name) in teams.iter_mut().zip(model.team_names(&spec.kind)) {
+        team.name = name;
+    }
     if !matches!(spec.kind, TopologyKind::Custom(_)) {
         for t in &mut teams {
             t.leader_attention = spec.leader_attention;
@@ -103,11 +133,7 @@ pub fn build(scenario: &Scenario, spec: &TopologySpec) -> Organization {
         .map(|l| LeaderRole {
             name: l.name.clone(),
             attention: l.attention,
-            teams: l
-                .teams
-                .iter()
-                .filter_map(|n| teams.iter().position(|t| &t.name == n))
-                .collect(),
+            teams: l.teams.iter().map(|t| t.index()).collect(),
         })
         .collect();
     let mut team_leader = vec![0; teams.len()];
@@ -136,9 +162,9 @@ pub fn build(scenario: &Scenario, spec: &TopologySpec) -> Organization {
 }
 
 /// One functional department per skill, owning no stream.
-fn matrix(scenario: &Scenario) -> Vec<Team> {
-    let skills = scenario.people.len();
-    scenario
+fn matrix(model: &ModelSpec) -> Vec<Team> {
+    let skills = model.people.len();
+    model
         .people
         .iter()
         .enumerate()
@@ -146,7 +172,7 @@ fn matrix(scenario: &Scenario) -> Vec<Team> {
             let mut people = vec![0; skills];
             people[s] = p.count;
             Team {
-                name: p.skill.clone(),
+                name: String::new(),
                 people,
                 owns: vec![],
                 leader_attention: 1.0,
@@ -162,14 +188,14 @@ fn matrix(scenario: &Scenario) -> Vec<Team> {
 /// stream's demand is its throughput with the people the split gives it
 /// (mean-value analysis), found by iterating the split to a fixed point
 /// (docs/model.md, *Closed streams in the split*).
-fn single_threaded(scenario: &Scenario, spec: &TopologySpec, with_platform: bool) -> Vec<Team> {
-    let streams = &scenario.workload.streams;
-    let skills = scenario.people.len();
+fn single_threaded(model: &ModelSpec, spec: &TopologySpec, with_platform: bool) -> Vec<Team> {
+    let streams = &model.workload.streams;
+    let skills = model.people.len();
     let mut teams: Vec<Team> = streams
         .iter()
         .enumerate()
-        .map(|(k, s)| Team {
-            name: s.name.clone(),
+        .map(|(k, _)| Team {
+            name: String::new(),
             people: vec![0; skills],
             owns: vec![k],
             leader_attention: 1.0,
@@ -178,7 +204,7 @@ fn single_threaded(scenario: &Scenario, spec: &TopologySpec, with_platform: bool
         .collect();
     if with_platform {
         teams.push(Team {
-            name: platform_team_name(streams.iter().map(|s| s.name.as_str())),
+            name: String::new(),
             people: vec![0; skills],
             owns: vec![],
             leader_attention: 1.0,
@@ -190,18 +216,18 @@ fn single_threaded(scenario: &Scenario, spec: &TopologySpec, with_platform: bool
         .collect();
     // Start with each closed stream's throughput if it had every person of
     // the organization: an upper bound of what any split can give it.
-    let everyone: Vec<u32> = scenario.people.iter().map(|p| p.count).collect();
+    let everyone: Vec<u32> = model.people.iter().map(|p| p.count).collect();
     let mut rates: Vec<f64> = (0..streams.len())
         .map(|k| match &streams[k].arrivals {
-            Arrivals::Open(d) => scenario.workload.load / d.mean(),
+            Arrivals::Open(d) => model.workload.load / d.mean(),
             Arrivals::Closed { .. } => {
-                closed_stream_throughput(scenario, spec, k, &everyone, with_platform)
+                closed_stream_throughput(model, spec, k, &everyone, with_platform)
             }
         })
         .collect();
     let mut seen: Vec<Vec<Vec<u32>>> = Vec::new();
     let chosen = loop {
-        let split = split_people(scenario, &rates, with_platform);
+        let split = split_people(model, &rates, with_platform);
         if closed.is_empty() {
             break split;
         }
@@ -223,16 +249,16 @@ fn single_threaded(scenario: &Scenario, spec: &TopologySpec, with_platform: bool
                 .unwrap_or(split);
         }
         for &k in &closed {
-            rates[k] = closed_stream_throughput(scenario, spec, k, &split[k], with_platform);
+            rates[k] = closed_stream_throughput(model, spec, k, &split[k], with_platform);
         }
         seen.push(split);
     };
     let mut chosen = chosen;
     if !closed.is_empty() {
         for &k in &closed {
-            rates[k] = closed_stream_throughput(scenario, spec, k, &chosen[k], with_platform);
+            rates[k] = closed_stream_throughput(model, spec, k, &chosen[k], with_platform);
         }
-        let demand = team_demand(scenario, &rates, with_platform);
+        let demand = team_demand(model, &rates, with_platform);
         let protected: Vec<bool> = (0..chosen.len()).map(|t| !closed.contains(&t)).collect();
         keep_open_teams_stable(&mut chosen, &demand, &protected);
     }

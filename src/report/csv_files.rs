@@ -56,7 +56,7 @@ pub fn replications_csv(exp: &Experiment) -> io::Result<Vec<u8>> {
     let names = exp.all_metric_names();
     let mut header = strings(&["topology", "replication"]);
     header.extend(names.iter().cloned());
-    let reps = exp.scenario.simulation.replications as usize;
+    let reps = exp.scenario.run.replications as usize;
     let rows = exp.topologies.iter().flat_map(|t| {
         let columns: Vec<Option<&[f64]>> = names.iter().map(|m| t.metric(m)).collect();
         (0..reps).map(move |r| {
@@ -92,8 +92,8 @@ pub fn items_csv(exp: &Experiment) -> io::Result<Vec<u8>> {
         "defects",
         "escaped_defects",
     ]));
-    let streams = &exp.scenario.workload.streams;
-    let types = &exp.scenario.workload.item_types;
+    let streams = &exp.scenario.model.workload.streams;
+    let types = &exp.scenario.model.workload.item_types;
     let rows = exp.topologies.iter().flat_map(|t| {
         t.items.iter().enumerate().flat_map(move |(r, items)| {
             items.iter().map(move |it| {

@@ -3,8 +3,9 @@
 //! from the scenario the run recorded, and the definitions of the model's
 //! terms, given where a term first appears.
 
+use crate::model::spec::{QueueDiscipline, TopologyKind, TopologySpec};
 use crate::model::{Category, Metric, topology};
-use crate::scenario::{self, QueueDiscipline, Scenario, TopologyKind, TopologySpec};
+use crate::scenario::{self, Scenario};
 
 /// The model's terms and their definitions in plain words (docs/model.md,
 /// "Mechanisms: where time goes" and "Metrics"), each term as the report
@@ -68,20 +69,23 @@ pub fn recorded_scenario(resolved: &str) -> Option<Scenario> {
 /// What the scenario assumes for every topology (quality, architecture).
 pub fn common_assumptions(sc: &Scenario) -> Vec<String> {
     let mut out = Vec::new();
-    if sc.architecture.coupling > 0.0 {
+    if sc.model.architecture.coupling > 0.0 {
         out.push(format!(
             "{} of tasks must change a component another stream owns (architecture coupling): in stream teams such a task is a request to that stream's team",
-            percent(sc.architecture.coupling)
+            percent(sc.model.architecture.coupling)
         ));
     }
-    if sc.architecture.platform > 0.0 {
+    if sc.model.architecture.platform > 0.0 {
         out.push(format!(
             "{} of the tasks of {} change the shared platform",
-            percent(sc.architecture.platform),
-            sc.architecture.platform_skills.join(", ")
+            percent(sc.model.architecture.platform),
+            (sc.model.architecture.platform_skills.iter())
+                .map(|&s| sc.model.skill_name(s))
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
     }
-    let q = &sc.quality;
+    let q = &sc.model.quality;
     if q.defect_probability > 0.0 {
         out.push(format!(
             "a finished task leaves a defect with probability {} ({} times that in a team with more than one skill); a defect nobody catches escapes, and {} later comes back as a fix item of {} of the task's effort",
@@ -101,7 +105,7 @@ fn trim(x: f64) -> String {
 
 /// One topology's coordination assumptions, each a plain sentence.
 pub fn topology_assumptions(sc: &Scenario, spec: &TopologySpec) -> Vec<String> {
-    let org = topology::build(sc, spec);
+    let org = topology::build(&sc.model, spec);
     let teams = org.teams.len();
     let mut out = Vec::new();
     out.push(match &spec.kind {
@@ -156,11 +160,17 @@ pub fn topology_assumptions(sc: &Scenario, spec: &TopologySpec) -> Vec<String> {
             days(c.decision.mean())
         ));
     }
+    let team_names = sc.model.team_names(&spec.kind);
     for l in &spec.shared_leaders {
+        let teams: Vec<&str> = l
+            .teams
+            .iter()
+            .map(|t| team_names[t.index()].as_str())
+            .collect();
         out.push(format!(
             "leader {} decides for {} with {} of a full-time leader's attention",
             l.name,
-            l.teams.join(", "),
+            teams.join(", "),
             percent(l.attention)
         ));
     }

@@ -641,7 +641,7 @@ fn assumptions(out: &mut String, data: &RunData) {
         }
         out.push_str("</ul>\n");
     }
-    for spec in sc.topologies.iter() {
+    for spec in sc.model.topologies.iter() {
         let Some(i) = data.topologies.iter().position(|t| *t == spec.name) else {
             continue;
         };

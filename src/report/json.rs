@@ -70,7 +70,7 @@ struct ComparisonJson {
 /// topology's metrics that grow with the run length (`"meaningful": false`,
 /// with the reason under `stability`).
 pub fn summary_json(exp: &Experiment, warnings: &[Warning]) -> String {
-    let sim = &exp.scenario.simulation;
+    let sim = &exp.scenario.run;
     let notes = exp.stability_notes();
     let stability = exp
         .topologies
@@ -107,7 +107,7 @@ pub fn summary_json(exp: &Experiment, warnings: &[Warning]) -> String {
         scenario: &exp.scenario.name,
         replications: sim.replications,
         seed: sim.seed,
-        warmup: sim.warmup,
+        warmup: sim.warmup.start(),
         horizon: sim.horizon,
         topologies: exp.topologies.iter().map(|t| t.name.as_str()).collect(),
         precision: exp.precision.as_ref(),

@@ -87,21 +87,21 @@ impl Manifest {
             scenario_hash: sc.provenance.source_hash.clone(),
             scenario_resolved: sc.provenance.resolved.clone(),
             git_revision: option_env!("ORGSIM_GIT_REVISION").map(str::to_string),
-            seed: sc.simulation.seed,
-            replications: sc.simulation.replications,
-            warmup: sc.simulation.warmup,
-            warmup_auto: sc.simulation.auto_warmup,
+            seed: sc.run.seed,
+            replications: sc.run.replications,
+            warmup: sc.run.warmup.start(),
+            warmup_auto: sc.run.warmup.is_auto(),
             warmups: exp
                 .topologies
                 .iter()
                 .map(|t| {
                     t.metric(crate::model::Metric::Warmup.name())
                         .and_then(|v| v.iter().copied().find(|w| w.is_finite()))
-                        .unwrap_or(sc.simulation.warmup)
+                        .unwrap_or(sc.run.warmup.start())
                 })
                 .collect(),
             precision: exp.precision.clone(),
-            horizon: sc.simulation.horizon,
+            horizon: sc.run.horizon,
             threads,
             topologies: exp.topologies.iter().map(|t| t.name.clone()).collect(),
             warnings,

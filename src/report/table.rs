@@ -3,6 +3,7 @@
 use std::fmt::Write;
 
 use crate::experiment::Experiment;
+use crate::experiment::Warmup;
 use crate::model::capacity::LoadReport;
 use crate::model::metric::Unit;
 use crate::model::{Category, Metric, WarningKind};
@@ -70,21 +71,20 @@ fn fmt_signed(x: f64, pct: bool) -> String {
 pub fn results(exp: &Experiment) -> String {
     let sc = &exp.scenario;
     let mut out = String::new();
-    let sim = &sc.simulation;
+    let sim = &sc.run;
     let _ = writeln!(
         out,
         "{} — {} replications × {} days measured (after {} of warm-up), seed {}",
         sc.name,
         sim.replications,
         sim.horizon,
-        if sim.auto_warmup {
-            "an automatic amount".to_string()
-        } else {
-            format!("{} days", sim.warmup)
+        match sim.warmup {
+            Warmup::Auto => "an automatic amount".to_string(),
+            Warmup::Fixed(days) => format!("{days} days"),
         },
         sim.seed
     );
-    if sim.auto_warmup {
+    if sim.warmup.is_auto() {
         let picked: Vec<String> = exp
             .topologies
             .iter()
@@ -125,7 +125,7 @@ pub fn results(exp: &Experiment) -> String {
                 out,
                 "WARNING: {}: {by_wip} of {} replications saturated (work in progress reached simulation.max_wip = {}): \
                  the organization cannot keep up, and those replications are left out of the statistics",
-                t.name, sim.replications, sim.max_wip
+                t.name, sim.replications, sim.limits.max_wip
             );
         }
         if by_events > 0 {
@@ -134,7 +134,7 @@ pub fn results(exp: &Experiment) -> String {
                 "WARNING: {}: {by_events} of {} replications stopped at simulation.max_events = {} events, before the horizon of {} days \
                  (work in progress stayed below simulation.max_wip, so this says nothing about keeping up); \
                  those replications are left out of the statistics: shorten simulation.horizon or raise simulation.max_events",
-                t.name, sim.replications, sim.max_events, sim.horizon
+                t.name, sim.replications, sim.limits.max_events, sim.horizon
             );
         }
     }
@@ -383,7 +383,7 @@ pub fn load_reports(scenario: &Scenario, reports: &[LoadReport]) -> String {
                 out,
                 "  {:team_w$}  {:>10}  {:>6}  {:>16}  {:>11}{flag}",
                 org.teams[p.team].name,
-                scenario.people[p.skill].skill,
+                scenario.model.people[p.skill].skill,
                 p.people,
                 format!("{:.2}{closed}", p.offered),
                 format!("{:.2}", p.utilization()),

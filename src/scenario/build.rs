@@ -4,11 +4,16 @@
 
 use toml::{Table, Value};
 
+use super::Scenario;
 use super::path::TomlPath;
 use super::reader::{self, Bound, Ctx, Tbl};
-use super::schema::{Architecture, Arrivals, Quality, Scenario, Simulation, SkillCount, Workload};
 use super::suggest;
 use super::{topologies, workload};
+use crate::experiment::spec::{RunSpec, Warmup};
+use crate::model::SkillId;
+use crate::model::spec::{
+    Architecture, Arrivals, Limits, ModelSpec, Quality, SkillCount, Workload,
+};
 
 /// The keys allowed at the top level of a scenario file.
 const TOP_KEYS: &[&str] = &[
@@ -94,8 +99,8 @@ pub(crate) fn build(ctx: &mut Ctx<'_>, doc: &Table) -> Option<Scenario> {
         closed_wip_below_max_wip(ctx, sim, w);
     }
     let architecture = architecture(ctx, &root, &org);
-    if let (Some(a), Some(w)) = (&architecture, &workload.workload) {
-        platform_has_effect(ctx, &root, a, &org, w);
+    if let (Some((a, names)), Some(w)) = (&architecture, &workload.workload) {
+        platform_has_effect(ctx, &root, a, names, &org, w);
     }
     let base_coordination = topologies::base_coordination(ctx, &root);
     let quality = quality(ctx, &root);
@@ -112,13 +117,15 @@ pub(crate) fn build(ctx: &mut Ctx<'_>, doc: &Table) -> Option<Scenario> {
     Some(Scenario {
         name: name?.to_owned(),
         description: description?,
-        simulation: simulation?,
-        workload: workload.workload?,
-        architecture: architecture?,
-        people: org.people?,
-        quality: quality?,
-        topologies: topologies?,
         provenance: Default::default(),
+        run: simulation?,
+        model: ModelSpec {
+            workload: workload.workload?,
+            architecture: architecture?.0,
+            people: org.people?,
+            quality: quality?,
+            topologies: topologies?,
+        },
     })
 }
 
@@ -127,17 +134,17 @@ pub const MAX_DESCRIPTION_BYTES: usize = 10_000;
 
 /// Refuses a closed stream whose `wip` reaches `simulation.max_wip`: every
 /// replication would start saturated, and the items are allocated at time 0.
-fn closed_wip_below_max_wip(ctx: &mut Ctx<'_>, sim: &Simulation, w: &Workload) {
+fn closed_wip_below_max_wip(ctx: &mut Ctx<'_>, run: &RunSpec, w: &Workload) {
     let streams = TomlPath::root().key("workload").key("streams");
     for (i, s) in w.streams.iter().enumerate() {
         if let Arrivals::Closed { wip } = s.arrivals
-            && u64::from(wip) >= sim.max_wip
+            && u64::from(wip) >= run.limits.max_wip
         {
             ctx.report(
                 &streams.index(i).key("backlog").key("wip"),
                 format!(
                     "{wip} items always in flight reach simulation.max_wip = {}, the items in flight at which a replication stops as saturated; lower `wip` or raise `simulation.max_wip` (at most {MAX_WIP})",
-                    sim.max_wip
+                    run.limits.max_wip
                 ),
             );
         }
@@ -145,14 +152,14 @@ fn closed_wip_below_max_wip(ctx: &mut Ctx<'_>, sim: &Simulation, w: &Workload) {
 }
 
 /// Items in flight at which a replication is declared saturated and stopped.
-const DEFAULT_MAX_WIP: i64 = 10_000;
+const DEFAULT_MAX_WIP: i64 = Limits::DEFAULT.max_wip as i64;
 /// The highest `simulation.max_wip`: each item in flight holds a few hundred
 /// bytes, so a million of them is a few hundred MB per running replication.
 const MAX_WIP: i64 = 1_000_000;
 /// Events after which a replication is stopped (about a minute of work).
-const DEFAULT_MAX_EVENTS: i64 = 1_000_000_000;
+const DEFAULT_MAX_EVENTS: i64 = Limits::DEFAULT.max_events as i64;
 
-fn simulation(ctx: &mut Ctx<'_>, root: &Tbl<'_>) -> Option<Simulation> {
+fn simulation(ctx: &mut Ctx<'_>, root: &Tbl<'_>) -> Option<RunSpec> {
     let empty = Table::new();
     let t = match root.get("simulation") {
         Some(v) => ctx.table(v, root.at("simulation"), SIMULATION_KEYS)?,
@@ -161,30 +168,33 @@ fn simulation(ctx: &mut Ctx<'_>, root: &Tbl<'_>) -> Option<Simulation> {
             path: root.at("simulation"),
         },
     };
-    let (warmup, auto_warmup) = match t.get("warmup") {
-        Some(toml::Value::String(s)) if s == "auto" => (Some(0.0), true),
+    let warmup = match t.get("warmup") {
+        Some(toml::Value::String(s)) if s == "auto" => Some(Warmup::Auto),
         Some(toml::Value::String(s)) => {
             ctx.report(
                 &t.at("warmup"),
                 format!("expected a number of days or \"auto\", found the string {s:?}"),
             );
-            (None, false)
+            None
         }
-        _ => (ctx.num_field(&t, "warmup", Some(0.0), Bound::NonNeg), false),
+        _ => ctx
+            .num_field(&t, "warmup", Some(0.0), Bound::NonNeg)
+            .map(Warmup::Fixed),
     };
     let horizon = ctx.num_field(&t, "horizon", Some(500.0), Bound::Pos);
     let replications = ctx.int_field(&t, "replications", Some(30), 1, i64::from(u32::MAX));
     let seed = ctx.int_field(&t, "seed", Some(1), 0, i64::MAX);
     let max_wip = ctx.int_field(&t, "max_wip", Some(DEFAULT_MAX_WIP), 1, MAX_WIP);
     let max_events = ctx.int_field(&t, "max_events", Some(DEFAULT_MAX_EVENTS), 1, i64::MAX);
-    Some(Simulation {
+    Some(RunSpec {
         warmup: warmup?,
-        auto_warmup,
         horizon: horizon?,
         replications: u32::try_from(replications?).ok()?,
         seed: u64::try_from(seed?).ok()?,
-        max_wip: u64::try_from(max_wip?).ok()?,
-        max_events: u64::try_from(max_events?).ok()?,
+        limits: Limits {
+            max_wip: u64::try_from(max_wip?).ok()?,
+            max_events: u64::try_from(max_events?).ok()?,
+        },
     })
 }
 
@@ -200,6 +210,13 @@ pub(crate) struct Org {
 }
 
 impl Org {
+    /// The id of `skill`, a skill of the organization already checked (with
+    /// [`Org::check_skill`]); `None` when `people` is unreadable.
+    pub(crate) fn id(&self, skill: &str) -> Option<SkillId> {
+        let skills = self.skills.as_ref()?;
+        skills.iter().position(|s| s == skill).map(SkillId::new)
+    }
+
     /// Whether `skill` is a skill of the organization; reports at `path`
     /// when it is not. Unknown skills pass when `people` is unreadable.
     pub(crate) fn check_skill(&self, ctx: &mut Ctx<'_>, skill: &str, path: &TomlPath) -> bool {
@@ -276,19 +293,29 @@ fn headcount(ctx: &mut Ctx<'_>, v: &Value, path: &TomlPath, skill: &str) -> Opti
     })
 }
 
-fn architecture(ctx: &mut Ctx<'_>, root: &Tbl<'_>, org: &Org) -> Option<Architecture> {
+/// `[architecture]`, with the names of `platform_skills` as written (or
+/// the default), for the messages.
+fn architecture(
+    ctx: &mut Ctx<'_>,
+    root: &Tbl<'_>,
+    org: &Org,
+) -> Option<(Architecture, Vec<String>)> {
+    let ids = |names: &[String]| names.iter().filter_map(|n| org.id(n)).collect();
+    let default = || vec![DEFAULT_PLATFORM_SKILL.to_owned()];
     let Some(v) = root.get("architecture") else {
-        return Some(Architecture {
+        let names = default();
+        let architecture = Architecture {
             coupling: 0.0,
             platform: 0.0,
-            platform_skills: vec!["eng".to_owned()],
-        });
+            platform_skills: ids(&names),
+        };
+        return Some((architecture, names));
     };
     let t = ctx.table(v, root.at("architecture"), ARCHITECTURE_KEYS)?;
     let coupling = ctx.num_field(&t, "coupling", Some(0.0), Bound::Prob);
     let platform = ctx.num_field(&t, "platform", Some(0.0), Bound::Prob);
     let platform_skills = match t.get("platform_skills") {
-        None => Some(vec!["eng".to_owned()]),
+        None => Some(default()),
         Some(v) => {
             let path = t.at("platform_skills");
             ctx.array(v, &path, "an array of skill names")
@@ -307,12 +334,18 @@ fn architecture(ctx: &mut Ctx<'_>, root: &Tbl<'_>, org: &Org) -> Option<Architec
                 })
         }
     };
-    Some(Architecture {
+    let names = platform_skills?;
+    let architecture = Architecture {
         coupling: coupling?,
         platform: platform?,
-        platform_skills: platform_skills?,
-    })
+        platform_skills: ids(&names),
+    };
+    Some((architecture, names))
 }
+
+/// The skill whose tasks may touch the platform when `platform_skills` is
+/// not given.
+const DEFAULT_PLATFORM_SKILL: &str = "eng";
 
 /// `architecture.platform > 0` changes nothing unless some task has a skill
 /// of `platform_skills`: that is refused rather than run as a silent no-op.
@@ -320,6 +353,7 @@ fn platform_has_effect(
     ctx: &mut Ctx<'_>,
     root: &Tbl<'_>,
     a: &Architecture,
+    names: &[String],
     org: &Org,
     w: &Workload,
 ) {
@@ -330,7 +364,7 @@ fn platform_has_effect(
         return;
     }
     let path = root.at("architecture").key("platform");
-    let listed = suggest::list(a.platform_skills.iter().map(String::as_str));
+    let listed = suggest::list(names.iter().map(String::as_str));
     let default = if root
         .get("architecture")
         .and_then(|t| t.get("platform_skills"))
@@ -340,7 +374,7 @@ fn platform_has_effect(
     } else {
         ""
     };
-    if !a.platform_skills.iter().any(|p| skills.contains(p)) {
+    if a.platform_skills.is_empty() {
         ctx.report(
             &path,
             format!(

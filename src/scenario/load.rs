@@ -10,8 +10,8 @@ use super::build;
 use super::error::{Problem, ScenarioError};
 use super::overrides::{self, Override};
 use super::reader::Ctx;
-use super::schema::{Provenance, Scenario, fnv1a_hex};
 use super::source_map::{LineIndex, SourceMap};
+use super::{Provenance, Scenario, fnv1a_hex};
 
 /// The largest scenario accepted, in bytes (1 MiB; the bundled ones are
 /// under 20 KB): parsing keeps every value of the file in memory, hundreds of

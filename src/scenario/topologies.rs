@@ -5,13 +5,16 @@ use super::build::Org;
 use super::dist_spec;
 use super::path::TomlPath;
 use super::reader::{Bound, Ctx, Tbl, fmt_num};
-use super::schema::{
-    BarRaiser, Coordination, QueueDiscipline, SharedLeader, SkillCount, Swarm, TeamSpec,
-    TopologyKind, TopologySpec, platform_team_name,
-};
 use super::suggest;
 use super::workload::Need;
 use crate::engine::Dist;
+use crate::model::spec::Headcount;
+use crate::model::spec::{
+    BarRaiser, Coordination, QueueDiscipline, SharedLeader, SkillCount, Swarm, TeamSpec,
+    TopologyKind, TopologySpec,
+};
+use crate::model::topology::team_names;
+use crate::model::{StreamId, TeamId};
 
 pub(crate) const COORDINATION_KEYS: &[&str] = &[
     "handoff",
@@ -337,20 +340,22 @@ fn topology(
         }
     };
     let kind = kind?;
-    let team_names: Vec<String> = match &kind {
-        TopologyKind::Matrix => env.org.skills.clone().unwrap_or_default(),
-        TopologyKind::SingleThreaded => env.stream_names.iter().flatten().cloned().collect(),
-        TopologyKind::SingleThreadedWithPlatform => env
-            .stream_names
-            .iter()
-            .flatten()
-            .cloned()
-            .chain([platform_team_name(
-                env.stream_names.iter().flatten().map(String::as_str),
-            )])
-            .collect(),
-        TopologyKind::Custom(teams) => teams.iter().map(|t| t.name.clone()).collect(),
-    };
+    // The names the model will give the teams (its one naming rule); with
+    // a stream or a skill unreadable the scenario is refused anyway.
+    let skills: Vec<&str> = env
+        .org
+        .skills
+        .iter()
+        .flatten()
+        .map(String::as_str)
+        .collect();
+    let streams: Vec<&str> = env
+        .stream_names
+        .iter()
+        .flatten()
+        .map(String::as_str)
+        .collect();
+    let team_names = team_names(&kind, &skills, &streams);
     let shared_leaders = match t.get("leaders") {
         None => Some(Vec::new()),
         Some(v) => read_leaders(ctx, v, t.at("leaders"), &team_names),
@@ -411,7 +416,7 @@ fn read_leaders(
                 let Some(team) = ctx.string(item, &item_path) else {
                     continue;
                 };
-                if !team_names.iter().any(|n| n == team) {
+                let Some(id) = team_names.iter().position(|n| n == team) else {
                     let known = || team_names.iter().map(String::as_str);
                     ctx.report(
                         &item_path,
@@ -421,14 +426,16 @@ fn read_leaders(
                             suggest::list(known())
                         ),
                     );
-                } else if taken.iter().any(|n| n == team) {
+                    continue;
+                };
+                if taken.iter().any(|n| n == team) {
                     ctx.report(
                         &item_path,
                         format!("team `{team}` already has a leader in `leaders`"),
                     );
                 } else {
                     taken.push(team.to_owned());
-                    teams.push(team.to_owned());
+                    teams.push(TeamId::new(id));
                 }
             }
         } else if !l.has("teams") {
@@ -545,8 +552,16 @@ fn custom_teams(ctx: &mut Ctx<'_>, t: &Tbl<'_>, env: &Env<'_>) -> Option<Vec<Tea
         teams.push((|| {
             Some(TeamSpec {
                 name: name?.to_owned(),
-                people: people?,
-                owns: owns?,
+                people: (people?.iter())
+                    .map(|p| {
+                        let skill = env.org.id(&p.skill)?;
+                        Some(Headcount {
+                            skill,
+                            count: p.count,
+                        })
+                    })
+                    .collect::<Option<_>>()?,
+                owns: owns?.into_iter().map(StreamId::new).collect(),
                 leader_attention: attention?,
                 owns_platform: owns_platform?,
             })

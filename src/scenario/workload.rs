@@ -7,9 +7,9 @@ use super::build::Org;
 use super::dist_spec;
 use super::path::TomlPath;
 use super::reader::{Bound, Ctx, Tbl, fmt_num};
-use super::schema::{Arrivals, ItemType, MixEntry, StreamSpec, TaskSpec, Workload};
 use super::suggest;
 use crate::engine::Dist;
+use crate::model::spec::{Arrivals, ItemType, MixEntry, StreamSpec, TaskSpec, Workload};
 
 pub(crate) const WORKLOAD_KEYS: &[&str] = &["load", "streams", "items"];
 const STREAM_KEYS: &[&str] = &["name", "interarrival", "backlog", "item", "items", "weight"];
@@ -410,7 +410,7 @@ fn item_type(
             let task = task?;
             Some(TaskSpec {
                 name: task.name?.to_owned(),
-                skill: task.skill?.to_owned(),
+                skill: org.id(task.skill?)?,
                 effort: task.effort?,
                 after,
             })

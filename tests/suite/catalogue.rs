@@ -49,6 +49,7 @@ fn every_metric_of_a_real_summary_is_in_the_catalogue_and_back() {
     )
     .unwrap();
     let streams: Vec<&str> = scenario
+        .model
         .workload
         .streams
         .iter()
@@ -68,13 +69,13 @@ fn every_metric_of_a_real_summary_is_in_the_catalogue_and_back() {
             (r[0].to_string(), r[1].to_string())
         })
         .collect();
-    for spec in &scenario.topologies {
+    for spec in &scenario.model.topologies {
         let names: Vec<&str> = rows
             .iter()
             .filter(|(t, _)| *t == spec.name)
             .map(|(_, m)| m.as_str())
             .collect();
-        let teams: Vec<String> = topology::build(&scenario, spec)
+        let teams: Vec<String> = topology::build(&scenario.model, spec)
             .teams
             .iter()
             .map(|t| t.name.clone())

@@ -4,8 +4,9 @@
 
 use orgsim::model::capacity;
 use orgsim::model::mva::{self, Station};
+use orgsim::model::spec::Arrivals;
 use orgsim::model::topology::{self, closed_stream_throughput, expected_demand, largest_remainder};
-use orgsim::scenario::{Arrivals, Override, Scenario};
+use orgsim::scenario::{Override, Scenario};
 
 use crate::support::{assert_theory, run, scenario, values};
 
@@ -34,9 +35,9 @@ fn a_closed_stream_does_not_starve_the_open_streams_teams() {
     assert_open_teams_keep_up(&sc);
     // The closed team no longer takes most of the people (16 of 20 backend
     // people before): it gets what its 4 items in flight can keep busy.
-    let org = topology::build(&sc, &sc.topologies[1]);
+    let org = topology::build(&sc.model, &sc.model.topologies[1]);
     let reporting = org.teams.iter().find(|t| t.name == "reporting").unwrap();
-    let backend = sc.skill_index("backend").unwrap();
+    let backend = sc.model.skill("backend").unwrap().index();
     assert!(
         reporting.people[backend] <= 5,
         "reporting has {:?}",
@@ -51,9 +52,9 @@ fn a_closed_stream_that_could_keep_everyone_busy_leaves_the_open_teams_enough() 
     // (onboarding's one frontend person at utilization 1.09).
     let sc = acme_with(&["workload.streams.reporting.backlog.wip=400"]);
     assert_open_teams_keep_up(&sc);
-    let org = topology::build(&sc, &sc.topologies[1]);
+    let org = topology::build(&sc.model, &sc.model.topologies[1]);
     let reporting = org.teams.iter().find(|t| t.name == "reporting").unwrap();
-    let backend = sc.skill_index("backend").unwrap();
+    let backend = sc.model.skill("backend").unwrap().index();
     assert!(reporting.people[backend] >= 10, "{:?}", reporting.people);
 }
 
@@ -61,20 +62,21 @@ fn a_closed_stream_that_could_keep_everyone_busy_leaves_the_open_teams_enough() 
 /// is offered as much work as it has people, for any skill whose people
 /// suffice for the open streams' demand overall.
 fn assert_open_teams_keep_up(sc: &Scenario) {
-    let reports = capacity::analyse(sc);
+    let reports = capacity::analyse(&sc.model);
     let st = reports
         .iter()
         .find(|r| r.organization.name == "single-threaded")
         .unwrap();
     let org = &st.organization;
     let open: Vec<bool> = sc
+        .model
         .workload
         .streams
         .iter()
         .map(|s| matches!(s.arrivals, Arrivals::Open(_)))
         .collect();
     let mut checked = 0;
-    for (s, skill) in sc.people.iter().enumerate() {
+    for (s, skill) in sc.model.people.iter().enumerate() {
         // The open streams' demand for the skill, wherever it is served.
         let open_demand: f64 = st
             .pools
@@ -117,26 +119,29 @@ fn the_split_is_a_fixed_point_of_the_closed_streams_throughput() {
     // make when the closed stream completes what its own team lets it.
     let sc = acme();
     let spec = sc
+        .model
         .topologies
         .iter()
         .find(|t| t.name == "single-threaded")
         .unwrap();
-    let org = topology::build(&sc, spec);
+    let org = topology::build(&sc.model, spec);
     let k = sc
+        .model
         .workload
         .streams
         .iter()
         .position(|s| s.name == "reporting")
         .unwrap();
     let rates: Vec<f64> = sc
+        .model
         .workload
         .streams
         .iter()
         .enumerate()
         .map(|(j, s)| match &s.arrivals {
-            Arrivals::Open(d) => sc.workload.load / d.mean(),
+            Arrivals::Open(d) => sc.model.workload.load / d.mean(),
             Arrivals::Closed { .. } => {
-                closed_stream_throughput(&sc, spec, j, &org.teams[j].people, false)
+                closed_stream_throughput(&sc.model, spec, j, &org.teams[j].people, false)
             }
         })
         .collect();
@@ -146,8 +151,8 @@ fn the_split_is_a_fixed_point_of_the_closed_streams_throughput() {
         rates[k], org.teams[k].people
     );
     assert!(rates[k] > 0.1 && rates[k] < 0.3, "{}", rates[k]);
-    let demand = expected_demand(&sc, &rates);
-    for (s, p) in sc.people.iter().enumerate() {
+    let demand = expected_demand(&sc.model, &rates);
+    for (s, p) in sc.model.people.iter().enumerate() {
         let weights: Vec<f64> = demand.iter().map(|d| d[s]).collect();
         let split = largest_remainder(p.count, &weights);
         let got: Vec<u32> = org.teams.iter().map(|t| t.people[s]).collect();
@@ -183,10 +188,10 @@ name = "single-threaded"
 kind = "single-threaded"
 "#;
     let sc = scenario(toml);
-    let spec = &sc.topologies[0];
-    let org = topology::build(&sc, spec);
+    let spec = &sc.model.topologies[0];
+    let org = topology::build(&sc.model, spec);
     assert_eq!(org.teams[0].people, vec![2, 1]);
-    let estimate = closed_stream_throughput(&sc, spec, 0, &org.teams[0].people, false);
+    let estimate = closed_stream_throughput(&sc.model, spec, 0, &org.teams[0].people, false);
     let exact = mva::solve(
         &[
             Station {

@@ -121,7 +121,7 @@ fn pooling(overrides: &[&str]) -> scenario::Scenario {
 #[test]
 fn a_run_tells_its_progress_of_every_replication_of_every_batch() {
     let sc = pooling(&["simulation.horizon=300", "simulation.warmup=20"]);
-    let topologies = sc.topologies.len() as u64;
+    let topologies = sc.model.topologies.len() as u64;
     assert!(topologies >= 2);
     let count = Count::default();
     let options = RunOptions {

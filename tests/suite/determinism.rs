@@ -97,8 +97,8 @@ fn workload_draws_do_not_depend_on_the_topology() {
     use orgsim::model::draw::WorkloadSource;
     let sc = prime_video("1");
     let rngs = RngFactory::new(5).replication(2);
-    let mut a = WorkloadSource::new(&sc, &rngs);
-    let mut b = WorkloadSource::new(&sc, &rngs);
+    let mut a = WorkloadSource::new(&sc.model, &rngs);
+    let mut b = WorkloadSource::new(&sc.model, &rngs);
     // Interleave differently: all of stream 0 first in `a`, alternating in `b`.
     let mut a_items: Vec<_> = (0..50).map(|_| a.next_item(0)).collect();
     a_items.extend((0..50).map(|_| a.next_item(1)));

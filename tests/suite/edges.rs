@@ -2,6 +2,7 @@
 //! saturation and grouped by kind, no silent no-ops, one naming rule for the
 //! platform team, JSON and CSV that agree, and help for the lost.
 
+use orgsim::model::topology::team_names;
 use orgsim::scenario::{Override, load_str};
 
 use crate::support::{orgsim, text};
@@ -41,7 +42,7 @@ fn the_platform_team_is_named_by_one_rule() {
     // The validator accepts the name the generator gives the platform team
     // beside a stream called `platform`, and the shared leader leads it.
     let sc = load_str("t.toml", PLATFORM_STREAM, &[]).unwrap_or_else(|e| panic!("{e}"));
-    let org = orgsim::model::topology::build(&sc, &sc.topologies[0]);
+    let org = orgsim::model::topology::build(&sc.model, &sc.model.topologies[0]);
     let names: Vec<&str> = org.teams.iter().map(|t| t.name.as_str()).collect();
     assert_eq!(names, ["platform", "web", "platform-team"]);
     let boss = &org.leaders[0];
@@ -56,14 +57,29 @@ fn the_platform_team_is_named_by_one_rule() {
     // `platform` names the stream team, which is not the platform team.
     let stream_team = PLATFORM_STREAM.replace("\"platform-team\", \"web\"", "\"platform\"");
     let sc = load_str("t.toml", &stream_team, &[]).unwrap_or_else(|e| panic!("{e}"));
-    let org = orgsim::model::topology::build(&sc, &sc.topologies[0]);
+    let org = orgsim::model::topology::build(&sc.model, &sc.model.topologies[0]);
     assert!(!org.teams[org.leaders[0].teams[0]].owns_platform);
-    // Both sides ask the same function.
+    // Both sides ask the same function: the model's team names are the
+    // ones the front end resolved the leader's teams against.
+    let kind = &sc.model.topologies[0].kind;
     assert_eq!(
-        orgsim::scenario::platform_team_name(["platform", "platform-team"]),
-        "platform-team-team"
+        sc.model.team_names(kind),
+        org.teams.iter().map(|t| t.name.clone()).collect::<Vec<_>>()
     );
-    assert_eq!(orgsim::scenario::platform_team_name(["web"]), "platform");
+    let with_platform = |streams: &[&str]| team_names(kind, &["eng"], streams);
+    assert_eq!(
+        with_platform(&["platform", "platform-team"]),
+        ["platform", "platform-team", "platform-team-team"]
+    );
+    assert_eq!(with_platform(&["web"]), ["web", "platform"]);
+    // A team the rule does not give is refused, naming the ones it does.
+    let wrong = PLATFORM_STREAM.replace("\"platform-team\", \"web\"", "\"platform-teams\"");
+    let err = load_str("t.toml", &wrong, &[]).unwrap_err().to_string();
+    assert!(
+        err.contains("no team named `platform-teams`")
+            && err.contains("did you mean `platform-team`?"),
+        "{err}"
+    );
 }
 
 /// One stream whose tasks are product and qa work (no `eng`).
@@ -163,7 +179,7 @@ fn check_warns_from_utilization_0_9_for_every_kind_of_queue() {
     use orgsim::model::WarningKind;
     let kinds = |u: f64| -> Vec<(WarningKind, String)> {
         let sc = load_str("q.toml", &four_queues(u), &[]).unwrap_or_else(|e| panic!("{e}"));
-        orgsim::model::capacity::analyse(&sc)
+        orgsim::model::capacity::analyse(&sc.model)
             .remove(0)
             .warnings
             .into_iter()

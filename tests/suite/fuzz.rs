@@ -157,7 +157,7 @@ fn exercise(base: &str, sets: &[(String, String)], edit: &Option<(usize, usize, 
     csv_files::comparison_csv(&exp).unwrap();
     csv_files::items_csv(&exp).unwrap();
     orgsim::report::table::results(&exp);
-    orgsim::model::capacity::analyse(&sc);
+    orgsim::model::capacity::analyse(&sc.model);
 }
 
 fn cases() -> u32 {

@@ -71,7 +71,7 @@ fn a_saturated_replication_is_stopped_and_reported_not_averaged() {
         "{table}"
     );
     // And `check` saw it coming.
-    let reports = orgsim::model::capacity::analyse(&scenario(OVERLOADED));
+    let reports = orgsim::model::capacity::analyse(&scenario(OVERLOADED).model);
     assert!(reports[1].warnings.iter().any(
         |w| w.kind == orgsim::model::WarningKind::Overloaded && w.message.contains("team `ta`")
     ));

@@ -386,7 +386,7 @@ name = "with-platform"
 kind = "single-threaded-with-platform"
 "#;
     let sc = crate::support::scenario(toml);
-    let org = orgsim::model::topology::build(&sc, &sc.topologies[1]);
+    let org = orgsim::model::topology::build(&sc.model, &sc.model.topologies[1]);
     // Demand 2 per stream; the platform takes 0.4 of it: 1.2, 1.2, 1.6 → 3, 3, 4.
     let eng: Vec<(String, u32)> = org
         .teams

@@ -107,8 +107,7 @@ fn every_case_is_tested_here() {
 fn pooling_difference_is_significant_in_the_right_direction() {
     // The paired comparison carries the theory's verdict with its own CI.
     let case = cases().into_iter().find(|c| c.name == "pooling").unwrap();
-    let sc = orgsim::scenario::load_str("pooling", &case.toml, &[]).unwrap();
-    let exp = orgsim::experiment::run(&sc, &Default::default()).unwrap();
+    let exp = orgsim::experiment::run(&case.scenario, &Default::default()).unwrap();
     let d = exp.comparison("single-threaded", "lead_time_mean").unwrap();
     let exact = orgsim::stats::queueing::mmc_sojourn(0.8, 0.5, 2)
         - orgsim::stats::queueing::mmc_sojourn(2.4, 0.5, 6);
@@ -136,4 +135,76 @@ fn pooling_difference_is_significant_in_the_right_direction() {
         .collect();
     let s = orgsim::stats::Summary::with_confidence(&diffs, validation::LEVEL);
     assert!(s.contains(exact), "difference {s:?} vs exact {exact}");
+}
+
+#[test]
+fn a_station_built_in_code_simulates_exactly_as_its_scenario_file() {
+    // The model's specification needs no file: `ModelSpec::station` gives,
+    // draw for draw, what the same station's TOML gives through the front end.
+    use orgsim::engine::RngFactory;
+    use orgsim::model::{ModelSpec, Recording, simulate, topology};
+    let (lambda, mu, c) = (2.4, 1.0, 3);
+    let toml = validation::station(lambda, mu, c, 2000.0, 1, 9, "");
+    let sc = orgsim::scenario::load_str("station", &toml, &[]).unwrap();
+    let built = ModelSpec::station(lambda, mu, c).unwrap();
+    let rngs = RngFactory::new(sc.run.seed).replication(0);
+    let run = |model: &ModelSpec| {
+        let org = topology::build(model, &model.topologies[0]);
+        let recording = Recording {
+            items: true,
+            ..Recording::default()
+        };
+        let window = sc.run.nominal_window();
+        simulate(model, &org, window, sc.run.limits, &rngs, recording)
+    };
+    let (from_file, from_code) = (run(&sc.model), run(&built));
+    assert!(from_file.items.len() > 4000, "{}", from_file.items.len());
+    assert_eq!(from_file.items, from_code.items);
+    assert_eq!(from_file.metrics.len(), from_code.metrics.len());
+    for ((n, x), (m, y)) in from_file.metrics.iter().zip(&from_code.metrics) {
+        assert_eq!((n, x.to_bits()), (m, y.to_bits()), "{n}: {x} against {y}");
+    }
+}
+
+#[test]
+fn the_station_cases_built_in_code_are_their_scenario_files() {
+    // The cases `orgsim validate` builds in code hold exactly what the same
+    // stations written as scenario files give through the front end.
+    let file = |lambda: f64, c: u32, horizon: f64, reps: u32, seed: u64, extra: &str| {
+        let text = validation::station(lambda, 1.0, c, horizon, reps, seed, extra);
+        orgsim::scenario::load_str("station", &text, &[]).unwrap()
+    };
+    let decision = "[coordination]\ndecision = { dist = \"exponential\", mean = 0.5 }";
+    let escalation = "[coordination]\nescalation = { probability = 0.5, decision = { dist = \"exponential\", mean = 1 } }";
+    let expected = [
+        ("mm1", file(0.8, 1, 20_000.0, 60, 101, "")),
+        ("mm4", file(3.2, 4, 10_000.0, 40, 102, "")),
+        ("mm16", file(14.4, 16, 4_000.0, 40, 103, "")),
+        (
+            "cadence",
+            file(
+                0.5,
+                3,
+                20_000.0,
+                20,
+                104,
+                "[coordination]\nintake_cadence = 10",
+            ),
+        ),
+        ("decision", file(1.2, 4, 20_000.0, 40, 105, decision)),
+        ("escalation", file(0.8, 4, 20_000.0, 40, 106, escalation)),
+    ];
+    for (name, sc) in expected {
+        let case = cases().into_iter().find(|c| c.name == name).unwrap();
+        assert_eq!(
+            format!("{:?}", case.scenario.model),
+            format!("{:?}", sc.model),
+            "{name}"
+        );
+        assert_eq!(
+            format!("{:?}", case.scenario.run),
+            format!("{:?}", sc.run),
+            "{name}"
+        );
+    }
 }

@@ -2,9 +2,10 @@
 //! TOML path, the line and what is wrong; `--set` overrides; file-level
 //! errors; and the valid examples load with the right values.
 
-use orgsim::scenario::{
-    Arrivals, Override, Problem, Scenario, ScenarioError, TopologyKind, load_file, load_str,
-};
+use orgsim::experiment::Warmup;
+use orgsim::model::StreamId;
+use orgsim::model::spec::{Arrivals, TopologyKind};
+use orgsim::scenario::{Override, Problem, Scenario, ScenarioError, load_file, load_str};
 
 /// A small valid scenario; line numbers below refer to it.
 const BASE: &str = r#"name = "t"
@@ -193,28 +194,28 @@ fn base_loads_with_defaults() {
     let s = load(BASE);
     assert_eq!(s.name, "t");
     assert_eq!(s.description, "");
-    assert_eq!(s.simulation.warmup, 0.0);
-    assert_eq!(s.simulation.horizon, 500.0);
-    assert_eq!(s.simulation.replications, 30);
-    assert_eq!(s.simulation.seed, 1);
-    assert_eq!(s.workload.load, 1.0);
-    assert_eq!(s.architecture.coupling, 0.0);
-    assert_eq!(s.quality.defect_probability, 0.0);
-    assert_eq!(s.quality.dilution, 1.5);
-    assert_eq!(s.quality.rework_fraction, 0.5);
-    assert_eq!(s.quality.escape_delay, 20.0);
-    let stream = &s.workload.streams[0];
+    assert_eq!(s.run.warmup, Warmup::Fixed(0.0));
+    assert_eq!(s.run.horizon, 500.0);
+    assert_eq!(s.run.replications, 30);
+    assert_eq!(s.run.seed, 1);
+    assert_eq!(s.model.workload.load, 1.0);
+    assert_eq!(s.model.architecture.coupling, 0.0);
+    assert_eq!(s.model.quality.defect_probability, 0.0);
+    assert_eq!(s.model.quality.dilution, 1.5);
+    assert_eq!(s.model.quality.rework_fraction, 0.5);
+    assert_eq!(s.model.quality.escape_delay, 20.0);
+    let stream = &s.model.workload.streams[0];
     assert_eq!(stream.weight, 1.0);
     assert_eq!(stream.mix.len(), 1);
     assert_eq!((stream.mix[0].item_type, stream.mix[0].weight), (0, 1.0));
-    let c = &s.topologies[0].coordination;
+    let c = &s.model.topologies[0].coordination;
     assert!(c.handoff.is_zero() && c.internal_handoff.is_zero() && c.decision.is_zero());
     assert!(c.escalation_decision.is_zero());
     assert_eq!(c.intake_cadence, 0.0);
     assert_eq!(c.escalation_probability, 0.0);
     assert!(c.context_switch.is_constant());
     assert_eq!(c.context_switch.mean(), 0.5);
-    assert_eq!(s.workload.item_types[0].tasks[1].after, vec![0]);
+    assert_eq!(s.model.workload.item_types[0].tasks[1].after, vec![0]);
 }
 
 #[test]
@@ -223,16 +224,12 @@ fn design_example_loads_with_its_values() {
     assert_eq!(s.name, "prime-video");
     assert_eq!(s.description, "Three device lines...");
     assert_eq!(
-        (
-            s.simulation.warmup,
-            s.simulation.horizon,
-            s.simulation.replications,
-            s.simulation.seed
-        ),
-        (60.0, 500.0, 30, 1)
+        (s.run.warmup, s.run.horizon, s.run.replications, s.run.seed),
+        (Warmup::Fixed(60.0), 500.0, 30, 1)
     );
-    assert_eq!(s.architecture.coupling, 0.1);
+    assert_eq!(s.model.architecture.coupling, 0.1);
     let skills: Vec<(&str, u32)> = s
+        .model
         .people
         .iter()
         .map(|p| (p.skill.as_str(), p.count))
@@ -248,13 +245,13 @@ fn design_example_loads_with_its_values() {
         ],
         "people keep the file order"
     );
-    let stream = &s.workload.streams[0];
+    let stream = &s.model.workload.streams[0];
     assert_eq!(stream.name, "tv-apps");
     match &stream.arrivals {
         Arrivals::Open(d) => assert_eq!(d.mean(), 4.0),
         other => panic!("expected an open stream, got {other:?}"),
     }
-    let feature = &s.workload.item_types[0];
+    let feature = &s.model.workload.item_types[0];
     assert_eq!(feature.name, "feature");
     let names: Vec<&str> = feature.tasks.iter().map(|t| t.name.as_str()).collect();
     assert_eq!(names, ["spec", "design", "build", "test", "launch"]);
@@ -266,10 +263,10 @@ fn design_example_loads_with_its_values() {
     assert!((feature.tasks[2].effort.mean() - 10.0).abs() < 1e-12);
     assert!(feature.tasks[3].effort.is_constant());
     assert_eq!(feature.tasks[4].after, vec![3]);
-    assert_eq!(s.topologies.len(), 2);
-    assert_eq!(s.topologies[0].kind, TopologyKind::Matrix);
-    assert_eq!(s.topologies[1].kind, TopologyKind::SingleThreaded);
-    for t in &s.topologies {
+    assert_eq!(s.model.topologies.len(), 2);
+    assert_eq!(s.model.topologies[0].kind, TopologyKind::Matrix);
+    assert_eq!(s.model.topologies[1].kind, TopologyKind::SingleThreaded);
+    for t in &s.model.topologies {
         let c = &t.coordination;
         assert!((c.handoff.mean() - 1.5).abs() < 1e-12);
         assert_eq!(c.internal_handoff.mean(), 0.1);
@@ -320,7 +317,7 @@ teams = [
 ]
 "#;
     let s = load(toml);
-    let web = &s.workload.streams[0];
+    let web = &s.model.workload.streams[0];
     assert_eq!(web.weight, 2.0);
     let mix: Vec<(usize, f64)> = web.mix.iter().map(|m| (m.item_type, m.weight)).collect();
     assert_eq!(
@@ -328,20 +325,20 @@ teams = [
         [(1, 1.0), (0, 3.0)],
         "types index workload.item_types in file order"
     );
-    assert_eq!(s.workload.item_types[1].name, "bug");
+    assert_eq!(s.model.workload.item_types[1].name, "bug");
     assert!(matches!(
-        s.workload.streams[1].arrivals,
+        s.model.workload.streams[1].arrivals,
         Arrivals::Closed { wip: 4 }
     ));
-    assert_eq!(s.workload.item_types[1].tasks[0].effort.mean(), 3.0);
-    let topo = &s.topologies[0];
+    assert_eq!(s.model.workload.item_types[1].tasks[0].effort.mean(), 3.0);
+    let topo = &s.model.topologies[0];
     let TopologyKind::Custom(teams) = &topo.kind else {
         panic!("expected custom teams");
     };
     assert_eq!(teams.len(), 2);
     assert_eq!(teams[0].name, "a");
-    assert_eq!(teams[0].owns, vec![0]);
-    assert_eq!(teams[1].owns, vec![1]);
+    assert_eq!(teams[0].owns, vec![StreamId::new(0)]);
+    assert_eq!(teams[1].owns, vec![StreamId::new(1)]);
     assert_eq!(teams[0].leader_attention, 0.5);
     assert_eq!(teams[1].leader_attention, 1.0);
     assert_eq!(teams[0].people.len(), 2);
@@ -499,12 +496,8 @@ fn simulation_integers_must_be_integers_and_defaults_apply() {
     );
     let s = load(&base_plus("[simulation]\nhorizon = 100\n"));
     assert_eq!(
-        (
-            s.simulation.horizon,
-            s.simulation.warmup,
-            s.simulation.replications
-        ),
-        (100.0, 0.0, 30)
+        (s.run.horizon, s.run.warmup, s.run.replications),
+        (100.0, Warmup::Fixed(0.0), 30)
     );
 }
 
@@ -558,7 +551,7 @@ fn load_must_be_positive() {
     ));
     check(&p, "workload.load", Some(4), "must be > 0, got 0");
     let s = load_set(BASE, &["workload.load=1.5"]);
-    assert_eq!(s.workload.load, 1.5);
+    assert_eq!(s.model.workload.load, 1.5);
 }
 
 #[test]
@@ -640,7 +633,7 @@ fn stream_is_open_or_closed_never_both() {
         "backlog = { wip = 3 }",
     );
     assert!(matches!(
-        load(&closed).workload.streams[0].arrivals,
+        load(&closed).model.workload.streams[0].arrivals,
         Arrivals::Closed { wip: 3 }
     ));
 }
@@ -785,7 +778,7 @@ fn item_mix_is_checked() {
     );
     let s = load(&mix("[ { type = \"feature\" } ]"));
     assert_eq!(
-        s.workload.streams[0].mix[0].weight, 1.0,
+        s.model.workload.streams[0].mix[0].weight, 1.0,
         "default mix weight"
     );
 }
@@ -968,14 +961,14 @@ fn every_distribution_kind_loads_with_its_mean() {
     ];
     for (effort, mean) in cases {
         let s = load(&with_effort(effort));
-        let got = s.workload.item_types[0].tasks[0].effort.mean();
+        let got = s.model.workload.item_types[0].tasks[0].effort.mean();
         assert!(
             (got - mean).abs() < 1e-9,
             "{effort}: mean {got}, expected {mean}"
         );
     }
     let s = load(&with_effort("{ dist = \"normal\", mean = 5, sd = 1 }"));
-    assert!((s.workload.item_types[0].tasks[0].effort.mean() - 5.0).abs() < 1e-3);
+    assert!((s.model.workload.item_types[0].tasks[0].effort.mean() - 5.0).abs() < 1e-3);
 }
 
 #[test]
@@ -1120,6 +1113,7 @@ fn coupling_is_a_probability() {
     check(&p, "architecture.coupling", Some(21), "probability");
     assert_eq!(
         load(&base_plus("[architecture]\ncoupling = 1\n"))
+            .model
             .architecture
             .coupling,
         1.0
@@ -1226,13 +1220,16 @@ fn quality_values_are_checked() {
     let s = load(&base_plus(
         "[quality]\ndefect_probability = 0\ndilution = 2\n",
     ));
-    assert_eq!((s.quality.dilution, s.quality.rework_fraction), (2.0, 0.5));
+    assert_eq!(
+        (s.model.quality.dilution, s.model.quality.rework_fraction),
+        (2.0, 0.5)
+    );
 }
 
 #[test]
 fn defect_probability_is_a_probability_and_can_be_set() {
     let s = load(&base_plus("[quality]\ndefect_probability = 0.1\n"));
-    assert_eq!(s.quality.defect_probability, 0.1);
+    assert_eq!(s.model.quality.defect_probability, 0.1);
     let ps = errors_set(BASE, &["quality.defect_probability=1.2"]);
     assert_eq!(ps.len(), 1);
     assert!(ps[0].message.contains("probability"), "{}", ps[0]);
@@ -1244,7 +1241,7 @@ fn defect_probability_is_a_probability_and_can_be_set() {
         ps[0]
     );
     let s = load_set(BASE, &["quality.defect_probability=0.3"]);
-    assert_eq!(s.quality.defect_probability, 0.3);
+    assert_eq!(s.model.quality.defect_probability, 0.3);
 }
 
 #[test]
@@ -1510,7 +1507,7 @@ fn bar_raiser_needs_reviewers_review_and_a_catch_probability() {
         "kind = \"matrix\"",
         "kind = \"matrix\"\nbar_raiser = { reviewers = 2, review = 0.5, catch = 0.8 }",
     ));
-    let b = s.topologies[0].bar_raiser.as_ref().unwrap();
+    let b = s.model.topologies[0].bar_raiser.as_ref().unwrap();
     assert_eq!((b.reviewers, b.review.mean(), b.catch), (2, 0.5, 0.8));
 }
 
@@ -1550,8 +1547,8 @@ fn queue_leaders_and_swarm_are_checked() {
         "kind = \"matrix\"",
         "kind = \"matrix\"\nqueue = \"weighted\"\nleader_attention = 0.5\nswarm = { interval = 30, duration = 5, fraction = 0.5 }",
     ));
-    let t = &s.topologies[0];
-    assert_eq!(t.queue, orgsim::scenario::QueueDiscipline::Weighted);
+    let t = &s.model.topologies[0];
+    assert_eq!(t.queue, orgsim::model::spec::QueueDiscipline::Weighted);
     assert_eq!(t.leader_attention, 0.5);
     assert_eq!(t.coordination.swarm.as_ref().unwrap().fraction, 0.5);
 }
@@ -1579,8 +1576,11 @@ fn platform_keys_are_checked() {
     let s = load(&base_plus(
         "[architecture]\nplatform = 0.3\n[[topologies]]\nname = \"p\"\nkind = \"single-threaded-with-platform\"\n",
     ));
-    assert_eq!(s.architecture.platform, 0.3);
-    assert_eq!(s.architecture.platform_skills, vec!["eng".to_string()]);
+    assert_eq!(s.model.architecture.platform, 0.3);
+    assert_eq!(
+        s.model.architecture.platform_skills,
+        vec![s.model.skill("eng").unwrap()]
+    );
 }
 
 #[test]
@@ -1589,7 +1589,10 @@ fn topology_coordination_overrides_only_that_topology() {
         "[coordination]\nhandoff = 1\nintake_cadence = 10\n[[topologies]]\nname = \"st\"\nkind = \"single-threaded\"\ncoordination = { intake_cadence = 0, decision = 2 }\n",
     );
     let s = load(&toml);
-    let (m, st) = (&s.topologies[0].coordination, &s.topologies[1].coordination);
+    let (m, st) = (
+        &s.model.topologies[0].coordination,
+        &s.model.topologies[1].coordination,
+    );
     assert_eq!((m.intake_cadence, st.intake_cadence), (10.0, 0.0));
     assert_eq!((m.handoff.mean(), st.handoff.mean()), (1.0, 1.0));
     assert_eq!((m.decision.mean(), st.decision.mean()), (0.0, 2.0));
@@ -1637,7 +1640,7 @@ fn override_values_are_toml_or_bare_strings() {
         BASE,
         &["topologies.matrix.kind=single-threaded", "name=\"quoted\""],
     );
-    assert_eq!(s.topologies[0].kind, TopologyKind::SingleThreaded);
+    assert_eq!(s.model.topologies[0].kind, TopologyKind::SingleThreaded);
     assert_eq!(s.name, "quoted");
     let s = load_set(BASE, &["name=bare-word"]);
     assert_eq!(s.name, "bare-word");
@@ -1645,13 +1648,13 @@ fn override_values_are_toml_or_bare_strings() {
         BASE,
         &["workload.items.feature.tasks.build.effort={ dist = \"exponential\", mean = 7 }"],
     );
-    assert_eq!(s.workload.item_types[0].tasks[0].effort.mean(), 7.0);
+    assert_eq!(s.model.workload.item_types[0].tasks[0].effort.mean(), 7.0);
 }
 
 #[test]
 fn override_replaces_an_existing_value() {
     let s = load_set(BASE, &["workload.streams.web.interarrival.mean=3"]);
-    let Arrivals::Open(d) = &s.workload.streams[0].arrivals else {
+    let Arrivals::Open(d) = &s.model.workload.streams[0].arrivals else {
         panic!("open stream expected");
     };
     assert_eq!(d.mean(), 3.0);
@@ -1662,8 +1665,8 @@ fn override_replaces_an_existing_value() {
             "architecture.coupling=0.3",
         ],
     );
-    assert_eq!(s.architecture.coupling, 0.3);
-    let Arrivals::Open(d) = &s.workload.streams[0].arrivals else {
+    assert_eq!(s.model.architecture.coupling, 0.3);
+    let Arrivals::Open(d) = &s.model.workload.streams[0].arrivals else {
         panic!("open stream expected");
     };
     assert_eq!(d.mean(), 3.0);
@@ -1679,9 +1682,12 @@ fn override_sets_a_missing_key_creating_tables() {
             "topologies.0.coordination.intake_cadence=5",
         ],
     );
-    assert_eq!(s.simulation.horizon, 50.0);
-    assert_eq!(s.topologies[0].coordination.escalation_probability, 0.25);
-    assert_eq!(s.topologies[0].coordination.intake_cadence, 5.0);
+    assert_eq!(s.run.horizon, 50.0);
+    assert_eq!(
+        s.model.topologies[0].coordination.escalation_probability,
+        0.25
+    );
+    assert_eq!(s.model.topologies[0].coordination.intake_cadence, 5.0);
 }
 
 #[test]
@@ -1696,10 +1702,10 @@ fn override_selects_array_elements_by_name_or_index() {
             "workload.items.feature.tasks.build.after=[]",
         ],
     );
-    assert_eq!(s.topologies[0].coordination.intake_cadence, 7.0);
-    assert_eq!(s.topologies[1].coordination.intake_cadence, 0.0);
-    assert_eq!(s.workload.item_types[0].tasks[1].effort.mean(), 9.0);
-    assert!(s.workload.item_types[0].tasks[0].after.is_empty());
+    assert_eq!(s.model.topologies[0].coordination.intake_cadence, 7.0);
+    assert_eq!(s.model.topologies[1].coordination.intake_cadence, 0.0);
+    assert_eq!(s.model.workload.item_types[0].tasks[1].effort.mean(), 9.0);
+    assert!(s.model.workload.item_types[0].tasks[0].after.is_empty());
 }
 
 #[test]
@@ -1814,7 +1820,7 @@ fn later_overrides_win() {
         BASE,
         &["architecture.coupling=0.9", "architecture.coupling=0.2"],
     );
-    assert_eq!(s.architecture.coupling, 0.2);
+    assert_eq!(s.model.architecture.coupling, 0.2);
 }
 
 // ---------------------------------------------------------------- reporting
@@ -1930,7 +1936,7 @@ fn a_valid_file_loads_from_disk_with_overrides() {
     std::fs::write(&path, BASE).unwrap_or_else(|e| panic!("{e}"));
     let s =
         load_file(&path, &sets(&["simulation.replications=3"])).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(s.simulation.replications, 3);
+    assert_eq!(s.run.replications, 3);
     let e = load_file(&path, &sets(&["simulation.replications=0"])).err();
     let e = e.unwrap_or_else(|| panic!("replications = 0 must fail"));
     assert_eq!(e.problems[0].file, path.display().to_string());

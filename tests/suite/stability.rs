@@ -37,12 +37,19 @@ kind = "matrix"
 /// `simulate` runs one replication without the offered-load analysis.
 fn flagged_by_trend(toml: &str, reps: usize) -> usize {
     let sc = scenario(toml);
-    let org = topology::build(&sc, &sc.topologies[0]);
-    RngFactory::new(sc.simulation.seed)
+    let org = topology::build(&sc.model, &sc.model.topologies[0]);
+    RngFactory::new(sc.run.seed)
         .replications(0, reps)
         .iter()
         .filter(|streams| {
-            let out = simulate(&sc, &org, streams, Recording::default());
+            let out = simulate(
+                &sc.model,
+                &org,
+                sc.run.nominal_window(),
+                sc.run.limits,
+                streams,
+                Recording::default(),
+            );
             let unstable = out.metrics.iter().find(|(n, _)| n == "unstable").unwrap().1;
             unstable == 1.0
         })

@@ -15,7 +15,7 @@ fn auto_warmup_is_picked_per_topology_within_half_the_run() {
         orgsim::scenario::Override::parse("simulation.replications=10").unwrap(),
     ];
     let sc = orgsim::scenario::load_str(b.file_name, b.text, &o).unwrap();
-    assert!(sc.simulation.auto_warmup);
+    assert!(sc.run.warmup.is_auto());
     let exp = experiment::run(&sc, &RunOptions::default()).unwrap();
     for t in &exp.topologies {
         let w = t.metric("warmup").unwrap();
@@ -66,7 +66,7 @@ fn precision_loop_stops_at_the_first_batch_that_meets_the_target() {
     let p = exp.precision.clone().unwrap();
     assert!(p.met, "{p:?}");
     assert_eq!(p.replications % 8, 0, "whole batches of the initial count");
-    assert_eq!(exp.scenario.simulation.replications, p.replications);
+    assert_eq!(exp.scenario.run.replications, p.replications);
     assert_eq!(exp.topologies[0].values[0].len(), p.replications as usize);
     // Replication r is the same whatever the batch it ran in, so plain runs
     // with n and n − 8 replications show why the loop stopped where it did.

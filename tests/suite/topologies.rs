@@ -20,11 +20,12 @@ fn single_threaded_split_follows_expected_demand_by_largest_remainder() {
     let b = bundled::find("prime-video").unwrap();
     let sc = orgsim::scenario::load_str(b.file_name, b.text, &[]).unwrap();
     let st = sc
+        .model
         .topologies
         .iter()
         .find(|t| t.name == "single-threaded")
         .unwrap();
-    let org = topology::build(&sc, st);
+    let org = topology::build(&sc.model, st);
     // Skills in file order: product, design, eng, qa, marketing. Demand
     // shares are the streams' arrival rates 0.4 : 0.25 : 0.5 (same mix), so
     // e.g. eng 15 → quotas 5.22, 3.26, 6.52 → 5, 3, 6 + the remainder to mobile.
@@ -39,10 +40,11 @@ fn single_threaded_split_follows_expected_demand_by_largest_remainder() {
         assert_eq!(t.owns, vec![k]);
     }
     // The matrix: one department per skill, owning nothing.
-    let m = topology::build(&sc, &sc.topologies[0]);
+    let m = topology::build(&sc.model, &sc.model.topologies[0]);
     assert_eq!(m.teams.len(), 5);
     assert!(m.teams.iter().all(|t| t.owns.is_empty()
-        && t.size() == sc.people[m.teams.iter().position(|x| x.name == t.name).unwrap()].count));
+        && t.size()
+            == sc.model.people[m.teams.iter().position(|x| x.name == t.name).unwrap()].count));
     assert_eq!(largest_remainder(15, &[0.4, 0.25, 0.5]), vec![5, 3, 7]);
 }
 

@@ -314,10 +314,15 @@ impl Study {
             }
         }
         let topologies: Vec<String> = if self.topologies.is_empty() {
-            nominal.topologies.iter().map(|t| t.name.clone()).collect()
+            nominal
+                .model
+                .topologies
+                .iter()
+                .map(|t| t.name.clone())
+                .collect()
         } else {
             for t in &self.topologies {
-                if !nominal.topologies.iter().any(|s| &s.name == t) {
+                if !nominal.model.topologies.iter().any(|s| &s.name == t) {
                     problems.push(format!("unknown topology `{t}`"));
                 }
             }
@@ -351,7 +356,7 @@ impl Study {
 fn nominal_metric_exists(scenario: &Scenario, metric: &str) -> bool {
     match MetricId::parse(metric).map(|id| id.scope) {
         None => false,
-        Some(Scope::Stream(s)) => scenario.workload.streams.iter().any(|x| x.name == s),
+        Some(Scope::Stream(s)) => scenario.model.workload.streams.iter().any(|x| x.name == s),
         Some(Scope::All | Scope::Team(_)) => true,
     }
 }
@@ -401,7 +406,7 @@ pub fn plan(
         None => {
             load_str(&study.source_name, &study.text, &study.overrides)
                 .map_err(|e| ExploreError::BadInput(vec![e.to_string()]))?
-                .simulation
+                .run
                 .replications
         }
     };

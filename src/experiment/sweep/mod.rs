@@ -42,7 +42,8 @@ use super::results::Experiment;
 use super::runner::run_specs;
 use crate::model::Warning;
 use crate::model::capacity;
-use crate::scenario::{self, Override, Scenario, TopologySpec};
+use crate::model::spec::TopologySpec;
+use crate::scenario::{self, Override, Scenario};
 use crate::util::time::rfc3339;
 
 pub use checkpoint::PointRecord;
@@ -186,6 +187,7 @@ pub fn plan(
                 if settings.shard.is_none_or(|s| s.contains(i)) {
                     adjust(&mut sc, settings);
                     let topologies = sc
+                        .model
                         .topologies
                         .iter()
                         .filter(|t| {
@@ -237,7 +239,7 @@ pub fn plan(
     }
     let mut hashed: Vec<&str> = vec![&base.text];
     hashed.extend(base.overrides.iter().map(|o| o.text.as_str()));
-    let sim = &base_scenario.simulation;
+    let sim = &base_scenario.run;
     let manifest = SweepManifest {
         orgsim_version: env!("CARGO_PKG_VERSION").to_string(),
         command_line: std::env::args().collect(),
@@ -248,9 +250,10 @@ pub fn plan(
         overrides: base.overrides.iter().map(|o| o.text.clone()).collect(),
         seed: sim.seed,
         replications: sim.replications,
-        warmup: sim.warmup,
+        warmup: sim.warmup.start(),
         horizon: sim.horizon,
         topologies: base_scenario
+            .model
             .topologies
             .iter()
             .filter(|t| settings.topologies.is_empty() || settings.topologies.contains(&t.name))
@@ -283,7 +286,7 @@ pub fn plan(
 fn overload_warnings(grid: &Grid, points: &[PlannedPoint]) -> Vec<Warning> {
     let mut warnings = Vec::new();
     for p in points {
-        for report in capacity::analyse(&p.scenario) {
+        for report in capacity::analyse(&p.scenario.model) {
             if p.topologies
                 .iter()
                 .any(|t| t.name == report.organization.name)
@@ -298,10 +301,10 @@ fn overload_warnings(grid: &Grid, points: &[PlannedPoint]) -> Vec<Warning> {
 
 fn adjust(sc: &mut Scenario, settings: &SweepSettings) {
     if let Some(r) = settings.replications {
-        sc.simulation.replications = r;
+        sc.run.replications = r;
     }
     if let Some(s) = settings.seed {
-        sc.simulation.seed = s;
+        sc.run.seed = s;
     }
 }
 
@@ -322,7 +325,7 @@ impl SweepPlan {
 
     /// The replications (jobs) of one point: topologies × replications.
     fn jobs(p: &PlannedPoint) -> usize {
-        p.topologies.len() * p.scenario.simulation.replications as usize
+        p.topologies.len() * p.scenario.run.replications as usize
     }
 }
 

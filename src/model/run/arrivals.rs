@@ -9,7 +9,7 @@ use crate::model::ids::{Slot, StreamId};
 use crate::model::item::TaskRun;
 use crate::model::plan::{TaskPlan, task_plans};
 use crate::model::routing::Routing;
-use crate::scenario::{Arrivals as StreamArrivals, Scenario};
+use crate::model::spec::{Arrivals as StreamArrivals, ModelSpec};
 
 /// The streams' sources of items and where their tasks usually go.
 #[derive(Debug)]
@@ -27,17 +27,13 @@ pub(crate) struct Arrivals<'a> {
 }
 
 impl<'a> Arrivals<'a> {
-    /// The arrivals of `scenario` in the replication whose streams are
+    /// The arrivals of `model` in the replication whose streams are
     /// `rngs`, routed by `routing`.
-    pub(crate) fn new(
-        scenario: &'a Scenario,
-        routing: &Routing,
-        rngs: &ReplicationStreams,
-    ) -> Self {
-        let (plans, plan_start) = task_plans(scenario, routing);
+    pub(crate) fn new(model: &'a ModelSpec, routing: &Routing, rngs: &ReplicationStreams) -> Self {
+        let (plans, plan_start) = task_plans(model, routing);
         Self {
-            source: WorkloadSource::new(scenario, rngs),
-            closed: scenario
+            source: WorkloadSource::new(model, rngs),
+            closed: model
                 .workload
                 .streams
                 .iter()
@@ -48,7 +44,7 @@ impl<'a> Arrivals<'a> {
                 .collect(),
             plans,
             plan_start,
-            types: scenario.workload.item_types.len(),
+            types: model.workload.item_types.len(),
         }
     }
 
@@ -107,9 +103,8 @@ impl<'a> Arrivals<'a> {
                 (plan.team, plan.request)
             } else {
                 let team = routing.route(k, plan.skill, d.coupled_to, d.platform);
-                (team, team.is_some_and(|team| !routing.owns(team, k)))
+                (team, !routing.owns(team, k))
             };
-            let team = team.expect("validation checks that some team has every skill");
             tasks.push(TaskRun {
                 preds_left: plan.preds,
                 defect_draw: d.defect_draw,
@@ -128,7 +123,7 @@ mod tests {
     use super::*;
     use crate::engine::RngFactory;
     use crate::model::item::Phase;
-    use crate::model::run::testing::{org, scenario};
+    use crate::model::run::testing::{model, org};
 
     const TWO_STREAMS: &str = r#"
 [[workload.streams]]
@@ -153,7 +148,7 @@ kind = "matrix"
 
     #[test]
     fn an_open_stream_is_scheduled_and_a_closed_one_is_not() {
-        let sc = scenario(TWO_STREAMS);
+        let sc = model(TWO_STREAMS);
         let org = org(&sc);
         let routing = Routing::new(&org, 2, 2);
         let rngs = RngFactory::new(1).replication(0);
@@ -175,7 +170,7 @@ kind = "matrix"
 
     #[test]
     fn a_drawn_item_has_its_tasks_routed_and_numbered() {
-        let sc = scenario(TWO_STREAMS);
+        let sc = model(TWO_STREAMS);
         let org = org(&sc);
         let routing = Routing::new(&org, 2, 2);
         let rngs = RngFactory::new(1).replication(0);
@@ -200,7 +195,7 @@ kind = "matrix"
         );
         for t in tasks {
             assert_eq!(t.phase, Phase::Blocked);
-            assert_eq!(Some(t.team), routing.route(1, t.skill, None, false));
+            assert_eq!(t.team, routing.route(1, t.skill, None, false));
             assert_eq!(t.request, !routing.owns(t.team, 1));
         }
     }

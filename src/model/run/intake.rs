@@ -267,12 +267,12 @@ impl<'a> Intake<'a> {
 mod tests {
     use super::*;
     use crate::engine::RngFactory;
-    use crate::model::run::testing::{Bench, org, scenario};
+    use crate::model::run::testing::{Bench, model, org};
 
     /// One stream served by a matrix of one `dev` department (every task is
     /// a request), with the coordination table `coordination`.
-    fn matrix(coordination: &str) -> crate::scenario::Scenario {
-        scenario(&format!(
+    fn matrix(coordination: &str) -> crate::model::ModelSpec {
+        model(&format!(
             r#"
 [[workload.streams]]
 name = "s"

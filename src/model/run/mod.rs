@@ -46,43 +46,50 @@ use super::plan::stream_classes;
 use super::routing::Routing;
 use super::topology::Organization;
 use crate::engine::{Calendar, Handler, ReplicationStreams};
-use crate::scenario::Scenario;
+use crate::model::spec::{self, ModelSpec, Window};
 
 /// The stop flag of [`simulate`], never set.
 static NEVER: AtomicBool = AtomicBool::new(false);
 
-/// Simulates one replication of `org` on `scenario`'s workload, drawing
-/// every random number from `rngs`.
+/// Simulates one replication of `org` on `model`'s workload, measured over
+/// `window` and stopped as saturated at `limits`, drawing every random
+/// number from `rngs`.
 pub fn simulate(
-    scenario: &Scenario,
+    model: &ModelSpec,
     org: &Organization,
+    window: Window,
+    limits: spec::Limits,
     rngs: &ReplicationStreams,
     recording: Recording,
 ) -> ReplicationOutcome {
-    run(scenario, org, rngs, recording, &NEVER)
+    run(model, org, window, limits, rngs, recording, &NEVER)
 }
 
 /// [`simulate`], given up within a few thousand events once `stop` is set
 /// (e.g. by a signal handler): None then, as the replication is cut short.
 pub fn simulate_with_stop(
-    scenario: &Scenario,
+    model: &ModelSpec,
     org: &Organization,
+    window: Window,
+    limits: spec::Limits,
     rngs: &ReplicationStreams,
     recording: Recording,
     stop: &AtomicBool,
 ) -> Option<ReplicationOutcome> {
-    let outcome = run(scenario, org, rngs, recording, stop);
+    let outcome = run(model, org, window, limits, rngs, recording, stop);
     (!stop.load(Ordering::Relaxed)).then_some(outcome)
 }
 
 fn run(
-    scenario: &Scenario,
+    model: &ModelSpec,
     org: &Organization,
+    window: Window,
+    limits: spec::Limits,
     rngs: &ReplicationStreams,
     recording: Recording,
     stop: &AtomicBool,
 ) -> ReplicationOutcome {
-    let mut rep = Replication::new(scenario, org, rngs, recording, stop);
+    let mut rep = Replication::new(model, org, window, limits, rngs, recording, stop);
     let mut calendar = Calendar::new();
     if recording.flow {
         calendar.schedule_at(0.0, Event::Probe(probes::Event::FlowSample(0)));
@@ -125,8 +132,10 @@ struct Replication<'a> {
 /// send a task from one to the next.
 #[derive(Debug)]
 struct Mechanisms<'a> {
-    scenario: &'a Scenario,
+    model: &'a ModelSpec,
     org: &'a Organization,
+    /// Days measured (the rates divide by it).
+    horizon: f64,
     routing: Routing,
     /// `successors[item type][task]`.
     successors: Vec<Vec<Vec<usize>>>,
@@ -141,16 +150,18 @@ struct Mechanisms<'a> {
 
 impl<'a> Replication<'a> {
     fn new(
-        scenario: &'a Scenario,
+        model: &'a ModelSpec,
         org: &'a Organization,
+        window: Window,
+        limits: spec::Limits,
         rngs: &ReplicationStreams,
         recording: Recording,
         stop: &'a AtomicBool,
     ) -> Self {
-        let skills = scenario.people.len();
-        let window_start = scenario.simulation.warmup;
-        let window_end = window_start + scenario.simulation.horizon;
-        let types = &scenario.workload.item_types;
+        let skills = model.people.len();
+        let window_start = window.start;
+        let window_end = window.end();
+        let types = &model.workload.item_types;
         let successors = types
             .iter()
             .map(|it| {
@@ -163,7 +174,7 @@ impl<'a> Replication<'a> {
                     .collect()
             })
             .collect();
-        let streams = scenario.workload.streams.len();
+        let streams = model.workload.streams.len();
         let routing = Routing::new(org, streams, skills);
         let swarm = Swarm::of(org, rngs);
         // Only a swarm interrupts tasks, and needs to know which are in service.
@@ -172,21 +183,22 @@ impl<'a> Replication<'a> {
         let limits = probes::Limits {
             keep_items: recording.items,
             keep_series: recording.series,
-            max_wip: scenario.simulation.max_wip,
-            max_events: scenario.simulation.max_events,
+            max_wip: limits.max_wip,
+            max_events: limits.max_events,
         };
         Self {
             items: Arena::new(max_tasks, org.teams.len()),
             m: Mechanisms {
-                scenario,
+                model,
                 org,
-                arrivals: Arrivals::new(scenario, &routing, rngs),
+                horizon: window.horizon,
+                arrivals: Arrivals::new(model, &routing, rngs),
                 routing,
                 successors,
                 intake: Intake::new(org, rngs, window_start),
-                work: Work::new(pools, stream_classes(scenario, org.queue)),
+                work: Work::new(pools, stream_classes(model, org.queue)),
                 swarm,
-                quality: Quality::new(&scenario.quality, org, rngs, window_start),
+                quality: Quality::new(&model.quality, org, rngs, window_start),
                 probes: Probes::new(streams, window_start, window_end, limits, stop),
             },
         }

@@ -95,9 +95,9 @@ impl Mechanisms<'_> {
     /// Turns the tallies into the named metrics.
     pub(super) fn finish(self) -> ReplicationOutcome {
         let end = self.probes.window_end;
-        let horizon = self.scenario.simulation.horizon;
+        let horizon = self.horizon;
         let names: Vec<&str> = self
-            .scenario
+            .model
             .workload
             .streams
             .iter()

@@ -212,11 +212,11 @@ impl std::ops::IndexMut<PoolId> for Pools {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::run::testing::{Bench, org, scenario};
+    use crate::model::run::testing::{Bench, model, org};
 
     /// The pools of a matrix of a `dev` and a `qa` department, `dev` people of dev.
     fn pools(dev: u32) -> Pools {
-        let sc = scenario(&format!(
+        let sc = model(&format!(
             r#"
 [[workload.streams]]
 name = "s"

@@ -11,8 +11,8 @@ use super::event::Event as Any;
 use crate::engine::{ReplicationStreams, SimRng};
 use crate::model::ids::Slot;
 use crate::model::purpose;
+use crate::model::spec::{BarRaiser, Quality as QualitySpec};
 use crate::model::topology::Organization;
-use crate::scenario::{BarRaiser, Quality as QualitySpec};
 use crate::stats::TimeAverage;
 
 /// What happens in quality.
@@ -261,16 +261,16 @@ impl<'a> Quality<'a> {
 mod tests {
     use super::*;
     use crate::engine::RngFactory;
-    use crate::model::run::testing::{Bench, org_at, scenario};
-    use crate::scenario::Scenario;
+    use crate::model::run::testing::{Bench, model, org_at};
+    use crate::model::spec::ModelSpec;
 
     /// One stream of a dev then a qa task; defects with probability 0.4
     /// (diluted 1.5 times in a cross-functional team), rework of half the
     /// effort, escapes back after 20 days. Topologies: a matrix, and a
     /// single-threaded team with one bar raiser (reviews of 2 days, catching
     /// a defect whose catch draw is below 0.5).
-    fn quality() -> Scenario {
-        scenario(
+    fn quality() -> ModelSpec {
+        model(
             r#"
 [[workload.streams]]
 name = "s"

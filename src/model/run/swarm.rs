@@ -13,8 +13,8 @@ use crate::engine::{Dist, ReplicationStreams, SimRng};
 use crate::model::ids::{PoolId, TeamId};
 use crate::model::plan::swarmable_teams;
 use crate::model::purpose;
+use crate::model::spec::Swarm as SwarmSpec;
 use crate::model::topology::Organization;
-use crate::scenario::Swarm as SwarmSpec;
 
 /// What happens in swarming.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -161,13 +161,13 @@ mod tests {
     use crate::engine::RngFactory;
     use crate::model::item::Phase;
     use crate::model::run::pools::Pools;
-    use crate::model::run::testing::{Bench, org, scenario};
+    use crate::model::run::testing::{Bench, model, org};
     use crate::model::run::work::{self, Work};
 
     /// A matrix of one department of `dev` people, swarmed every 10 days
     /// for 4 days, `fraction` of its people each time.
-    fn swarmed(dev: u32, fraction: f64) -> (crate::scenario::Scenario, Organization) {
-        let sc = scenario(&format!(
+    fn swarmed(dev: u32, fraction: f64) -> (crate::model::ModelSpec, Organization) {
+        let sc = model(&format!(
             r#"
 [[workload.streams]]
 name = "s"

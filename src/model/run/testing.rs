@@ -5,25 +5,29 @@ use super::arena::{Arena, TaskRef, new_task};
 use super::{Cx, Event};
 use crate::engine::Calendar;
 use crate::model::ids::Slot;
+use crate::model::spec::ModelSpec;
 use crate::model::topology::{self, Organization};
-use crate::scenario::{self, Scenario};
+use crate::scenario;
 
-/// The scenario of `text` (its tables after `[simulation]`, which is a
-/// run of 100 days with no warm-up), which must be valid.
-pub(crate) fn scenario(text: &str) -> Scenario {
+/// The model of the scenario `text` (its tables after `[simulation]`,
+/// which is a run of 100 days with no warm-up), which must be valid. Only
+/// these tests read a scenario file: the model itself never does.
+pub(crate) fn model(text: &str) -> ModelSpec {
     let text = format!(
         "name = \"test\"\n[simulation]\nwarmup = 0\nhorizon = 100\nreplications = 1\nseed = 1\n{text}"
     );
-    scenario::load_str("test.toml", &text, &[]).expect("a valid test scenario")
+    scenario::load_str("test.toml", &text, &[])
+        .expect("a valid test scenario")
+        .model
 }
 
 /// The organization of the scenario's first topology.
-pub(crate) fn org(sc: &Scenario) -> Organization {
+pub(crate) fn org(sc: &ModelSpec) -> Organization {
     org_at(sc, 0)
 }
 
 /// The organization of the scenario's topology `i`.
-pub(crate) fn org_at(sc: &Scenario, i: usize) -> Organization {
+pub(crate) fn org_at(sc: &ModelSpec, i: usize) -> Organization {
     topology::build(sc, &sc.topologies[i])
 }
 

@@ -141,11 +141,11 @@ impl Work {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::run::testing::{Bench, org, scenario};
+    use crate::model::run::testing::{Bench, model, org};
 
     /// Two teams (a matrix of `dev` and `qa` departments), `dev` people of dev.
     fn work(dev: u32, tracks_tasks: bool) -> Work {
-        let sc = scenario(&format!(
+        let sc = model(&format!(
             r#"
 [[workload.streams]]
 name = "s"

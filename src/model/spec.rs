@@ -1,17 +1,22 @@
-//! The validated scenario: what a scenario file means once every default is
-//! filled in and every rule of README's "Writing a scenario" holds. The model reads only this.
+//! The model's specification: what the simulation of one scenario needs,
+//! as plain data with engine [`Dist`]s and no file format. A front end (the
+//! `scenario` module reads TOML) builds it; the model reads only this, and
+//! the measurement [`Window`] and [`Limits`] of a run beside it.
+//!
+//! Names are resolved once, by whoever builds the spec: skills, streams and
+//! teams are referred to by their ids ([`SkillId`], [`StreamId`],
+//! [`TeamId`]), and the model never looks a name up. A spec the `scenario`
+//! front end builds also holds what its validation checks (README, "Writing
+//! a scenario"): every id is that of an entry that exists, and in every
+//! topology some team has people of every skill a task needs.
 
-use crate::engine::Dist;
+use super::ids::{SkillId, StreamId, TeamId};
+use crate::engine::{Dist, DistError};
 
-/// A complete, validated scenario.
+/// The model of one scenario: demand, people, architecture, quality and the
+/// topologies to compare (docs/model.md, "What is simulated").
 #[derive(Debug, Clone)]
-pub struct Scenario {
-    /// Output folder name (`[a-z0-9-_]+`).
-    pub name: String,
-    /// What the scenario shows, in words (may be empty).
-    pub description: String,
-    /// Run length, replications and seed.
-    pub simulation: Simulation,
+pub struct ModelSpec {
     /// Demand: streams and item types.
     pub workload: Workload,
     /// How coupled the product architecture is.
@@ -22,50 +27,50 @@ pub struct Scenario {
     pub quality: Quality,
     /// The organizational topologies to compare, the first being the baseline.
     pub topologies: Vec<TopologySpec>,
-    /// Where it came from, for reproducibility: the FNV-1a hash of the file's
-    /// text and the whole document after `--set` overrides.
-    pub provenance: Provenance,
 }
 
-/// What is needed to reproduce a run of a scenario exactly.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Provenance {
-    /// 64-bit FNV-1a hash of the scenario text as read, in hex.
-    pub source_hash: String,
-    /// The scenario as TOML, after the `--set` overrides.
-    pub resolved: String,
-}
-
-/// The 64-bit FNV-1a hash of `text`, in hex (stable across platforms and versions).
-pub fn fnv1a_hex(text: &str) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in text.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    format!("{h:016x}")
-}
-
-/// `[simulation]`: how long to run and how often.
-#[derive(Debug, Clone)]
-pub struct Simulation {
-    /// Days simulated and discarded before statistics start (>= 0; 0 when
-    /// `auto_warmup`, until the experiment picks it).
-    pub warmup: f64,
-    /// `warmup = "auto"`: pick the warm-up per topology by MSER-5.
-    pub auto_warmup: bool,
-    /// Days measured after the warm-up (> 0).
+/// The stretch of simulated time a replication measures: statistics count
+/// from `start` (the end of the warm-up) for `horizon` days.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Window {
+    /// Days simulated and discarded before statistics start (>= 0).
+    pub start: f64,
+    /// Days measured after `start` (> 0). Kept as given, not as an end time:
+    /// the rates divide by it, and `(start + horizon) - start` need not equal
+    /// `horizon` in floating point.
     pub horizon: f64,
-    /// Independent replications (>= 1).
-    pub replications: u32,
-    /// Master seed of every random stream.
-    pub seed: u64,
+}
+
+impl Window {
+    /// When the replication stops: `start + horizon`.
+    pub fn end(self) -> f64 {
+        self.start + self.horizon
+    }
+}
+
+/// When a replication is stopped as saturated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
     /// Items in flight at which a replication is declared saturated (its
     /// work in progress grows without bound) and stopped (default 10 000).
     pub max_wip: u64,
     /// Events after which a replication is stopped as saturated, so that no
     /// scenario can run for ever (default 10^9, about a minute).
     pub max_events: u64,
+}
+
+impl Limits {
+    /// The limits of a scenario that sets none.
+    pub const DEFAULT: Self = Self {
+        max_wip: 10_000,
+        max_events: 1_000_000_000,
+    };
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
 }
 
 /// `[workload]`: who asks for what, and how often.
@@ -141,8 +146,8 @@ pub struct ItemType {
 pub struct TaskSpec {
     /// Unique (within the item type) task name.
     pub name: String,
-    /// The skill it needs; a key of `[organization] people`.
-    pub skill: String,
+    /// The skill it needs.
+    pub skill: SkillId,
     /// Person-days of work.
     pub effort: Dist,
     /// Indices (into the same item type's `tasks`) of the tasks that must be
@@ -159,16 +164,26 @@ pub struct Architecture {
     /// Probability that a task of a platform skill must change the shared
     /// platform component, in [0, 1] (default 0).
     pub platform: f64,
-    /// The skills whose tasks may touch the platform (default `["eng"]`).
-    pub platform_skills: Vec<String>,
+    /// The skills whose tasks may touch the platform (default `["eng"]`,
+    /// if the organization has that skill).
+    pub platform_skills: Vec<SkillId>,
 }
 
-/// A number of people with one skill.
+/// A skill of the organization and how many people have it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SkillCount {
-    /// The skill.
+    /// The skill's name.
     pub skill: String,
-    /// How many people have it (>= 0 in a team; >= 1 in `[organization]`).
+    /// How many people have it (>= 1).
+    pub count: u32,
+}
+
+/// A number of people with one skill, in a team.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Headcount {
+    /// The skill.
+    pub skill: SkillId,
+    /// How many people of the team have it (>= 0).
     pub count: u32,
 }
 
@@ -234,27 +249,11 @@ pub enum QueueDiscipline {
 pub struct SharedLeader {
     /// The leader's name (for output).
     pub name: String,
-    /// The teams this leader leads, by name (as the topology generates them).
-    pub teams: Vec<String>,
+    /// The teams this leader leads (each at most once in the topology).
+    pub teams: Vec<TeamId>,
     /// The fraction of a full-time leader's attention this leader gives to
     /// decisions, in (0, 1], shared by all the teams.
     pub attention: f64,
-}
-
-/// The name of the platform team that `single-threaded-with-platform` adds,
-/// unless a stream already has it (see [`platform_team_name`]).
-pub const PLATFORM_TEAM: &str = "platform";
-
-/// The name the platform team of a `single-threaded-with-platform`
-/// topology gets among streams called `stream_names`: `platform`, or with
-/// `-team` appended (as often as needed) when a stream already has the name.
-/// The validator (for `leaders`) and the generator both use this one rule.
-pub fn platform_team_name<'a>(stream_names: impl IntoIterator<Item = &'a str> + Clone) -> String {
-    let mut name = PLATFORM_TEAM.to_owned();
-    while stream_names.clone().into_iter().any(|s| s == name) {
-        name.push_str("-team");
-    }
-    name
 }
 
 /// How a topology builds its teams.
@@ -308,19 +307,107 @@ pub struct BarRaiser {
 pub struct TeamSpec {
     /// Unique (within the topology) team name.
     pub name: String,
-    /// Its people per skill, in file order (each skill exists in `[organization]`).
-    pub people: Vec<SkillCount>,
-    /// Indices (into `Workload::streams`) of the streams it owns.
-    pub owns: Vec<usize>,
+    /// Its people per skill, in file order (each skill at most once).
+    pub people: Vec<Headcount>,
+    /// The streams it owns.
+    pub owns: Vec<StreamId>,
     /// Fraction of a full-time leader's attention its leader gives, in (0, 1] (default 1).
     pub leader_attention: f64,
     /// Whether it owns the shared platform component (at most one team).
     pub owns_platform: bool,
 }
 
-impl Scenario {
-    /// Index of the skill in `people`, if the organization has it.
-    pub fn skill_index(&self, skill: &str) -> Option<usize> {
-        self.people.iter().position(|p| p.skill == skill)
+impl ModelSpec {
+    /// The skill called `name`, if the organization has it (for front ends
+    /// and tests: the model itself never looks a name up).
+    pub fn skill(&self, name: &str) -> Option<SkillId> {
+        self.people
+            .iter()
+            .position(|p| p.skill == name)
+            .map(SkillId::new)
+    }
+
+    /// The name of `skill`.
+    pub fn skill_name(&self, skill: SkillId) -> &str {
+        &self.people[skill.index()].skill
+    }
+
+    /// The names of the teams of a topology of `kind`, by [`TeamId`]
+    /// (the rule of [`team_names`](super::topology::team_names)).
+    pub fn team_names(&self, kind: &TopologyKind) -> Vec<String> {
+        let skills: Vec<&str> = self.people.iter().map(|p| p.skill.as_str()).collect();
+        let streams: Vec<&str> = (self.workload.streams.iter())
+            .map(|s| s.name.as_str())
+            .collect();
+        super::topology::team_names(kind, &skills, &streams)
+    }
+}
+
+impl ModelSpec {
+    /// A single station, built in code: one stream of Poisson arrivals at
+    /// `lambda` items a day, one item type of one task with an exponential
+    /// effort of mean `1 / mu` days needing the one skill `eng`, `c` people
+    /// of it, and one `matrix` topology with every coordination mechanism
+    /// off: an M/M/c queue (the `station` reduction of `orgsim validate`,
+    /// without going through a scenario file).
+    pub fn station(lambda: f64, mu: f64, c: u32) -> Result<Self, DistError> {
+        let zero = Dist::constant(0.0)?;
+        let eng = SkillId::new(0);
+        Ok(Self {
+            workload: Workload {
+                load: 1.0,
+                streams: vec![StreamSpec {
+                    name: "s".into(),
+                    arrivals: Arrivals::Open(Dist::exponential(1.0 / lambda)?),
+                    mix: vec![MixEntry {
+                        item_type: 0,
+                        weight: 1.0,
+                    }],
+                    weight: 1.0,
+                }],
+                item_types: vec![ItemType {
+                    name: "job".into(),
+                    tasks: vec![TaskSpec {
+                        name: "work".into(),
+                        skill: eng,
+                        effort: Dist::exponential(1.0 / mu)?,
+                        after: Vec::new(),
+                    }],
+                }],
+            },
+            architecture: Architecture {
+                coupling: 0.0,
+                platform: 0.0,
+                platform_skills: vec![eng],
+            },
+            people: vec![SkillCount {
+                skill: "eng".into(),
+                count: c,
+            }],
+            quality: Quality {
+                defect_probability: 0.0,
+                dilution: 1.5,
+                rework_fraction: 0.5,
+                escape_delay: 20.0,
+            },
+            topologies: vec![TopologySpec {
+                name: "matrix".into(),
+                kind: TopologyKind::Matrix,
+                coordination: Coordination {
+                    handoff: zero.clone(),
+                    internal_handoff: zero.clone(),
+                    intake_cadence: 0.0,
+                    decision: zero.clone(),
+                    escalation_probability: 0.0,
+                    escalation_decision: zero,
+                    context_switch: Dist::constant(0.5)?,
+                    swarm: None,
+                },
+                queue: QueueDiscipline::Fifo,
+                leader_attention: 1.0,
+                shared_leaders: Vec::new(),
+                bar_raiser: None,
+            }],
+        })
     }
 }
