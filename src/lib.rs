@@ -62,7 +62,7 @@
 //! assert!(lead_times.iter().all(|&days| days > 0.0));
 //! ```
 
-#![warn(missing_docs)]
+#![warn(missing_docs, unreachable_pub, missing_debug_implementations)]
 
 pub mod engine;
 pub mod experiment;

@@ -181,20 +181,20 @@ impl<'a> WorkloadSource<'a> {
 /// [`keyed_unit`]): far beyond any number of sequential effort draws.
 mod counter {
     /// The item type, among the stream's mix.
-    pub const MIX: u64 = 1 << 32;
+    pub(super) const MIX: u64 = 1 << 32;
     /// Whether a task must change another stream's component.
-    pub const COUPLED: u64 = 0;
+    pub(super) const COUPLED: u64 = 0;
     /// Which other stream's component.
-    pub const TARGET: u64 = 1;
+    pub(super) const TARGET: u64 = 1;
     /// Whether a task must change the shared platform.
-    pub const PLATFORM: u64 = 2;
+    pub(super) const PLATFORM: u64 = 2;
     /// Whether a task leaves a defect.
-    pub const DEFECT: u64 = 3;
+    pub(super) const DEFECT: u64 = 3;
     /// Whether a review catches that defect.
-    pub const CATCH: u64 = 4;
+    pub(super) const CATCH: u64 = 4;
 
     /// The counter of `attribute` of task `t`.
-    pub fn task(t: usize, attribute: u64) -> u64 {
+    pub(super) fn task(t: usize, attribute: u64) -> u64 {
         MIX + 1 + 8 * t as u64 + attribute
     }
 }

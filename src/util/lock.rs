@@ -257,7 +257,7 @@ mod sys {
     use std::path::Path;
 
     /// Ok(true) locked, Ok(false) held by another, Err: no `flock` here.
-    pub fn try_lock(file: &File) -> io::Result<bool> {
+    pub(super) fn try_lock(file: &File) -> io::Result<bool> {
         // SAFETY: flock on a file descriptor this File owns.
         let r = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
         if r == 0 {
@@ -272,14 +272,14 @@ mod sys {
     }
 
     /// Whether `path` still names the open `file`.
-    pub fn same_file(file: &File, path: &Path) -> bool {
+    pub(super) fn same_file(file: &File, path: &Path) -> bool {
         match (file.metadata(), std::fs::metadata(path)) {
             (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
             _ => false,
         }
     }
 
-    pub fn alive(pid: u32) -> Liveness {
+    pub(super) fn alive(pid: u32) -> Liveness {
         let Ok(pid) = libc::pid_t::try_from(pid) else {
             return Liveness::Dead;
         };
@@ -293,7 +293,7 @@ mod sys {
         }
     }
 
-    pub fn host_name() -> String {
+    pub(super) fn host_name() -> String {
         let mut buf = [0u8; 256];
         // SAFETY: the buffer is writable for its whole length.
         let r = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) };

@@ -461,6 +461,18 @@ pub struct Control<'a> {
     pub progress: Option<&'a dyn Progress>,
 }
 
+impl std::fmt::Debug for Control<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Control")
+            .field("kept", &self.kept.len())
+            .field("sink", &self.sink.is_some())
+            .field("shard", &self.shard)
+            .field("stop", &self.stop)
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
+}
+
 /// How a run of a [`Plan`] ended.
 #[derive(Debug)]
 pub enum Outcome {

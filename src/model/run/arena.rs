@@ -3,7 +3,7 @@
 //! work in progress.
 
 use crate::model::ids::Slot;
-use crate::model::item::{ItemRun, Phase, TaskRun};
+use crate::model::item::{ItemRun, Phase, Stamp, TaskRun};
 
 /// A task of an item in flight: the item's slot in the arena and the task's
 /// index within the item (32 bits each, so that an event fits in 16 bytes).
@@ -126,7 +126,7 @@ pub(crate) fn new_task(now: f64, team: usize, skill: usize, effort: f64, request
         request,
         preds_left: 0,
         trigger: None,
-        stamps: [now; 7],
+        stamps: [now; Stamp::COUNT],
         phase: Phase::Blocked,
         remaining: effort,
         epoch: 0,

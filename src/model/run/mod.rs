@@ -106,21 +106,7 @@ fn run(
     let by_events = !rep.m.probes.wip_reached(in_flight);
     let mut outcome = rep.m.finish();
     if let Some(t) = saturated_at {
-        // The means of a system that never settles are meaningless: report
-        // the replication as saturated (and unstable) rather than as numbers;
-        // its warm-up stays what it was.
-        for (name, value) in outcome.metrics.iter_mut() {
-            *value = match name.as_str() {
-                "saturated" => 1.0,
-                // Stopped by the event budget, not by work piling up: that
-                // says nothing about whether the organization keeps up.
-                "unstable" => f64::from(u8::from(!by_events)),
-                "max_events_reached" => f64::from(u8::from(by_events)),
-                "warmup" => *value,
-                _ => f64::NAN,
-            };
-        }
-        outcome.saturated_at = Some(t);
+        outcome.mark_saturated(t, by_events);
     }
     outcome
 }

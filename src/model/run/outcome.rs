@@ -70,6 +70,27 @@ pub struct ReplicationOutcome {
     pub saturated_at: Option<f64>,
 }
 
+impl ReplicationOutcome {
+    /// Marks the replication as stopped at `t` by `simulation.max_events`
+    /// (`by_events`) or `max_wip`. The means of a system that never settles
+    /// are meaningless: it is reported as saturated (and unstable) rather
+    /// than as numbers; its warm-up stays what it was.
+    pub(super) fn mark_saturated(&mut self, t: f64, by_events: bool) {
+        for (name, value) in self.metrics.iter_mut() {
+            *value = match MetricId::parse(name).map(|id| id.metric) {
+                Some(Metric::Saturated) => 1.0,
+                // Stopped by the event budget, not by work piling up: that
+                // says nothing about whether the organization keeps up.
+                Some(Metric::Unstable) => f64::from(u8::from(!by_events)),
+                Some(Metric::MaxEventsReached) => f64::from(u8::from(by_events)),
+                Some(Metric::Warmup) => *value,
+                _ => f64::NAN,
+            };
+        }
+        self.saturated_at = Some(t);
+    }
+}
+
 impl Mechanisms<'_> {
     /// Turns the tallies into the named metrics.
     pub(super) fn finish(self) -> ReplicationOutcome {

@@ -68,7 +68,7 @@ pub(crate) struct Crossover {
 impl Crossover {
     /// Whether no sweep value lies between `from` and `to` (the change is
     /// then located as well as the grid allows).
-    pub fn adjacent(&self, data: &SweepData) -> bool {
+    pub(crate) fn adjacent(&self, data: &SweepData) -> bool {
         data.values
             .first()
             .is_none_or(|xs| !xs.iter().any(|&x| x > self.from && x < self.to))
