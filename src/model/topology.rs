@@ -12,7 +12,7 @@ pub use super::split::{closed_stream_throughput, expected_demand, largest_remain
 pub struct Team {
     /// Unique team name within its topology.
     pub name: String,
-    /// Headcount per skill, indexed by [`SkillId`].
+    /// Headcount per skill, indexed by [`SkillId`](super::ids::SkillId).
     pub people: Vec<u32>,
     /// Indices of the streams this team owns (its single-threaded goals).
     pub owns: Vec<usize>,
