@@ -212,30 +212,11 @@ impl std::ops::IndexMut<PoolId> for Pools {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::run::testing::{Bench, model, org};
+    use crate::model::run::testing::{Bench, dev_qa_matrix};
 
     /// The pools of a matrix of a `dev` and a `qa` department, `dev` people of dev.
     fn pools(dev: u32) -> Pools {
-        let sc = model(&format!(
-            r#"
-[[workload.streams]]
-name = "s"
-interarrival = {{ dist = "constant", value = 1 }}
-item = "job"
-[workload.items.job]
-tasks = [
-  {{ name = "a", skill = "dev", effort = {{ dist = "constant", value = 1 }} }},
-  {{ name = "b", skill = "qa", effort = {{ dist = "constant", value = 1 }}, after = ["a"] }},
-]
-[organization]
-people = {{ dev = {dev}, qa = 1 }}
-[[topologies]]
-name = "matrix"
-kind = "matrix"
-"#
-        ));
-        let org = org(&sc);
-        Pools::new(&org, 2, 0.0, false)
+        Pools::new(&dev_qa_matrix(dev), 2, 0.0, false)
     }
 
     #[test]

@@ -31,6 +31,29 @@ pub(crate) fn org_at(sc: &ModelSpec, i: usize) -> Organization {
     topology::build(sc, &sc.topologies[i])
 }
 
+/// A matrix of a `dev` and a `qa` department (`dev` people of dev, one of
+/// qa) for one stream whose items need dev, then qa.
+pub(crate) fn dev_qa_matrix(dev: u32) -> Organization {
+    org(&model(&format!(
+        r#"
+[[workload.streams]]
+name = "s"
+interarrival = {{ dist = "constant", value = 1 }}
+item = "job"
+[workload.items.job]
+tasks = [
+  {{ name = "a", skill = "dev", effort = {{ dist = "constant", value = 1 }} }},
+  {{ name = "b", skill = "qa", effort = {{ dist = "constant", value = 1 }}, after = ["a"] }},
+]
+[organization]
+people = {{ dev = {dev}, qa = 1 }}
+[[topologies]]
+name = "matrix"
+kind = "matrix"
+"#
+    )))
+}
+
 /// A calendar and an arena for a mechanism under test.
 pub(crate) struct Bench {
     pub(crate) cal: Calendar<Event>,

@@ -141,30 +141,14 @@ impl Work {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::run::testing::{Bench, model, org};
+    use crate::model::run::testing::{Bench, dev_qa_matrix};
 
     /// Two teams (a matrix of `dev` and `qa` departments), `dev` people of dev.
     fn work(dev: u32, tracks_tasks: bool) -> Work {
-        let sc = model(&format!(
-            r#"
-[[workload.streams]]
-name = "s"
-interarrival = {{ dist = "constant", value = 1 }}
-item = "job"
-[workload.items.job]
-tasks = [
-  {{ name = "a", skill = "dev", effort = {{ dist = "constant", value = 1 }} }},
-  {{ name = "b", skill = "qa", effort = {{ dist = "constant", value = 1 }}, after = ["a"] }},
-]
-[organization]
-people = {{ dev = {dev}, qa = 1 }}
-[[topologies]]
-name = "matrix"
-kind = "matrix"
-"#
-        ));
-        let org = org(&sc);
-        Work::new(Pools::new(&org, 2, 0.0, tracks_tasks), vec![0])
+        Work::new(
+            Pools::new(&dev_qa_matrix(dev), 2, 0.0, tracks_tasks),
+            vec![0],
+        )
     }
 
     #[test]
