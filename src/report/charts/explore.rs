@@ -16,6 +16,7 @@
 use std::path::{Path, PathBuf};
 
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
@@ -584,6 +585,36 @@ fn row_labels<DB: DrawingBackend, X: plotters::coord::ranged1d::Ranged<ValueType
     Ok(())
 }
 
+/// One of a row's two bars (tornado ends, Sobol' S1 and ST), centred at
+/// `y`, from `anchor` to the estimate, with the 95% interval as a whisker;
+/// undefined parts are left out.
+fn half_bar<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    px: Px,
+    chart: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    y: f64,
+    anchor: f64,
+    (estimate, low, high): (f64, f64, f64),
+    color: RGBColor,
+) -> Result<(), ChartError> {
+    if estimate.is_finite() {
+        chart.draw_series(std::iter::once(Rectangle::new(
+            [(anchor, y - 0.15), (estimate, y + 0.15)],
+            color.filled(),
+        )))?;
+    }
+    if low.is_finite() && high.is_finite() {
+        style::error_bar(
+            root,
+            px,
+            chart.backend_coord(&(low, y)),
+            chart.backend_coord(&(high, y)),
+            10.0,
+        )?;
+    }
+    Ok(())
+}
+
 fn draw_tornado<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     px: Px,
@@ -644,22 +675,8 @@ fn draw_tornado<DB: DrawingBackend>(
             (lo, style::OKABE_ITO[0], -0.17),
             (hi, style::OKABE_ITO[1], 0.17),
         ] {
-            let v = row.estimate * k;
-            if v.is_finite() {
-                chart.draw_series(std::iter::once(Rectangle::new(
-                    [(anchor, y + dy - 0.15), (v, y + dy + 0.15)],
-                    color.filled(),
-                )))?;
-            }
-            if (row.low * k).is_finite() && (row.high * k).is_finite() {
-                style::error_bar(
-                    root,
-                    px,
-                    chart.backend_coord(&(row.low * k, y + dy)),
-                    chart.backend_coord(&(row.high * k, y + dy)),
-                    10.0,
-                )?;
-            }
+            let (v, low, high) = (row.estimate * k, row.low * k, row.high * k);
+            half_bar(root, px, &mut chart, y + dy, anchor, (v, low, high), color)?;
         }
     }
     if nominal.is_finite() {
@@ -746,21 +763,8 @@ fn draw_sobol<DB: DrawingBackend>(
             let Some(r) = data.row(m, a, index) else {
                 continue;
             };
-            if r.estimate.is_finite() {
-                chart.draw_series(std::iter::once(Rectangle::new(
-                    [(0.0, y + dy - 0.15), (r.estimate, y + dy + 0.15)],
-                    color.filled(),
-                )))?;
-            }
-            if r.low.is_finite() && r.high.is_finite() {
-                style::error_bar(
-                    root,
-                    px,
-                    chart.backend_coord(&(r.low, y + dy)),
-                    chart.backend_coord(&(r.high, y + dy)),
-                    10.0,
-                )?;
-            }
+            let estimate = (r.estimate, r.low, r.high);
+            half_bar(root, px, &mut chart, y + dy, 0.0, estimate, color)?;
         }
     }
     Ok(())
