@@ -40,6 +40,8 @@ pub struct WindowTrend {
     /// The sub-interval the last change fell in (`TREND_BATCHES` once past
     /// the end).
     batch: usize,
+    /// The end of sub-interval `batch` (kept, as it is read at every change).
+    edge: f64,
     last: f64,
     level: f64,
     areas: [f64; TREND_BATCHES],
@@ -48,14 +50,17 @@ pub struct WindowTrend {
 impl WindowTrend {
     /// A trend accumulator of the window `[start, end]` (`end > start`).
     pub fn new(start: f64, end: f64) -> Self {
-        Self {
+        let mut trend = Self {
             start,
             width: (end - start) / TREND_BATCHES as f64,
             batch: 0,
+            edge: 0.0,
             last: start,
             level: 0.0,
             areas: [0.0; TREND_BATCHES],
-        }
+        };
+        trend.edge = trend.boundary(0);
+        trend
     }
 
     /// The end of sub-interval `b`.
@@ -71,7 +76,7 @@ impl WindowTrend {
     /// Carries the current level forward to time `t`.
     fn advance(&mut self, t: f64) {
         while self.batch < TREND_BATCHES {
-            let edge = self.boundary(self.batch);
+            let edge = self.edge;
             if t < edge {
                 self.areas[self.batch] += self.level * (t - self.last);
                 self.last = t;
@@ -80,6 +85,9 @@ impl WindowTrend {
             self.areas[self.batch] += self.level * (edge - self.last);
             self.last = edge;
             self.batch += 1;
+            if self.batch < TREND_BATCHES {
+                self.edge = self.boundary(self.batch);
+            }
         }
     }
 

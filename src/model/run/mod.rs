@@ -296,7 +296,9 @@ impl Mechanisms<'_> {
     /// The task's predecessors are done (or its item arrived): it goes
     /// through intake, handed over from team `from` (none: from outside
     /// every team), into its backlog.
-    #[inline]
+    // Out of line, so that the loops over an item's tasks that call it stay
+    // small (measured: fewer instructions per item than inlined).
+    #[inline(never)]
     fn task_ready(&mut self, cx: &mut Cx, tr: TaskRef, from: Option<usize>) {
         if let Some(tr) = self.intake.ready(cx, tr, from) {
             self.work.enqueue(cx, tr, self.swarm.as_mut());
