@@ -325,6 +325,12 @@ const CLAIMS: &[Claim] = &[
     },
     Claim {
         doc: "scenarios/part-time-leader.toml",
+        args: &["check", "part-time-leader"],
+        file: None,
+        quotes: &["the one leader at utilization {0.86} at 0.5 already"],
+    },
+    Claim {
+        doc: "scenarios/part-time-leader.toml",
         args: &["run", "part-time-leader", "--json"],
         file: None,
         quotes: &["share is {0.8479…} against {0.1677…} for the busiest"],
