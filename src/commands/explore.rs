@@ -439,6 +439,13 @@ fn finish(
             written.extend(p.file_name().map(|n| n.to_string_lossy().into_owned()));
         }
     }
+    // Under --quiet, only a warning that the printed numbers are wrong
+    // without it is kept.
+    if let Some((line, in_answer)) = explore_csv::unstable_warning(ex) {
+        if !quiet || in_answer {
+            note!("{line}");
+        }
+    }
     stdio::print(&explore_csv::summary(ex))?;
     if !quiet {
         note!(

@@ -5,6 +5,7 @@
 use crate::experiment::explore::{Exploration, Method, SensitivityRow};
 
 use super::csv_files::number;
+use crate::experiment::results::grows_with_run_length;
 
 /// `sensitivity.csv`: `method,assumption,topology,metric,quantity,index,estimate,ci95_low,ci95_high`.
 pub fn sensitivity_csv(ex: &Exploration) -> String {
@@ -72,24 +73,47 @@ pub fn points_csv(ex: &Exploration, paths: &[String]) -> String {
     String::from_utf8(w.into_inner().expect("writing to memory")).expect("CSV is UTF-8")
 }
 
-/// The stdout summary: per paired difference, what decides it, leading with
-/// the answer.
-pub fn summary(ex: &Exploration) -> String {
-    let mut out = String::new();
+/// The warning that some design points have a topology that cannot keep up
+/// (unstable at the point), and whether it is an error in the answer: true
+/// when a measured metric of such a topology (or of the baseline, for the
+/// paired differences) grows with the run length, so that the printed
+/// indices mix in values that only measure the run length. `orgsim explore
+/// --quiet` prints it only then (README, *Which assumption decides the
+/// answer*).
+pub fn unstable_warning(ex: &Exploration) -> Option<(String, bool)> {
     let all = std::iter::once(&ex.nominal).chain(&ex.points);
     let unstable = all.clone().filter(|p| !p.unstable.is_empty()).count();
-    if unstable > 0 {
-        let mut who: Vec<&str> = all
-            .flat_map(|p| p.unstable.iter().map(String::as_str))
-            .collect();
-        who.sort_unstable();
-        who.dedup();
-        out.push_str(&format!(
-            "warning: at {unstable} of {} points {} cannot keep up (unstable): their lead times there only measure the run length, and the indices below mix them in; narrow the ranges (points.csv lists the points)\n",
-            ex.points.len() + 1,
-            who.join(" and ")
-        ));
+    if unstable == 0 {
+        return None;
     }
+    let mut who: Vec<&str> = all
+        .flat_map(|p| p.unstable.iter().map(String::as_str))
+        .collect();
+    who.sort_unstable();
+    who.dedup();
+    let hit = |t: &str| who.contains(&t);
+    let in_answer = ex.quantities.iter().any(|q| {
+        grows_with_run_length(&q.metric)
+            && (hit(&q.topology) || (q.difference && hit(&ex.baseline)))
+    });
+    let points = ex.points.len() + 1;
+    let who = who.join(" and ");
+    let line = if in_answer {
+        format!(
+            "warning: at {unstable} of {points} points {who} cannot keep up (unstable): their lead times there only measure the run length, and the indices below mix them in; narrow the ranges, or lengthen simulation.warmup where it only fills slowly (points.csv lists the points)"
+        )
+    } else {
+        format!(
+            "warning: at {unstable} of {points} points {who} cannot keep up (unstable): work piles up there, although none of the metrics measured grows with the run length (points.csv lists the points)"
+        )
+    };
+    Some((line, in_answer))
+}
+
+/// The stdout summary: per paired difference, what decides it, leading with
+/// the answer (the warning of [`unstable_warning`] goes to stderr before it).
+pub fn summary(ex: &Exploration) -> String {
+    let mut out = String::new();
     let fmt = |x: f64| format!("{x:.3}");
     for (qi, q) in ex.quantities.iter().enumerate() {
         if !q.difference {

@@ -34,7 +34,7 @@ struct Claim {
     /// Path from the repository root.
     doc: &'static str,
     /// Arguments of `orgsim` (`--out`, `--quiet` and, unless `file` is
-    /// set, `--no-plots` are added to `run` and `sweep`).
+    /// set, `--no-plots` are added to `run`, `sweep` and `explore`).
     args: &'static [&'static str],
     /// A file the command writes (e.g. `report.html`) whose text is the
     /// output checked, in place of what it prints.
@@ -145,6 +145,87 @@ const CLAIMS: &[Claim] = &[
         file: None,
         quotes: &["{1.72 ± 0.037} days (theory"],
     },
+    // README.md: the `explore` walk-through's prose (its outputs are
+    // marked blocks).
+    Claim {
+        doc: "README.md",
+        args: &[
+            "explore",
+            "prime-video",
+            "--method",
+            "tornado",
+            "--reps",
+            "10",
+            "--set",
+            "simulation.warmup=200",
+            "--metric",
+            "lead_time_mean",
+        ],
+        file: None,
+        quotes: &[
+            "the advantage of {−28.170} days shrinks to {−0.373}; at a 4-week cadence it grows to {−63.289}",
+        ],
+    },
+    Claim {
+        doc: "README.md",
+        args: &[
+            "explore",
+            "prime-video",
+            "--method",
+            "sobol",
+            "--samples",
+            "32",
+            "--reps",
+            "5",
+            "--set",
+            "simulation.warmup=200",
+            "--metric",
+            "lead_time_mean",
+        ],
+        file: None,
+        quotes: &[
+            "(ST {1.012}, 95% CI {0.689} to {1.374}:",
+            "the swarm size {0.042} and the department heads' decision time {0.026}",
+        ],
+    },
+    Claim {
+        doc: "README.md",
+        args: &[
+            "explore",
+            "prime-video",
+            "--method",
+            "break-even",
+            "--reps",
+            "10",
+            "--set",
+            "simulation.warmup=200",
+            "--metric",
+            "lead_time_mean",
+            "--set",
+            "coordination.intake_cadence=0",
+        ],
+        file: None,
+        quotes: &["the difference is {−0.373} days [{−2.390}, {1.644}]"],
+    },
+    Claim {
+        doc: "README.md",
+        args: &[
+            "explore",
+            "prime-video",
+            "--method",
+            "propagate",
+            "--samples",
+            "64",
+            "--reps",
+            "10",
+            "--set",
+            "simulation.warmup=200",
+            "--metric",
+            "lead_time_mean",
+        ],
+        file: None,
+        quotes: &["P(single-threaded better) = {0.95} [{0.87}, {0.98}]"],
+    },
     // README.md: the sweep examples' prose (their tables are marked blocks).
     // The scenarios' headers.
     Claim {
@@ -241,6 +322,12 @@ const CLAIMS: &[Claim] = &[
             "decision waits grow by {+7.39} days per item, and lead time by {+6.51} days ({+18.0%}, 95% CI {+5.98} to {+7.03})",
             "matrix ({+14.5} days here)",
         ],
+    },
+    Claim {
+        doc: "scenarios/part-time-leader.toml",
+        args: &["check", "part-time-leader"],
+        file: None,
+        quotes: &["the one leader at utilization {0.86} at 0.5 already"],
     },
     Claim {
         doc: "scenarios/part-time-leader.toml",
@@ -412,7 +499,10 @@ type Cmd = (Vec<String>, Option<&'static str>);
 fn orgsim((args, file): &Cmd, out: &Path) -> String {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_orgsim"));
     cmd.args(args);
-    if matches!(args.first().map(String::as_str), Some("run" | "sweep")) {
+    if matches!(
+        args.first().map(String::as_str),
+        Some("run" | "sweep" | "explore")
+    ) {
         cmd.args(["--quiet", "--out"]).arg(out);
         if file.is_none() {
             cmd.arg("--no-plots");

@@ -260,33 +260,53 @@ fn a_bad_uncertain_argument_exits_2_naming_it() {
     }
 }
 
+/// `orgsim explore s.toml --method tornado` of the effort up to 2 days
+/// against an item every 1.6 days (utilization 1.25 at the range's high end,
+/// where the station cannot keep up), measuring `metric`, into `out`.
+fn explore_into_overload(
+    dir: &std::path::Path,
+    metric: &str,
+    out: &str,
+    quiet: bool,
+) -> std::process::Output {
+    std::fs::write(dir.join("s.toml"), SCENARIO).unwrap();
+    let mut args = vec![
+        "explore",
+        "s.toml",
+        "--method",
+        "tornado",
+        "--uncertain",
+        "workload.items.job.tasks.work.effort.mean=[0.5, 2]",
+        "--metric",
+        metric,
+        "--out",
+        out,
+        "--no-plots",
+    ];
+    if quiet {
+        args.push("--quiet");
+    }
+    let o = crate::support::orgsim(&args, dir);
+    assert!(o.status.success(), "{}", crate::support::text(&o.stderr));
+    o
+}
+
 #[test]
 fn points_where_a_topology_cannot_keep_up_are_named_not_mixed_in_silently() {
-    // Mean effort up to 2 days against an item every 1.6 days: utilization
-    // 1.25 at the range's high end, where the station cannot keep up.
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("s.toml"), SCENARIO).unwrap();
-    let o = crate::support::orgsim(
-        &[
-            "explore",
-            "s.toml",
-            "--method",
-            "tornado",
-            "--uncertain",
-            "workload.items.job.tasks.work.effort.mean=[0.5, 2]",
-            "--metric",
-            "lead_time_mean",
-            "--out",
-            "o",
-            "--quiet",
-        ],
-        dir.path(),
-    );
-    assert!(o.status.success(), "{}", crate::support::text(&o.stderr));
-    let stdout = crate::support::text(&o.stdout);
+    // Lead times of an unstable point only measure the run length: the
+    // warning is an error in the answer, so it reaches stderr even under
+    // --quiet, ahead of the summary on stdout.
+    let o = explore_into_overload(dir.path(), "lead_time_mean", "o", true);
+    let stderr = crate::support::text(&o.stderr);
     assert!(
-        stdout.contains("at 1 of 3 points station cannot keep up (unstable)"),
-        "{stdout}"
+        stderr.contains("warning: at 1 of 3 points station cannot keep up (unstable)")
+            && stderr.contains("the indices below mix them in"),
+        "{stderr}"
+    );
+    assert!(
+        !crate::support::text(&o.stdout).contains("warning"),
+        "the warning is not part of stdout's summary"
     );
     let points = std::fs::read_to_string(dir.path().join("o/points.csv")).unwrap();
     let last: Vec<&str> = points
@@ -294,6 +314,27 @@ fn points_where_a_topology_cannot_keep_up_are_named_not_mixed_in_silently() {
         .map(|l| l.rsplit(',').next().unwrap())
         .collect();
     assert_eq!(last, ["unstable", "", "", "station"], "{points}");
+}
+
+#[test]
+fn quiet_keeps_only_an_unstable_warning_that_is_an_error_in_the_answer() {
+    // Throughput does not grow with the run length: at the overloaded point
+    // it is the station's capacity, a true value. The warning is then a
+    // note, which --quiet hides and a plain run prints.
+    let dir = tempfile::tempdir().unwrap();
+    let quiet = explore_into_overload(dir.path(), "throughput", "q", true);
+    assert_eq!(crate::support::text(&quiet.stderr), "");
+    let loud = explore_into_overload(dir.path(), "throughput", "l", false);
+    let stderr = crate::support::text(&loud.stderr);
+    assert!(
+        stderr.contains("warning: at 1 of 3 points station cannot keep up (unstable)")
+            && stderr.contains("none of the metrics measured grows with the run length"),
+        "{stderr}"
+    );
+    assert_eq!(
+        quiet.stdout, loud.stdout,
+        "the summary is the same with and without --quiet"
+    );
 }
 
 /// The test scenario with two declared assumptions (effort and the dummy),
