@@ -105,6 +105,13 @@ fn every_run_report_has_the_section_on_stdout_in_json_csv_and_html() {
         out.join("depends_lead_time_mean_single-threaded.png")
             .is_file()
     );
+    let texts = crate::charts::check_svg(&out.join("depends_lead_time_mean_single-threaded.svg"));
+    for label in ["halved", "doubled", "intake cadence", "swarm duration"] {
+        assert!(
+            texts.contains(label),
+            "{label} not in the tornado:\n{texts}"
+        );
+    }
     let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
     assert!(
         manifest.contains("\"depends.csv\""),
