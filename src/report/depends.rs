@@ -285,11 +285,11 @@ impl DependsData {
             if !unknown.is_empty() {
                 let _ = write!(
                     text,
-                    " {} say nothing, because a topology cannot keep up there (unstable: its lead times only measure the run length): {}.",
+                    " {} nothing: a topology is unstable there (it cannot keep up, or does not settle within the run), so its lead times only measure the run length: {}.",
                     if unknown.len() == 1 {
-                        "One case has to".to_owned()
+                        "One case says".to_owned()
                     } else {
-                        format!("{} cases have to", unknown.len())
+                        format!("{} cases say", unknown.len())
                     },
                     join(&unknown)
                 );
