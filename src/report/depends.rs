@@ -521,7 +521,7 @@ impl DependsData {
                     &mut out,
                     &format!("What moves {t} − {}", data.baseline),
                     &chart.svg(&data)?,
-                    "Longest bar first: each coordination setting alone halved (blue) and doubled (orange), the others as given; the dashed line is the difference with the settings as given, the solid line zero. Switching a setting off is in the table below.",
+                    "Longest bar first: each coordination setting alone halved (blue) and doubled (orange), the others as given; the dashed line is the difference with the settings as given, the solid line zero. A case where a topology is unstable has no bar (such rows come last); switching a setting off is in the table below.",
                     &Self::stem(t),
                 );
             }
