@@ -10,6 +10,9 @@
 //! - `replication/prime-video/*`: one replication of the default scenario
 //!   per topology;
 //! - `run/prime-video/*`: a whole default run on 1 and 2 threads;
+//! - `run-with-depends/prime-video/*`: the same run followed by its "What
+//!   this depends on" tornado (`--depends auto`, the default of `orgsim
+//!   run`) and its `depends.csv`, on 1 and 2 threads;
 //! - `sweep/prime-video-20-points/*`: a 20-point sweep on 1 and 2 threads.
 
 #[path = "reference/mm1.rs"]
@@ -23,7 +26,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use orgsim::engine::RngFactory;
 use orgsim::experiment::sweep::{self, BaseScenario, SweepSettings, Vary};
 use orgsim::experiment::validation::station;
-use orgsim::experiment::{self, RunOptions};
+use orgsim::experiment::{self, RunOptions, depends};
 use orgsim::model::{Recording, simulate, topology};
 use orgsim::report::sweep_files;
 use orgsim::report::sweep_folder::{self, SweepOutcome, SweepRun};
@@ -173,6 +176,34 @@ fn whole_run(c: &mut Criterion) {
     group.finish();
 }
 
+/// The default `orgsim run`'s simulations: the run, then its quick tornado
+/// (`--depends auto`) on the same pool, and `depends.csv`.
+fn whole_run_with_depends(c: &mut Criterion) {
+    let sc = default_scenario();
+    let mut group = c.benchmark_group("run-with-depends/prime-video");
+    group.sample_size(10);
+    for threads in [1, 2] {
+        group.bench_function(format!("threads={threads}"), |b| {
+            let pool = experiment::thread_pool(Some(threads)).expect("a pool");
+            let options = RunOptions {
+                threads: Some(threads),
+                ..Default::default()
+            };
+            b.iter(|| {
+                pool.install(|| {
+                    let exp = experiment::runner::run_in_current_pool(&sc, &options, &())
+                        .expect("valid options");
+                    let d = depends::run(&exp, &options, depends::Mode::Auto, &())
+                        .expect("the tornado runs")
+                        .expect("two topologies");
+                    black_box(orgsim::report::depends::csv(&d.rows(), d.replications))
+                })
+            })
+        });
+    }
+    group.finish();
+}
+
 /// 20 points (coupling 0 to 0.57) × 2 topologies × 30 replications of the
 /// default scenario, written to a fresh folder each time as `orgsim sweep`
 /// does.
@@ -216,6 +247,7 @@ criterion_group!(
     reductions,
     one_replication,
     whole_run,
+    whole_run_with_depends,
     twenty_point_sweep
 );
 criterion_main!(benches);

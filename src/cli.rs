@@ -145,6 +145,23 @@ pub struct RunArgs {
         requires = "precision"
     )]
     pub precision_metric: String,
+    /// "What this depends on": each coordination setting the scenario uses
+    /// halved, doubled and switched off. `auto` keeps it quick (fewer
+    /// replications when the run's would simulate too many items, and says
+    /// so), `full` runs every replication, `off` skips it.
+    #[arg(long, value_enum, value_name = "WHEN", default_value = "auto")]
+    pub depends: DependsArg,
+}
+
+/// `--depends`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DependsArg {
+    /// Within a budget of simulated items (fewer replications if need be).
+    Auto,
+    /// At every replication of the run.
+    Full,
+    /// No tornado.
+    Off,
 }
 
 /// The analyses `orgsim explore` offers.

@@ -4,10 +4,11 @@ use std::path::PathBuf;
 use std::time::SystemTime;
 
 use super::{Failure, interrupt, output, source, stdio};
-use crate::cli::RunArgs;
-use orgsim::experiment::{self, RunOptions};
+use crate::cli::{DependsArg, RunArgs};
+use orgsim::experiment::{self, RunOptions, depends};
 use orgsim::model::capacity;
 use orgsim::model::warning::{self, Warning};
+use orgsim::report::depends::{self as report_depends, DependsData};
 use orgsim::report::manifest::Manifest;
 use orgsim::report::{csv_files, json, table};
 use orgsim::util::atomic::write_atomic;
@@ -52,10 +53,29 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
     interrupt::install("no result is written");
     let pool = experiment::thread_pool(options.threads)?;
     let threads = pool.current_num_threads();
-    let exp = {
+    let (exp, depends) = {
         let bar = super::progress::bar(!args.common.quiet);
-        pool.install(|| experiment::runner::run_in_current_pool(&scenario, &options, &bar))?
+        let exp =
+            pool.install(|| experiment::runner::run_in_current_pool(&scenario, &options, &bar))?;
+        let mode = match args.depends {
+            DependsArg::Auto => depends::Mode::Auto,
+            DependsArg::Full => depends::Mode::Full,
+            DependsArg::Off => depends::Mode::Off,
+        };
+        // An interrupt during the tornado keeps the run's complete results
+        // (and says so below); only the section is missing.
+        let depends = match pool.install(|| depends::run(&exp, &options, mode, &bar)) {
+            Ok(d) => d,
+            Err(_) if interrupt::requested() => None,
+            Err(e) => return Err(e.into()),
+        };
+        (exp, depends)
     };
+    let depends = depends.map(|d| DependsData {
+        rows: d.rows(),
+        replications: d.replications,
+        of: d.of,
+    });
     let manifest = Manifest::new(
         &exp,
         &source::describe(args.scenario.as_deref()),
@@ -77,6 +97,15 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
         source,
     };
     let mut written = csv_files::write_all(&exp, stage.path(), args.items).map_err(write_error)?;
+    if let Some(d) = &depends {
+        let path = stage.path().join(report_depends::FILE);
+        write_atomic(
+            &path,
+            report_depends::csv(&d.rows, d.replications).as_bytes(),
+        )
+        .map_err(write_error)?;
+        written.push(path);
+    }
     let mut manifest = manifest;
     let manifest_path = stage.path().join("manifest.json");
     write_atomic(&manifest_path, manifest.to_json().as_bytes()).map_err(write_error)?;
@@ -108,9 +137,19 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
         )));
     }
     if args.json {
-        outln!("{}", json::summary_json(&exp, &manifest.warnings))?;
+        outln!(
+            "{}",
+            json::summary_json_with(
+                &exp,
+                &manifest.warnings,
+                depends.as_ref().map(DependsData::json)
+            )
+        )?;
     } else {
         stdio::print(&table::results(&exp))?;
+        if let Some(d) = &depends {
+            stdio::print(&d.text())?;
+        }
     }
     if !args.common.quiet {
         note!(

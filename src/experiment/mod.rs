@@ -1,6 +1,7 @@
 //! Experiments: replications of every topology, run in parallel, with
 //! summaries and paired comparisons.
 
+pub mod depends;
 pub mod explore;
 pub mod options;
 pub mod progress;

@@ -467,10 +467,21 @@ fn run_report(data: &RunData) -> Result<String, ChartError> {
     if let Some(line) = defects_finding(data) {
         let _ = writeln!(body, "<li>{}</li>", escape(&line));
     }
+    let depends = super::depends::read(&data.dir, data.replications())?;
+    if let Some(answer) = depends.as_ref().and_then(|d| d.lead().into_iter().next()) {
+        let _ = writeln!(
+            body,
+            "<li>{} (<a href=\"#depends\">What this depends on</a>)</li>",
+            escape(&answer)
+        );
+    }
     body.push_str("</ul>\n</section>\n");
     stability(&mut body, data);
     warnings(&mut body, info);
     assumptions(&mut body, data);
+    if let Some(depends) = &depends {
+        body.push_str(&depends.html(&data.dir)?);
+    }
 
     body.push_str("<h2>Charts</h2>\n");
     for c in &charts {

@@ -35,6 +35,9 @@ struct JsonReport<'a> {
     stability: Vec<Stability<'a>>,
     summary: Vec<SummaryJson>,
     comparison: Vec<ComparisonJson>,
+    /// "What this depends on" (docs/model.md), when the run made it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    depends: Option<serde_json::Value>,
 }
 
 /// A row of `summary.csv`.
@@ -70,6 +73,16 @@ struct ComparisonJson {
 /// topology's metrics that grow with the run length (`"meaningful": false`,
 /// with the reason under `stability`).
 pub fn summary_json(exp: &Experiment, warnings: &[Warning]) -> String {
+    summary_json_with(exp, warnings, None)
+}
+
+/// [`summary_json`] with the "What this depends on" section under
+/// `depends` (see [`DependsData::json`](super::depends::DependsData::json)).
+pub fn summary_json_with(
+    exp: &Experiment,
+    warnings: &[Warning],
+    depends: Option<serde_json::Value>,
+) -> String {
     let sim = &exp.scenario.run;
     let notes = exp.stability_notes();
     let stability = exp
@@ -140,6 +153,7 @@ pub fn summary_json(exp: &Experiment, warnings: &[Warning]) -> String {
                 meaningful: r.meaningful,
             })
             .collect(),
+        depends,
     };
     serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
 }

@@ -7,6 +7,7 @@ mod charts;
 mod cli;
 mod closed_split;
 mod data_flow;
+mod depends;
 mod determinism;
 mod docs_numbers;
 mod edges;

@@ -24,6 +24,7 @@ use rayon::prelude::*;
 
 use super::options::RunOptions;
 use super::progress::{Planned, Progress};
+use super::results::Experiment;
 use super::runner::{run_in_current_pool, thread_pool};
 use crate::model::{MetricId, Scope};
 use crate::scenario::{Override, Scenario, load_str};
@@ -233,31 +234,7 @@ impl Study {
             ..RunOptions::default()
         };
         let exp = run_in_current_pool(&scenario, &options, progress).map_err(|e| e.to_string())?;
-        let base = exp.topology(baseline).ok_or("the baseline did not run")?;
-        let mut results = Vec::new();
-        for t in &exp.topologies {
-            for m in &self.metrics {
-                results.push(Summary::of(t.metric(m).unwrap_or(&[])));
-            }
-        }
-        for t in exp.topologies.iter().filter(|t| t.name != baseline) {
-            for m in &self.metrics {
-                let d =
-                    paired_difference(t.metric(m).unwrap_or(&[]), base.metric(m).unwrap_or(&[]));
-                results.push(d.diff);
-            }
-        }
-        let unstable = exp
-            .topologies
-            .iter()
-            .filter(|t| t.is_unstable())
-            .map(|t| t.name.clone())
-            .collect();
-        Ok(Point {
-            values,
-            results,
-            unstable,
-        })
+        measure(&exp, values, baseline, &self.metrics)
     }
 
     fn describe(&self, values: &[Option<f64>]) -> String {
@@ -349,6 +326,42 @@ impl Study {
             Err(ExploreError::BadInput(problems))
         }
     }
+}
+
+/// What `exp` measured, as the point of `values`: per topology and metric
+/// (in that order) the mean over the replications, then per topology but
+/// `baseline` the paired difference against it, each with its 95%
+/// interval; and the topologies that are unstable in `exp`.
+pub fn measure(
+    exp: &Experiment,
+    values: Vec<Option<f64>>,
+    baseline: &str,
+    metrics: &[String],
+) -> Result<Point, String> {
+    let base = exp.topology(baseline).ok_or("the baseline did not run")?;
+    let mut results = Vec::new();
+    for t in &exp.topologies {
+        for m in metrics {
+            results.push(Summary::of(t.metric(m).unwrap_or(&[])));
+        }
+    }
+    for t in exp.topologies.iter().filter(|t| t.name != baseline) {
+        for m in metrics {
+            let d = paired_difference(t.metric(m).unwrap_or(&[]), base.metric(m).unwrap_or(&[]));
+            results.push(d.diff);
+        }
+    }
+    let unstable = exp
+        .topologies
+        .iter()
+        .filter(|t| t.is_unstable())
+        .map(|t| t.name.clone())
+        .collect();
+    Ok(Point {
+        values,
+        results,
+        unstable,
+    })
 }
 
 /// Whether `metric` names a metric of a run: organization-wide, of one of

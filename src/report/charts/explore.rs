@@ -624,22 +624,30 @@ fn draw_tornado<DB: DrawingBackend>(
     let k = scale(m);
     let bars = tornado_bars(data, m);
     let nominal = data.nominal(m).map_or(f64::NAN, |n| n.0 * k);
-    let area = style::header(
-        root,
-        px,
-        &format!("What moves {}", subject(data, m)),
-        &format!(
-            "each assumption alone at its ends, the others nominal; whiskers: 95% CI over {} replications; dashed: nominal",
-            data.manifest["replications"].as_u64().unwrap_or(0)
-        ),
-    )?;
+    // A run's "What this depends on" tornado names its own ends and note.
+    let note = data.manifest["tornado_note"].as_str().map_or_else(
+        || {
+            format!(
+                "each assumption alone at its ends, the others nominal; whiskers: 95% CI over {} replications; dashed: nominal",
+                data.manifest["replications"].as_u64().unwrap_or(0)
+            )
+        },
+        str::to_owned,
+    );
+    let end = |i: usize, default: &'static str| {
+        data.manifest["tornado_ends"][i]
+            .as_str()
+            .unwrap_or(default)
+            .to_owned()
+    };
+    let area = style::header(root, px, &format!("What moves {}", subject(data, m)), &note)?;
     let area = style::legend_rows(
         &area,
         px,
         LABEL_AREA,
         &[
-            Entry::new("low end", style::OKABE_ITO[0], Swatch::Box),
-            Entry::new("high end", style::OKABE_ITO[1], Swatch::Box),
+            Entry::new(end(0, "low end"), style::OKABE_ITO[0], Swatch::Box),
+            Entry::new(end(1, "high end"), style::OKABE_ITO[1], Swatch::Box),
         ],
     )?;
     let (x0, x1) = padded_range(

@@ -471,6 +471,9 @@ pub fn render_run(dir: &Path) -> Result<Vec<PathBuf>, ChartError> {
             },
         )?);
     }
+    if let Some(depends) = crate::report::depends::read(dir, data.replications())? {
+        written.extend(depends.render(dir)?);
+    }
     Ok(written)
 }
 
