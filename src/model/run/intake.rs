@@ -154,6 +154,7 @@ impl<'a> Intake<'a> {
         let now = cx.cal.now();
         let task = cx.items.task(tr);
         task.stamp(Stamp::HandedOver, now);
+        task.stamp(Stamp::Accepted, now);
         if !task.request || self.immediate.intake {
             // Straight into the backlog, as `planned` and `decided` would
             // put it with no cadence, no decision and no escalation.
