@@ -5,6 +5,7 @@ pub mod csv_files;
 pub mod explain;
 pub mod explore_csv;
 pub mod explore_html;
+pub mod flow_table;
 pub mod html;
 pub mod json;
 pub mod layout;
