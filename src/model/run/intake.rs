@@ -159,18 +159,27 @@ impl<'a> Intake<'a> {
         if self.gate.is_active() {
             let team = task.team;
             let expedite = cx.items.item(tr.slot()).expedite;
-            if !self.gate.enter(team, tr, expedite) {
-                return None;
-            }
+            return if self.gate.enter(team, tr, expedite) {
+                self.accepted(cx, tr)
+            } else {
+                None
+            };
         }
-        self.accepted(cx, tr)
+        // No limit: accepted at once (the same steps as `accepted`, on the
+        // task at hand).
+        task.stamp(Stamp::Accepted, now);
+        if !task.request || self.immediate.intake {
+            task.stamp(Stamp::Planned, now);
+            task.stamp(Stamp::Decided, now);
+            return Some(tr);
+        }
+        self.await_cadence(cx, tr, now)
     }
 
     /// The task's team accepts it (at once, or when a place under its WIP
     /// limit frees up): an internal task enters its team's backlog, a
     /// request waits for the team's next planning boundary, and a rework
     /// task (held back by the limit) goes straight into its backlog.
-    #[inline]
     pub(crate) fn accepted(&mut self, cx: &mut Cx, tr: TaskRef) -> Option<TaskRef> {
         let now = cx.cal.now();
         let task = cx.items.task(tr);
@@ -185,6 +194,12 @@ impl<'a> Intake<'a> {
             task.stamp(Stamp::Decided, now);
             return Some(tr);
         }
+        self.await_cadence(cx, tr, now)
+    }
+
+    /// An accepted request waits for its team's next planning boundary.
+    #[inline]
+    fn await_cadence(&mut self, cx: &mut Cx, tr: TaskRef, now: f64) -> Option<TaskRef> {
         let cadence = self.org.coordination.intake_cadence;
         if cadence > 0.0 {
             let boundary = ((now / cadence).ceil() * cadence).max(now);

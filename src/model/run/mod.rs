@@ -294,17 +294,25 @@ impl Mechanisms<'_> {
         let now = cx.cal.now();
         let item = cx.items.item(slot);
         item.remaining = item.tasks.len();
-        let (k, fix, expedite) = (item.stream, item.fix, item.expedite);
+        let (k, fix, tasks) = (item.stream, item.fix, item.tasks.len());
+        let expedite = item.expedite;
         self.probes.admitted(now, k, fix);
         if self.stream_gate.enter(k, slot, expedite) {
-            self.start_item(cx, slot);
+            self.hand_over_roots(cx, slot, k, tasks);
         }
     }
 
-    /// Starts the item in `slot`: hands its root tasks over.
+    /// Starts the item in `slot`, held back in its stream's backlog.
     fn start_item(&mut self, cx: &mut Cx, slot: Slot) {
         let item = cx.items.item(slot);
         let (k, tasks) = (item.stream, item.tasks.len());
+        self.hand_over_roots(cx, slot, k, tasks);
+    }
+
+    /// Hands the root tasks of the item in `slot` (of stream `k`, with
+    /// `tasks` tasks) over: the item is started.
+    #[inline(always)]
+    fn hand_over_roots(&mut self, cx: &mut Cx, slot: Slot, k: usize, tasks: usize) {
         let owner = self.routing.owner(k);
         for t in 0..tasks {
             // Handing a root task over never completes a task, so the
