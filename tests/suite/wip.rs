@@ -462,3 +462,31 @@ fn wip_limits_and_classes_are_overridable_and_sweepable() {
         "limit 1 blocks more than 4: {blocked:?}"
     );
 }
+
+#[test]
+fn check_shows_the_limits_and_the_load_each_limited_team_is_offered() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let toml = ONE
+        .replace(
+            "item = \"job\"\n",
+            "item = \"job\"\nwip_limit = 3\nclass = \"expedite\"\n",
+        )
+        .replace("kind = \"matrix\"\n", "kind = \"matrix\"\nwip_limit = 2\n");
+    std::fs::write(tmp.path().join("t.toml"), toml).expect("writable");
+    let out = orgsim(&["check", "t.toml"], tmp.path());
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        stdout.contains("Stream WIP limits (items started and not done): s 3."),
+        "{stdout}"
+    );
+    assert!(stdout.contains("Expedite: stream s"), "{stdout}");
+    // One task of 1 person-day every 2 days: 0.50 person-days a day
+    // against 2 places.
+    assert!(
+        stdout.contains(
+            "WIP limit of eng: 2 tasks (2 people), offered 0.50 pd/day, places in use >= 0.25"
+        ),
+        "{stdout}"
+    );
+}
