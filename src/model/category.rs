@@ -22,11 +22,14 @@ pub enum Category {
     Rework,
     /// Waiting for, and getting, a bar raiser's review.
     Review,
+    /// Held back by a WIP limit: in its stream's backlog before the item is
+    /// started, or before a team's intake while the team is at its limit.
+    Blocked,
 }
 
 impl Category {
     /// The number of categories.
-    pub const COUNT: usize = 9;
+    pub const COUNT: usize = 10;
 
     /// Every category, in the order of the output files.
     pub const ALL: [Category; Category::COUNT] = [
@@ -39,13 +42,14 @@ impl Category {
         Category::Interrupted,
         Category::Rework,
         Category::Review,
+        Category::Blocked,
     ];
 
     /// Whether it is the last variant. An exhaustive match, so that a new
     /// category must say where it stands, and `COUNT` and `ALL` follow.
     const fn is_last(self) -> bool {
         match self {
-            Category::Review => true,
+            Category::Blocked => true,
             Category::Work
             | Category::Queue
             | Category::Handoff
@@ -53,7 +57,8 @@ impl Category {
             | Category::Decision
             | Category::Escalation
             | Category::Interrupted
-            | Category::Rework => false,
+            | Category::Rework
+            | Category::Review => false,
         }
     }
 
@@ -69,6 +74,7 @@ impl Category {
             Category::Interrupted => "interrupted",
             Category::Rework => "rework",
             Category::Review => "review",
+            Category::Blocked => "blocked",
         }
     }
 

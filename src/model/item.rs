@@ -10,8 +10,11 @@ use super::category::{Breakdown, Category};
 pub enum Stamp {
     /// All predecessors done (or the item arrived): handoff starts.
     Ready,
-    /// Handoff over: the request waits for the team's planning boundary.
+    /// Handoff over: the task waits until its team, at its WIP limit,
+    /// accepts it.
     HandedOver,
+    /// Accepted by its team: a request waits for the team's planning boundary.
+    Accepted,
     /// Planning boundary reached: the request waits for the leader.
     Planned,
     /// The leader decided: an escalated request waits for the executive.
@@ -30,9 +33,10 @@ impl Stamp {
 }
 
 /// The category of the stretch that ends at each stamp (after `Ready`).
-const STRETCHES: [(Stamp, Stamp, Category); 6] = [
+const STRETCHES: [(Stamp, Stamp, Category); 7] = [
     (Stamp::Ready, Stamp::HandedOver, Category::Handoff),
-    (Stamp::HandedOver, Stamp::Planned, Category::Cadence),
+    (Stamp::HandedOver, Stamp::Accepted, Category::Blocked),
+    (Stamp::Accepted, Stamp::Planned, Category::Cadence),
     (Stamp::Planned, Stamp::Decided, Category::Decision),
     (Stamp::Decided, Stamp::Queued, Category::Escalation),
     (Stamp::Queued, Stamp::Started, Category::Queue),
@@ -143,6 +147,8 @@ pub struct ItemRun {
     pub defects: u32,
     /// Defects that escaped review (each comes back as a `fix` item).
     pub escaped: u32,
+    /// Whether it is of the expedite class of service.
+    pub expedite: bool,
 }
 
 /// The state of a whole item, for the cumulative flow diagram: the most
@@ -179,6 +185,7 @@ impl ItemRun {
         self.last_rework = None;
         self.defects = 0;
         self.escaped = 0;
+        self.expedite = false;
     }
 
     /// The item's state now.
@@ -242,10 +249,14 @@ impl ItemRun {
                 None => break,
             }
         }
+        // The root task was ready when the item was started: before that
+        // the item waited in its stream's backlog (a stream WIP limit).
+        let started = self.tasks[t].at(Stamp::Ready);
         for (sum, (_, _, category)) in stretches.into_iter().zip(STRETCHES) {
             b.add(category, sum);
         }
         b.add(Category::Interrupted, interrupted);
+        b.add(Category::Blocked, started - self.arrival);
         b
     }
 }

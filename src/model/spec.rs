@@ -107,6 +107,23 @@ pub struct StreamSpec {
     pub mix: Vec<MixEntry>,
     /// Business priority, used by weighted queues (> 0, default 1).
     pub weight: f64,
+    /// At most this many of its items started and not done (>= 1; none by
+    /// default): docs/model.md, "WIP limits".
+    pub wip_limit: Option<u32>,
+    /// Its class of service (every item of the stream has it).
+    pub class: ServiceClass,
+}
+
+/// A class of service (docs/model.md, "Classes of service").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ServiceClass {
+    /// Served in the order of the topology's queue discipline.
+    #[default]
+    Standard,
+    /// Ahead of every standard task in every backlog and intake queue (not
+    /// preempting one being worked on or decided), and never held back by a
+    /// WIP limit.
+    Expedite,
 }
 
 /// How items of a stream arrive.
@@ -139,6 +156,8 @@ pub struct ItemType {
     pub name: String,
     /// Its tasks in file order; `after` refers to earlier or later entries by index.
     pub tasks: Vec<TaskSpec>,
+    /// Its class of service (an item is expedite if its type or its stream is).
+    pub class: ServiceClass,
 }
 
 /// One task of an item type.
@@ -288,6 +307,9 @@ pub struct TopologySpec {
     pub shared_leaders: Vec<SharedLeader>,
     /// A central review before items are done (none by default).
     pub bar_raiser: Option<BarRaiser>,
+    /// The WIP limit of every team that sets none of its own (>= 1; none by
+    /// default): docs/model.md, "WIP limits".
+    pub wip_limit: Option<u32>,
 }
 
 /// Bar raisers (docs/model.md, "Quality, dilution and bar raisers"): a shared pool of reviewers who look at every
@@ -315,6 +337,8 @@ pub struct TeamSpec {
     pub leader_attention: f64,
     /// Whether it owns the shared platform component (at most one team).
     pub owns_platform: bool,
+    /// Its WIP limit, instead of the topology's (>= 1; none by default).
+    pub wip_limit: Option<u32>,
 }
 
 impl ModelSpec {
@@ -364,6 +388,8 @@ impl ModelSpec {
                         weight: 1.0,
                     }],
                     weight: 1.0,
+                    wip_limit: None,
+                    class: ServiceClass::Standard,
                 }],
                 item_types: vec![ItemType {
                     name: "job".into(),
@@ -373,6 +399,7 @@ impl ModelSpec {
                         effort: Dist::exponential(1.0 / mu)?,
                         after: Vec::new(),
                     }],
+                    class: ServiceClass::Standard,
                 }],
             },
             architecture: Architecture {
@@ -407,6 +434,7 @@ impl ModelSpec {
                 leader_attention: 1.0,
                 shared_leaders: Vec::new(),
                 bar_raiser: None,
+                wip_limit: None,
             }],
         })
     }

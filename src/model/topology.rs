@@ -20,6 +20,9 @@ pub struct Team {
     pub leader_attention: f64,
     /// Whether it owns the shared platform component.
     pub owns_platform: bool,
+    /// At most this many tasks accepted and not finished (docs/model.md,
+    /// "WIP limits"); none when unlimited.
+    pub wip_limit: Option<u32>,
 }
 
 impl Team {
@@ -115,6 +118,7 @@ pub fn build(model: &ModelSpec, spec: &TopologySpec) -> Organization {
                     owns: t.owns.iter().map(|k| k.index()).collect(),
                     leader_attention: t.leader_attention,
                     owns_platform: t.owns_platform,
+                    wip_limit: t.wip_limit.or(spec.wip_limit),
                 }
             })
             .collect(),
@@ -125,6 +129,7 @@ pub fn build(model: &ModelSpec, spec: &TopologySpec) -> Organization {
     if !matches!(spec.kind, TopologyKind::Custom(_)) {
         for t in &mut teams {
             t.leader_attention = spec.leader_attention;
+            t.wip_limit = spec.wip_limit;
         }
     }
     let mut leaders: Vec<LeaderRole> = spec
@@ -177,6 +182,7 @@ fn matrix(model: &ModelSpec) -> Vec<Team> {
                 owns: vec![],
                 leader_attention: 1.0,
                 owns_platform: false,
+                wip_limit: None,
             }
         })
         .collect()
@@ -200,6 +206,7 @@ fn single_threaded(model: &ModelSpec, spec: &TopologySpec, with_platform: bool) 
             owns: vec![k],
             leader_attention: 1.0,
             owns_platform: false,
+            wip_limit: None,
         })
         .collect();
     if with_platform {
@@ -209,6 +216,7 @@ fn single_threaded(model: &ModelSpec, spec: &TopologySpec, with_platform: bool) 
             owns: vec![],
             leader_attention: 1.0,
             owns_platform: true,
+            wip_limit: None,
         });
     }
     let closed: Vec<usize> = (0..streams.len())

@@ -357,6 +357,7 @@ pub fn load_reports(scenario: &Scenario, reports: &[LoadReport]) -> String {
         "{}: valid. Offered load vs capacity per topology (expected values, from the scenario alone):",
         scenario.name
     );
+    out.push_str(&super::flow_table::scenario_lines(&scenario.model));
     for r in reports {
         let org = &r.organization;
         let _ = writeln!(out, "\n[{}]", org.name);
@@ -389,6 +390,7 @@ pub fn load_reports(scenario: &Scenario, reports: &[LoadReport]) -> String {
                 format!("{:.2}", p.utilization()),
             );
         }
+        out.push_str(&super::flow_table::team_lines(r, saturation_flag));
         for l in &r.leaders {
             let who = match l.leader {
                 Some(i) => {

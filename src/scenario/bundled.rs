@@ -46,6 +46,7 @@ pub const ALL: &[Bundled] = bundled![
     "platform",
     "pooling",
     "mmc",
+    "wip-limits",
 ];
 
 /// The bundled scenario called `name`.

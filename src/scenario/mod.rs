@@ -13,6 +13,7 @@ mod build;
 pub mod bundled;
 mod dist_spec;
 mod error;
+mod flow;
 mod load;
 mod overrides;
 mod path;

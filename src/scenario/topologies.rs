@@ -3,6 +3,7 @@
 
 use super::build::Org;
 use super::dist_spec;
+use super::flow;
 use super::path::TomlPath;
 use super::reader::{Bound, Ctx, Tbl, fmt_num};
 use super::suggest;
@@ -40,6 +41,7 @@ const TOPOLOGY_KEYS: &[&str] = &[
     "leaders",
     "swarm",
     "bar_raiser",
+    "wip_limit",
 ];
 const BAR_RAISER_KEYS: &[&str] = &["reviewers", "review", "catch"];
 const TEAM_KEYS: &[&str] = &[
@@ -48,6 +50,7 @@ const TEAM_KEYS: &[&str] = &[
     "owns",
     "leader_attention",
     "owns_platform",
+    "wip_limit",
 ];
 const KINDS: &[&str] = &[
     "matrix",
@@ -313,6 +316,7 @@ fn topology(
         }),
     };
     let leader_attention = ctx.num_field(t, "leader_attention", Some(1.0), Bound::UnitOpenBelow);
+    let wip_limit = flow::wip_limit(ctx, t);
 
     let kind = match known_kind {
         Some("custom") => custom_teams(ctx, t, env).map(TopologyKind::Custom),
@@ -373,6 +377,7 @@ fn topology(
         leader_attention: leader_attention?,
         shared_leaders: shared_leaders?,
         bar_raiser: bar_raiser?,
+        wip_limit: wip_limit?,
     })
 }
 
@@ -549,6 +554,7 @@ fn custom_teams(ctx: &mut Ctx<'_>, t: &Tbl<'_>, env: &Env<'_>) -> Option<Vec<Tea
                 None
             }
         };
+        let wip_limit = flow::wip_limit(ctx, &team);
         teams.push((|| {
             Some(TeamSpec {
                 name: name?.to_owned(),
@@ -564,6 +570,7 @@ fn custom_teams(ctx: &mut Ctx<'_>, t: &Tbl<'_>, env: &Env<'_>) -> Option<Vec<Tea
                 owns: owns?.into_iter().map(StreamId::new).collect(),
                 leader_attention: attention?,
                 owns_platform: owns_platform?,
+                wip_limit: wip_limit?,
             })
         })());
     }

@@ -5,6 +5,7 @@ use toml::Value;
 
 use super::build::Org;
 use super::dist_spec;
+use super::flow;
 use super::path::TomlPath;
 use super::reader::{Bound, Ctx, Tbl, fmt_num};
 use super::suggest;
@@ -12,10 +13,19 @@ use crate::engine::Dist;
 use crate::model::spec::{Arrivals, ItemType, MixEntry, StreamSpec, TaskSpec, Workload};
 
 pub(crate) const WORKLOAD_KEYS: &[&str] = &["load", "streams", "items"];
-const STREAM_KEYS: &[&str] = &["name", "interarrival", "backlog", "item", "items", "weight"];
+const STREAM_KEYS: &[&str] = &[
+    "name",
+    "interarrival",
+    "backlog",
+    "item",
+    "items",
+    "weight",
+    "wip_limit",
+    "class",
+];
 const BACKLOG_KEYS: &[&str] = &["wip"];
 const MIX_KEYS: &[&str] = &["type", "weight"];
-const ITEM_KEYS: &[&str] = &["tasks"];
+const ITEM_KEYS: &[&str] = &["tasks", "class"];
 const TASK_KEYS: &[&str] = &["name", "skill", "effort", "after"];
 
 /// A skill some task needs (for the topology checks).
@@ -117,12 +127,16 @@ fn streams(
         let arrivals = arrivals(ctx, &st);
         let mix = mix(ctx, &st, item_names);
         let weight = ctx.num_field(&st, "weight", Some(1.0), Bound::Pos);
+        let wip_limit = flow::wip_limit(ctx, &st);
+        let class = flow::class(ctx, &st);
         specs.push((|| {
             Some(StreamSpec {
                 name: name?.to_owned(),
                 arrivals: arrivals?,
                 mix: mix?,
                 weight: weight?,
+                wip_limit: wip_limit?,
+                class: class?,
             })
         })());
     }
@@ -322,6 +336,7 @@ fn item_type(
     org: &Org,
     needs: &mut Vec<Need>,
 ) -> Option<ItemType> {
+    let class = flow::class(ctx, t);
     let path = t.at("tasks");
     let Some(v) = t.get("tasks") else {
         ctx.missing(t, "tasks");
@@ -419,6 +434,7 @@ fn item_type(
     Some(ItemType {
         name: item.to_owned(),
         tasks: tasks?,
+        class: class?,
     })
 }
 

@@ -57,7 +57,7 @@ fn run_writes_items_and_json_on_request() {
     assert_eq!(json["replications"], 2);
     let items = std::fs::read_to_string(dir.path().join("res/items.csv")).unwrap();
     assert!(items.starts_with(
-        "topology,replication,item,stream,type,arrival,done,lead_time,work,queue,handoff,cadence,decision,escalation,interrupted,rework,review,teams,handoffs,escalations,defects,escaped_defects\n"
+        "topology,replication,item,stream,type,arrival,done,lead_time,work,queue,handoff,cadence,decision,escalation,interrupted,rework,review,blocked,teams,handoffs,escalations,defects,escaped_defects\n"
     ));
     assert!(items.lines().count() > 100);
 }

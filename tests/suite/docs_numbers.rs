@@ -43,6 +43,22 @@ struct Claim {
     quotes: &'static [&'static str],
 }
 
+/// `wip-limits` with two tasks per person, as its header gives it.
+const TIGHT_WIP: &[&str] = &[
+    "run",
+    "wip-limits",
+    "--set",
+    "topologies.matrix-wip.teams.product.wip_limit=6",
+    "--set",
+    "topologies.matrix-wip.teams.design.wip_limit=8",
+    "--set",
+    "topologies.matrix-wip.teams.eng.wip_limit=30",
+    "--set",
+    "topologies.matrix-wip.teams.qa.wip_limit=8",
+    "--set",
+    "topologies.matrix-wip.teams.marketing.wip_limit=6",
+];
+
 const CLAIMS: &[Claim] = &[
     // README.md: the prose around "What a run prints" and the report caption.
     Claim {
@@ -247,6 +263,34 @@ const CLAIMS: &[Claim] = &[
             "(up to {0.89}: see",
             "({0.43} to {0.73} in `orgsim check prime-video`)",
         ],
+    },
+    Claim {
+        doc: "scenarios/wip-limits.toml",
+        args: &["run", "wip-limits"],
+        file: None,
+        quotes: &[
+            "({57.8} → {59.8} days, {+2.02} days, 95% CI {+0.617} to {+3.43})",
+            "(blocked {2.14} days per item), against {29.6} days",
+            "cadence {20.2}, decisions {8.40} and handoffs {5.53} days per item",
+        ],
+    },
+    Claim {
+        doc: "scenarios/wip-limits.toml",
+        args: TIGHT_WIP,
+        file: None,
+        quotes: &["throughput falls from {1.13} to {0.760} items a day ({-32.5%})"],
+    },
+    Claim {
+        doc: "README.md",
+        args: &["run", "wip-limits"],
+        file: None,
+        quotes: &["keep the matrix at {59.8} days ({+2.02} vs {57.8}; single-threaded {29.6})"],
+    },
+    Claim {
+        doc: "README.md",
+        args: TIGHT_WIP,
+        file: None,
+        quotes: &["two per person starve it (throughput {1.13} → {0.760} items/day)"],
     },
     Claim {
         doc: "scenarios/swarming.toml",

@@ -29,3 +29,4 @@ mod support;
 mod sweep;
 mod theory;
 mod topologies;
+mod wip;

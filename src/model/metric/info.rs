@@ -333,5 +333,6 @@ const fn category_mean(c: Category) -> (&'static str, &'static str) {
         Category::Interrupted => ("interrupted_mean", "interrupted mean"),
         Category::Rework => ("rework_mean", "rework mean"),
         Category::Review => ("review_mean", "review mean"),
+        Category::Blocked => ("blocked_mean", "blocked mean"),
     }
 }

@@ -5,13 +5,12 @@
 //! scheduled, or a place in a leader's queue); a task passed on is returned
 //! to the lifecycle, which puts it in its backlog.
 
-use std::collections::VecDeque;
-
 use rand::RngExt;
 
 use super::Cx;
 use super::arena::TaskRef;
 use super::event::Event as Any;
+use super::wip::{ClassQueue, TeamGate};
 use crate::engine::{ReplicationStreams, SimRng};
 use crate::model::item::{Phase, Stamp};
 use crate::model::plan::Immediate;
@@ -40,8 +39,8 @@ pub(crate) struct Leader {
     pub(crate) attention: f64,
     /// The request being decided, if any.
     pub(crate) current: Option<TaskRef>,
-    /// Requests waiting, first in first out.
-    pub(crate) queue: VecDeque<TaskRef>,
+    /// Requests waiting, first in first out (expedite ones first).
+    pub(crate) queue: ClassQueue<TaskRef>,
     /// Time-average busy fraction over the measurement window.
     pub(crate) busy_average: TimeAverage,
 }
@@ -52,7 +51,7 @@ impl Leader {
         Self {
             attention,
             current: None,
-            queue: VecDeque::new(),
+            queue: ClassQueue::default(),
             busy_average: TimeAverage::new(window_start),
         }
     }
@@ -74,6 +73,8 @@ pub(crate) struct Intake<'a> {
     pub(crate) leaders: Vec<Leader>,
     /// The executive escalated requests wait for.
     pub(crate) executive: Leader,
+    /// The teams' WIP limits, between the handoff and the rest of intake.
+    pub(crate) gate: TeamGate,
 }
 
 impl<'a> Intake<'a> {
@@ -92,6 +93,7 @@ impl<'a> Intake<'a> {
                 .map(|l| Leader::new(l.attention, window_start))
                 .collect(),
             executive: Leader::new(1.0, window_start),
+            gate: TeamGate::new(org),
         }
     }
 
@@ -147,13 +149,44 @@ impl<'a> Intake<'a> {
         }
     }
 
-    /// The handoff is over: an internal task enters its team's backlog, a
-    /// request waits for the team's next planning boundary.
+    /// The handoff is over: the task waits while its team is at its WIP
+    /// limit, else its team accepts it.
     #[inline]
     fn handed_over(&mut self, cx: &mut Cx, tr: TaskRef) -> Option<TaskRef> {
         let now = cx.cal.now();
         let task = cx.items.task(tr);
         task.stamp(Stamp::HandedOver, now);
+        if self.gate.is_active() {
+            let team = task.team;
+            let expedite = cx.items.item(tr.slot()).expedite;
+            return if self.gate.enter(team, tr, expedite) {
+                self.accepted(cx, tr)
+            } else {
+                None
+            };
+        }
+        // No limit: accepted at once (the same steps as `accepted`, on the
+        // task at hand).
+        task.stamp(Stamp::Accepted, now);
+        if !task.request || self.immediate.intake {
+            task.stamp(Stamp::Planned, now);
+            task.stamp(Stamp::Decided, now);
+            return Some(tr);
+        }
+        self.await_cadence(cx, tr, now)
+    }
+
+    /// The task's team accepts it (at once, or when a place under its WIP
+    /// limit frees up): an internal task enters its team's backlog, a
+    /// request waits for the team's next planning boundary, and a rework
+    /// task (held back by the limit) goes straight into its backlog.
+    pub(crate) fn accepted(&mut self, cx: &mut Cx, tr: TaskRef) -> Option<TaskRef> {
+        let now = cx.cal.now();
+        let task = cx.items.task(tr);
+        task.stamp(Stamp::Accepted, now);
+        if task.rework {
+            return Some(tr);
+        }
         if !task.request || self.immediate.intake {
             // Straight into the backlog, as `planned` and `decided` would
             // put it with no cadence, no decision and no escalation.
@@ -161,6 +194,12 @@ impl<'a> Intake<'a> {
             task.stamp(Stamp::Decided, now);
             return Some(tr);
         }
+        self.await_cadence(cx, tr, now)
+    }
+
+    /// An accepted request waits for its team's next planning boundary.
+    #[inline]
+    fn await_cadence(&mut self, cx: &mut Cx, tr: TaskRef, now: f64) -> Option<TaskRef> {
         let cadence = self.org.coordination.intake_cadence;
         if cadence > 0.0 {
             let boundary = ((now / cadence).ceil() * cadence).max(now);
@@ -182,7 +221,8 @@ impl<'a> Intake<'a> {
             return self.decided(cx, tr);
         }
         let leader = self.org.team_leader[task.team];
-        self.leaders[leader].queue.push_back(tr);
+        let expedite = cx.items.item(tr.slot()).expedite;
+        self.leaders[leader].queue.push(tr, expedite);
         if self.leaders[leader].current.is_none() {
             self.start_decision(cx, leader);
         }
@@ -228,7 +268,8 @@ impl<'a> Intake<'a> {
             if self.org.coordination.escalation_decision.is_zero() {
                 return Some(tr);
             }
-            self.executive.queue.push_back(tr);
+            let expedite = cx.items.item(tr.slot()).expedite;
+            self.executive.queue.push(tr, expedite);
             if self.executive.current.is_none() {
                 self.start_executive(cx);
             }

@@ -13,6 +13,7 @@
 //! | backlogs, people, interruptions | [`work`] |
 //! | swarms to temporary projects | [`swarm`] |
 //! | defects, bar raisers, rework, fixes | [`quality`] |
+//! | WIP limits, classes of service | [`wip`] |
 //! | counts, tallies, flow samples, saturation | [`probes`] |
 //! | the named metrics | [`outcome`] |
 
@@ -27,6 +28,7 @@ mod quality;
 mod swarm;
 #[cfg(test)]
 mod testing;
+mod wip;
 mod work;
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -40,6 +42,7 @@ use self::pools::Pools;
 use self::probes::Probes;
 use self::quality::{Fix, Next, Quality};
 use self::swarm::Swarm;
+use self::wip::{Classes, StreamGate};
 use self::work::Work;
 use super::ids::{Slot, StreamId};
 use super::plan::stream_classes;
@@ -146,6 +149,10 @@ struct Mechanisms<'a> {
     swarm: Option<Swarm<'a>>,
     quality: Quality<'a>,
     probes: Probes<'a>,
+    /// The streams' WIP limits.
+    stream_gate: StreamGate,
+    /// Which items are expedite; `None` when none is.
+    classes: Option<Classes>,
 }
 
 impl<'a> Replication<'a> {
@@ -180,6 +187,8 @@ impl<'a> Replication<'a> {
         // Only a swarm interrupts tasks, and needs to know which are in service.
         let pools = Pools::new(org, skills, window_start, swarm.is_some());
         let max_tasks = types.iter().map(|it| it.tasks.len()).max().unwrap_or(1);
+        let classes = Some(Classes::new(model)).filter(Classes::any);
+        let stream_class = wip::backlog_classes(stream_classes(model, org.queue), &classes);
         let limits = probes::Limits {
             keep_items: recording.items,
             keep_series: recording.series,
@@ -196,10 +205,12 @@ impl<'a> Replication<'a> {
                 routing,
                 successors,
                 intake: Intake::new(org, rngs, window_start),
-                work: Work::new(pools, stream_classes(model, org.queue)),
+                work: Work::new(pools, stream_class),
                 swarm,
                 quality: Quality::new(&model.quality, org, rngs, window_start),
                 probes: Probes::new(streams, window_start, window_end, limits, stop),
+                stream_gate: StreamGate::new(model),
+                classes,
             },
         }
     }
@@ -259,6 +270,7 @@ impl Mechanisms<'_> {
     fn arrive(&mut self, cx: &mut Cx, k: StreamId) {
         let now = cx.cal.now();
         let slot = self.arrivals.draw(cx.items, &self.routing, k, now);
+        self.classify(cx, slot);
         self.admit(cx, slot);
     }
 
@@ -272,17 +284,35 @@ impl Mechanisms<'_> {
         item.item_type = usize::MAX;
         item.tasks
             .push(new_task(now, fix.team, fix.skill, fix.effort, request));
+        self.classify(cx, slot);
         self.admit(cx, slot);
     }
 
-    /// Puts the new item in `slot` (its tasks filled in) in flight and hands
-    /// its root tasks over.
+    /// Puts the new item in `slot` (its tasks filled in) in flight and
+    /// starts it, unless its stream is at its WIP limit.
     fn admit(&mut self, cx: &mut Cx, slot: Slot) {
         let now = cx.cal.now();
         let item = cx.items.item(slot);
         item.remaining = item.tasks.len();
         let (k, fix, tasks) = (item.stream, item.fix, item.tasks.len());
+        let expedite = item.expedite;
         self.probes.admitted(now, k, fix);
+        if self.stream_gate.enter(k, slot, expedite) {
+            self.hand_over_roots(cx, slot, k, tasks);
+        }
+    }
+
+    /// Starts the item in `slot`, held back in its stream's backlog.
+    fn start_item(&mut self, cx: &mut Cx, slot: Slot) {
+        let item = cx.items.item(slot);
+        let (k, tasks) = (item.stream, item.tasks.len());
+        self.hand_over_roots(cx, slot, k, tasks);
+    }
+
+    /// Hands the root tasks of the item in `slot` (of stream `k`, with
+    /// `tasks` tasks) over: the item is started.
+    #[inline(always)]
+    fn hand_over_roots(&mut self, cx: &mut Cx, slot: Slot, k: usize, tasks: usize) {
         let owner = self.routing.owner(k);
         for t in 0..tasks {
             // Handing a root task over never completes a task, so the
@@ -312,6 +342,10 @@ impl Mechanisms<'_> {
         let item = cx.items.item(slot);
         let (fix, item_type) = (item.fix, item.item_type);
         let team = item.tasks[index].team;
+        if self.intake.gate.is_active() {
+            self.team_place_freed(cx, team);
+        }
+        let item = cx.items.item(slot);
         if item.tasks[index].rework {
             item.last_rework = Some(index);
         } else if !fix {
@@ -352,7 +386,11 @@ impl Mechanisms<'_> {
             item.tasks.push(task);
             item.remaining += 1;
             let tr = TaskRef::new(slot, item.tasks.len() - 1);
-            self.work.enqueue(cx, tr, self.swarm.as_mut());
+            let expedite = item.expedite;
+            // Held back like any task while its team is at its WIP limit.
+            if self.intake.gate.enter(team, tr, expedite) {
+                self.work.enqueue(cx, tr, self.swarm.as_mut());
+            }
         }
     }
 
@@ -364,12 +402,14 @@ impl Mechanisms<'_> {
         if item.fix {
             cx.items.release(slot);
             self.probes.fix_done(now, k);
+            self.stream_place_freed(cx, k);
             return;
         }
         self.probes.item_done(now, item);
         self.quality.completed(cx, slot);
         self.probes.record(now, cx.items.item(slot));
         cx.items.release(slot);
+        self.stream_place_freed(cx, k);
         if self.arrivals.closed_wip(StreamId::new(k)).is_some() {
             self.arrive(cx, StreamId::new(k));
         }

@@ -51,9 +51,17 @@ impl Work {
         if self.pools[p].has_free_person() {
             self.start(cx, p, tr, swarm);
         } else {
-            let class = self.stream_class[item.stream];
+            let class = self.class(item.stream, item.expedite);
             self.pools[p].backlog.push_back(class, tr);
         }
+    }
+
+    /// The backlog class of a task of stream `k`: expedite before every
+    /// stream class (the lifecycle numbers those from 1 when some items
+    /// are expedite).
+    #[inline]
+    fn class(&self, k: usize, expedite: bool) -> u32 {
+        if expedite { 0 } else { self.stream_class[k] }
     }
 
     /// A person of `pool` starts (or resumes) `tr`.
@@ -125,8 +133,8 @@ impl Work {
         task.epoch += 1;
         task.paused_at = Some(now);
         task.phase = Phase::Queued;
-        let stream = cx.items.item(tr.slot()).stream;
-        let class = self.stream_class[stream];
+        let item = cx.items.item(tr.slot());
+        let class = self.class(item.stream, item.expedite);
         self.pools[pool].backlog.push_front(class, tr);
     }
 

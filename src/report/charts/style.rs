@@ -115,11 +115,12 @@ pub fn lighten(c: RGBColor, t: f64) -> RGBColor {
     RGBColor(mix(c.0), mix(c.1), mix(c.2))
 }
 
-/// The critical-path categories in the order they are stacked: work and
-/// queue, the coordination categories, then the rest.
+/// The critical-path categories in the order they are stacked: work,
+/// queue and blocked, the coordination categories, then the rest.
 pub const STACK: [Category; Category::COUNT] = [
     Category::Work,
     Category::Queue,
+    Category::Blocked,
     Category::Handoff,
     Category::Cadence,
     Category::Decision,
@@ -140,7 +141,7 @@ const _: () = {
     }
 };
 
-/// The fixed colour of a category: work and queue in cool hues, the
+/// The fixed colour of a category: work, queue and blocked in cool hues, the
 /// coordination categories (handoff, cadence, decision, escalation) in warm
 /// hues so that the coordination tax stands out, the rest in neutral tones.
 /// An exhaustive match: a new category does not compile until it has one.
@@ -155,6 +156,8 @@ pub fn category_color(c: Category) -> RGBColor {
         Category::Interrupted => RGBColor(0xA0, 0xA0, 0xA0),
         Category::Review => RGBColor(0x00, 0x9E, 0x73),
         Category::Rework => RGBColor(0x55, 0x55, 0x55),
+        // A queue before the queue: a cool hue, darker than `queue`.
+        Category::Blocked => RGBColor(0x6A, 0x5A, 0xCD),
     }
 }
 
