@@ -11,6 +11,7 @@
 //! topology some team has people of every skill a task needs.
 
 use super::ids::{SkillId, StreamId, TeamId};
+pub use super::season::RateProfile;
 use crate::engine::{Dist, DistError};
 
 /// The model of one scenario: demand, people, architecture, quality and the
@@ -107,6 +108,25 @@ pub struct StreamSpec {
     pub mix: Vec<MixEntry>,
     /// Business priority, used by weighted queues (> 0, default 1).
     pub weight: f64,
+    /// `rate_profile`: seasonal multipliers of an open stream's rate
+    /// (docs/model.md, "Seasonal demand"); `None` for a constant rate and
+    /// for every closed stream.
+    pub rate_profile: Option<RateProfile>,
+}
+
+impl StreamSpec {
+    /// The long-run arrival rate of an open stream, items per day, at the
+    /// workload's `load` (its rate profile's mean multiplier included);
+    /// `None` for a closed stream.
+    pub fn mean_rate(&self, load: f64) -> Option<f64> {
+        match &self.arrivals {
+            Arrivals::Open(d) => {
+                let factor = self.rate_profile.as_ref().map_or(1.0, RateProfile::mean);
+                Some(load * factor / d.mean())
+            }
+            Arrivals::Closed { .. } => None,
+        }
+    }
 }
 
 /// How items of a stream arrive.
@@ -364,6 +384,7 @@ impl ModelSpec {
                         weight: 1.0,
                     }],
                     weight: 1.0,
+                    rate_profile: None,
                 }],
                 item_types: vec![ItemType {
                     name: "job".into(),

@@ -22,6 +22,7 @@ mod reductions;
 mod reliability;
 mod report_html;
 mod scenario_errors;
+mod seasons;
 mod stability;
 mod statistics;
 mod support;
