@@ -98,6 +98,10 @@ pub struct CommonArgs {
     /// Run only this topology (repeatable; default: all).
     #[arg(long = "topology", value_name = "NAME")]
     pub topologies: Vec<String>,
+    /// Compare every topology against this one: every paired difference,
+    /// chart and sentence (default: the scenario's first topology run).
+    #[arg(long, value_name = "NAME")]
+    pub baseline: Option<String>,
     /// No progress bar, no warnings, no list of files written.
     #[arg(long, short)]
     pub quiet: bool,

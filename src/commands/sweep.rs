@@ -40,6 +40,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
         replications: args.common.replications,
         seed: args.common.seed,
         topologies: args.common.topologies.clone(),
+        baseline: args.common.baseline.clone(),
         shard,
     };
     let plan = sweep::plan(&base, varies, &settings)?;

@@ -1,6 +1,7 @@
 //! The integration test suite of orgsim: one binary, one module per concern.
 
 mod bad_input;
+mod baseline;
 mod bundled_scenarios;
 mod catalogue;
 mod charts;
