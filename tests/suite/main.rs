@@ -7,6 +7,7 @@ mod catalogue;
 mod charts;
 mod cli;
 mod closed_split;
+mod completions;
 mod data_flow;
 mod determinism;
 mod docs_numbers;
