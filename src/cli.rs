@@ -305,6 +305,10 @@ pub struct SweepArgs {
     /// Keep the points an earlier, interrupted run of the same sweep finished.
     #[arg(long)]
     pub resume: bool,
+    /// Print the sweep's summary as JSON instead of a table: the rows of
+    /// sweep.csv and sweep_comparison.csv under the same names.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Arguments of `orgsim merge`.

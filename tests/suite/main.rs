@@ -29,5 +29,6 @@ mod stability;
 mod statistics;
 mod support;
 mod sweep;
+mod sweep_json;
 mod theory;
 mod topologies;
