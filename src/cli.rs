@@ -1,10 +1,12 @@
 //! The command line (README, "Command line"), as clap definitions.
 
+use std::ffi::OsStr;
 use std::path::PathBuf;
 
+use clap::builder::{PossibleValue, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
 
-use orgsim::scenario::Override;
+use orgsim::scenario::{Override, bundled};
 
 /// Most worker threads `--threads` accepts: far more than any machine has
 /// cores, few enough that starting them costs nothing noticeable.
@@ -25,6 +27,60 @@ fn replications_parser(text: &str) -> Result<u32, String> {
         Ok(n) => Ok(n),
         Err(e) => Err(e.to_string()),
     }
+}
+
+/// A SCENARIO argument: any path (a file, or the name of a bundled
+/// scenario, resolved when the command runs), whose possible values are the
+/// bundled scenarios' names, so that shell completions offer them (beside
+/// file names). Nothing is refused here; help does not list the names
+/// (`hide_possible_values`; `orgsim scenarios` does).
+#[derive(Debug, Clone, Copy)]
+pub struct ScenarioArg;
+
+impl TypedValueParser for ScenarioArg {
+    type Value = PathBuf;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &OsStr,
+    ) -> Result<PathBuf, clap::Error> {
+        clap::builder::PathBufValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(bundled_names()))
+    }
+}
+
+/// The NAME of `orgsim scenarios NAME`: any text (an unknown one gets the
+/// command's did-you-mean), completed with the bundled scenarios' names.
+#[derive(Debug, Clone, Copy)]
+pub struct BundledName;
+
+impl TypedValueParser for BundledName {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &OsStr,
+    ) -> Result<String, clap::Error> {
+        clap::builder::StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(bundled_names()))
+    }
+}
+
+/// Every bundled scenario as a possible value, with its description.
+fn bundled_names() -> impl Iterator<Item = PossibleValue> {
+    bundled::ALL
+        .iter()
+        .map(|b| PossibleValue::new(b.name).help(b.summary()))
 }
 
 /// Simulate an organization as a matrix, as single-threaded teams, or
@@ -61,6 +117,7 @@ pub enum Command {
     /// (`orgsim scenarios prime-video > mine.toml`).
     Scenarios {
         /// The bundled scenario whose TOML to print.
+        #[arg(value_parser = BundledName, hide_possible_values = true)]
         name: Option<String>,
     },
     /// Check the engine against queueing theory (M/M/c, Jackson tandem,
@@ -98,6 +155,10 @@ pub struct CommonArgs {
     /// Run only this topology (repeatable; default: all).
     #[arg(long = "topology", value_name = "NAME")]
     pub topologies: Vec<String>,
+    /// Compare every topology against this one: every paired difference,
+    /// chart and sentence (default: the scenario's first topology run).
+    #[arg(long, value_name = "NAME")]
+    pub baseline: Option<String>,
     /// No progress bar, no warnings, no list of files written.
     #[arg(long, short)]
     pub quiet: bool,
@@ -111,6 +172,7 @@ pub struct CommonArgs {
 pub struct RunArgs {
     /// Scenario file, or the name of a bundled scenario (default: the bundled
     /// `prime-video`).
+    #[arg(value_name = "SCENARIO", value_parser = ScenarioArg, hide_possible_values = true)]
     pub scenario: Option<PathBuf>,
     /// The options `run` and `sweep` share.
     #[command(flatten)]
@@ -183,6 +245,7 @@ pub enum ExploreMethod {
 #[derive(Debug, Args)]
 pub struct ExploreArgs {
     /// Scenario file, or the name of a bundled scenario.
+    #[arg(value_name = "SCENARIO", value_parser = ScenarioArg, hide_possible_values = true)]
     pub scenario: PathBuf,
     /// The analysis.
     #[arg(long, value_enum)]
@@ -221,6 +284,7 @@ pub struct ExploreArgs {
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Scenario file, or the name of a bundled scenario.
+    #[arg(value_name = "SCENARIO", value_parser = ScenarioArg, hide_possible_values = true)]
     pub scenario: PathBuf,
     /// Override a scenario value before validation (repeatable).
     #[arg(long = "set", value_name = "PATH=VALUE")]
@@ -238,6 +302,7 @@ pub struct CheckArgs {
 #[derive(Debug, Args)]
 pub struct SweepArgs {
     /// Scenario file, or the name of a bundled scenario.
+    #[arg(value_name = "SCENARIO", value_parser = ScenarioArg, hide_possible_values = true)]
     pub scenario: PathBuf,
     /// A scenario path and its values: `PATH=START:STOP:STEP` (inclusive) or
     /// `PATH=v1,v2,...`, e.g. `architecture.coupling=0:0.6:0.1`; several make
@@ -257,6 +322,10 @@ pub struct SweepArgs {
     /// Keep the points an earlier, interrupted run of the same sweep finished.
     #[arg(long)]
     pub resume: bool,
+    /// Print the sweep's summary as JSON instead of a table: the rows of
+    /// sweep.csv and sweep_comparison.csv under the same names.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Arguments of `orgsim merge`.

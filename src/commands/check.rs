@@ -7,7 +7,7 @@ use super::{Failure, source, stdio};
 use crate::cli::CheckArgs;
 use orgsim::experiment::runner::analyse_warmup;
 use orgsim::model::warning::{self, Warning};
-use orgsim::model::{capacity, topology};
+use orgsim::model::{capacity, season, topology};
 use orgsim::report::charts::welch::{self, Welch};
 use orgsim::report::table;
 use orgsim::scenario::Scenario;
@@ -22,6 +22,7 @@ pub fn check(args: &CheckArgs) -> Result<(), Failure> {
     let scenario = source::load(Some(&args.scenario), &args.overrides)?;
     let reports = capacity::analyse(&scenario.model);
     stdio::print(&table::load_reports(&scenario, &reports))?;
+    stdio::print(&seasons(&scenario, &reports))?;
     let warnings: Vec<Warning> = reports.iter().flat_map(|r| r.warnings.clone()).collect();
     if !warnings.is_empty() {
         outln!()?;
@@ -37,6 +38,79 @@ pub fn check(args: &CheckArgs) -> Result<(), Failure> {
         warmup(&scenario, &dir)?;
     }
     Ok(())
+}
+
+/// The rate profiles of the scenario's streams and, per topology, the load
+/// in the busiest part of the period beside the average (empty without a
+/// profile).
+fn seasons(scenario: &Scenario, reports: &[capacity::LoadReport]) -> String {
+    let model = &scenario.model;
+    let peaks = season::peak_loads(model);
+    if peaks.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from(
+        "\nSeasonal demand (rate_profile; the table above is the average over a period):\n",
+    );
+    for s in &model.workload.streams {
+        if let Some(p) = &s.rate_profile {
+            let parts: Vec<String> = p
+                .multipliers()
+                .iter()
+                .map(|c| format!("x{}", number(*c)))
+                .collect();
+            out.push_str(&format!(
+                "  stream `{}`: {} over {} parts of {} days of each {}-day period (mean x{}, peak x{})\n",
+                s.name,
+                parts.join(", "),
+                p.multipliers().len(),
+                number(p.part_length()),
+                number(p.period()),
+                number(p.mean()),
+                number(p.peak())
+            ));
+        }
+    }
+    for (peak, average) in peaks.iter().zip(reports) {
+        let when = if peak.bound {
+            "with every stream at its peak at once (their periods differ, so this is a bound)"
+                .to_string()
+        } else {
+            format!(
+                "in days {}-{} of each period",
+                number(peak.phase.from),
+                number(peak.phase.to)
+            )
+        };
+        let org = &peak.report.organization;
+        let busiest = peak
+            .report
+            .pools
+            .iter()
+            .find(|p| p.utilization() == peak.utilization)
+            .map_or_else(
+                || " (a leader or the bar raisers)".to_string(),
+                |p| {
+                    format!(
+                        " (team `{}` {})",
+                        org.teams[p.team].name, model.people[p.skill].skill
+                    )
+                },
+            );
+        let average_u = season::highest(average);
+        let verdict = if peak.utilization >= 1.0 && average_u < 1.0 {
+            ": overloaded at the peak though stable on average; queues grow through that part and drain after it"
+        } else if peak.utilization >= 1.0 {
+            ": overloaded"
+        } else {
+            ""
+        };
+        out.push_str(&format!(
+            "  [{}] busiest {when}: highest utilization {:.2}{busiest}, against {average_u:.2} on average{verdict}\n",
+            peak.topology, peak.utilization
+        ));
+    }
+    out
 }
 
 /// Runs the MSER-5 pilot of every topology, prints the truncation and writes

@@ -13,12 +13,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::{Failure, interrupt, output, source, stdio};
-use crate::cli::{ExploreArgs, ExploreMethod};
+use crate::cli::{CommonArgs, ExploreArgs, ExploreMethod};
 use orgsim::experiment::explore::checkpoint::{self as ckpt, CHECKPOINT};
 use orgsim::experiment::explore::{
     self, Assumption, Belief, Control, Direction, Exploration, Method, Outcome, Plan, Point, Shard,
     Study,
 };
+use orgsim::experiment::options::check_baseline;
 use orgsim::experiment::sweep::checkpoint as sweep_ckpt;
 use orgsim::experiment::sweep::manifest::fingerprint;
 use orgsim::model::Metric;
@@ -26,6 +27,7 @@ use orgsim::report::charts::numbers::{Better, better};
 use orgsim::report::sweep_folder::CheckpointWriter;
 use orgsim::report::{explore_csv, write_atomic};
 use orgsim::scenario::Override;
+use orgsim::scenario::Scenario;
 
 /// The metrics measured when `--metric` is not given.
 const DEFAULT_METRICS: [Metric; 3] = [
@@ -132,6 +134,25 @@ fn failure(e: explore::ExploreError) -> Failure {
     }
 }
 
+/// The topologies an exploration runs, the first being its baseline:
+/// `--topology`'s (or none, for all, in scenario order), with `--baseline`
+/// moved first.
+fn explore_topologies(scenario: &Scenario, common: &CommonArgs) -> Result<Vec<String>, Failure> {
+    let Some(baseline) = &common.baseline else {
+        return Ok(common.topologies.clone());
+    };
+    let all = &scenario.model.topologies;
+    check_baseline(all, &common.topologies, Some(baseline))?;
+    let mut names: Vec<String> = if common.topologies.is_empty() {
+        all.iter().map(|t| t.name.clone()).collect()
+    } else {
+        common.topologies.clone()
+    };
+    names.retain(|n| n != baseline);
+    names.insert(0, baseline.clone());
+    Ok(names)
+}
+
 /// Runs the exploration `args` describe.
 pub fn explore(args: &ExploreArgs) -> Result<(), Failure> {
     let shard = args
@@ -171,7 +192,7 @@ pub fn explore(args: &ExploreArgs) -> Result<(), Failure> {
         samples: args.samples,
         replications: args.common.replications,
         seed: args.common.seed,
-        topologies: args.common.topologies.clone(),
+        topologies: explore_topologies(&scenario, &args.common)?,
     };
     // Everything is checked before the folder is made.
     let plan = spec.plan(args.common.threads)?;

@@ -21,6 +21,7 @@ macro_rules! outln {
 }
 
 mod check;
+mod completions;
 mod explore;
 mod failure;
 mod folder;
@@ -53,13 +54,7 @@ pub fn dispatch(cli: Cli) -> Result<(), Failure> {
         Command::Scenarios { name: None } => scenarios::list(),
         Command::Scenarios { name: Some(name) } => scenarios::print(&name),
         Command::Validate { threads } => validate::validate(threads),
-        Command::Completions { shell } => {
-            use clap::CommandFactory;
-            // Generated into memory first: clap_complete panics on a failed write.
-            let mut script = Vec::new();
-            clap_complete::generate(shell, &mut Cli::command(), "orgsim", &mut script);
-            stdio::print_bytes(&script)
-        }
+        Command::Completions { shell } => stdio::print_bytes(&completions::script(shell)),
     };
     if std::env::var_os("ORGSIM_REPORT_PEAK_MEMORY").is_some() {
         report_peak_memory();

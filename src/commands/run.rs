@@ -39,6 +39,7 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
         seed: args.common.seed,
         threads: args.common.threads,
         topologies: args.common.topologies.clone(),
+        baseline: args.common.baseline.clone(),
         keep_items: args.items,
         precision: args.precision,
         precision_metric: args.precision_metric.clone(),

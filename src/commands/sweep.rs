@@ -8,7 +8,7 @@ use crate::cli::SweepArgs;
 use orgsim::experiment::sweep::{self, BaseScenario, Shard, SweepManifest, SweepSettings, Vary};
 use orgsim::model::warning;
 use orgsim::report::sweep_folder::{self, SweepOutcome, SweepRun};
-use orgsim::report::{sweep_csv, sweep_files};
+use orgsim::report::{sweep_csv, sweep_files, sweep_json};
 use orgsim::util::atomic::write_atomic;
 use orgsim::util::staging::Staging;
 
@@ -40,6 +40,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
         replications: args.common.replications,
         seed: args.common.seed,
         topologies: args.common.topologies.clone(),
+        baseline: args.common.baseline.clone(),
         shard,
     };
     let plan = sweep::plan(&base, varies, &settings)?;
@@ -98,7 +99,11 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
                     folder.display()
                 )));
             }
-            stdio::print(&sweep_csv::table(&res.manifest, &res.records))?;
+            if args.json {
+                outln!("{}", sweep_json::sweep_json(&res.manifest, &res.records))?;
+            } else {
+                stdio::print(&sweep_csv::table(&res.manifest, &res.records))?;
+            }
             if !args.common.quiet {
                 if res.resumed > 0 {
                     note!(

@@ -2,8 +2,9 @@
 
 use std::sync::atomic::AtomicBool;
 
+use crate::model::spec::TopologySpec;
 use crate::model::{Metric, MetricId, Scope};
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, suggest};
 
 /// Options of `orgsim run` that shape the experiment.
 #[derive(Debug, Clone)]
@@ -16,6 +17,10 @@ pub struct RunOptions {
     pub threads: Option<usize>,
     /// Run only these topologies, by name, in scenario order (empty: all).
     pub topologies: Vec<String>,
+    /// The topology every paired difference is against (`--baseline`;
+    /// default: the first run). It is run first, the others in scenario
+    /// order; no topology's numbers depend on it.
+    pub baseline: Option<String>,
     /// Keep every completed item (for `items.csv`).
     pub keep_items: bool,
     /// Keep adding replications (in batches of the initial count) until the
@@ -38,6 +43,7 @@ impl Default for RunOptions {
             seed: None,
             threads: None,
             topologies: Vec::new(),
+            baseline: None,
             keep_items: false,
             precision: None,
             precision_metric: Metric::LeadTimeMean.name().to_string(),
@@ -130,6 +136,11 @@ impl RunOptions {
                 topologies,
             });
         }
+        check_baseline(
+            &scenario.model.topologies,
+            &self.topologies,
+            self.baseline.as_deref(),
+        )?;
         for n in &self.topologies {
             if !scenario.model.topologies.iter().any(|t| &t.name == n) {
                 return Err(RunError::UnknownTopology {
@@ -153,6 +164,56 @@ impl RunOptions {
 /// one-stream scenario and more with more streams and teams (docs/model.md).
 pub const MAX_SIMULATIONS: u64 = 100_000;
 
+/// The topologies of `all` that a run keeps (those named in `only`, or all
+/// when it is empty), in scenario order but with `baseline` first: the
+/// first topology run is the one every paired difference, chart and
+/// sentence compares against.
+pub fn run_order(
+    all: &[TopologySpec],
+    only: &[String],
+    baseline: Option<&str>,
+) -> Vec<TopologySpec> {
+    let mut kept: Vec<TopologySpec> = all
+        .iter()
+        .filter(|t| only.is_empty() || only.contains(&t.name))
+        .cloned()
+        .collect();
+    if let Some(b) = baseline
+        && let Some(i) = kept.iter().position(|t| t.name == b)
+    {
+        let first = kept.remove(i);
+        kept.insert(0, first);
+    }
+    kept
+}
+
+/// Checks `--baseline`: a topology of the scenario (else the did-you-mean
+/// error), and one of those run when `--topology` selects some.
+pub fn check_baseline(
+    all: &[TopologySpec],
+    only: &[String],
+    baseline: Option<&str>,
+) -> Result<(), RunError> {
+    let Some(name) = baseline else {
+        return Ok(());
+    };
+    let names = || all.iter().map(|t| t.name.as_str());
+    if !names().any(|n| n == name) {
+        return Err(RunError::UnknownBaseline {
+            name: name.to_string(),
+            hint: suggest::did_you_mean(name, names()),
+            known: suggest::list(names()),
+        });
+    }
+    if !only.is_empty() && !only.iter().any(|n| n == name) {
+        return Err(RunError::BaselineNotRun {
+            name: name.to_string(),
+            run: suggest::list(only.iter().map(String::as_str)),
+        });
+    }
+    Ok(())
+}
+
 /// The most replications `--precision` runs when `--max-reps` is not given.
 pub const DEFAULT_MAX_REPLICATIONS: u32 = 1000;
 
@@ -167,6 +228,26 @@ pub enum RunError {
         name: String,
         /// The scenario's topologies, comma-separated.
         known: String,
+    },
+    /// `--baseline` names a topology the scenario does not have.
+    #[error("--baseline `{name}`: no such topology{hint} (the scenario has: {known})")]
+    UnknownBaseline {
+        /// The name given.
+        name: String,
+        /// `; did you mean `x`?` when a topology's name is close, else empty.
+        hint: String,
+        /// The scenario's topologies.
+        known: String,
+    },
+    /// `--baseline` names a topology that `--topology` leaves out.
+    #[error(
+        "--baseline `{name}` is not among the topologies run ({run}); add `--topology {name}` or choose one of those"
+    )]
+    BaselineNotRun {
+        /// The name given.
+        name: String,
+        /// The topologies `--topology` selects.
+        run: String,
     },
     /// `--threads 0` (refused when the thread pool is built, see
     /// [`thread_pool`](super::runner::thread_pool)).

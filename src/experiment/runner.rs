@@ -63,13 +63,11 @@ pub fn run_in_current_pool(
     if let Some(s) = options.seed {
         scenario.run.seed = s;
     }
-    let specs: Vec<TopologySpec> = scenario
-        .model
-        .topologies
-        .iter()
-        .filter(|t| options.topologies.is_empty() || options.topologies.contains(&t.name))
-        .cloned()
-        .collect();
+    let specs: Vec<TopologySpec> = super::options::run_order(
+        &scenario.model.topologies,
+        &options.topologies,
+        options.baseline.as_deref(),
+    );
     run_specs(scenario, &specs, options, options.stop, progress)
 }
 

@@ -2,6 +2,7 @@
 //! simulation): what `check` prints and what warns of an unstable system.
 
 use super::routing::Routing;
+use super::season;
 use super::spec::{Arrivals, ModelSpec};
 use super::topology::{self, Organization};
 use super::warning::{NEAR_SATURATION, Warning, WarningKind};
@@ -76,16 +77,24 @@ pub struct LoadReport {
     pub warnings: Vec<Warning>,
 }
 
-/// Analyses every topology of `model`.
+/// Analyses every topology of `model` at the average rates, with the
+/// warnings of the busiest part of any rate profile (docs/model.md,
+/// "Seasonal demand").
 pub fn analyse(model: &ModelSpec) -> Vec<LoadReport> {
-    model
+    let mut reports: Vec<LoadReport> = model
         .topologies
         .iter()
-        .map(|spec| analyse_one(model, topology::build(model, spec)))
-        .collect()
+        .map(|spec| analyse_org(model, topology::build(model, spec)))
+        .collect();
+    for (report, peak) in reports.iter_mut().zip(season::peak_loads(model)) {
+        let warnings = season::peak_warnings(model, &peak, report);
+        report.warnings.extend(warnings);
+    }
+    reports
 }
 
-fn analyse_one(model: &ModelSpec, org: Organization) -> LoadReport {
+/// Analyses `org` (a topology of `model`) at `model`'s average rates.
+pub fn analyse_org(model: &ModelSpec, org: Organization) -> LoadReport {
     let skills = model.people.len();
     let streams = &model.workload.streams;
     let k_count = streams.len();
@@ -102,10 +111,7 @@ fn analyse_one(model: &ModelSpec, org: Organization) -> LoadReport {
     };
 
     for (k, stream) in streams.iter().enumerate() {
-        let rate = match &stream.arrivals {
-            Arrivals::Open(d) => Some(model.workload.load / d.mean()),
-            Arrivals::Closed { .. } => None,
-        };
+        let rate = stream.mean_rate(model.workload.load);
         let total_weight: f64 = stream.mix.iter().map(|m| m.weight).sum();
         for m in &stream.mix {
             for task in &model.workload.item_types[m.item_type].tasks {
@@ -187,10 +193,7 @@ fn analyse_one(model: &ModelSpec, org: Organization) -> LoadReport {
     let reviewers = org.bar_raiser.as_ref().map(|b| {
         let items_per_day: f64 = streams
             .iter()
-            .filter_map(|s| match &s.arrivals {
-                Arrivals::Open(d) => Some(model.workload.load / d.mean()),
-                Arrivals::Closed { .. } => None,
-            })
+            .filter_map(|s| s.mean_rate(model.workload.load))
             .sum();
         ReviewerLoad {
             reviewers: b.reviewers,
@@ -317,10 +320,7 @@ pub fn reviewer_utilization(model: &ModelSpec, org: &Organization) -> Option<f64
         .workload
         .streams
         .iter()
-        .map(|s| match &s.arrivals {
-            Arrivals::Open(d) => model.workload.load / d.mean(),
-            Arrivals::Closed { .. } => 0.0,
-        })
+        .map(|s| s.mean_rate(model.workload.load).unwrap_or(0.0))
         .sum();
     Some(items * bar.review.mean() / f64::from(bar.reviewers))
 }
@@ -332,7 +332,7 @@ pub fn reviewer_utilization(model: &ModelSpec, org: &Organization) -> Option<f64
 /// every replication of it is unstable (docs/model.md, *Unstable systems*).
 /// Empty when every resource is below 1.
 pub fn overloads(model: &ModelSpec, org: &Organization) -> Vec<String> {
-    let report = analyse_one(model, org.clone());
+    let report = analyse_org(model, org.clone());
     let org = &report.organization;
     let mut out = Vec::new();
     for p in &report.pools {

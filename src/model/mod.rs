@@ -12,6 +12,7 @@ mod plan;
 pub mod purpose;
 pub mod routing;
 mod run;
+pub mod season;
 pub mod spec;
 mod split;
 pub mod tally;

@@ -11,6 +11,7 @@
 //! topology some team has people of every skill a task needs.
 
 use super::ids::{SkillId, StreamId, TeamId};
+pub use super::season::RateProfile;
 use crate::engine::{Dist, DistError};
 
 /// The model of one scenario: demand, people, architecture, quality and the
@@ -112,6 +113,25 @@ pub struct StreamSpec {
     pub wip_limit: Option<u32>,
     /// Its class of service (every item of the stream has it).
     pub class: ServiceClass,
+    /// `rate_profile`: seasonal multipliers of an open stream's rate
+    /// (docs/model.md, "Seasonal demand"); `None` for a constant rate and
+    /// for every closed stream.
+    pub rate_profile: Option<RateProfile>,
+}
+
+impl StreamSpec {
+    /// The long-run arrival rate of an open stream, items per day, at the
+    /// workload's `load` (its rate profile's mean multiplier included);
+    /// `None` for a closed stream.
+    pub fn mean_rate(&self, load: f64) -> Option<f64> {
+        match &self.arrivals {
+            Arrivals::Open(d) => {
+                let factor = self.rate_profile.as_ref().map_or(1.0, RateProfile::mean);
+                Some(load * factor / d.mean())
+            }
+            Arrivals::Closed { .. } => None,
+        }
+    }
 }
 
 /// A class of service (docs/model.md, "Classes of service").
@@ -390,6 +410,7 @@ impl ModelSpec {
                     weight: 1.0,
                     wip_limit: None,
                     class: ServiceClass::Standard,
+                    rate_profile: None,
                 }],
                 item_types: vec![ItemType {
                     name: "job".into(),

@@ -227,7 +227,7 @@ fn single_threaded(model: &ModelSpec, spec: &TopologySpec, with_platform: bool) 
     let everyone: Vec<u32> = model.people.iter().map(|p| p.count).collect();
     let mut rates: Vec<f64> = (0..streams.len())
         .map(|k| match &streams[k].arrivals {
-            Arrivals::Open(d) => model.workload.load / d.mean(),
+            Arrivals::Open(_) => streams[k].mean_rate(model.workload.load).unwrap_or(0.0),
             Arrivals::Closed { .. } => {
                 closed_stream_throughput(model, spec, k, &everyone, with_platform)
             }

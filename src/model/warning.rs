@@ -13,6 +13,10 @@ pub enum WarningKind {
     /// raisers are offered at least their capacity (utilization ≥ 1): the
     /// queue grows without bound.
     Overloaded,
+    /// Below capacity on average, but offered at least its capacity in the
+    /// busiest part of a rate profile: the queue grows through that part
+    /// and drains after it.
+    PeakOverloaded,
     /// Utilization from [`NEAR_SATURATION`] up to 1: the queue is long, slow
     /// to settle, and its mean depends on the run length.
     NearSaturation,
@@ -32,6 +36,9 @@ impl WarningKind {
         match self {
             WarningKind::Overloaded => {
                 "overloaded (utilization >= 1): the queue grows without bound, so no lead time settles"
+            }
+            WarningKind::PeakOverloaded => {
+                "overloaded at the peak of a rate profile (utilization >= 1 there, below 1 on average): queues grow through the peak and drain after it"
             }
             WarningKind::NearSaturation => {
                 "near saturation (utilization from 0.9 to 1): queues are long and slow to settle, so lead times depend on the run length"

@@ -14,6 +14,7 @@ pub mod manifest;
 pub mod sweep_csv;
 pub mod sweep_files;
 pub mod sweep_folder;
+pub mod sweep_json;
 pub mod table;
 
 /// Kept here for the writers of `report`; it lives in [`crate::util::atomic`].

@@ -19,7 +19,7 @@ mod overrides;
 mod path;
 mod reader;
 mod source_map;
-mod suggest;
+pub(crate) mod suggest;
 mod topologies;
 mod workload;
 

@@ -10,7 +10,9 @@ use super::path::TomlPath;
 use super::reader::{Bound, Ctx, Tbl, fmt_num};
 use super::suggest;
 use crate::engine::Dist;
-use crate::model::spec::{Arrivals, ItemType, MixEntry, StreamSpec, TaskSpec, Workload};
+use crate::model::spec::{
+    Arrivals, ItemType, MixEntry, RateProfile, StreamSpec, TaskSpec, Workload,
+};
 
 pub(crate) const WORKLOAD_KEYS: &[&str] = &["load", "streams", "items"];
 const STREAM_KEYS: &[&str] = &[
@@ -22,7 +24,9 @@ const STREAM_KEYS: &[&str] = &[
     "weight",
     "wip_limit",
     "class",
+    "rate_profile",
 ];
+const RATE_PROFILE_KEYS: &[&str] = &["period", "multipliers"];
 const BACKLOG_KEYS: &[&str] = &["wip"];
 const MIX_KEYS: &[&str] = &["type", "weight"];
 const ITEM_KEYS: &[&str] = &["tasks", "class"];
@@ -129,6 +133,7 @@ fn streams(
         let weight = ctx.num_field(&st, "weight", Some(1.0), Bound::Pos);
         let wip_limit = flow::wip_limit(ctx, &st);
         let class = flow::class(ctx, &st);
+        let rate_profile = rate_profile(ctx, &st);
         specs.push((|| {
             Some(StreamSpec {
                 name: name?.to_owned(),
@@ -137,6 +142,7 @@ fn streams(
                 weight: weight?,
                 wip_limit: wip_limit?,
                 class: class?,
+                rate_profile: rate_profile?,
             })
         })());
     }
@@ -184,6 +190,58 @@ fn arrivals(ctx: &mut Ctx<'_>, st: &Tbl<'_>) -> Option<Arrivals> {
             Some(Arrivals::Closed {
                 wip: u32::try_from(wip).ok()?,
             })
+        }
+    }
+}
+
+/// `rate_profile = { period = P, multipliers = [...] }` of an open stream
+/// (docs/model.md, "Seasonal demand"): `Some(None)` when absent, `None`
+/// when invalid (reported).
+fn rate_profile(ctx: &mut Ctx<'_>, st: &Tbl<'_>) -> Option<Option<RateProfile>> {
+    let Some(v) = st.get("rate_profile") else {
+        return Some(None);
+    };
+    let path = st.at("rate_profile");
+    let t = ctx.table(v, path.clone(), RATE_PROFILE_KEYS)?;
+    if st.has("backlog") {
+        ctx.report(
+            &path,
+            "a closed stream (`backlog`) has no arrival rate to vary: a new item arrives when one is done; use `rate_profile` with `interarrival`",
+        );
+        return None;
+    }
+    let period = ctx.num_field(&t, "period", None, Bound::Pos);
+    let mpath = t.at("multipliers");
+    let multipliers = match t.get("multipliers") {
+        None => {
+            ctx.missing(&t, "multipliers");
+            None
+        }
+        Some(v) => ctx
+            .array(v, &mpath, "an array of numbers >= 0, one per equal part of the period, e.g. [1.0, 1.5, 0.5, 1.0]")
+            .and_then(|list| {
+                if list.is_empty() {
+                    ctx.report(&mpath, "must hold at least one multiplier (one per equal part of the period)");
+                    return None;
+                }
+                let values: Vec<Option<f64>> = list
+                    .iter()
+                    .enumerate()
+                    .map(|(i, x)| ctx.number(x, &mpath.index(i), Bound::NonNeg))
+                    .collect();
+                let values: Vec<f64> = values.into_iter().collect::<Option<_>>()?;
+                if values.iter().all(|c| *c == 0.0) {
+                    ctx.report(&mpath, "the multipliers are all zero: the stream would send no items at all");
+                    return None;
+                }
+                Some(values)
+            }),
+    };
+    match RateProfile::new(period?, multipliers?) {
+        Ok(profile) => Some(Some(profile)),
+        Err(e) => {
+            ctx.report(&path, e.to_string());
+            None
         }
     }
 }

@@ -1,11 +1,13 @@
 //! The integration test suite of orgsim: one binary, one module per concern.
 
 mod bad_input;
+mod baseline;
 mod bundled_scenarios;
 mod catalogue;
 mod charts;
 mod cli;
 mod closed_split;
+mod completions;
 mod data_flow;
 mod depends;
 mod determinism;
@@ -23,10 +25,12 @@ mod reductions;
 mod reliability;
 mod report_html;
 mod scenario_errors;
+mod seasons;
 mod stability;
 mod statistics;
 mod support;
 mod sweep;
+mod sweep_json;
 mod theory;
 mod topologies;
 mod wip;

@@ -36,7 +36,7 @@ use std::time::SystemTime;
 
 use rayon::prelude::*;
 
-use super::options::{RunError, RunOptions};
+use super::options::{RunError, RunOptions, run_order};
 use super::progress::{Planned, Progress};
 use super::results::Experiment;
 use super::runner::run_specs;
@@ -101,6 +101,9 @@ pub struct SweepSettings {
     pub seed: Option<u64>,
     /// Run only these topologies (empty: all).
     pub topologies: Vec<String>,
+    /// The topology every paired difference is against (default: the
+    /// first run); run first at every point.
+    pub baseline: Option<String>,
     /// Run only this slice of the grid.
     pub shard: Option<Shard>,
 }
@@ -138,6 +141,7 @@ pub fn plan(
         replications: settings.replications,
         seed: settings.seed,
         topologies: settings.topologies.clone(),
+        baseline: settings.baseline.clone(),
         ..RunOptions::default()
     };
     let mut base_scenario = scenario::load_str(&base.source_name, &base.text, &base.overrides)
@@ -186,15 +190,11 @@ pub fn plan(
             Ok(mut sc) => {
                 if settings.shard.is_none_or(|s| s.contains(i)) {
                     adjust(&mut sc, settings);
-                    let topologies = sc
-                        .model
-                        .topologies
-                        .iter()
-                        .filter(|t| {
-                            settings.topologies.is_empty() || settings.topologies.contains(&t.name)
-                        })
-                        .cloned()
-                        .collect();
+                    let topologies = run_order(
+                        &sc.model.topologies,
+                        &settings.topologies,
+                        settings.baseline.as_deref(),
+                    );
                     points.push(PlannedPoint {
                         index: i,
                         scenario: sc,
@@ -252,13 +252,14 @@ pub fn plan(
         replications: sim.replications,
         warmup: sim.warmup.start(),
         horizon: sim.horizon,
-        topologies: base_scenario
-            .model
-            .topologies
-            .iter()
-            .filter(|t| settings.topologies.is_empty() || settings.topologies.contains(&t.name))
-            .map(|t| t.name.clone())
-            .collect(),
+        topologies: run_order(
+            &base_scenario.model.topologies,
+            &settings.topologies,
+            settings.baseline.as_deref(),
+        )
+        .into_iter()
+        .map(|t| t.name)
+        .collect(),
         vary: grid.axes.iter().map(|a| a.text.clone()).collect(),
         paths: grid.paths(),
         points: (0..len).map(|i| grid.cells(i)).collect(),

@@ -9,7 +9,7 @@ use crate::model::ids::{Slot, StreamId};
 use crate::model::item::TaskRun;
 use crate::model::plan::{TaskPlan, task_plans};
 use crate::model::routing::Routing;
-use crate::model::spec::{Arrivals as StreamArrivals, ModelSpec};
+use crate::model::spec::{Arrivals as StreamArrivals, ModelSpec, RateProfile};
 
 /// The streams' sources of items and where their tasks usually go.
 #[derive(Debug)]
@@ -24,6 +24,18 @@ pub(crate) struct Arrivals<'a> {
     plans: Vec<TaskPlan>,
     plan_start: Vec<usize>,
     types: usize,
+    /// `seasons[k]`: the rate profile of open stream `k` and its clock, if
+    /// it has one.
+    seasons: Vec<Option<Season<'a>>>,
+}
+
+/// A stream's rate profile and the operational time of its latest arrival
+/// (docs/model.md, "Seasonal demand"): the base interarrival gaps add up
+/// in operational time, which the profile maps back to days.
+#[derive(Debug)]
+struct Season<'a> {
+    profile: &'a RateProfile,
+    operational: f64,
 }
 
 impl<'a> Arrivals<'a> {
@@ -45,6 +57,17 @@ impl<'a> Arrivals<'a> {
             plans,
             plan_start,
             types: model.workload.item_types.len(),
+            seasons: model
+                .workload
+                .streams
+                .iter()
+                .map(|s| {
+                    s.rate_profile.as_ref().map(|profile| Season {
+                        profile,
+                        operational: 0.0,
+                    })
+                })
+                .collect(),
         }
     }
 
@@ -64,14 +87,30 @@ impl<'a> Arrivals<'a> {
         // Each open stream's next arrival waits in its own lane beside the
         // heap of other events.
         if let Some(gap) = self.source.next_interarrival(k.index()) {
-            cal.schedule_lane_at(k.index(), gap, event);
+            match &mut self.seasons[k.index()] {
+                None => cal.schedule_lane_at(k.index(), gap, event),
+                Some(season) => {
+                    season.operational = gap;
+                    let at = season.profile.real_time(gap);
+                    cal.schedule_lane_at(k.index(), at, event);
+                }
+            }
         }
     }
 
     /// Schedules the arrival after the one of open stream `k` now.
     pub(crate) fn schedule_next<E: Copy>(&mut self, cal: &mut Calendar<E>, k: StreamId, event: E) {
         if let Some(gap) = self.source.next_interarrival(k.index()) {
-            cal.schedule_lane_in(k.index(), gap, event);
+            match &mut self.seasons[k.index()] {
+                None => cal.schedule_lane_in(k.index(), gap, event),
+                Some(season) => {
+                    season.operational += gap;
+                    // Never before now, whatever the rounding at a part's
+                    // boundary.
+                    let at = season.profile.real_time(season.operational).max(cal.now());
+                    cal.schedule_lane_at(k.index(), at, event);
+                }
+            }
         }
     }
 
@@ -197,6 +236,120 @@ kind = "matrix"
             assert_eq!(t.phase, Phase::Blocked);
             assert_eq!(t.team, routing.route(1, t.skill, None, false));
             assert_eq!(t.request, !routing.owns(t.team, 1));
+        }
+    }
+
+    /// One open stream of `interarrival`, profiled by `profile`.
+    fn seasonal(interarrival: &str, profile: &str) -> ModelSpec {
+        model(&format!(
+            r#"
+[[workload.streams]]
+name = "s"
+interarrival = {interarrival}
+rate_profile = {profile}
+item = "story"
+[workload.items.story]
+tasks = [{{ name = "build", skill = "dev", effort = 1 }}]
+[organization]
+people = {{ dev = 1 }}
+[[topologies]]
+name = "matrix"
+kind = "matrix"
+"#
+        ))
+    }
+
+    /// The arrival times of the only stream of `sc` before `until`.
+    fn arrival_times(sc: &ModelSpec, seed: u64, until: f64) -> Vec<f64> {
+        let org = org(sc);
+        let routing = Routing::new(&org, 1, 1);
+        let rngs = RngFactory::new(seed).replication(0);
+        let mut arrivals = Arrivals::new(sc, &routing, &rngs);
+        let k = StreamId::new(0);
+        let mut cal = Calendar::new();
+        let mut times = Vec::new();
+        arrivals.schedule_first(&mut cal, k, ());
+        while cal.pop_until(until).is_some() {
+            times.push(cal.now());
+            arrivals.schedule_next(&mut cal, k, ());
+        }
+        times
+    }
+
+    #[test]
+    fn a_profile_compresses_constant_gaps_by_its_multiplier() {
+        // Base gap 1 day; parts of 5 days at ×2 then ×0: gaps of 0.5 in
+        // the first half of each period and no arrival in the second.
+        let sc = seasonal("1", "{ period = 10, multipliers = [2, 0] }");
+        let times = arrival_times(&sc, 1, 30.0);
+        let expected: Vec<f64> = (0..3)
+            .flat_map(|p| (1..=10).map(move |i| 10.0 * f64::from(p) + 0.5 * f64::from(i)))
+            .collect();
+        assert_eq!(times.len(), expected.len(), "{times:?}");
+        for (t, e) in times.iter().zip(&expected) {
+            assert!((t - e).abs() < 1e-9, "{times:?}");
+        }
+    }
+
+    #[test]
+    fn poisson_arrivals_in_each_part_match_rate_times_length() {
+        // Rate 2 a day (mean gap 0.5), multiplied by 1, 1.5, 0.5, 1 over
+        // parts of 25 days of a 100-day period, for 400 periods: the count
+        // in part j of each period is Poisson with mean 2·c_j·25. Its
+        // sample mean over the periods is within 4 standard errors
+        // (sqrt(m / n)) and its sample variance within 4 standard errors of
+        // m (for a Poisson count, Var(s²) ≈ (m + 2m²) / n).
+        let multipliers = [1.0, 1.5, 0.5, 1.0];
+        let sc = seasonal(
+            r#"{ dist = "exponential", mean = 0.5 }"#,
+            "{ period = 100, multipliers = [1.0, 1.5, 0.5, 1.0] }",
+        );
+        let periods = 400;
+        for seed in [1, 2] {
+            let times = arrival_times(&sc, seed, 100.0 * periods as f64);
+            let mut counts = vec![vec![0.0_f64; periods]; multipliers.len()];
+            for t in &times {
+                let p = ((t / 100.0) as usize).min(periods - 1);
+                let j = (((t - 100.0 * p as f64) / 25.0) as usize).min(3);
+                counts[j][p] += 1.0;
+            }
+            let n = periods as f64;
+            for (j, c) in multipliers.iter().enumerate() {
+                let m = 2.0 * c * 25.0;
+                let mean = counts[j].iter().sum::<f64>() / n;
+                let var = counts[j].iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
+                let se_mean = (m / n).sqrt();
+                let se_var = ((m + 2.0 * m * m) / n).sqrt();
+                assert!(
+                    (mean - m).abs() < 4.0 * se_mean,
+                    "seed {seed}, part {j}: mean {mean} vs {m} ± {}",
+                    4.0 * se_mean
+                );
+                assert!(
+                    (var - m).abs() < 4.0 * se_var,
+                    "seed {seed}, part {j}: variance {var} vs {m} ± {}",
+                    4.0 * se_var
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_stream_without_a_profile_keeps_its_gaps() {
+        // A flat profile is the same process.
+        let flat = seasonal(
+            r#"{ dist = "exponential", mean = 0.5 }"#,
+            "{ period = 7, multipliers = [1, 1, 1] }",
+        );
+        let mut plain = flat.clone();
+        plain.workload.streams[0].rate_profile = None;
+        let (a, b) = (
+            arrival_times(&flat, 5, 50.0),
+            arrival_times(&plain, 5, 50.0),
+        );
+        assert_eq!(a.len(), b.len());
+        for (x, y) in a.iter().zip(&b) {
+            assert!((x - y).abs() < 1e-9 * y.max(1.0), "{x} vs {y}");
         }
     }
 }
