@@ -33,16 +33,24 @@ impl Routing {
                     .map(|s| {
                         org.teams
                             .iter()
-                            .position(|t| t.owns.contains(&k) && t.people[s] > 0)
+                            .position(|t| t.owns.contains(&k) && t.can_do(s))
                     })
                     .collect()
             })
             .collect();
         let largest: Vec<usize> = (0..skills)
             .map(|s| {
+                // People of the skill, then those cross-trained in it at
+                // their efficiency.
+                let capacity = |t: &crate::model::Team| {
+                    f64::from(t.people[s])
+                        + (t.cross.iter().filter(|c| c.to.index() == s))
+                            .map(|c| f64::from(c.count) * c.efficiency)
+                            .sum::<f64>()
+                };
                 let mut best = 0;
                 for (i, t) in org.teams.iter().enumerate() {
-                    if t.people[s] > org.teams[best].people[s] {
+                    if capacity(t) > capacity(&org.teams[best]) {
                         best = i;
                     }
                 }
@@ -54,7 +62,7 @@ impl Routing {
             .collect();
         let platform_team = org.teams.iter().position(|t| t.owns_platform);
         let platform = (0..skills)
-            .map(|s| platform_team.filter(|&t| org.teams[t].people[s] > 0))
+            .map(|s| platform_team.filter(|&t| org.teams[t].can_do(s)))
             .collect();
         let owned = org
             .teams

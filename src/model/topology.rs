@@ -2,7 +2,8 @@
 //! teams (docs/model.md, "Topologies"). The simulation knows only that form.
 
 use super::spec::{
-    Arrivals, BarRaiser, Coordination, ModelSpec, QueueDiscipline, TopologyKind, TopologySpec,
+    Arrivals, BarRaiser, Coordination, CrossTraining, Dispatch, ModelSpec, QueueDiscipline,
+    TopologyKind, TopologySpec,
 };
 use super::split::{MAX_SPLIT_ROUNDS, keep_open_teams_stable, split_people, team_demand};
 pub use super::split::{closed_stream_throughput, expected_demand, largest_remainder};
@@ -20,9 +21,25 @@ pub struct Team {
     pub leader_attention: f64,
     /// Whether it owns the shared platform component.
     pub owns_platform: bool,
+    /// Its cross-trained people (counted in `people` of their primary
+    /// skill), one entry per `(from, to)` with a count of at least 1.
+    pub cross: Vec<CrossTraining>,
 }
 
 impl Team {
+    /// Whether someone in the team can do tasks of `skill`: people of it,
+    /// or people cross-trained in it.
+    pub fn can_do(&self, skill: usize) -> bool {
+        self.people[skill] > 0 || self.cross.iter().any(|c| c.to.index() == skill)
+    }
+
+    /// The share of full speed its people work at when each spends
+    /// `communication` of their capacity with each other member
+    /// (docs/model.md, "Communication overhead"): 1 − c(n − 1).
+    pub fn speed(&self, communication: f64) -> f64 {
+        1.0 - communication * f64::from(self.size().saturating_sub(1))
+    }
+
     /// Total headcount.
     pub fn size(&self) -> u32 {
         self.people.iter().sum()
@@ -63,6 +80,8 @@ pub struct Organization {
     pub queue: QueueDiscipline,
     /// Its bar raisers, if any.
     pub bar_raiser: Option<BarRaiser>,
+    /// What its free cross-trained people take next.
+    pub dispatch: Dispatch,
 }
 
 /// The name the platform team of a `single-threaded-with-platform`
@@ -115,10 +134,14 @@ pub fn build(model: &ModelSpec, spec: &TopologySpec) -> Organization {
                     owns: t.owns.iter().map(|k| k.index()).collect(),
                     leader_attention: t.leader_attention,
                     owns_platform: t.owns_platform,
+                    cross: t.cross_trained.clone(),
                 }
             })
             .collect(),
     };
+    if !matches!(spec.kind, TopologyKind::Custom(_)) {
+        super::cross::place(model, spec, &mut teams);
+    }
     for (team, name) in teams.iter_mut().zip(model.team_names(&spec.kind)) {
         team.name = name;
     }
@@ -158,6 +181,7 @@ pub fn build(model: &ModelSpec, spec: &TopologySpec) -> Organization {
         coordination: spec.coordination.clone(),
         queue: spec.queue,
         bar_raiser: spec.bar_raiser.clone(),
+        dispatch: spec.dispatch,
     }
 }
 
@@ -177,6 +201,7 @@ fn matrix(model: &ModelSpec) -> Vec<Team> {
                 owns: vec![],
                 leader_attention: 1.0,
                 owns_platform: false,
+                cross: Vec::new(),
             }
         })
         .collect()
@@ -200,6 +225,7 @@ fn single_threaded(model: &ModelSpec, spec: &TopologySpec, with_platform: bool) 
             owns: vec![k],
             leader_attention: 1.0,
             owns_platform: false,
+            cross: Vec::new(),
         })
         .collect();
     if with_platform {
@@ -209,6 +235,7 @@ fn single_threaded(model: &ModelSpec, spec: &TopologySpec, with_platform: bool) 
             owns: vec![],
             leader_attention: 1.0,
             owns_platform: true,
+            cross: Vec::new(),
         });
     }
     let closed: Vec<usize> = (0..streams.len())

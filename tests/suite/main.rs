@@ -18,6 +18,7 @@ mod honest_report;
 mod invariants;
 mod mechanisms;
 mod output_safety;
+mod people;
 mod reductions;
 mod reliability;
 mod report_html;
