@@ -66,6 +66,11 @@ fn two_fully_cross_trained_people_oldest_first_are_an_mm2() {
         0.8,
         0.01,
     );
+    // By symmetry each does about as much of the other's work as the
+    // other does of theirs: some, but well under half.
+    let share = values(&exp, "team", "cross_skill_share");
+    let mean = share.iter().sum::<f64>() / share.len() as f64;
+    assert!(mean > 0.05 && mean < 0.5, "cross-skill share {mean}");
     // Both are fully efficient and never idle while a task they can do
     // waits: the number in the system is that of the M/M/2 whatever the
     // rule, so own-skill-first has the same mean (Little's law).
@@ -88,6 +93,8 @@ fn without_cross_training_the_pair_is_two_mm1() {
         5.0,
         0.06,
     );
+    let share = values(&exp, "team", "cross_skill_share");
+    assert!(share.iter().all(|&v| v == 0.0), "{share:?}");
 }
 
 #[test]
@@ -133,6 +140,9 @@ teams = [
         0.8,
         0.01,
     );
+    // Every task is done in the x person's second skill.
+    let share = values(&exp, "team", "cross_skill_share");
+    assert!(share.iter().all(|&v| v == 1.0), "{share:?}");
 }
 
 #[test]
