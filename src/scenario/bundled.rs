@@ -46,6 +46,8 @@ pub const ALL: &[Bundled] = bundled![
     "platform",
     "pooling",
     "mmc",
+    "cross-training",
+    "communication",
 ];
 
 /// The bundled scenario called `name`.

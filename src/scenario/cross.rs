@@ -291,13 +291,13 @@ pub(crate) fn check_built(ctx: &mut Ctx<'_>, root: &Tbl<'_>, model: &ModelSpec) 
                 ctx.report(
                     &own("communication"),
                     format!(
-                        "leaves team `{}` of topology `{}` ({} people) no time to work: 1 − {} × {} = {} of full speed; lower `communication` or split the team",
+                        "leaves team `{}` of topology `{}` ({} people) no time to work: 1 − {} × {} = {:.3} of full speed; lower `communication` or split the team",
                         team.name,
                         spec.name,
                         team.size(),
                         fmt_num(c),
                         team.size() - 1,
-                        fmt_num(speed)
+                        speed
                     ),
                 );
             }

@@ -19,6 +19,7 @@ mod invariants;
 mod mechanisms;
 mod output_safety;
 mod people;
+mod people_errors;
 mod reductions;
 mod reliability;
 mod report_html;
