@@ -170,3 +170,98 @@ pub(crate) fn single_skilled(org: &Organization, team: usize, skill: usize) -> u
         .sum();
     t.people[skill] - crossed
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::event::Event as Any;
+    use super::super::work::{Event, Work};
+    use super::*;
+    use crate::model::item::Phase;
+    use crate::model::run::testing::{Bench, model, org};
+
+    /// One team of one x and one y person, the x person cross-trained in
+    /// y at `efficiency`, under `dispatch`.
+    fn work(efficiency: f64, dispatch: &str) -> Work {
+        let sc = model(&format!(
+            r#"
+[[workload.streams]]
+name = "s"
+interarrival = 1
+item = "j"
+[workload.items.j]
+tasks = [ {{ name = "a", skill = "x", effort = 1 }}, {{ name = "b", skill = "y", effort = 1 }} ]
+[organization]
+people = {{ x = 1, y = 1 }}
+cross_training = [ {{ from = "x", to = "y", count = 1, efficiency = {efficiency} }} ]
+dispatch = "{dispatch}"
+[[topologies]]
+name = "one"
+kind = "custom"
+teams = [ {{ name = "t", people = {{ x = 1, y = 1 }}, owns = ["s"], cross_trained = [{{ from = "x", to = "y", count = 1 }}] }} ]
+"#
+        ));
+        let o = org(&sc);
+        let pools = Pools::new(&o, 2, 0.0, false);
+        let crews = Crews::of(&o, &pools, 0.0);
+        Work::new(pools, vec![0]).with(crews, None)
+    }
+
+    #[test]
+    fn the_cross_trained_person_is_a_crew_beside_an_empty_pool() {
+        let w = work(0.5, "own-skill-first");
+        // Pool (team 0, x) has no single-skilled person left.
+        assert_eq!(w.pools[PoolId::new(0)].capacity, 0);
+        assert_eq!(w.pools[PoolId::new(1)].capacity, 1);
+        let crews = w.crews.as_ref().expect("one crew");
+        assert_eq!(crews.free_for(PoolId::new(0)), Some(0));
+        assert_eq!(crews.free_for(PoolId::new(1)), Some(0));
+    }
+
+    #[test]
+    fn a_second_skill_task_takes_effort_over_efficiency() {
+        let mut w = work(0.5, "own-skill-first");
+        let mut bench = Bench::new();
+        let y1 = bench.item(0, 1, 2.0, false);
+        let y2 = bench.item(0, 1, 2.0, false);
+        w.enqueue(&mut bench.cx(), y1, None); // the y specialist
+        w.enqueue(&mut bench.cx(), y2, None); // the cross-trained x person
+        assert_eq!(bench.next(100.0), Some(Any::Work(Event::Done(y1, 0))));
+        assert_eq!(bench.cal.now(), 2.0);
+        assert_eq!(bench.next(100.0), Some(Any::Work(Event::CrewDone(y2, 0))));
+        assert_eq!(bench.cal.now(), 4.0, "2 days of effort at efficiency 0.5");
+    }
+
+    #[test]
+    fn a_free_cross_trained_person_follows_the_dispatch_rule() {
+        let tick = || Any::Probe(super::super::probes::Event::FlowSample(0));
+        for (rule, own_first) in [("own-skill-first", true), ("oldest-first", false)] {
+            let mut w = work(1.0, rule);
+            let mut bench = Bench::new();
+            // The y specialist on a long task, the cross-trained x person on
+            // a y task until day 5.
+            let long = bench.item(0, 1, 10.0, false);
+            let short = bench.item(0, 1, 5.0, false);
+            w.enqueue(&mut bench.cx(), long, None);
+            w.enqueue(&mut bench.cx(), short, None);
+            // A y task waits from day 1, an x task from day 2.
+            bench.cal.schedule_at(1.0, tick());
+            bench.next(1.0);
+            let y = bench.item(0, 1, 1.0, false);
+            w.enqueue(&mut bench.cx(), y, None);
+            bench.cal.schedule_at(2.0, tick());
+            bench.next(2.0);
+            let x = bench.item(0, 0, 1.0, false);
+            w.enqueue(&mut bench.cx(), x, None);
+            let done = bench.next(100.0);
+            assert_eq!(done, Some(Any::Work(Event::CrewDone(short, 0))), "{rule}");
+            let Some(Any::Work(done)) = done else {
+                unreachable!()
+            };
+            assert_eq!(w.handle(&mut bench.cx(), done, None), Some(short));
+            let phase = |t: TaskRef, b: &mut Bench| b.items.task(t).phase;
+            let (taken, left) = if own_first { (x, y) } else { (y, x) };
+            assert_eq!(phase(taken, &mut bench), Phase::Working, "{rule}");
+            assert_eq!(phase(left, &mut bench), Phase::Queued, "{rule}");
+        }
+    }
+}

@@ -70,11 +70,24 @@ impl Work {
         let p = self.pools.of_task(task);
         if self.pools[p].has_free_person() {
             self.start(cx, p, tr, swarm);
-        } else if let Some(c) = self.crews.as_ref().and_then(|crews| crews.free_for(p)) {
-            self.start_crew(cx, c, p, tr);
         } else {
             let class = self.stream_class[item.stream];
-            self.pools[p].backlog.push_back(class, tr);
+            if self.crews.is_some() {
+                self.enqueue_for_crews(cx, p, tr, class);
+            } else {
+                self.pools[p].backlog.push_back(class, tr);
+            }
+        }
+    }
+
+    /// No single-skilled person of `pool` is free for `tr`: a free
+    /// cross-trained person takes it, else it waits in the backlog. Out of
+    /// line, so that organizations without crews keep the short path.
+    #[inline(never)]
+    fn enqueue_for_crews(&mut self, cx: &mut Cx, pool: PoolId, tr: TaskRef, class: u32) {
+        match self.crews.as_ref().and_then(|crews| crews.free_for(pool)) {
+            Some(c) => self.start_crew(cx, c, pool, tr),
+            None => self.pools[pool].backlog.push_back(class, tr),
         }
     }
 
@@ -99,6 +112,18 @@ impl Work {
         let days = task.remaining / (speed * efficiency);
         item.touch_team(team);
         cx.cal.schedule_in(days, Any::Work(Event::CrewDone(tr, c)));
+    }
+
+    /// A person of crew `c` finishes `tr` now.
+    #[inline(never)]
+    fn crew_done(&mut self, cx: &mut Cx, tr: TaskRef, c: u32) -> TaskRef {
+        let now = cx.cal.now();
+        let task = cx.items.task(tr);
+        task.stamp(Stamp::Finished, now);
+        task.phase = Phase::Done;
+        let p = self.pools.of_task(task);
+        self.crew_freed(cx, c, p);
+        tr
     }
 
     /// A person of crew `c` has finished a task of `pool`: they take the
@@ -175,14 +200,7 @@ impl Work {
                 self.fill(cx, p, swarm);
                 Some(tr)
             }
-            Event::CrewDone(tr, c) => {
-                let task = cx.items.task(tr);
-                task.stamp(Stamp::Finished, now);
-                task.phase = Phase::Done;
-                let p = self.pools.of_task(task);
-                self.crew_freed(cx, c, p);
-                Some(tr)
-            }
+            Event::CrewDone(tr, c) => Some(self.crew_done(cx, tr, c)),
         }
     }
 
