@@ -40,17 +40,19 @@ impl Routing {
             .collect();
         let largest: Vec<usize> = (0..skills)
             .map(|s| {
-                // People of the skill, then those cross-trained in it at
-                // their efficiency.
-                let capacity = |t: &crate::model::Team| {
-                    f64::from(t.people[s])
-                        + (t.cross.iter().filter(|c| c.to.index() == s))
-                            .map(|c| f64::from(c.count) * c.efficiency)
-                            .sum::<f64>()
+                // The most people of the skill; between equals, the most
+                // capacity of people cross-trained in it.
+                let cross = |t: &crate::model::Team| {
+                    (t.cross.iter().filter(|c| c.to.index() == s))
+                        .map(|c| f64::from(c.count) * c.efficiency)
+                        .sum::<f64>()
                 };
                 let mut best = 0;
                 for (i, t) in org.teams.iter().enumerate() {
-                    if capacity(t) > capacity(&org.teams[best]) {
+                    let b = &org.teams[best];
+                    if t.people[s] > b.people[s]
+                        || (t.people[s] == b.people[s] && cross(t) > cross(b))
+                    {
                         best = i;
                     }
                 }

@@ -3,6 +3,7 @@
 //! problem naming the file, the TOML path and the line; `--set` reaches
 //! the new keys; `check` shows where the cross-trained people went.
 
+use orgsim::model::routing::Routing;
 use orgsim::model::spec::Dispatch;
 use orgsim::model::{SkillId, topology};
 use orgsim::scenario::{Override, Problem, Scenario, load_str};
@@ -84,6 +85,14 @@ fn cross_training_loads_with_its_values() {
     let org = topology::build(&sc.model, &sc.model.topologies[0]);
     assert_eq!(org.teams[0].cross.len(), 1);
     assert!(org.teams[1].cross.is_empty());
+    // QA tasks still go to the QA department, even when the engineering
+    // department's cross-trained capacity in QA equals it.
+    let full = CROSS.replace("efficiency = 0.7", "efficiency = 1");
+    let sc = load(&scenario(&full, ""), &[]);
+    let org = topology::build(&sc.model, &sc.model.topologies[0]);
+    let routing = Routing::new(&org, 1, 2);
+    assert_eq!(routing.route(0, 1, None, false), 1, "the qa department");
+    assert_eq!(routing.route(0, 0, None, false), 0, "the eng department");
 }
 
 #[test]
