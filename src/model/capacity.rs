@@ -16,6 +16,12 @@ pub struct PoolLoad {
     pub skill: usize,
     /// People of that skill in the team.
     pub people: u32,
+    /// Person-days of that skill the team can do per day: its people at
+    /// the team's speed under communication overhead, less the time its
+    /// cross-trained people are expected to lend to their second skill,
+    /// plus the time lent to it at their efficiency (docs/model.md,
+    /// "Cross-trained people"). `people` without either mechanism.
+    pub capacity: f64,
     /// Expected person-days of work per day from open streams.
     pub offered: f64,
     /// Whether closed streams also send work here (their rate is not known
@@ -24,16 +30,16 @@ pub struct PoolLoad {
 }
 
 impl PoolLoad {
-    /// Offered load / capacity (∞ when nobody has the skill there but work arrives).
+    /// Offered load / capacity (∞ when nobody can do the skill there but work arrives).
     pub fn utilization(&self) -> f64 {
-        if self.people == 0 {
+        if self.capacity <= 0.0 {
             if self.offered > 0.0 {
                 f64::INFINITY
             } else {
                 0.0
             }
         } else {
-            self.offered / f64::from(self.people)
+            self.offered / self.capacity
         }
     }
 }
@@ -130,9 +136,7 @@ pub fn analyse_org(model: &ModelSpec, org: Organization) -> LoadReport {
                         dest.push((t, p * coupling / (k_count - 1) as f64));
                     }
                 }
-                if routing
-                    .owner(k)
-                    .is_some_and(|o| org.teams[o].people[s] == 0)
+                if routing.owner(k).is_some_and(|o| !org.teams[o].can_do(s))
                     && !missing_skill.contains(&(k, s))
                 {
                     missing_skill.push((k, s));
@@ -154,14 +158,16 @@ pub fn analyse_org(model: &ModelSpec, org: Organization) -> LoadReport {
     }
 
     let coordination = &org.coordination;
+    let capacity = capacities(&org, &offered);
     let mut pools = Vec::new();
     for t in 0..teams {
         for s in 0..skills {
-            if org.teams[t].people[s] > 0 || offered[t][s] > 0.0 || closed[t][s] {
+            if org.teams[t].can_do(s) || offered[t][s] > 0.0 || closed[t][s] {
                 pools.push(PoolLoad {
                     team: t,
                     skill: s,
                     people: org.teams[t].people[s],
+                    capacity: capacity[t][s],
                     offered: offered[t][s],
                     closed_streams_too: closed[t][s],
                 });
@@ -214,10 +220,17 @@ pub fn analyse_org(model: &ModelSpec, org: Organization) -> LoadReport {
                 kind,
                 place: format!("{}: team `{team}` {skill} {}", org.name, fmt_u(u)),
                 message: format!(
-                    "{}: team `{team}` is offered {:.2} person-days/day of {skill} work but has {} people (utilization {}): {}",
+                    "{}: team `{team}` is offered {:.2} person-days/day of {skill} work but has {} (utilization {}): {}",
                     org.name,
                     p.offered,
-                    p.people,
+                    if p.capacity == f64::from(p.people) {
+                        format!("{} people", p.people)
+                    } else {
+                        format!(
+                            "{} people and a capacity of {:.2} person-days/day (communication, cross-training)",
+                            p.people, p.capacity
+                        )
+                    },
                     fmt_u(u),
                     consequence(kind, "its backlog")
                 ),
@@ -278,6 +291,36 @@ pub fn analyse_org(model: &ModelSpec, org: Organization) -> LoadReport {
         reviewers,
         warnings,
     }
+}
+
+/// Each team's capacity per skill (person-days per day): its people at the
+/// team's speed, with each group of cross-trained people lending to their
+/// second skill the share of their time that evens out the two skills'
+/// utilizations as far as their number allows (groups taken in order).
+fn capacities(org: &Organization, offered: &[Vec<f64>]) -> Vec<Vec<f64>> {
+    let c = org.coordination.communication;
+    (org.teams.iter().enumerate())
+        .map(|(t, team)| {
+            let speed = team.speed(c);
+            let mut cap: Vec<f64> = (team.people.iter())
+                .map(|&n| f64::from(n) * speed)
+                .collect();
+            for g in &team.cross {
+                let (a, b) = (g.from.index(), g.to.index());
+                let (oa, ob) = (offered[t][a], offered[t][b]);
+                let most = f64::from(g.count) * speed;
+                // oa / (cap_a − x) = ob / (cap_b + x e), x in [0, most].
+                let lent = if ob > 0.0 {
+                    ((ob * cap[a] - oa * cap[b]) / (ob + oa * g.efficiency)).clamp(0.0, most)
+                } else {
+                    0.0
+                };
+                cap[a] -= lent;
+                cap[b] += lent * g.efficiency;
+            }
+            cap
+        })
+        .collect()
 }
 
 /// The warning a utilization calls for, if any.

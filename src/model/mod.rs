@@ -3,6 +3,7 @@
 
 pub mod capacity;
 pub mod category;
+mod cross;
 pub mod draw;
 pub mod ids;
 pub mod item;

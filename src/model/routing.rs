@@ -33,16 +33,26 @@ impl Routing {
                     .map(|s| {
                         org.teams
                             .iter()
-                            .position(|t| t.owns.contains(&k) && t.people[s] > 0)
+                            .position(|t| t.owns.contains(&k) && t.can_do(s))
                     })
                     .collect()
             })
             .collect();
         let largest: Vec<usize> = (0..skills)
             .map(|s| {
+                // The most people of the skill; between equals, the most
+                // capacity of people cross-trained in it.
+                let cross = |t: &crate::model::Team| {
+                    (t.cross.iter().filter(|c| c.to.index() == s))
+                        .map(|c| f64::from(c.count) * c.efficiency)
+                        .sum::<f64>()
+                };
                 let mut best = 0;
                 for (i, t) in org.teams.iter().enumerate() {
-                    if t.people[s] > org.teams[best].people[s] {
+                    let b = &org.teams[best];
+                    if t.people[s] > b.people[s]
+                        || (t.people[s] == b.people[s] && cross(t) > cross(b))
+                    {
                         best = i;
                     }
                 }
@@ -54,7 +64,7 @@ impl Routing {
             .collect();
         let platform_team = org.teams.iter().position(|t| t.owns_platform);
         let platform = (0..skills)
-            .map(|s| platform_team.filter(|&t| org.teams[t].people[s] > 0))
+            .map(|s| platform_team.filter(|&t| org.teams[t].can_do(s)))
             .collect();
         let owned = org
             .teams

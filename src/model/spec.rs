@@ -28,6 +28,35 @@ pub struct ModelSpec {
     pub quality: Quality,
     /// The organizational topologies to compare, the first being the baseline.
     pub topologies: Vec<TopologySpec>,
+    /// People who can also work a second skill (docs/model.md,
+    /// "Cross-trained people"); none by default.
+    pub cross_training: Vec<CrossTraining>,
+}
+
+/// `count` people of skill `from` who can also do tasks of skill `to`, each
+/// taking effort / `efficiency` days (docs/model.md, "Cross-trained people").
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CrossTraining {
+    /// Their primary skill (they are counted among its people).
+    pub from: SkillId,
+    /// The second skill they can work (another skill than `from`).
+    pub to: SkillId,
+    /// How many of them (>= 1, at most the people of `from`).
+    pub count: u32,
+    /// Their speed at `to` tasks relative to a `to` specialist, in (0, 1].
+    pub efficiency: f64,
+}
+
+/// Which waiting task a free cross-trained person takes (docs/model.md,
+/// "Cross-trained people").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Dispatch {
+    /// A task of their own skill if one waits in their team, else the
+    /// oldest task of their second skill.
+    #[default]
+    OwnSkillFirst,
+    /// The oldest task they can do, of either skill.
+    OldestFirst,
 }
 
 /// The stretch of simulated time a replication measures: statistics count
@@ -259,6 +288,10 @@ pub struct Coordination {
     pub context_switch: Dist,
     /// People pulled to temporary projects (none by default).
     pub swarm: Option<Swarm>,
+    /// Share of a person's capacity spent with each other member of their
+    /// team, in [0, 1): a person of a team of n works at 1 − c(n − 1) of
+    /// full speed (docs/model.md, "Communication overhead"; default 0).
+    pub communication: f64,
 }
 
 /// Swarming (docs/model.md, "Swarming to temporary projects"): now and then a shared team loses part of its
@@ -330,6 +363,9 @@ pub struct TopologySpec {
     /// The WIP limit of every team that sets none of its own (>= 1; none by
     /// default): docs/model.md, "WIP limits".
     pub wip_limit: Option<u32>,
+    /// What a free cross-trained person takes next (the organization's
+    /// `dispatch`, unless the topology sets its own).
+    pub dispatch: Dispatch,
 }
 
 /// Bar raisers (docs/model.md, "Quality, dilution and bar raisers"): a shared pool of reviewers who look at every
@@ -359,6 +395,9 @@ pub struct TeamSpec {
     pub owns_platform: bool,
     /// Its WIP limit, instead of the topology's (>= 1; none by default).
     pub wip_limit: Option<u32>,
+    /// Its cross-trained people, counted among `people` of their primary
+    /// skill (each `(from, to)` at most once).
+    pub cross_trained: Vec<CrossTraining>,
 }
 
 impl ModelSpec {
@@ -450,13 +489,16 @@ impl ModelSpec {
                     escalation_decision: zero,
                     context_switch: Dist::constant(0.5)?,
                     swarm: None,
+                    communication: 0.0,
                 },
                 queue: QueueDiscipline::Fifo,
                 leader_attention: 1.0,
                 shared_leaders: Vec::new(),
                 bar_raiser: None,
                 wip_limit: None,
+                dispatch: Dispatch::OwnSkillFirst,
             }],
+            cross_training: Vec::new(),
         })
     }
 }

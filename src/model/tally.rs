@@ -174,6 +174,7 @@ pub fn item_metrics(
         | Metric::ReviewerUtilization
         | Metric::LeaderUtilizationMax
         | Metric::ExecutiveUtilization
+        | Metric::CrossSkillShare
         | Metric::TeamUtilization
         | Metric::TeamLeaderUtilization => f64::NAN,
     };

@@ -2,7 +2,8 @@
 //! teams (docs/model.md, "Topologies"). The simulation knows only that form.
 
 use super::spec::{
-    Arrivals, BarRaiser, Coordination, ModelSpec, QueueDiscipline, TopologyKind, TopologySpec,
+    Arrivals, BarRaiser, Coordination, CrossTraining, Dispatch, ModelSpec, QueueDiscipline,
+    TopologyKind, TopologySpec,
 };
 use super::split::{MAX_SPLIT_ROUNDS, keep_open_teams_stable, split_people, team_demand};
 pub use super::split::{closed_stream_throughput, expected_demand, largest_remainder};
@@ -23,9 +24,25 @@ pub struct Team {
     /// At most this many tasks accepted and not finished (docs/model.md,
     /// "WIP limits"); none when unlimited.
     pub wip_limit: Option<u32>,
+    /// Its cross-trained people (counted in `people` of their primary
+    /// skill), one entry per `(from, to)` with a count of at least 1.
+    pub cross: Vec<CrossTraining>,
 }
 
 impl Team {
+    /// Whether someone in the team can do tasks of `skill`: people of it,
+    /// or people cross-trained in it.
+    pub fn can_do(&self, skill: usize) -> bool {
+        self.people[skill] > 0 || self.cross.iter().any(|c| c.to.index() == skill)
+    }
+
+    /// The share of full speed its people work at when each spends
+    /// `communication` of their capacity with each other member
+    /// (docs/model.md, "Communication overhead"): 1 − c(n − 1).
+    pub fn speed(&self, communication: f64) -> f64 {
+        1.0 - communication * f64::from(self.size().saturating_sub(1))
+    }
+
     /// Total headcount.
     pub fn size(&self) -> u32 {
         self.people.iter().sum()
@@ -66,6 +83,8 @@ pub struct Organization {
     pub queue: QueueDiscipline,
     /// Its bar raisers, if any.
     pub bar_raiser: Option<BarRaiser>,
+    /// What its free cross-trained people take next.
+    pub dispatch: Dispatch,
 }
 
 /// The name the platform team of a `single-threaded-with-platform`
@@ -119,10 +138,14 @@ pub fn build(model: &ModelSpec, spec: &TopologySpec) -> Organization {
                     leader_attention: t.leader_attention,
                     owns_platform: t.owns_platform,
                     wip_limit: t.wip_limit.or(spec.wip_limit),
+                    cross: t.cross_trained.clone(),
                 }
             })
             .collect(),
     };
+    if !matches!(spec.kind, TopologyKind::Custom(_)) {
+        super::cross::place(model, spec, &mut teams);
+    }
     for (team, name) in teams.iter_mut().zip(model.team_names(&spec.kind)) {
         team.name = name;
     }
@@ -163,6 +186,7 @@ pub fn build(model: &ModelSpec, spec: &TopologySpec) -> Organization {
         coordination: spec.coordination.clone(),
         queue: spec.queue,
         bar_raiser: spec.bar_raiser.clone(),
+        dispatch: spec.dispatch,
     }
 }
 
@@ -183,6 +207,7 @@ fn matrix(model: &ModelSpec) -> Vec<Team> {
                 leader_attention: 1.0,
                 owns_platform: false,
                 wip_limit: None,
+                cross: Vec::new(),
             }
         })
         .collect()
@@ -207,6 +232,7 @@ fn single_threaded(model: &ModelSpec, spec: &TopologySpec, with_platform: bool) 
             leader_attention: 1.0,
             owns_platform: false,
             wip_limit: None,
+            cross: Vec::new(),
         })
         .collect();
     if with_platform {
@@ -217,6 +243,7 @@ fn single_threaded(model: &ModelSpec, spec: &TopologySpec, with_platform: bool) 
             leader_attention: 1.0,
             owns_platform: true,
             wip_limit: None,
+            cross: Vec::new(),
         });
     }
     let closed: Vec<usize> = (0..streams.len())

@@ -368,10 +368,18 @@ pub fn load_reports(scenario: &Scenario, reports: &[LoadReport]) -> String {
             .max()
             .unwrap_or(4)
             .max(4);
+        // A capacity column only where communication or cross-training
+        // makes it differ from the people.
+        let scaled = r.pools.iter().any(|p| p.capacity != f64::from(p.people));
         let _ = writeln!(
             out,
-            "  {:team_w$}  {:>10}  {:>6}  {:>16}  {:>11}",
-            "team", "skill", "people", "offered (pd/day)", "utilization"
+            "  {:team_w$}  {:>10}  {:>6}  {}{:>16}  {:>11}",
+            "team",
+            "skill",
+            "people",
+            if scaled { "capacity (pd/day)  " } else { "" },
+            "offered (pd/day)",
+            "utilization"
         );
         for p in &r.pools {
             let flag = saturation_flag(p.utilization());
@@ -380,9 +388,14 @@ pub fn load_reports(scenario: &Scenario, reports: &[LoadReport]) -> String {
             } else {
                 ""
             };
+            let capacity = if scaled {
+                format!("{:>17}  ", format!("{:.2}", p.capacity))
+            } else {
+                String::new()
+            };
             let _ = writeln!(
                 out,
-                "  {:team_w$}  {:>10}  {:>6}  {:>16}  {:>11}{flag}",
+                "  {:team_w$}  {:>10}  {:>6}  {capacity}{:>16}  {:>11}{flag}",
                 org.teams[p.team].name,
                 scenario.model.people[p.skill].skill,
                 p.people,
@@ -391,6 +404,38 @@ pub fn load_reports(scenario: &Scenario, reports: &[LoadReport]) -> String {
             );
         }
         out.push_str(&super::flow_table::team_lines(r, saturation_flag));
+        let skill = |s: crate::model::SkillId| scenario.model.people[s.index()].skill.as_str();
+        for team in org.teams.iter().filter(|t| !t.cross.is_empty()) {
+            let groups: Vec<String> = (team.cross.iter())
+                .map(|c| {
+                    format!(
+                        "{} of its {} {} also do {} at efficiency {}",
+                        c.count,
+                        team.people[c.from.index()],
+                        skill(c.from),
+                        skill(c.to),
+                        c.efficiency
+                    )
+                })
+                .collect();
+            let _ = writeln!(
+                out,
+                "  cross-trained in {}: {}",
+                team.name,
+                groups.join("; ")
+            );
+        }
+        let c = org.coordination.communication;
+        if c > 0.0 {
+            let speeds: Vec<String> = (org.teams.iter())
+                .map(|t| format!("{} {:.3}", t.name, t.speed(c)))
+                .collect();
+            let _ = writeln!(
+                out,
+                "  communication {c}: each person works at 1 − c(n − 1) of full speed: {}",
+                speeds.join(", ")
+            );
+        }
         for l in &r.leaders {
             let who = match l.leader {
                 Some(i) => {

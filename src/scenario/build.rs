@@ -36,7 +36,7 @@ const SIMULATION_KEYS: &[&str] = &[
     "max_wip",
     "max_events",
 ];
-const ORGANIZATION_KEYS: &[&str] = &["people"];
+const ORGANIZATION_KEYS: &[&str] = &["people", "cross_training", "dispatch"];
 const ARCHITECTURE_KEYS: &[&str] = &["coupling", "platform", "platform_skills"];
 const QUALITY_KEYS: &[&str] = &[
     "defect_probability",
@@ -94,6 +94,7 @@ pub(crate) fn build(ctx: &mut Ctx<'_>, doc: &Table) -> Option<Scenario> {
     };
     let simulation = simulation(ctx, &root);
     let org = organization(ctx, &root);
+    let cross = super::cross::read_organization(ctx, &root, &org);
     let workload = workload::read(ctx, &root, &org);
     if let (Some(sim), Some(w)) = (&simulation, &workload.workload) {
         closed_wip_below_max_wip(ctx, sim, w);
@@ -112,20 +113,26 @@ pub(crate) fn build(ctx: &mut Ctx<'_>, doc: &Table) -> Option<Scenario> {
             stream_names: &workload.stream_names,
             needs: &workload.needs,
             base: base_coordination.as_ref(),
+            cross: cross.as_ref(),
         },
     );
+    let model = ModelSpec {
+        workload: workload.workload?,
+        architecture: architecture?.0,
+        people: org.people?,
+        quality: quality?,
+        topologies: topologies?,
+        cross_training: cross?.0,
+    };
+    if ctx.is_clean() {
+        super::cross::check_built(ctx, &root, &model);
+    }
     Some(Scenario {
         name: name?.to_owned(),
         description: description?,
         provenance: Default::default(),
         run: simulation?,
-        model: ModelSpec {
-            workload: workload.workload?,
-            architecture: architecture?.0,
-            people: org.people?,
-            quality: quality?,
-            topologies: topologies?,
-        },
+        model,
     })
 }
 

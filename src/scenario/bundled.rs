@@ -47,6 +47,8 @@ pub const ALL: &[Bundled] = bundled![
     "pooling",
     "mmc",
     "wip-limits",
+    "cross-training",
+    "communication",
 ];
 
 /// The bundled scenario called `name`.

@@ -11,6 +11,7 @@
 
 mod build;
 pub mod bundled;
+mod cross;
 mod dist_spec;
 mod error;
 mod flow;

@@ -11,8 +11,8 @@ use super::workload::Need;
 use crate::engine::Dist;
 use crate::model::spec::Headcount;
 use crate::model::spec::{
-    BarRaiser, Coordination, QueueDiscipline, SharedLeader, SkillCount, Swarm, TeamSpec,
-    TopologyKind, TopologySpec,
+    BarRaiser, Coordination, CrossTraining, Dispatch, QueueDiscipline, SharedLeader, SkillCount,
+    Swarm, TeamSpec, TopologyKind, TopologySpec,
 };
 use crate::model::topology::team_names;
 use crate::model::{StreamId, TeamId};
@@ -25,6 +25,7 @@ pub(crate) const COORDINATION_KEYS: &[&str] = &[
     "escalation",
     "context_switch",
     "swarm",
+    "communication",
 ];
 const SWARM_KEYS: &[&str] = &["interval", "duration", "fraction"];
 const LEADER_KEYS: &[&str] = &["name", "teams", "attention"];
@@ -42,6 +43,7 @@ const TOPOLOGY_KEYS: &[&str] = &[
     "swarm",
     "bar_raiser",
     "wip_limit",
+    "dispatch",
 ];
 const BAR_RAISER_KEYS: &[&str] = &["reviewers", "review", "catch"];
 const TEAM_KEYS: &[&str] = &[
@@ -51,6 +53,7 @@ const TEAM_KEYS: &[&str] = &[
     "leader_attention",
     "owns_platform",
     "wip_limit",
+    "cross_trained",
 ];
 const KINDS: &[&str] = &[
     "matrix",
@@ -72,6 +75,7 @@ pub(crate) struct PartialCoordination {
     escalation_decision: Option<Dist>,
     context_switch: Option<Dist>,
     swarm: Option<Swarm>,
+    communication: Option<f64>,
 }
 
 /// Reads a coordination table (the scenario's or a topology's); `None` when
@@ -104,6 +108,10 @@ fn partial_coordination(ctx: &mut Ctx<'_>, t: &Tbl<'_>) -> Option<PartialCoordin
     let swarm = t
         .get("swarm")
         .and_then(|v| read_swarm(ctx, v, t.at("swarm")));
+    let communication = match t.get("communication") {
+        Some(v) => ctx.number(v, &t.at("communication"), Bound::Prob),
+        None => None,
+    };
     (ctx.count() == before).then_some(PartialCoordination {
         handoff,
         internal_handoff,
@@ -113,6 +121,7 @@ fn partial_coordination(ctx: &mut Ctx<'_>, t: &Tbl<'_>) -> Option<PartialCoordin
         escalation_decision,
         context_switch,
         swarm,
+        communication,
     })
 }
 
@@ -198,6 +207,7 @@ fn resolve(own: &PartialCoordination, base: &PartialCoordination) -> Option<Coor
         escalation_decision: pick(&own.escalation_decision, &base.escalation_decision, 0.0)?,
         context_switch: pick(&own.context_switch, &base.context_switch, 0.5)?,
         swarm: own.swarm.clone().or_else(|| base.swarm.clone()),
+        communication: own.communication.or(base.communication).unwrap_or(0.0),
     })
 }
 
@@ -211,6 +221,9 @@ pub(crate) struct Env<'a> {
     pub(crate) needs: &'a [Need],
     /// The scenario-wide coordination (`None` when it has problems).
     pub(crate) base: Option<&'a PartialCoordination>,
+    /// `[organization] cross_training` and `dispatch` (`None` when they
+    /// have problems).
+    pub(crate) cross: Option<&'a (Vec<CrossTraining>, Dispatch)>,
 }
 
 /// Reads `[[topologies]]`.
@@ -317,6 +330,7 @@ fn topology(
     };
     let leader_attention = ctx.num_field(t, "leader_attention", Some(1.0), Bound::UnitOpenBelow);
     let wip_limit = flow::wip_limit(ctx, t);
+    let dispatch = super::cross::read_dispatch(ctx, t);
 
     let kind = match known_kind {
         Some("custom") => custom_teams(ctx, t, env).map(TopologyKind::Custom),
@@ -378,6 +392,7 @@ fn topology(
         shared_leaders: shared_leaders?,
         bar_raiser: bar_raiser?,
         wip_limit: wip_limit?,
+        dispatch: dispatch?.or(env.cross.map(|c| c.1)).unwrap_or_default(),
     })
 }
 
@@ -498,6 +513,8 @@ fn custom_teams(ctx: &mut Ctx<'_>, t: &Tbl<'_>, env: &Env<'_>) -> Option<Vec<Tea
     let mut owner: Vec<Option<usize>> = vec![None; env.stream_names.len()];
     let mut teams = Vec::new();
     let mut platform_owner: Option<usize> = None;
+    let training = env.cross.map_or(&[][..], |c| &c.0[..]);
+    let mut all_cross: Vec<Vec<CrossTraining>> = Vec::new();
     for (i, entry) in entries.iter().enumerate() {
         let Some(team) = ctx.table(entry, path.index(i), TEAM_KEYS) else {
             names.push(None);
@@ -523,6 +540,13 @@ fn custom_teams(ctx: &mut Ctx<'_>, t: &Tbl<'_>, env: &Env<'_>) -> Option<Vec<Tea
         match &people {
             Some(p) => all_people.push(p.clone()),
             None => people_ok = false,
+        }
+        let counts: Option<Vec<(String, u32)>> =
+            (people.as_ref()).map(|p| p.iter().map(|h| (h.skill.clone(), h.count)).collect());
+        let cross_trained =
+            super::cross::read_team(ctx, &team, env.org, training, counts.as_deref());
+        if let Some(c) = &cross_trained {
+            all_cross.push(c.clone());
         }
         let owns = owned_streams(ctx, &team, i, &names, &mut owner, env);
         let attention = ctx.num_field(&team, "leader_attention", Some(1.0), Bound::UnitOpenBelow);
@@ -571,6 +595,7 @@ fn custom_teams(ctx: &mut Ctx<'_>, t: &Tbl<'_>, env: &Env<'_>) -> Option<Vec<Tea
                 leader_attention: attention?,
                 owns_platform: owns_platform?,
                 wip_limit: wip_limit?,
+                cross_trained: cross_trained?,
             })
         })());
     }
@@ -579,7 +604,14 @@ fn custom_teams(ctx: &mut Ctx<'_>, t: &Tbl<'_>, env: &Env<'_>) -> Option<Vec<Tea
     // The checks across teams need every team's people.
     let before = ctx.count();
     if people_ok {
-        check_headcount(ctx, &path, &all_people, env, exact);
+        let names = env.org.skills.as_deref().unwrap_or_default();
+        let cross_into: Vec<&str> = (all_cross.iter().flatten())
+            .filter_map(|c| names.get(c.to.index()).map(String::as_str))
+            .collect();
+        check_headcount(ctx, &path, &all_people, env, exact, &cross_into);
+        if exact == Some(true) && all_cross.len() == all_people.len() {
+            super::cross::check_team_totals(ctx, &path, &all_cross, training, env.org);
+        }
     }
     exact?;
     teams.filter(|_| ctx.count() == before)
@@ -672,13 +704,15 @@ fn owned_streams(
 
 /// The checks across the teams of one custom topology: with the `exact`
 /// rule, the teams hold exactly the organization's people; in any case,
-/// every skill a task needs is held by some team.
+/// every skill a task needs is held by some team (or some team has people
+/// cross-trained in it: `cross_into`).
 fn check_headcount(
     ctx: &mut Ctx<'_>,
     path: &TomlPath,
     teams: &[Vec<SkillCount>],
     env: &Env<'_>,
     exact: Option<bool>,
+    cross_into: &[&str],
 ) {
     let held = |skill: &str| -> u64 {
         teams
@@ -712,7 +746,10 @@ fn check_headcount(
             continue;
         }
         checked.push(&need.skill);
-        if held(&need.skill) == 0 && !mismatched.contains(&need.skill.as_str()) {
+        if held(&need.skill) == 0
+            && !mismatched.contains(&need.skill.as_str())
+            && !cross_into.contains(&need.skill.as_str())
+        {
             ctx.report(
                 path,
                 format!(

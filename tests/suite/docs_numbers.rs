@@ -403,6 +403,63 @@ const CLAIMS: &[Claim] = &[
         file: None,
         quotes: &["costs {+5.97} days of lead time", "costs {+1.53} days"],
     },
+    Claim {
+        doc: "scenarios/cross-training.toml",
+        args: &[
+            "run",
+            "cross-training",
+            "--topology",
+            "no-cross-training",
+            "--topology",
+            "single-threaded",
+        ],
+        file: None,
+        quotes: &[
+            "lead time {8.78} → {5.28} days (without cross-training {+3.50} days, 95% CI {+3.40} to {+3.61}), coordination share {50.2%} → {3.8%}, same throughput",
+            "queue {0.887} → {1.49} days per item",
+        ],
+    },
+    Claim {
+        doc: "scenarios/cross-training.toml",
+        args: &["run", "cross-training"],
+        file: None,
+        quotes: &["the matrix takes {26.3} days"],
+    },
+    Claim {
+        doc: "scenarios/cross-training.toml",
+        args: &["run", "cross-training", "--json"],
+        file: None,
+        quotes: &["A share {0.0986…} of the people's busy time"],
+    },
+    Claim {
+        doc: "scenarios/communication.toml",
+        args: &["run", "communication"],
+        file: None,
+        quotes: &[
+            "teams of 6 are fastest, {1.21} days against {1.98} for the department of 24 ({−38.7%}), {1.28} for two of 12 and {1.38} for eight of 3",
+        ],
+    },
+    Claim {
+        doc: "README.md",
+        args: &[
+            "run",
+            "cross-training",
+            "--topology",
+            "no-cross-training",
+            "--topology",
+            "single-threaded",
+        ],
+        file: None,
+        quotes: &["lead time {8.78} → {5.28} days (CI of the difference {+3.40} to {+3.61})"],
+    },
+    Claim {
+        doc: "README.md",
+        args: &["run", "communication"],
+        file: None,
+        quotes: &[
+            "teams of 6 take {1.21} days, the department of 24 {1.98}, two of 12 {1.28}, eight of 3 {1.38}",
+        ],
+    },
 ];
 
 fn root() -> &'static Path {

@@ -21,6 +21,8 @@ mod honest_report;
 mod invariants;
 mod mechanisms;
 mod output_safety;
+mod people;
+mod people_errors;
 mod reductions;
 mod reliability;
 mod report_html;

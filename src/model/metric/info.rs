@@ -260,6 +260,15 @@ impl Metric {
                 Neither,
                 Organization,
             ),
+            Metric::CrossSkillShare => i(
+                "cross_skill_share",
+                "cross-skill share",
+                "share of work done in a second skill",
+                "cross-skill",
+                Share,
+                Neither,
+                Organization,
+            ),
             Metric::TeamUtilization => i(
                 "utilization",
                 "utilization",

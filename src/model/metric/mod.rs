@@ -114,6 +114,9 @@ pub enum Metric {
     LeaderUtilizationMax,
     /// Busy share of the executive.
     ExecutiveUtilization,
+    /// Share of people's busy time spent on tasks of a cross-trained
+    /// person's second skill.
+    CrossSkillShare,
     /// Busy share of a team's people.
     TeamUtilization,
     /// Busy share of a team's leader.
@@ -194,7 +197,7 @@ impl Metric {
     };
 
     /// The organization metrics, in output order (after the item metrics).
-    pub const ORGANIZATION: [Metric; 9] = [
+    pub const ORGANIZATION: [Metric; 10] = [
         Metric::Utilization,
         Metric::CapacityLost,
         Metric::Warmup,
@@ -204,26 +207,27 @@ impl Metric {
         Metric::ReviewerUtilization,
         Metric::LeaderUtilizationMax,
         Metric::ExecutiveUtilization,
+        Metric::CrossSkillShare,
     ];
 
     /// The team metrics, in output order.
     pub const TEAM: [Metric; 2] = [Metric::TeamUtilization, Metric::TeamLeaderUtilization];
 
     /// Every metric: the item, organization and team metrics, in output order.
-    pub const ALL: [Metric; ITEM_COUNT + 11] = {
-        let mut all = [Metric::Throughput; ITEM_COUNT + 11];
+    pub const ALL: [Metric; ITEM_COUNT + 12] = {
+        let mut all = [Metric::Throughput; ITEM_COUNT + 12];
         let mut i = 0;
         while i < ITEM_COUNT {
             all[i] = Metric::ITEM[i];
             i += 1;
         }
         let mut j = 0;
-        while j < 9 {
+        while j < 10 {
             all[ITEM_COUNT + j] = Metric::ORGANIZATION[j];
             j += 1;
         }
-        all[ITEM_COUNT + 9] = Metric::TEAM[0];
-        all[ITEM_COUNT + 10] = Metric::TEAM[1];
+        all[ITEM_COUNT + 10] = Metric::TEAM[0];
+        all[ITEM_COUNT + 11] = Metric::TEAM[1];
         all
     };
 

@@ -10,7 +10,8 @@
 //! | items in flight | [`arena`] |
 //! | arrivals of open and closed streams | [`arrivals`] |
 //! | handoff, cadence, decision, escalation | [`intake`] |
-//! | backlogs, people, interruptions | [`work`] |
+//! | backlogs, people, interruptions, communication | [`work`] |
+//! | cross-trained people | [`dispatch`] |
 //! | swarms to temporary projects | [`swarm`] |
 //! | defects, bar raisers, rework, fixes | [`quality`] |
 //! | WIP limits, classes of service | [`wip`] |
@@ -19,6 +20,7 @@
 
 mod arena;
 mod arrivals;
+mod dispatch;
 mod event;
 mod intake;
 mod outcome;
@@ -35,6 +37,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use self::arena::{Arena, TaskRef, new_task, rework_task};
 use self::arrivals::Arrivals;
+use self::dispatch::Crews;
 use self::event::Event;
 use self::intake::Intake;
 pub use self::outcome::{FlowSample, QUANTILE_STEPS, Recording, ReplicationOutcome};
@@ -186,6 +189,10 @@ impl<'a> Replication<'a> {
         let swarm = Swarm::of(org, rngs);
         // Only a swarm interrupts tasks, and needs to know which are in service.
         let pools = Pools::new(org, skills, window_start, swarm.is_some());
+        let crews = Crews::of(org, &pools, window_start);
+        let communication = org.coordination.communication;
+        let speed = (communication > 0.0)
+            .then(|| org.teams.iter().map(|t| t.speed(communication)).collect());
         let max_tasks = types.iter().map(|it| it.tasks.len()).max().unwrap_or(1);
         let classes = Some(Classes::new(model)).filter(Classes::any);
         let stream_class = wip::backlog_classes(stream_classes(model, org.queue), &classes);
@@ -205,7 +212,7 @@ impl<'a> Replication<'a> {
                 routing,
                 successors,
                 intake: Intake::new(org, rngs, window_start),
-                work: Work::new(pools, stream_class),
+                work: Work::new(pools, stream_class).with(crews, speed),
                 swarm,
                 quality: Quality::new(&model.quality, org, rngs, window_start),
                 probes: Probes::new(streams, window_start, window_end, limits, stop),

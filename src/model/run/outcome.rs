@@ -126,7 +126,7 @@ impl Mechanisms<'_> {
                 .collect();
 
         let pools = &self.work.pools;
-        let team_busy: Vec<f64> = (0..self.org.teams.len())
+        let mut team_busy: Vec<f64> = (0..self.org.teams.len())
             .map(|t| {
                 pools
                     .of_team(TeamId::new(t))
@@ -134,6 +134,11 @@ impl Mechanisms<'_> {
                     .sum()
             })
             .collect();
+        let mut cross_busy = 0.0;
+        for crew in self.work.crews.iter().flat_map(|c| c.iter()) {
+            team_busy[crew.team.index()] += crew.busy_average.finish(end);
+            cross_busy += crew.cross_average.finish(end);
+        }
         let people: u32 = self.org.teams.iter().map(|t| t.size()).sum();
         let away: f64 = pools.iter().map(|p| p.away_average.finish(end)).sum();
         let leader_util: Vec<f64> = self
@@ -166,6 +171,11 @@ impl Mechanisms<'_> {
         metrics.push((
             Metric::ExecutiveUtilization.name().into(),
             self.intake.executive.busy_average.finish(end),
+        ));
+        let busy: f64 = team_busy.iter().sum();
+        metrics.push((
+            Metric::CrossSkillShare.name().into(),
+            if busy > 0.0 { cross_busy / busy } else { 0.0 },
         ));
         for (k, tally) in self.probes.streams.iter().enumerate() {
             let percentiles = if self.probes.streams.len() == 1 {

@@ -45,6 +45,15 @@ impl Backlog {
         self.len += 1;
     }
 
+    /// The next task to serve and its priority class, left in place.
+    #[inline]
+    pub(crate) fn front(&self) -> Option<(u32, TaskRef)> {
+        if self.len == 0 {
+            return None;
+        }
+        (self.classes.iter().enumerate()).find_map(|(c, q)| q.front().map(|&t| (c as u32, t)))
+    }
+
     /// Takes the next task to serve.
     #[inline]
     pub(crate) fn pop_front(&mut self) -> Option<TaskRef> {
@@ -147,18 +156,21 @@ pub(crate) struct Pools {
 
 impl Pools {
     /// The idle pools of `org` with `skills` skills, measured from
-    /// `window_start`; `tracks_tasks` when a swarm must pick tasks to interrupt.
+    /// `window_start`; `tracks_tasks` when a swarm must pick tasks to
+    /// interrupt. A pool's people are the team's people of its skill who
+    /// are not cross-trained (those are crews: [`super::dispatch`]).
     pub(crate) fn new(
         org: &Organization,
         skills: usize,
         window_start: f64,
         tracks_tasks: bool,
     ) -> Self {
-        let pools = org
-            .teams
-            .iter()
+        let pools = (0..org.teams.len())
             .flat_map(|t| {
-                (0..skills).map(move |s| Pool::new(t.people[s], window_start, tracks_tasks))
+                (0..skills).map(move |s| {
+                    let people = super::dispatch::single_skilled(org, t, s);
+                    Pool::new(people, window_start, tracks_tasks)
+                })
             })
             .collect();
         Self { pools, skills }
@@ -186,6 +198,11 @@ impl Pools {
     #[inline]
     fn at(&self, team: usize, skill: usize) -> PoolId {
         PoolId::of_index(team * self.skills + skill)
+    }
+
+    /// The number of pools.
+    pub(crate) fn len(&self) -> usize {
+        self.pools.len()
     }
 
     /// Every pool.

@@ -1,10 +1,13 @@
 //! Work (docs/model.md, "Mechanisms: where time goes"): each team's people
 //! of each skill are a pool with a backlog. A task in the backlog waits for
 //! a free person of its pool; a person pulled away mid-task puts it back at
-//! the head of the backlog.
+//! the head of the backlog. Cross-trained people are crews
+//! ([`super::dispatch`]) that serve two pools' backlogs; communication
+//! slows every person of a team alike (docs/model.md, "Communication overhead").
 
 use super::Cx;
 use super::arena::TaskRef;
+use super::dispatch::Crews;
 use super::event::Event as Any;
 use super::pools::Pools;
 use super::swarm::Swarm;
@@ -17,6 +20,9 @@ pub(crate) enum Event {
     /// A person finishes a task (unless it was interrupted since: the
     /// number is the task's work epoch when the work was scheduled).
     Done(TaskRef, u32),
+    /// A person of a crew of cross-trained people (the number) finishes a
+    /// task (crews and swarms do not meet: no epoch).
+    CrewDone(TaskRef, u32),
 }
 
 /// The pools and the backlog priority of each stream.
@@ -26,6 +32,10 @@ pub(crate) struct Work {
     pub(crate) pools: Pools,
     /// Backlog priority class of each stream (0 = served first).
     stream_class: Vec<u32>,
+    /// The cross-trained people, if any.
+    pub(crate) crews: Option<Crews>,
+    /// Each team's share of full speed, when communication slows them.
+    speed: Option<Vec<f64>>,
 }
 
 impl Work {
@@ -34,7 +44,17 @@ impl Work {
         Self {
             pools,
             stream_class,
+            crews: None,
+            speed: None,
         }
+    }
+
+    /// The same, with cross-trained `crews` and each team's `speed` (None:
+    /// full speed everywhere).
+    pub(crate) fn with(mut self, crews: Option<Crews>, speed: Option<Vec<f64>>) -> Self {
+        self.crews = crews;
+        self.speed = speed;
+        self
     }
 
     /// The task enters its team's backlog for its skill, and a free person
@@ -52,7 +72,69 @@ impl Work {
             self.start(cx, p, tr, swarm);
         } else {
             let class = self.class(item.stream, item.expedite);
-            self.pools[p].backlog.push_back(class, tr);
+            if self.crews.is_some() {
+                self.enqueue_for_crews(cx, p, tr, class);
+            } else {
+                self.pools[p].backlog.push_back(class, tr);
+            }
+        }
+    }
+
+    /// No single-skilled person of `pool` is free for `tr`: a free
+    /// cross-trained person takes it, else it waits in the backlog. Out of
+    /// line, so that organizations without crews keep the short path.
+    #[inline(never)]
+    fn enqueue_for_crews(&mut self, cx: &mut Cx, pool: PoolId, tr: TaskRef, class: u32) {
+        match self.crews.as_ref().and_then(|crews| crews.free_for(pool)) {
+            Some(c) => self.start_crew(cx, c, pool, tr),
+            None => self.pools[pool].backlog.push_back(class, tr),
+        }
+    }
+
+    /// A person of crew `c` starts `tr`, a task of `pool`.
+    fn start_crew(&mut self, cx: &mut Cx, c: u32, pool: PoolId, tr: TaskRef) {
+        let now = cx.cal.now();
+        let crews = self.crews.as_mut().expect("a crew exists");
+        crews.occupy(c, pool, now);
+        let crew = crews.get(c);
+        let efficiency = if crew.is_cross(pool) {
+            crew.efficiency
+        } else {
+            1.0
+        };
+        let item = cx.items.item(tr.slot());
+        let task = &mut item.tasks[tr.task()];
+        task.stamp(Stamp::Started, now);
+        task.phase = Phase::Working;
+        task.work_started = now;
+        let team = task.team;
+        let speed = self.speed.as_ref().map_or(1.0, |s| s[team]);
+        let days = task.remaining / (speed * efficiency);
+        item.touch_team(team);
+        cx.cal.schedule_in(days, Any::Work(Event::CrewDone(tr, c)));
+    }
+
+    /// A person of crew `c` finishes `tr` now.
+    #[inline(never)]
+    fn crew_done(&mut self, cx: &mut Cx, tr: TaskRef, c: u32) -> TaskRef {
+        let now = cx.cal.now();
+        let task = cx.items.task(tr);
+        task.stamp(Stamp::Finished, now);
+        task.phase = Phase::Done;
+        let p = self.pools.of_task(task);
+        self.crew_freed(cx, c, p);
+        tr
+    }
+
+    /// A person of crew `c` has finished a task of `pool`: they take the
+    /// next task their dispatch rule gives them, if any waits.
+    fn crew_freed(&mut self, cx: &mut Cx, c: u32, pool: PoolId) {
+        let crews = self.crews.as_mut().expect("a crew exists");
+        crews.release(c, pool, cx.cal.now());
+        if let Some(next) = crews.next_pool(c, &self.pools, cx.items)
+            && let Some(tr) = self.pools[next].backlog.pop_front()
+        {
+            self.start_crew(cx, c, next, tr);
         }
     }
 
@@ -83,7 +165,10 @@ impl Work {
         }
         task.phase = Phase::Working;
         task.work_started = now;
-        let (team, work, epoch) = (task.team, task.remaining, task.epoch);
+        let (team, mut work, epoch) = (task.team, task.remaining, task.epoch);
+        if let Some(speed) = &self.speed {
+            work /= speed[team];
+        }
         item.touch_team(team);
         cx.cal.schedule_in(work, Any::Work(Event::Done(tr, epoch)));
     }
@@ -109,18 +194,22 @@ impl Work {
         event: Event,
         swarm: Option<&mut Swarm>,
     ) -> Option<TaskRef> {
-        let Event::Done(tr, epoch) = event;
         let now = cx.cal.now();
-        let task = cx.items.task(tr);
-        if task.epoch != epoch {
-            return None; // interrupted since this completion was scheduled
+        match event {
+            Event::Done(tr, epoch) => {
+                let task = cx.items.task(tr);
+                if task.epoch != epoch {
+                    return None; // interrupted since this completion was scheduled
+                }
+                task.stamp(Stamp::Finished, now);
+                task.phase = Phase::Done;
+                let p = self.pools.of_task(task);
+                self.pools[p].release(now, tr);
+                self.fill(cx, p, swarm);
+                Some(tr)
+            }
+            Event::CrewDone(tr, c) => Some(self.crew_done(cx, tr, c)),
         }
-        task.stamp(Stamp::Finished, now);
-        task.phase = Phase::Done;
-        let p = self.pools.of_task(task);
-        self.pools[p].release(now, tr);
-        self.fill(cx, p, swarm);
-        Some(tr)
     }
 
     /// The person of `pool` on `tr` is pulled away: the task goes back to
@@ -129,7 +218,8 @@ impl Work {
         let now = cx.cal.now();
         self.pools[pool].release(now, tr);
         let task = cx.items.task(tr);
-        task.remaining -= now - task.work_started;
+        let speed = self.speed.as_ref().map_or(1.0, |s| s[task.team]);
+        task.remaining -= (now - task.work_started) * speed;
         task.epoch += 1;
         task.paused_at = Some(now);
         task.phase = Phase::Queued;
