@@ -38,6 +38,8 @@
 //! | handoffs, intake cadence, leader decision, escalation, shared leaders | `model/run/intake.rs` |
 //! | fork-join, architecture coupling | `model/run/mod.rs` (the task lifecycle), [`model::draw`] |
 //! | swarming to temporary projects | `model/run/swarm.rs` |
+//! | cross-trained people, dispatch | `model/run/dispatch.rs`, `model/cross.rs` (placement in generated teams), `scenario/cross.rs` |
+//! | communication overhead | `model/run/work.rs` (each team's speed), `Team::speed` in [`model::topology`] |
 //! | quality, dilution, bar raisers, escaped defects | `model/run/quality.rs` |
 //! | where the lead time goes (critical path) | [`model::item`], [`model::category`] |
 //! | metrics: names, units, labels, scopes | [`model::metric`], [`model::tally`], `model/run/probes.rs`, `model/run/outcome.rs` |
