@@ -4,15 +4,24 @@
 //! the measurement [`Window`] and [`Limits`] of a run beside it.
 //!
 //! Names are resolved once, by whoever builds the spec: skills, streams and
-//! teams are referred to by their ids ([`SkillId`], [`StreamId`],
-//! [`TeamId`]), and the model never looks a name up. A spec the `scenario`
+//! teams are referred to by their ids ([`SkillId`], [`StreamId`](super::ids::StreamId),
+//! [`TeamId`](super::ids::TeamId)), and the model never looks a name up. A spec the `scenario`
 //! front end builds also holds what its validation checks (README, "Writing
 //! a scenario"): every id is that of an entry that exists, and in every
 //! topology some team has people of every skill a task needs.
 
-use super::ids::{SkillId, StreamId, TeamId};
+use super::ids::SkillId;
 pub use super::season::RateProfile;
 use crate::engine::{Dist, DistError};
+
+mod topology;
+mod workload;
+pub use self::topology::{
+    BarRaiser, QueueDiscipline, SharedLeader, TeamSpec, TopologyKind, TopologySpec,
+};
+pub use self::workload::{
+    Arrivals, ItemType, MixEntry, ServiceClass, StreamSpec, TaskSpec, Workload,
+};
 
 /// The model of one scenario: demand, people, architecture, quality and the
 /// topologies to compare (docs/model.md, "What is simulated").
@@ -103,126 +112,6 @@ impl Default for Limits {
     }
 }
 
-/// `[workload]`: who asks for what, and how often.
-#[derive(Debug, Clone)]
-pub struct Workload {
-    /// Multiplies every open stream's arrival rate (> 0).
-    pub load: f64,
-    /// The streams (business goals), in file order.
-    pub streams: Vec<StreamSpec>,
-    /// The item types, in file order.
-    pub item_types: Vec<ItemType>,
-}
-
-impl Workload {
-    /// `f` of every task, as `[item type][task]` (for tables the simulation
-    /// looks up instead of comparing names).
-    pub fn per_task<T>(&self, mut f: impl FnMut(&TaskSpec) -> T) -> Vec<Vec<T>> {
-        self.item_types
-            .iter()
-            .map(|it| it.tasks.iter().map(&mut f).collect())
-            .collect()
-    }
-}
-
-/// One stream of demand (a product line with its own goal).
-#[derive(Debug, Clone)]
-pub struct StreamSpec {
-    /// Unique stream name.
-    pub name: String,
-    /// Open (arrivals over time) or closed (fixed work in progress).
-    pub arrivals: Arrivals,
-    /// Item types this stream produces, with their weights (> 0, not
-    /// necessarily summing to 1). `item = "x"` is a single entry of weight 1.
-    pub mix: Vec<MixEntry>,
-    /// Business priority, used by weighted queues (> 0, default 1).
-    pub weight: f64,
-    /// At most this many of its items started and not done (>= 1; none by
-    /// default): docs/model.md, "WIP limits".
-    pub wip_limit: Option<u32>,
-    /// Its class of service (every item of the stream has it).
-    pub class: ServiceClass,
-    /// `rate_profile`: seasonal multipliers of an open stream's rate
-    /// (docs/model.md, "Seasonal demand"); `None` for a constant rate and
-    /// for every closed stream.
-    pub rate_profile: Option<RateProfile>,
-}
-
-impl StreamSpec {
-    /// The long-run arrival rate of an open stream, items per day, at the
-    /// workload's `load` (its rate profile's mean multiplier included);
-    /// `None` for a closed stream.
-    pub fn mean_rate(&self, load: f64) -> Option<f64> {
-        match &self.arrivals {
-            Arrivals::Open(d) => {
-                let factor = self.rate_profile.as_ref().map_or(1.0, RateProfile::mean);
-                Some(load * factor / d.mean())
-            }
-            Arrivals::Closed { .. } => None,
-        }
-    }
-}
-
-/// A class of service (docs/model.md, "Classes of service").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum ServiceClass {
-    /// Served in the order of the topology's queue discipline.
-    #[default]
-    Standard,
-    /// Ahead of every standard task in every backlog and intake queue (not
-    /// preempting one being worked on or decided), and never held back by a
-    /// WIP limit.
-    Expedite,
-}
-
-/// How items of a stream arrive.
-#[derive(Debug, Clone)]
-pub enum Arrivals {
-    /// Items arrive with independent interarrival times of this
-    /// distribution (before the `load` factor is applied; mean > 0).
-    Open(Dist),
-    /// `backlog = { wip = N }`: always N items of the stream in flight; a new
-    /// one arrives the moment one is done (N >= 1).
-    Closed {
-        /// Items of the stream always in flight.
-        wip: u32,
-    },
-}
-
-/// One entry of a stream's item mix.
-#[derive(Debug, Clone)]
-pub struct MixEntry {
-    /// Index into `Workload::item_types`.
-    pub item_type: usize,
-    /// Relative frequency (> 0).
-    pub weight: f64,
-}
-
-/// An item type (`[workload.items.<name>]`): a DAG of tasks.
-#[derive(Debug, Clone)]
-pub struct ItemType {
-    /// The type's name (the key under `workload.items`).
-    pub name: String,
-    /// Its tasks in file order; `after` refers to earlier or later entries by index.
-    pub tasks: Vec<TaskSpec>,
-    /// Its class of service (an item is expedite if its type or its stream is).
-    pub class: ServiceClass,
-}
-
-/// One task of an item type.
-#[derive(Debug, Clone)]
-pub struct TaskSpec {
-    /// Unique (within the item type) task name.
-    pub name: String,
-    /// The skill it needs.
-    pub skill: SkillId,
-    /// Person-days of work.
-    pub effort: Dist,
-    /// Indices (into the same item type's `tasks`) of the tasks that must be
-    /// done first. The graph is acyclic.
-    pub after: Vec<usize>,
-}
-
 /// `[architecture]`.
 #[derive(Debug, Clone)]
 pub struct Architecture {
@@ -306,100 +195,6 @@ pub struct Swarm {
     pub fraction: f64,
 }
 
-/// The order in which a team's backlog is served.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum QueueDiscipline {
-    /// First in, first out.
-    #[default]
-    Fifo,
-    /// Higher stream `weight` first, then first in, first out.
-    Weighted,
-}
-
-/// One leader who decides for several teams (a part-time leader of each).
-#[derive(Debug, Clone, PartialEq)]
-pub struct SharedLeader {
-    /// The leader's name (for output).
-    pub name: String,
-    /// The teams this leader leads (each at most once in the topology).
-    pub teams: Vec<TeamId>,
-    /// The fraction of a full-time leader's attention this leader gives to
-    /// decisions, in (0, 1], shared by all the teams.
-    pub attention: f64,
-}
-
-/// How a topology builds its teams.
-#[derive(Debug, Clone, PartialEq)]
-pub enum TopologyKind {
-    /// One functional department per skill; no team owns a stream.
-    Matrix,
-    /// One cross-functional team per stream, people split by expected demand.
-    SingleThreaded,
-    /// One team per stream plus a platform team owning the shared platform,
-    /// each sized by its expected demand.
-    SingleThreadedWithPlatform,
-    /// Teams written out in the file.
-    Custom(Vec<TeamSpec>),
-}
-
-/// One `[[topologies]]` entry.
-#[derive(Debug, Clone)]
-pub struct TopologySpec {
-    /// Unique topology name.
-    pub name: String,
-    /// Its generator.
-    pub kind: TopologyKind,
-    /// Its coordination parameters (defaults + overrides).
-    pub coordination: Coordination,
-    /// How its teams' backlogs are ordered.
-    pub queue: QueueDiscipline,
-    /// Leader attention of every generated team (matrix, single-threaded;
-    /// custom teams set their own), in (0, 1] (default 1).
-    pub leader_attention: f64,
-    /// Leaders shared by several teams (each team at most once).
-    pub shared_leaders: Vec<SharedLeader>,
-    /// A central review before items are done (none by default).
-    pub bar_raiser: Option<BarRaiser>,
-    /// The WIP limit of every team that sets none of its own (>= 1; none by
-    /// default): docs/model.md, "WIP limits".
-    pub wip_limit: Option<u32>,
-    /// What a free cross-trained person takes next (the organization's
-    /// `dispatch`, unless the topology sets its own).
-    pub dispatch: Dispatch,
-}
-
-/// Bar raisers (docs/model.md, "Quality, dilution and bar raisers"): a shared pool of reviewers who look at every
-/// item before it is done and catch some of its defects.
-#[derive(Debug, Clone)]
-pub struct BarRaiser {
-    /// Reviewers in the pool (extra headcount, not among `people`).
-    pub reviewers: u32,
-    /// Days one review takes.
-    pub review: Dist,
-    /// Probability that a review catches a given defect, in [0, 1].
-    pub catch: f64,
-}
-
-/// A team written out in a custom topology.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TeamSpec {
-    /// Unique (within the topology) team name.
-    pub name: String,
-    /// Its people per skill, in file order (each skill at most once).
-    pub people: Vec<Headcount>,
-    /// The streams it owns.
-    pub owns: Vec<StreamId>,
-    /// Fraction of a full-time leader's attention its leader gives, in (0, 1] (default 1).
-    pub leader_attention: f64,
-    /// Whether it owns the shared platform component (at most one team).
-    pub owns_platform: bool,
-    /// Its WIP limit, instead of the topology's (>= 1; none by default).
-    pub wip_limit: Option<u32>,
-    /// Its cross-trained people, counted among `people` of their primary
-    /// skill (each `(from, to)` at most once).
-    pub cross_trained: Vec<CrossTraining>,
-}
-
 impl ModelSpec {
     /// The skill called `name`, if the organization has it (for front ends
     /// and tests: the model itself never looks a name up).
@@ -415,7 +210,7 @@ impl ModelSpec {
         &self.people[skill.index()].skill
     }
 
-    /// The names of the teams of a topology of `kind`, by [`TeamId`]
+    /// The names of the teams of a topology of `kind`, by [`TeamId`](super::ids::TeamId)
     /// (the rule of [`team_names`](super::topology::team_names)).
     pub fn team_names(&self, kind: &TopologyKind) -> Vec<String> {
         let skills: Vec<&str> = self.people.iter().map(|p| p.skill.as_str()).collect();
