@@ -27,6 +27,7 @@ mod outcome;
 mod pools;
 mod probes;
 mod quality;
+mod setup;
 mod swarm;
 #[cfg(test)]
 mod testing;
@@ -37,18 +38,15 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use self::arena::{Arena, TaskRef, new_task, rework_task};
 use self::arrivals::Arrivals;
-use self::dispatch::Crews;
 use self::event::Event;
 use self::intake::Intake;
 pub use self::outcome::{FlowSample, QUANTILE_STEPS, Recording, ReplicationOutcome};
-use self::pools::Pools;
 use self::probes::Probes;
 use self::quality::{Fix, Next, Quality};
 use self::swarm::Swarm;
 use self::wip::{Classes, StreamGate};
 use self::work::Work;
 use super::ids::{Slot, StreamId};
-use super::plan::stream_classes;
 use super::routing::Routing;
 use super::topology::Organization;
 use crate::engine::{Calendar, Handler, ReplicationStreams};
@@ -156,71 +154,6 @@ struct Mechanisms<'a> {
     stream_gate: StreamGate,
     /// Which items are expedite; `None` when none is.
     classes: Option<Classes>,
-}
-
-impl<'a> Replication<'a> {
-    fn new(
-        model: &'a ModelSpec,
-        org: &'a Organization,
-        window: Window,
-        limits: spec::Limits,
-        rngs: &ReplicationStreams,
-        recording: Recording,
-        stop: &'a AtomicBool,
-    ) -> Self {
-        let skills = model.people.len();
-        let window_start = window.start;
-        let window_end = window.end();
-        let types = &model.workload.item_types;
-        let successors = types
-            .iter()
-            .map(|it| {
-                (0..it.tasks.len())
-                    .map(|i| {
-                        (0..it.tasks.len())
-                            .filter(|&j| it.tasks[j].after.contains(&i))
-                            .collect()
-                    })
-                    .collect()
-            })
-            .collect();
-        let streams = model.workload.streams.len();
-        let routing = Routing::new(org, streams, skills);
-        let swarm = Swarm::of(org, rngs);
-        // Only a swarm interrupts tasks, and needs to know which are in service.
-        let pools = Pools::new(org, skills, window_start, swarm.is_some());
-        let crews = Crews::of(org, &pools, window_start);
-        let communication = org.coordination.communication;
-        let speed = (communication > 0.0)
-            .then(|| org.teams.iter().map(|t| t.speed(communication)).collect());
-        let max_tasks = types.iter().map(|it| it.tasks.len()).max().unwrap_or(1);
-        let classes = Some(Classes::new(model)).filter(Classes::any);
-        let stream_class = wip::backlog_classes(stream_classes(model, org.queue), &classes);
-        let limits = probes::Limits {
-            keep_items: recording.items,
-            keep_series: recording.series,
-            max_wip: limits.max_wip,
-            max_events: limits.max_events,
-        };
-        Self {
-            items: Arena::new(max_tasks, org.teams.len()),
-            m: Mechanisms {
-                model,
-                org,
-                horizon: window.horizon,
-                arrivals: Arrivals::new(model, &routing, rngs),
-                routing,
-                successors,
-                intake: Intake::new(org, rngs, window_start),
-                work: Work::new(pools, stream_class).with(crews, speed),
-                swarm,
-                quality: Quality::new(&model.quality, org, rngs, window_start),
-                probes: Probes::new(streams, window_start, window_end, limits, stop),
-                stream_gate: StreamGate::new(model),
-                classes,
-            },
-        }
-    }
 }
 
 impl Mechanisms<'_> {

@@ -1,0 +1,88 @@
+//! Building a replication: each mechanism with its own state and random
+//! stream, the items' successor lists, and the classes of the backlogs.
+
+use std::sync::atomic::AtomicBool;
+
+use super::arena::Arena;
+use super::arrivals::Arrivals;
+use super::dispatch::Crews;
+use super::intake::Intake;
+use super::pools::Pools;
+use super::probes::{self, Probes};
+use super::quality::Quality;
+use super::swarm::Swarm;
+use super::wip::{self, Classes, StreamGate};
+use super::work::Work;
+use super::{Mechanisms, Recording, Replication};
+use crate::engine::ReplicationStreams;
+use crate::model::plan::stream_classes;
+use crate::model::routing::Routing;
+use crate::model::spec::{self, ModelSpec, Window};
+use crate::model::topology::Organization;
+
+impl<'a> Replication<'a> {
+    /// The replication of `org` under `model`, over `window`, on the
+    /// random streams `rngs`: every mechanism built, no event yet.
+    pub(super) fn new(
+        model: &'a ModelSpec,
+        org: &'a Organization,
+        window: Window,
+        limits: spec::Limits,
+        rngs: &ReplicationStreams,
+        recording: Recording,
+        stop: &'a AtomicBool,
+    ) -> Self {
+        let skills = model.people.len();
+        let window_start = window.start;
+        let window_end = window.end();
+        let types = &model.workload.item_types;
+        let successors = types
+            .iter()
+            .map(|it| {
+                (0..it.tasks.len())
+                    .map(|i| {
+                        (0..it.tasks.len())
+                            .filter(|&j| it.tasks[j].after.contains(&i))
+                            .collect()
+                    })
+                    .collect()
+            })
+            .collect();
+        let streams = model.workload.streams.len();
+        let routing = Routing::new(org, streams, skills);
+        let swarm = Swarm::of(org, rngs);
+        // Only a swarm interrupts tasks, and needs to know which are in service.
+        let pools = Pools::new(org, skills, window_start, swarm.is_some());
+        let crews = Crews::of(org, &pools, window_start);
+        let communication = org.coordination.communication;
+        let speed = (communication > 0.0)
+            .then(|| org.teams.iter().map(|t| t.speed(communication)).collect());
+        let max_tasks = types.iter().map(|it| it.tasks.len()).max().unwrap_or(1);
+        let classes = Some(Classes::new(model)).filter(Classes::any);
+        let stream_class = wip::backlog_classes(stream_classes(model, org.queue), &classes);
+        let limits = probes::Limits {
+            keep_items: recording.items,
+            keep_series: recording.series,
+            max_wip: limits.max_wip,
+            max_events: limits.max_events,
+        };
+        Self {
+            items: Arena::new(max_tasks, org.teams.len()),
+            m: Mechanisms {
+                model,
+                org,
+                horizon: window.horizon,
+                arrivals: Arrivals::new(model, &routing, rngs),
+                routing,
+                successors,
+                intake: Intake::new(org, rngs, window_start),
+                work: Work::new(pools, stream_class).with(crews, speed),
+                swarm,
+                quality: Quality::new(&model.quality, org, rngs, window_start),
+                probes: Probes::new(streams, window_start, window_end, limits, stop),
+                stream_gate: StreamGate::new(model),
+                classes,
+            },
+        }
+    }
+}
