@@ -32,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 from pathlib import Path
 
 from simpy_full import METRICS
@@ -90,6 +91,17 @@ def welch(m1, s1, n1, m2, s2, n2):
     df = (v1 + v2) ** 2 / (v1 * v1 / (n1 - 1) + v2 * v2 / (n2 - 1))
     t = abs(m1 - m2) / se
     return m1 - m2, t975(max(1, math.floor(df))) * se, 2 * student_t_sf(t, df)
+
+
+def poisson_arrivals(scenario):
+    """λ·horizon summed over the streams when every stream is Poisson (an
+    exponential interarrival time), else None."""
+    sc = tomllib.loads(Path(scenario).read_text())
+    load = sc["workload"].get("load", 1.0)
+    gaps = [st.get("interarrival") for st in sc["workload"]["streams"]]
+    if not all(isinstance(g, dict) and g.get("dist") == "exponential" for g in gaps):
+        return None
+    return sum(load / g["mean"] for g in gaps) * sc.get("simulation", {}).get("horizon", 500)
 
 
 def cpu_seconds_of_children():
@@ -191,6 +203,13 @@ def main():
                           "difference": diff, "half_width": half, "p_value": pval})
             print(f"  {'':<{len(topology) + 4}}{m:<24}{sm:>12.4f} ± {sh:<7.4f}{o['mean']:>12.4f} ± {oh:<7.4f}"
                   f"{diff:>+12.4f} ± {half:<7.4f}  {pval:.3f}{'  (differs at 95%)' if abs(diff) > half else ''}")
+    expected = poisson_arrivals(args.scenario)
+    if expected is not None:
+        # Poisson arrivals: the count in the window has mean λ·horizon exactly.
+        for t in tests:
+            if t["metric"] == "arrived":
+                print(f"  arrived, {t['topology']}: theory {expected:.2f}; simpy {t['simpy'] - expected:+.2f} "
+                      f"± {t['simpy_half_width']:.2f}, orgsim {t['orgsim'] - expected:+.2f} ± {t['orgsim_half_width']:.2f}")
     threshold = FAMILY_LEVEL / len(tests)
     differ = [t for t in tests if t["p_value"] < threshold]
     individual = sum(abs(t["difference"]) > t["half_width"] for t in tests)

@@ -49,7 +49,7 @@ import simpy
 HERE = Path(__file__).resolve().parent
 CATEGORIES = ["work", "queue", "handoff", "cadence", "decision", "escalation"]
 COORDINATION = ["handoff", "cadence", "decision", "escalation"]
-METRICS = (["completed", "throughput", "lead_time_mean", "coordination_delay_mean"]
+METRICS = (["arrived", "completed", "throughput", "lead_time_mean", "coordination_delay_mean"]
            + [f"{c}_mean" for c in CATEGORIES])
 
 
@@ -114,16 +114,21 @@ class Model:
 
     def __init__(self, path):
         sc = tomllib.loads(Path(path).read_text())
+        # [[uncertain]] is for explore; it changes nothing in a run.
         allowed = {"name", "description", "simulation", "workload", "architecture",
-                   "organization", "coordination", "topologies"}
+                   "organization", "coordination", "topologies", "uncertain"}
         for key in sc:
             if key not in allowed:
                 raise Unsupported(f"[{key}]")
         sim = sc.get("simulation", {})
+        if not isinstance(sim.get("warmup", 0), (int, float)):
+            raise Unsupported("simulation.warmup must be a number of days")
         self.warmup = float(sim.get("warmup", 0))
         self.horizon = float(sim.get("horizon", 500))
         self.seed = int(sim.get("seed", 1))
         wl = sc["workload"]
+        if set(wl) - {"load", "streams", "items"}:
+            raise Unsupported(f"[workload] {sorted(set(wl) - {'load', 'streams', 'items'})}")
         load = wl.get("load", 1.0)
         self.people = sc["organization"]["people"]
         if set(sc["organization"]) != {"people"}:
@@ -221,6 +226,7 @@ class Replication:
                      for s in range(len(model.skills))]
         self.window = (model.warmup, model.warmup + model.horizon)
         self.done = []  # per completed item: lead time and its breakdown
+        self.arrived = 0  # items arrived in the window
 
     def route(self, k, s, coupled):
         if coupled is not None:
@@ -238,6 +244,8 @@ class Replication:
         others = [j for j in range(len(m.streams)) if j != k]
         while True:
             yield self.env.timeout(st["gap"](arrivals))
+            if self.window[0] <= self.env.now <= self.window[1]:
+                self.arrived += 1
             ty = rng.choices(st["types"], st["weights"])[0]
             tasks = m.types[ty]
             item = {"k": k, "arrival": self.env.now, "tasks": tasks, "left": len(tasks),
@@ -318,7 +326,7 @@ class Replication:
         self.env.run(until=self.window[1])
         seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
         n = len(self.done)
-        values = {"completed": n, "throughput": n / self.m.horizon}
+        values = {"arrived": self.arrived, "completed": n, "throughput": n / self.m.horizon}
         if n:
             values["lead_time_mean"] = sum(d[0] for d in self.done) / n
             for c, name in enumerate(CATEGORIES):
