@@ -383,3 +383,45 @@ fn without_economics_no_cost_metric_is_reported_or_accepted() {
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     assert!(text(&out.stderr).contains("needs its rates in the scenario's [economics]"));
 }
+
+#[test]
+fn a_sweep_can_vary_a_rate_and_records_the_cost_metrics() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("pv.toml"), priced_prime_video()).unwrap();
+    let out = orgsim(
+        &[
+            "sweep",
+            "pv.toml",
+            "--vary",
+            "economics.delay_cost.tv-apps=0:4000:4000",
+            "--reps",
+            "2",
+            "--set",
+            "simulation.horizon=100",
+            "--no-plots",
+            "--quiet",
+            "--out",
+            "sw",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let (h, rows) = read_csv(&dir.path().join("sw/sweep.csv"));
+    let col = |name: &str| h.iter().position(|c| c == name).unwrap();
+    let mean = |point: &str, metric: &str| {
+        let row = rows
+            .iter()
+            .find(|r| {
+                r[col("economics.delay_cost.tv-apps")] == point
+                    && r[col("topology")] == "matrix"
+                    && r[col("metric")] == metric
+            })
+            .unwrap_or_else(|| panic!("no {metric} at {point}"));
+        row[col("mean")].parse::<f64>().unwrap()
+    };
+    // The same items at both points: pricing tv-apps adds to the cost of
+    // delay and leaves the people cost alone.
+    assert!(mean("4000", "delay_cost") > mean("0", "delay_cost"));
+    assert_eq!(mean("4000", "people_cost"), mean("0", "people_cost"));
+    assert!(mean("0", "total_cost") > mean("0", "people_cost"));
+}
