@@ -42,6 +42,7 @@
 //! | communication overhead | `model/run/work.rs` (each team's speed), `Team::speed` in [`model::topology`] |
 //! | quality, dilution, bar raisers, escaped defects | `model/run/quality.rs` |
 //! | where the lead time goes (critical path) | [`model::item`], [`model::category`] |
+//! | cost of delay and people cost | [`model::economics`], `scenario/economics.rs`, [`report::money`] |
 //! | metrics: names, units, labels, scopes | [`model::metric`], [`model::tally`], `model/run/probes.rs`, `model/run/outcome.rs` |
 //! | offered load (`orgsim check`), closed-stream MVA | [`model::capacity`], [`model::mva`] |
 //! | random streams per mechanism | [`model::purpose`], [`engine::rng`] |

@@ -61,6 +61,9 @@ impl RunOptions {
         let m = self.precision_metric.as_str();
         let unknown = || RunError::UnknownMetric(m.to_string());
         let id = MetricId::parse(m).ok_or_else(unknown)?;
+        if !crate::model::economics::reported(scenario.model.economics.as_ref(), id.metric) {
+            return Err(unknown());
+        }
         match id.scope {
             Scope::All => Ok(()),
             Scope::Stream(stream) => {

@@ -175,6 +175,9 @@ pub fn item_metrics(
         | Metric::LeaderUtilizationMax
         | Metric::ExecutiveUtilization
         | Metric::CrossSkillShare
+        | Metric::DelayCost
+        | Metric::PeopleCost
+        | Metric::TotalCost
         | Metric::TeamUtilization
         | Metric::TeamLeaderUtilization => f64::NAN,
     };

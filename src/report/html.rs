@@ -494,6 +494,9 @@ fn run_report(data: &RunData) -> Result<String, ChartError> {
         );
     }
     summary_table(&mut body, data);
+    if let Some(costs) = super::money::html_section(data) {
+        body.push_str(&costs);
+    }
     stream_table(&mut body, data);
     comparison_tables(&mut body, data);
     let topologies = topology_list(&data.topologies);

@@ -11,6 +11,7 @@ pub mod html;
 pub mod json;
 pub mod layout;
 pub mod manifest;
+pub mod money;
 pub mod sweep_csv;
 pub mod sweep_files;
 pub mod sweep_folder;

@@ -204,6 +204,9 @@ pub fn results(exp: &Experiment) -> String {
     for t in exp.topologies.iter().skip(1) {
         out.push_str(&comparison(exp, &base.name, &t.name));
     }
+    if let Some(money) = super::money::lines(exp) {
+        out.push_str(&money);
+    }
     out
 }
 

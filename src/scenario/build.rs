@@ -27,6 +27,7 @@ const TOP_KEYS: &[&str] = &[
     "quality",
     "topologies",
     "uncertain",
+    "economics",
 ];
 const SIMULATION_KEYS: &[&str] = &[
     "warmup",
@@ -49,13 +50,14 @@ const QUALITY_KEYS: &[&str] = &[
 /// `architecture.coupling`, ...): where a key written in the wrong table
 /// (or a `--set` path without its table) probably belongs.
 pub(crate) fn section_paths() -> Vec<String> {
-    let tables: [(&str, &[&str]); 6] = [
+    let tables: [(&str, &[&str]); 7] = [
         ("simulation", SIMULATION_KEYS),
         ("workload", workload::WORKLOAD_KEYS),
         ("architecture", ARCHITECTURE_KEYS),
         ("organization", ORGANIZATION_KEYS),
         ("coordination", topologies::COORDINATION_KEYS),
         ("quality", QUALITY_KEYS),
+        ("economics", super::economics::ECONOMICS_KEYS),
     ];
     tables
         .iter()
@@ -116,6 +118,10 @@ pub(crate) fn build(ctx: &mut Ctx<'_>, doc: &Table) -> Option<Scenario> {
             cross: cross.as_ref(),
         },
     );
+    let economics = super::economics::read(ctx, &root, &org, &workload.stream_names);
+    if let (Some(Some(e)), Some(t)) = (&economics, &topologies) {
+        super::economics::check_reviewers(ctx, &root, e, t);
+    }
     let model = ModelSpec {
         workload: workload.workload?,
         architecture: architecture?.0,
@@ -123,6 +129,7 @@ pub(crate) fn build(ctx: &mut Ctx<'_>, doc: &Table) -> Option<Scenario> {
         quality: quality?,
         topologies: topologies?,
         cross_training: cross?.0,
+        economics: economics?,
     };
     if ctx.is_clean() {
         super::cross::check_built(ctx, &root, &model);

@@ -13,6 +13,7 @@ mod build;
 pub mod bundled;
 mod cross;
 mod dist_spec;
+mod economics;
 mod error;
 mod flow;
 mod load;

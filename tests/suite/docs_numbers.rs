@@ -59,7 +59,48 @@ const TIGHT_WIP: &[&str] = &[
     "topologies.matrix-wip.teams.marketing.wip_limit=6",
 ];
 
+/// prime-video with the rates of the README's `[economics]` example.
+const PRICED: &[&str] = &[
+    "run",
+    "prime-video",
+    "--set",
+    "economics.delay_cost.tv-apps=4000",
+    "--set",
+    "economics.delay_cost.game-consoles=2500",
+    "--set",
+    "economics.delay_cost.mobile=1500",
+    "--set",
+    "economics.person_cost.product=900",
+    "--set",
+    "economics.person_cost.design=800",
+    "--set",
+    "economics.person_cost.eng=900",
+    "--set",
+    "economics.person_cost.qa=700",
+    "--set",
+    "economics.person_cost.marketing=700",
+    "--set",
+    "economics.leader_cost=1200",
+    "--set",
+    "economics.reviewer_cost=900",
+];
+
 const CLAIMS: &[Claim] = &[
+    // The cost of delay and people cost (README's example, docs/model.md).
+    Claim {
+        doc: "README.md",
+        args: PRICED,
+        file: None,
+        quotes: &["so they cost {150} k a year less in people"],
+    },
+    Claim {
+        doc: "docs/model.md",
+        args: PRICED,
+        file: None,
+        quotes: &[
+            "single-threaded teams save {19.4} M a year of delay (95% CI {18.3} to {20.4} M) against the matrix, and cost {150} k a year less in people",
+        ],
+    },
     // README.md: the prose around "What a run prints" and the report caption.
     Claim {
         doc: "README.md",

@@ -12,6 +12,7 @@ mod data_flow;
 mod depends;
 mod determinism;
 mod docs_numbers;
+mod economics;
 mod edges;
 mod explore;
 mod fuzz;

@@ -287,7 +287,14 @@ impl Study {
         for m in &self.metrics {
             let known = nominal_metric_exists(&nominal, m);
             if !known {
-                problems.push(format!("unknown metric `{m}`"));
+                let cost = MetricId::parse(m).is_some_and(|id| id.metric.is_cost());
+                problems.push(if cost {
+                    format!(
+                        "unknown metric `{m}`: a cost metric needs its rates in the scenario's [economics] (delay_cost for delay_cost, person_cost for people_cost, both for total_cost)"
+                    )
+                } else {
+                    format!("unknown metric `{m}`")
+                });
             }
         }
         let topologies: Vec<String> = if self.topologies.is_empty() {
@@ -367,10 +374,15 @@ pub fn measure(
 /// Whether `metric` names a metric of a run: organization-wide, of one of
 /// `scenario`'s streams (`stream:metric`) or of a team (`team:<team>:…`).
 fn nominal_metric_exists(scenario: &Scenario, metric: &str) -> bool {
-    match MetricId::parse(metric).map(|id| id.scope) {
-        None => false,
-        Some(Scope::Stream(s)) => scenario.model.workload.streams.iter().any(|x| x.name == s),
-        Some(Scope::All | Scope::Team(_)) => true,
+    let Some(id) = MetricId::parse(metric) else {
+        return false;
+    };
+    if !crate::model::economics::reported(scenario.model.economics.as_ref(), id.metric) {
+        return false;
+    }
+    match id.scope {
+        Scope::Stream(s) => scenario.model.workload.streams.iter().any(|x| x.name == s),
+        Scope::All | Scope::Team(_) => true,
     }
 }
 

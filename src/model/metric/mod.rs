@@ -44,6 +44,17 @@ pub enum Better {
     Neither,
 }
 
+impl Metric {
+    /// Whether it is one of the cost metrics of `[economics]`, reported
+    /// only for a scenario that has the rates it is read with.
+    pub const fn is_cost(self) -> bool {
+        matches!(
+            self,
+            Metric::DelayCost | Metric::PeopleCost | Metric::TotalCost
+        )
+    }
+}
+
 /// The scopes a metric exists in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Family {
@@ -117,6 +128,15 @@ pub enum Metric {
     /// Share of people's busy time spent on tasks of a cross-trained
     /// person's second skill.
     CrossSkillShare,
+    /// Cost of delay per day: the lead-time days of the items completed in
+    /// the window, each times its stream's `delay_cost`, over the window's
+    /// days (only with `[economics] delay_cost`).
+    DelayCost,
+    /// What the organization's people, leaders, executive and reviewers
+    /// cost per day (only with `[economics] person_cost`).
+    PeopleCost,
+    /// `delay_cost` + `people_cost` (only when both are given).
+    TotalCost,
     /// Busy share of a team's people.
     TeamUtilization,
     /// Busy share of a team's leader.
@@ -197,7 +217,7 @@ impl Metric {
     };
 
     /// The organization metrics, in output order (after the item metrics).
-    pub const ORGANIZATION: [Metric; 10] = [
+    pub const ORGANIZATION: [Metric; 13] = [
         Metric::Utilization,
         Metric::CapacityLost,
         Metric::Warmup,
@@ -208,26 +228,29 @@ impl Metric {
         Metric::LeaderUtilizationMax,
         Metric::ExecutiveUtilization,
         Metric::CrossSkillShare,
+        Metric::DelayCost,
+        Metric::PeopleCost,
+        Metric::TotalCost,
     ];
 
     /// The team metrics, in output order.
     pub const TEAM: [Metric; 2] = [Metric::TeamUtilization, Metric::TeamLeaderUtilization];
 
     /// Every metric: the item, organization and team metrics, in output order.
-    pub const ALL: [Metric; ITEM_COUNT + 12] = {
-        let mut all = [Metric::Throughput; ITEM_COUNT + 12];
+    pub const ALL: [Metric; ITEM_COUNT + 15] = {
+        let mut all = [Metric::Throughput; ITEM_COUNT + 15];
         let mut i = 0;
         while i < ITEM_COUNT {
             all[i] = Metric::ITEM[i];
             i += 1;
         }
         let mut j = 0;
-        while j < 10 {
+        while j < Metric::ORGANIZATION.len() {
             all[ITEM_COUNT + j] = Metric::ORGANIZATION[j];
             j += 1;
         }
-        all[ITEM_COUNT + 10] = Metric::TEAM[0];
-        all[ITEM_COUNT + 11] = Metric::TEAM[1];
+        all[ITEM_COUNT + 13] = Metric::TEAM[0];
+        all[ITEM_COUNT + 14] = Metric::TEAM[1];
         all
     };
 

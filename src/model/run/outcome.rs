@@ -2,6 +2,7 @@
 //! the named metrics of docs/model.md, "Metrics".
 
 use super::Mechanisms;
+use crate::model::economics;
 use crate::model::ids::TeamId;
 use crate::model::metric::{Metric, MetricId, Scope};
 use crate::model::tally::{self, ItemRecord};
@@ -177,6 +178,14 @@ impl Mechanisms<'_> {
             Metric::CrossSkillShare.name().into(),
             if busy > 0.0 { cross_busy / busy } else { 0.0 },
         ));
+        if let Some(e) = &self.model.economics {
+            let lead_sums: Vec<f64> = (self.probes.streams.iter())
+                .map(|s| s.lead_times.sum())
+                .collect();
+            for (m, v) in economics::metrics(e, self.org, &lead_sums, horizon) {
+                metrics.push((m.name().into(), v));
+            }
+        }
         for (k, tally) in self.probes.streams.iter().enumerate() {
             let percentiles = if self.probes.streams.len() == 1 {
                 all_percentiles

@@ -14,8 +14,10 @@ use super::ids::SkillId;
 pub use super::season::RateProfile;
 use crate::engine::{Dist, DistError};
 
+mod economics;
 mod topology;
 mod workload;
+pub use self::economics::{DEFAULT_DAYS_PER_YEAR, Economics};
 pub use self::topology::{
     BarRaiser, QueueDiscipline, SharedLeader, TeamSpec, TopologyKind, TopologySpec,
 };
@@ -40,6 +42,10 @@ pub struct ModelSpec {
     /// People who can also work a second skill (docs/model.md,
     /// "Cross-trained people"); none by default.
     pub cross_training: Vec<CrossTraining>,
+    /// What delay and people cost (docs/model.md, "Cost of delay and
+    /// people cost"); `None` without an `[economics]` table, and then no
+    /// cost metric is reported.
+    pub economics: Option<Economics>,
 }
 
 /// `count` people of skill `from` who can also do tasks of skill `to`, each
@@ -294,6 +300,7 @@ impl ModelSpec {
                 dispatch: Dispatch::OwnSkillFirst,
             }],
             cross_training: Vec::new(),
+            economics: None,
         })
     }
 }
