@@ -98,7 +98,7 @@ const CLAIMS: &[Claim] = &[
         args: PRICED,
         file: None,
         quotes: &[
-            "single-threaded teams save {19.4} M a year of delay (95% CI {18.3} to {20.4} M) against the matrix, and cost {150} k a year less in people",
+            "single-threaded teams save {19.4} M a year of delay (95% CI {17.8} to {21.0} M) against the matrix, and cost {150} k a year less in people",
         ],
     },
     // README.md: the prose around "What a run prints" and the report caption.
