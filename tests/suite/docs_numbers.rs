@@ -106,7 +106,9 @@ const CLAIMS: &[Claim] = &[
         doc: "README.md",
         args: &["run"],
         file: None,
-        quotes: &["deliver the same throughput ({−0.5%}, no significant difference) with {46.6%} shorter lead times"],
+        quotes: &[
+            "deliver the same throughput ({−0.5%}, no significant difference) with {46.6%} shorter lead times",
+        ],
     },
     Claim {
         doc: "README.md",
