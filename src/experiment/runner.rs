@@ -418,11 +418,10 @@ pub fn gather(name: &str, outcomes: Vec<ReplicationOutcome>) -> TopologyResults 
             (p, q)
         })
         .collect();
-    let flow = outcomes
-        .iter()
-        .find(|o| !o.flow.is_empty())
-        .map(|o| o.flow.clone())
-        .unwrap_or_default();
+    let first = outcomes.iter().find(|o| !o.flow.is_empty());
+    let flow = first.map(|o| o.flow.clone()).unwrap_or_default();
+    let completions = first.map(|o| o.completions.clone()).unwrap_or_default();
+    let flow_window = first.map_or((f64::NAN, f64::NAN), |o| o.window);
     TopologyResults {
         name: name.to_string(),
         metric_names,
@@ -430,6 +429,8 @@ pub fn gather(name: &str, outcomes: Vec<ReplicationOutcome>) -> TopologyResults 
         items: outcomes.into_iter().map(|o| o.items).collect(),
         lead_time_distribution,
         flow,
+        completions,
+        flow_window,
         overloads: Vec::new(),
     }
 }

@@ -3,14 +3,17 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
-use super::layout;
+use super::{flow_csv, layout};
 use crate::experiment::Experiment;
 use crate::model::Category;
 use crate::util::atomic::write_atomic;
 
 pub use crate::util::fmt::number;
 
-fn to_bytes(header: &[String], rows: impl Iterator<Item = Vec<String>>) -> io::Result<Vec<u8>> {
+pub(crate) fn to_bytes(
+    header: &[String],
+    rows: impl Iterator<Item = Vec<String>>,
+) -> io::Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(header)?;
     for row in rows {
@@ -169,6 +172,12 @@ pub fn write_all(exp: &Experiment, dir: &Path, items: bool) -> io::Result<Vec<Pa
         (layout::REPLICATIONS_CSV, replications_csv(exp)?),
         (layout::DISTRIBUTION_CSV, distribution_csv(exp)?),
         (layout::CFD_CSV, cfd_csv(exp)?),
+        (layout::CYCLE_TIME_CSV, flow_csv::cycle_time_csv(exp)?),
+        (
+            layout::THROUGHPUT_WEEKLY_CSV,
+            flow_csv::throughput_weekly_csv(exp)?,
+        ),
+        (layout::WIP_AGE_CSV, flow_csv::wip_age_csv(exp)?),
     ];
     if items {
         files.push((layout::ITEMS_CSV, items_csv(exp)?));
