@@ -152,7 +152,14 @@ fn replicate(
     let precision = loop {
         let roots = factory.replications(done as u64, batch);
         progress.add_jobs((batch * jobs.len()) as u64);
-        let results = replicate_batch(jobs, &roots, done, options.keep_items, stop, progress);
+        let results = replicate_batch(
+            jobs,
+            &roots,
+            done,
+            (options.keep_items, options.flow_charts),
+            stop,
+            progress,
+        );
         let Ok(results) = results else {
             let finished = results.err().unwrap_or(0);
             return Err(RunError::Interrupted {
@@ -207,7 +214,7 @@ fn replicate_batch(
     jobs: &[TopologyJob<'_>],
     roots: &[ReplicationStreams],
     first: usize,
-    keep_items: bool,
+    (keep_items, flow_charts): (bool, bool),
     stop: Option<&AtomicBool>,
     progress: &dyn Progress,
 ) -> Result<Vec<Vec<ReplicationOutcome>>, usize> {
@@ -223,6 +230,7 @@ fn replicate_batch(
             let recording = Recording {
                 items: keep_items,
                 flow: first + r == 0,
+                flow_charts: flow_charts && first + r == 0,
                 series: false,
             };
             let j = &jobs[t];

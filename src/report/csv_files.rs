@@ -3,7 +3,7 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
-use super::{flow_csv, layout};
+use super::layout;
 use crate::experiment::Experiment;
 use crate::model::Category;
 use crate::util::atomic::write_atomic;
@@ -172,12 +172,6 @@ pub fn write_all(exp: &Experiment, dir: &Path, items: bool) -> io::Result<Vec<Pa
         (layout::REPLICATIONS_CSV, replications_csv(exp)?),
         (layout::DISTRIBUTION_CSV, distribution_csv(exp)?),
         (layout::CFD_CSV, cfd_csv(exp)?),
-        (layout::CYCLE_TIME_CSV, flow_csv::cycle_time_csv(exp)?),
-        (
-            layout::THROUGHPUT_WEEKLY_CSV,
-            flow_csv::throughput_weekly_csv(exp)?,
-        ),
-        (layout::WIP_AGE_CSV, flow_csv::wip_age_csv(exp)?),
     ];
     if items {
         files.push((layout::ITEMS_CSV, items_csv(exp)?));

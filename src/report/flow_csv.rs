@@ -1,8 +1,14 @@
 //! The data of the flow charts of replication 0 (docs/model.md, "Flow
 //! charts"): `cycle_time.csv`, `throughput_weekly.csv` and `wip_age.csv`,
-//! written beside `cfd.csv` whether or not the charts are drawn.
+//! written beside `cfd.csv` when the charts are drawn. Unlike `cfd.csv`
+//! (501 rows whatever the run), `cycle_time.csv` has a row per item of
+//! replication 0, so a run with `--no-plots` neither records nor writes
+//! them.
 
 use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::util::atomic::write_atomic;
 
 use super::csv_files::{number, to_bytes};
 use super::layout;
@@ -130,6 +136,23 @@ pub fn wip_age_csv(exp: &Experiment) -> io::Result<Vec<u8>> {
             })
         }),
     )
+}
+
+/// Writes the three files of `exp` into `dir`, each atomically; returns
+/// the paths written.
+pub fn write_all(exp: &Experiment, dir: &Path) -> io::Result<Vec<PathBuf>> {
+    let files = [
+        (layout::CYCLE_TIME_CSV, cycle_time_csv(exp)?),
+        (layout::THROUGHPUT_WEEKLY_CSV, throughput_weekly_csv(exp)?),
+        (layout::WIP_AGE_CSV, wip_age_csv(exp)?),
+    ];
+    let mut written = Vec::new();
+    for (name, bytes) in files {
+        let path = dir.join(name);
+        write_atomic(&path, &bytes)?;
+        written.push(path);
+    }
+    Ok(written)
 }
 
 fn strings(items: &[&str]) -> Vec<String> {

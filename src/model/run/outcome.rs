@@ -35,8 +35,8 @@ pub struct FlowSample {
     /// Fix items of escaped defects done so far.
     pub fix_done: u64,
     /// When the oldest item of the streams in the system arrived (`None`
-    /// when there is none): the work-in-progress chart's age of the oldest
-    /// item is `time` minus it.
+    /// when there is none, or the flow charts are not recorded): the
+    /// work-in-progress chart's age of the oldest item is `time` minus it.
     pub oldest_arrival: Option<f64>,
 }
 
@@ -59,9 +59,11 @@ pub struct Completion {
 pub struct Recording {
     /// Keep every completed item (for `items.csv`).
     pub items: bool,
-    /// Sample the cumulative flow diagram (with the age of the oldest item)
-    /// and keep the items done in the window: the flow charts.
+    /// Sample the cumulative flow diagram.
     pub flow: bool,
+    /// With the flow, keep the items done in the window and the age of the
+    /// oldest item at each sample: the flow charts.
+    pub flow_charts: bool,
     /// Keep the (completion time, lead time) of every completed item, from
     /// time 0 on (for warm-up detection).
     pub series: bool,
@@ -81,7 +83,7 @@ pub struct ReplicationOutcome {
     /// Cumulative flow samples over the whole run (only when asked for).
     pub flow: Vec<FlowSample>,
     /// The items of the streams done in the measurement window, in
-    /// completion order (only when the flow is asked for).
+    /// completion order (only when the flow charts are asked for).
     pub completions: Vec<Completion>,
     /// The measurement window as observed: its start, and its end or the
     /// moment the replication was stopped as saturated.

@@ -72,7 +72,8 @@ pub(crate) struct Limits {
     pub(crate) keep_items: bool,
     /// Keep the lead-time series.
     pub(crate) keep_series: bool,
-    /// Keep the items done in the window for the flow charts.
+    /// Keep the items done in the window and the oldest item's arrival at
+    /// each flow sample, for the flow charts.
     pub(crate) keep_flow: bool,
     /// `simulation.max_wip`.
     pub(crate) max_wip: u64,
@@ -214,16 +215,19 @@ impl<'a> Probes<'a> {
             oldest_arrival: None,
         };
         for item in cx.items.live().filter(|i| !i.fix) {
-            sample.oldest_arrival = Some(
-                sample
-                    .oldest_arrival
-                    .map_or(item.arrival, |a| a.min(item.arrival)),
-            );
             match item.state() {
                 ItemState::Intake => sample.intake += 1,
                 ItemState::Backlog => sample.backlog += 1,
                 ItemState::InProgress => sample.in_progress += 1,
             }
+        }
+        if self.keep_flow {
+            sample.oldest_arrival = cx
+                .items
+                .live()
+                .filter(|i| !i.fix)
+                .map(|i| i.arrival)
+                .min_by(f64::total_cmp);
         }
         self.flow.push(sample);
         if n < FLOW_SAMPLES {

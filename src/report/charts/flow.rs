@@ -246,7 +246,7 @@ pub(super) fn draw_wip<DB: DrawingBackend>(
         px,
         &format!("Work in progress and aging: {topology}"),
         &format!(
-            "items in the system (arrived, not done) and the age of the oldest of them, replication 0{}",
+            "items in the system (arrived, not done) and the age of the oldest of them, replication 0; dashed: 85th percentile of its lead times{}",
             if warmup > 0.0 {
                 "; shaded: warm-up, not measured"
             } else {
@@ -317,7 +317,7 @@ pub(super) fn draw_wip<DB: DrawingBackend>(
         chart.draw_series(std::iter::once(guide(0.0, t_max, d, px, color)))?;
         let (rx, ry) = chart.backend_coord(&(t_max, d));
         root.draw_text(
-            &format!("p85 lead time {} d", numbers::sig(d)),
+            &format!("p85 {} d", numbers::sig(d)),
             &anchored(px.bold(size::NOTE).color(&color), HPos::Left, VPos::Center),
             (rx + px.i(6.0), ry),
         )?;
