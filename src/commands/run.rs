@@ -10,7 +10,7 @@ use orgsim::model::capacity;
 use orgsim::model::warning::{self, Warning};
 use orgsim::report::depends::{self as report_depends, DependsData};
 use orgsim::report::manifest::Manifest;
-use orgsim::report::{csv_files, json, table};
+use orgsim::report::{csv_files, flow_csv, json, table};
 use orgsim::util::atomic::write_atomic;
 
 /// Runs the scenario as `args` say.
@@ -41,6 +41,7 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
         topologies: args.common.topologies.clone(),
         baseline: args.common.baseline.clone(),
         keep_items: args.items,
+        flow_charts: !args.common.no_plots,
         precision: args.precision,
         precision_metric: args.precision_metric.clone(),
         max_replications: args.max_replications,
@@ -98,6 +99,9 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
         source,
     };
     let mut written = csv_files::write_all(&exp, stage.path(), args.items).map_err(write_error)?;
+    if options.flow_charts {
+        written.extend(flow_csv::write_all(&exp, stage.path()).map_err(write_error)?);
+    }
     if let Some(d) = &depends {
         let path = stage.path().join(report_depends::FILE);
         write_atomic(

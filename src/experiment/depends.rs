@@ -468,6 +468,7 @@ pub fn run(
         seed: Some(exp.scenario.run.seed),
         topologies: topologies.clone(),
         keep_items: false,
+        flow_charts: false,
         precision: None,
         max_replications: None,
         ..options.clone()

@@ -23,6 +23,10 @@ pub struct RunOptions {
     pub baseline: Option<String>,
     /// Keep every completed item (for `items.csv`).
     pub keep_items: bool,
+    /// Record the flow charts of replication 0 (docs/model.md, "Flow
+    /// charts"): its completions in the window and the age of the oldest
+    /// item at each sample of the cumulative flow diagram.
+    pub flow_charts: bool,
     /// Keep adding replications (in batches of the initial count) until the
     /// relative 95% CI half-width of `precision_metric` is at most this, for
     /// every topology (half-width / |mean|) and every paired difference
@@ -45,6 +49,7 @@ impl Default for RunOptions {
             topologies: Vec::new(),
             baseline: None,
             keep_items: false,
+            flow_charts: false,
             precision: None,
             precision_metric: Metric::LeadTimeMean.name().to_string(),
             max_replications: None,

@@ -1,7 +1,7 @@
 //! The results of an experiment: every metric of every replication of every
 //! topology, with summaries and paired comparisons against the baseline.
 
-use crate::model::{FlowSample, ItemRecord, Metric};
+use crate::model::{Completion, FlowSample, ItemRecord, Metric};
 use crate::scenario::Scenario;
 use crate::stats::{PairedDifference, Summary, paired_difference};
 use crate::util::fmt::number;
@@ -23,6 +23,12 @@ pub struct TopologyResults {
     pub lead_time_distribution: Vec<(f64, f64)>,
     /// The cumulative flow diagram of the first replication.
     pub flow: Vec<FlowSample>,
+    /// The items of the streams the first replication completed in its
+    /// measurement window, in completion order (its flow charts).
+    pub completions: Vec<Completion>,
+    /// The first replication's measurement window as observed (start, and
+    /// end or the moment it was stopped as saturated).
+    pub flow_window: (f64, f64),
     /// Where the offered-load analysis puts the topology at utilization ≥ 1
     /// (see [`crate::model::capacity::overloads`]); then every replication
     /// is unstable.

@@ -152,7 +152,14 @@ fn replicate(
     let precision = loop {
         let roots = factory.replications(done as u64, batch);
         progress.add_jobs((batch * jobs.len()) as u64);
-        let results = replicate_batch(jobs, &roots, done, options.keep_items, stop, progress);
+        let results = replicate_batch(
+            jobs,
+            &roots,
+            done,
+            (options.keep_items, options.flow_charts),
+            stop,
+            progress,
+        );
         let Ok(results) = results else {
             let finished = results.err().unwrap_or(0);
             return Err(RunError::Interrupted {
@@ -207,7 +214,7 @@ fn replicate_batch(
     jobs: &[TopologyJob<'_>],
     roots: &[ReplicationStreams],
     first: usize,
-    keep_items: bool,
+    (keep_items, flow_charts): (bool, bool),
     stop: Option<&AtomicBool>,
     progress: &dyn Progress,
 ) -> Result<Vec<Vec<ReplicationOutcome>>, usize> {
@@ -223,6 +230,7 @@ fn replicate_batch(
             let recording = Recording {
                 items: keep_items,
                 flow: first + r == 0,
+                flow_charts: flow_charts && first + r == 0,
                 series: false,
             };
             let j = &jobs[t];
@@ -418,11 +426,10 @@ pub fn gather(name: &str, outcomes: Vec<ReplicationOutcome>) -> TopologyResults 
             (p, q)
         })
         .collect();
-    let flow = outcomes
-        .iter()
-        .find(|o| !o.flow.is_empty())
-        .map(|o| o.flow.clone())
-        .unwrap_or_default();
+    let first = outcomes.iter().find(|o| !o.flow.is_empty());
+    let flow = first.map(|o| o.flow.clone()).unwrap_or_default();
+    let completions = first.map(|o| o.completions.clone()).unwrap_or_default();
+    let flow_window = first.map_or((f64::NAN, f64::NAN), |o| o.window);
     TopologyResults {
         name: name.to_string(),
         metric_names,
@@ -430,6 +437,8 @@ pub fn gather(name: &str, outcomes: Vec<ReplicationOutcome>) -> TopologyResults 
         items: outcomes.into_iter().map(|o| o.items).collect(),
         lead_time_distribution,
         flow,
+        completions,
+        flow_window,
         overloads: Vec::new(),
     }
 }

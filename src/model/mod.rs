@@ -25,7 +25,8 @@ pub use category::{Breakdown, Category};
 pub use ids::{SkillId, StreamId, TeamId};
 pub use metric::{Metric, MetricId, Scope};
 pub use run::{
-    FlowSample, QUANTILE_STEPS, Recording, ReplicationOutcome, simulate, simulate_with_stop,
+    Completion, FlowSample, QUANTILE_STEPS, Recording, ReplicationOutcome, simulate,
+    simulate_with_stop,
 };
 pub use spec::{Limits, ModelSpec, Window};
 pub use tally::ItemRecord;

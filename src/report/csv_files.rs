@@ -10,7 +10,10 @@ use crate::util::atomic::write_atomic;
 
 pub use crate::util::fmt::number;
 
-fn to_bytes(header: &[String], rows: impl Iterator<Item = Vec<String>>) -> io::Result<Vec<u8>> {
+pub(crate) fn to_bytes(
+    header: &[String],
+    rows: impl Iterator<Item = Vec<String>>,
+) -> io::Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(header)?;
     for row in rows {

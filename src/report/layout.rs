@@ -72,3 +72,34 @@ pub const CFD_COLUMNS: [&str; 10] = [
 /// How many of [`CFD_COLUMNS`] every `cfd.csv` has: the fix columns came
 /// later, and older folders are still read.
 pub const CFD_REQUIRED: usize = 8;
+
+/// The items of the streams replication 0 completed in its measurement
+/// window, per topology: the cycle-time scatter's points.
+pub const CYCLE_TIME_CSV: &str = "cycle_time.csv";
+/// The columns of `cycle_time.csv`.
+pub const CYCLE_TIME_COLUMNS: [&str; 7] = [
+    "topology",
+    "replication",
+    "item",
+    "stream",
+    "arrival",
+    "done",
+    "lead_time",
+];
+/// Items replication 0 completed per week of its measurement window, per
+/// topology: the throughput run chart.
+pub const THROUGHPUT_WEEKLY_CSV: &str = "throughput_weekly.csv";
+/// The columns of `throughput_weekly.csv`.
+pub const THROUGHPUT_WEEKLY_COLUMNS: [&str; 6] = [
+    "topology",
+    "replication",
+    "week",
+    "start",
+    "end",
+    "completed",
+];
+/// Work in progress and the age of the oldest item in the system of
+/// replication 0 at the cumulative flow diagram's samples, per topology.
+pub const WIP_AGE_CSV: &str = "wip_age.csv";
+/// The columns of `wip_age.csv`.
+pub const WIP_AGE_COLUMNS: [&str; 5] = ["topology", "replication", "time", "wip", "oldest_age"];

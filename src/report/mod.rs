@@ -6,6 +6,7 @@ pub mod depends;
 pub mod explain;
 pub mod explore_csv;
 pub mod explore_html;
+pub mod flow_csv;
 pub mod flow_table;
 pub mod html;
 pub mod json;

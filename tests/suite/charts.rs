@@ -11,13 +11,19 @@ use crate::support::{orgsim, text};
 use orgsim::report::charts::{self, ChartError, RunChart, RunData, SweepChart, SweepData};
 
 /// The stems of the charts a run of the bundled default draws.
-pub const RUN_CHARTS: [&str; 6] = [
+pub const RUN_CHARTS: [&str; 12] = [
     "throughput",
     "lead_time",
     "delay_breakdown",
     "utilization",
     "cfd_matrix",
     "cfd_single-threaded",
+    "cycle_time_matrix",
+    "cycle_time_single-threaded",
+    "throughput_weekly_matrix",
+    "throughput_weekly_single-threaded",
+    "wip_matrix",
+    "wip_single-threaded",
 ];
 
 /// A small run of the bundled default, made once per test binary; tests
@@ -145,6 +151,15 @@ fn run_draws_every_chart_as_valid_svg_and_png() {
                 assert!(texts.contains("leader"), "{texts}");
                 assert!(texts.contains("eng"), "{texts}");
             }
+            _ if stem.starts_with("cycle_time_") => {
+                for p in ["p50", "p85", "p95"] {
+                    assert!(texts.contains(p), "{p} not marked: {texts}");
+                }
+            }
+            _ if stem.starts_with("throughput_weekly_") => {
+                assert!(texts.contains("5 working days"), "{texts}")
+            }
+            _ if stem.starts_with("wip_") => assert!(texts.contains("oldest item"), "{texts}"),
             _ => assert!(
                 texts.contains("arrived") && texts.contains("done"),
                 "{texts}"

@@ -48,6 +48,13 @@ fn runs() -> Vec<(String, Vec<String>)> {
         }
         runs.push((format!("run-{name}"), args));
     }
+    // The flow charts' files are written only with the charts.
+    let mut charts: Vec<String> = ["run", "pooling", "--depends", "off"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    charts.extend(short[..6].iter().map(|s| s.to_string()));
+    runs.push(("run-pooling-charts".into(), charts));
     let mut sweep: Vec<String> = [
         "sweep",
         "prime-video",

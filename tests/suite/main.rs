@@ -15,6 +15,7 @@ mod docs_numbers;
 mod economics;
 mod edges;
 mod explore;
+mod flow_charts;
 mod fuzz;
 mod golden;
 mod hardening;

@@ -40,7 +40,7 @@ use self::arena::{Arena, TaskRef, new_task, rework_task};
 use self::arrivals::Arrivals;
 use self::event::Event;
 use self::intake::Intake;
-pub use self::outcome::{FlowSample, QUANTILE_STEPS, Recording, ReplicationOutcome};
+pub use self::outcome::{Completion, FlowSample, QUANTILE_STEPS, Recording, ReplicationOutcome};
 use self::probes::Probes;
 use self::quality::{Fix, Next, Quality};
 use self::swarm::Swarm;

@@ -35,6 +35,24 @@ pub struct FlowSample {
     pub fix_arrived: u64,
     /// Fix items of escaped defects done so far.
     pub fix_done: u64,
+    /// When the oldest item of the streams in the system arrived (`None`
+    /// when there is none, or the flow charts are not recorded): the
+    /// work-in-progress chart's age of the oldest item is `time` minus it.
+    pub oldest_arrival: Option<f64>,
+}
+
+/// An item of a stream done in the measurement window of the replication
+/// whose flow charts are drawn (docs/model.md, "Flow charts").
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Completion {
+    /// The item's number within its stream.
+    pub index: u64,
+    /// Its stream.
+    pub stream: usize,
+    /// When it arrived.
+    pub arrival: f64,
+    /// When it was done.
+    pub done: f64,
 }
 
 /// What a replication records besides its metrics.
@@ -44,6 +62,9 @@ pub struct Recording {
     pub items: bool,
     /// Sample the cumulative flow diagram.
     pub flow: bool,
+    /// With the flow, keep the items done in the window and the age of the
+    /// oldest item at each sample: the flow charts.
+    pub flow_charts: bool,
     /// Keep the (completion time, lead time) of every completed item, from
     /// time 0 on (for warm-up detection).
     pub series: bool,
@@ -62,6 +83,12 @@ pub struct ReplicationOutcome {
     pub lead_time_quantiles: Vec<f64>,
     /// Cumulative flow samples over the whole run (only when asked for).
     pub flow: Vec<FlowSample>,
+    /// The items of the streams done in the measurement window, in
+    /// completion order (only when the flow charts are asked for).
+    pub completions: Vec<Completion>,
+    /// The measurement window as observed: its start, and its end or the
+    /// moment the replication was stopped as saturated.
+    pub window: (f64, f64),
     /// (completion time, lead time) of every item completed since time 0, in
     /// completion order (only when asked for).
     pub series: Vec<(f64, f64)>,
@@ -89,6 +116,7 @@ impl ReplicationOutcome {
             };
         }
         self.saturated_at = Some(t);
+        self.window.1 = self.window.1.min(t);
     }
 }
 
@@ -218,6 +246,8 @@ impl Mechanisms<'_> {
             items: self.probes.records,
             lead_time_quantiles: distribution,
             flow: self.probes.flow,
+            completions: self.probes.completions,
+            window: (self.probes.window_start, end),
             series: self.probes.series,
             saturated_at: None,
         }

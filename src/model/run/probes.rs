@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::Cx;
 use super::event::Event as Any;
-use super::outcome::FlowSample;
+use super::outcome::{Completion, FlowSample};
 use crate::model::item::{ItemRun, ItemState};
 use crate::model::tally::{ItemRecord, StreamTally};
 use crate::stats::trend::WindowTrend;
@@ -46,6 +46,9 @@ pub(crate) struct Probes<'a> {
     fix_done_total: u64,
     /// Cumulative flow samples (only when asked for).
     pub(crate) flow: Vec<FlowSample>,
+    keep_flow: bool,
+    /// Items of the streams done in the window (only with the flow).
+    pub(crate) completions: Vec<Completion>,
     keep_series: bool,
     /// (completion time, lead time) of every item done (only when asked for).
     pub(crate) series: Vec<(f64, f64)>,
@@ -69,6 +72,9 @@ pub(crate) struct Limits {
     pub(crate) keep_items: bool,
     /// Keep the lead-time series.
     pub(crate) keep_series: bool,
+    /// Keep the items done in the window and the oldest item's arrival at
+    /// each flow sample, for the flow charts.
+    pub(crate) keep_flow: bool,
     /// `simulation.max_wip`.
     pub(crate) max_wip: u64,
     /// `simulation.max_events`.
@@ -95,6 +101,8 @@ impl<'a> Probes<'a> {
             fix_arrived_total: 0,
             fix_done_total: 0,
             flow: Vec::new(),
+            keep_flow: limits.keep_flow,
+            completions: Vec::new(),
             keep_series: limits.keep_series,
             series: Vec::new(),
             events: 0,
@@ -174,6 +182,14 @@ impl<'a> Probes<'a> {
                 escaped_defects: item.escaped,
             };
             self.streams[k].complete(&record);
+            if self.keep_flow {
+                self.completions.push(Completion {
+                    index: item.index,
+                    stream: k,
+                    arrival: item.arrival,
+                    done: now,
+                });
+            }
             if self.keep_items {
                 self.records.push(record);
             }
@@ -196,6 +212,7 @@ impl<'a> Probes<'a> {
             done: self.done_total,
             fix_arrived: self.fix_arrived_total,
             fix_done: self.fix_done_total,
+            oldest_arrival: None,
         };
         for item in cx.items.live().filter(|i| !i.fix) {
             match item.state() {
@@ -203,6 +220,14 @@ impl<'a> Probes<'a> {
                 ItemState::Backlog => sample.backlog += 1,
                 ItemState::InProgress => sample.in_progress += 1,
             }
+        }
+        if self.keep_flow {
+            sample.oldest_arrival = cx
+                .items
+                .live()
+                .filter(|i| !i.fix)
+                .map(|i| i.arrival)
+                .min_by(f64::total_cmp);
         }
         self.flow.push(sample);
         if n < FLOW_SAMPLES {
@@ -246,6 +271,7 @@ mod tests {
         let limits = Limits {
             keep_items: true,
             keep_series: true,
+            keep_flow: true,
             max_wip,
             max_events,
         };

@@ -100,6 +100,8 @@ pub struct RunData {
     pub distribution: BTreeMap<String, Vec<(f64, f64)>>,
     /// Cumulative flow samples of replication 0 per topology.
     pub cfd: BTreeMap<String, Vec<CfdSample>>,
+    /// The flow charts' data of replication 0 per topology.
+    pub flow: super::flow_data::FlowCharts,
 }
 
 /// A CSV file as a header and rows of strings.
@@ -386,6 +388,7 @@ impl RunData {
             comparison,
             distribution,
             cfd,
+            flow: super::flow_data::FlowCharts::load(dir)?,
         })
     }
 

@@ -3,7 +3,8 @@
 //! for byte).
 //!
 //! A `run` folder gets `throughput`, `lead_time`, `delay_breakdown`,
-//! `cfd_<topology>` and `utilization`; a `sweep` folder gets
+//! `cfd_<topology>`, `utilization` and the flow charts `cycle_time_<topology>`,
+//! `throughput_weekly_<topology>` and `wip_<topology>`; a `sweep` folder gets
 //! `sweep_<metric>` line charts (one varied path) or
 //! `heatmap_<metric>_<topology>` paired-difference maps (two varied paths).
 //! Every chart has a one-sentence caption computed from the same numbers,
@@ -16,6 +17,8 @@ pub mod style;
 mod cfd;
 mod delay_breakdown;
 pub mod explore;
+pub mod flow;
+pub mod flow_data;
 mod lead_time;
 mod sweep;
 mod throughput;
@@ -206,6 +209,13 @@ pub enum RunChart {
     Cfd(String),
     /// Utilization per team, leaders beside.
     Utilization,
+    /// Cycle-time scatter of replication 0 of a topology.
+    CycleTime(String),
+    /// Throughput run chart (items per week) of replication 0 of a topology.
+    WeeklyThroughput(String),
+    /// Work in progress and the age of the oldest item, replication 0 of a
+    /// topology.
+    WipAge(String),
 }
 
 impl RunChart {
@@ -234,6 +244,26 @@ impl RunChart {
                 charts.push(RunChart::Cfd(t.clone()));
             }
         }
+        let flow = &data.flow;
+        let per = |has: &dyn Fn(&str) -> bool, make: fn(String) -> RunChart| {
+            data.topologies
+                .iter()
+                .filter(|t| has(t))
+                .map(|t| make(t.clone()))
+                .collect::<Vec<_>>()
+        };
+        charts.extend(per(
+            &|t| flow.cycle.get(t).is_some_and(|s| !s.is_empty()),
+            RunChart::CycleTime,
+        ));
+        charts.extend(per(
+            &|t| flow.weeks.get(t).is_some_and(|s| s.len() >= 2),
+            RunChart::WeeklyThroughput,
+        ));
+        charts.extend(per(
+            &|t| flow.wip.get(t).is_some_and(|s| s.len() >= 2),
+            RunChart::WipAge,
+        ));
         charts
     }
 
@@ -245,6 +275,9 @@ impl RunChart {
             RunChart::DelayBreakdown => "delay_breakdown".into(),
             RunChart::Cfd(t) => format!("cfd_{}", file_safe(t)),
             RunChart::Utilization => "utilization".into(),
+            RunChart::CycleTime(t) => format!("cycle_time_{}", file_safe(t)),
+            RunChart::WeeklyThroughput(t) => format!("throughput_weekly_{}", file_safe(t)),
+            RunChart::WipAge(t) => format!("wip_{}", file_safe(t)),
         }
     }
 
@@ -256,6 +289,9 @@ impl RunChart {
             RunChart::DelayBreakdown => "Where the lead time goes".into(),
             RunChart::Cfd(t) => format!("Cumulative flow: {t}"),
             RunChart::Utilization => "Utilization of teams and leaders".into(),
+            RunChart::CycleTime(t) => format!("Cycle-time scatter: {t}"),
+            RunChart::WeeklyThroughput(t) => format!("Throughput per week: {t}"),
+            RunChart::WipAge(t) => format!("Work in progress and aging: {t}"),
         }
     }
 
@@ -267,17 +303,24 @@ impl RunChart {
             RunChart::DelayBreakdown => delay_breakdown::caption(data),
             RunChart::Cfd(t) => cfd::caption(data, t),
             RunChart::Utilization => utilization::caption(data),
+            RunChart::CycleTime(t) => flow::cycle_caption(data, t),
+            RunChart::WeeklyThroughput(t) => flow::weeks_caption(data, t),
+            RunChart::WipAge(t) => flow::wip_caption(data, t),
         };
         // Lead times of a system that does not settle measure the run.
         let unstable: Vec<&str> = data
             .topologies
             .iter()
             .filter(|t| data.is_unstable(t))
-            .filter(|t| !matches!(self, RunChart::Cfd(c) if c != *t))
+            .filter(|t| self.topology().is_none_or(|c| c == t.as_str()))
             .map(String::as_str)
             .collect();
         match self {
-            RunChart::LeadTime | RunChart::DelayBreakdown | RunChart::Cfd(_)
+            RunChart::LeadTime
+            | RunChart::DelayBreakdown
+            | RunChart::Cfd(_)
+            | RunChart::CycleTime(_)
+            | RunChart::WipAge(_)
                 if !unstable.is_empty() =>
             {
                 format!(
@@ -286,6 +329,17 @@ impl RunChart {
                 )
             }
             _ => text,
+        }
+    }
+
+    /// The topology a chart of one topology is of.
+    pub fn topology(&self) -> Option<&str> {
+        match self {
+            RunChart::Cfd(t)
+            | RunChart::CycleTime(t)
+            | RunChart::WeeklyThroughput(t)
+            | RunChart::WipAge(t) => Some(t),
+            _ => None,
         }
     }
 
@@ -325,6 +379,9 @@ impl Figure for RunFigure<'_> {
             RunChart::DelayBreakdown => delay_breakdown::draw(root, px, d),
             RunChart::Cfd(t) => cfd::draw(root, px, d, t),
             RunChart::Utilization => utilization::draw(root, px, d),
+            RunChart::CycleTime(t) => flow::draw_cycle(root, px, d, t),
+            RunChart::WeeklyThroughput(t) => flow::draw_weeks(root, px, d, t),
+            RunChart::WipAge(t) => flow::draw_wip(root, px, d, t),
         }
     }
 }
