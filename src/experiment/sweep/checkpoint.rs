@@ -10,7 +10,7 @@
 //! most a trailing partial line, which reading ignores and resuming cuts off.
 
 use std::fs;
-use std::io;
+use std::io::{self, BufRead, Read};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -212,24 +212,37 @@ pub struct CheckpointContents {
 /// what a machine crash can leave) is a torn tail, ignored. Anything else is
 /// an error naming the line.
 pub fn read(path: &Path, identity: &str) -> Result<CheckpointContents, String> {
-    let bytes = match fs::read(path) {
-        Ok(b) => b,
+    // Read a line at a time: a checkpoint holds every replication's values
+    // of every point, so the file is not read into memory as a whole.
+    let mut reader = match fs::File::open(path) {
+        Ok(f) => io::BufReader::new(f),
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(CheckpointContents::default()),
         Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
     };
+    let cannot = |e: io::Error| format!("cannot read {}: {e}", path.display());
     let mut contents = CheckpointContents::default();
-    let mut end = 0;
+    let (mut end, mut total) = (0, 0);
+    let mut raw = Vec::new();
     let damaged = |n: usize, why: String| {
         format!(
             "{}: line {n} {why}; the checkpoint is damaged or was edited: nothing was run (remove the folder, or use another --out, to start over)",
             path.display()
         )
     };
-    for (i, raw) in bytes.split_inclusive(|&b| b == b'\n').enumerate() {
-        let n = i + 1;
-        let rest = &bytes[end..];
-        if rest.iter().all(|&b| b == 0 || b == b'\n') && rest.contains(&0) {
-            break; // zeros a crash left
+    for n in 1.. {
+        raw.clear();
+        let read = reader.read_until(b'\n', &mut raw).map_err(cannot)?;
+        if read == 0 {
+            break;
+        }
+        total += read;
+        let blank = |b: &[u8]| b.iter().all(|&c| c == 0 || c == b'\n');
+        if blank(&raw) {
+            let mut tail = Vec::new();
+            total += reader.read_to_end(&mut tail).map_err(cannot)?;
+            if blank(&tail) && (raw.contains(&0) || tail.contains(&0)) {
+                break; // zeros a crash left
+            }
         }
         let Some(body) = raw.strip_suffix(b"\n") else {
             break; // the unterminated last line
@@ -284,7 +297,7 @@ pub fn read(path: &Path, identity: &str) -> Result<CheckpointContents, String> {
         end += raw.len();
     }
     contents.complete_len = end as u64;
-    contents.partial_tail = end < bytes.len();
+    contents.partial_tail = end < total;
     Ok(contents)
 }
 
