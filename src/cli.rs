@@ -323,9 +323,40 @@ pub struct SweepArgs {
     #[arg(long)]
     pub resume: bool,
     /// Print the sweep's summary as JSON instead of a table: the rows of
-    /// sweep.csv and sweep_comparison.csv under the same names.
+    /// sweep.csv, sweep_comparison.csv and sweep_points.csv under the same
+    /// names.
     #[arg(long)]
     pub json: bool,
+    /// The precision target applied at every point.
+    #[command(flatten)]
+    pub precision: SweepPrecisionArgs,
+}
+
+/// `sweep --precision` and its companions (those of `run`, point by point).
+#[derive(Debug, Args)]
+pub struct SweepPrecisionArgs {
+    /// At every point, keep adding replications until the relative 95% CI
+    /// half-width of the precision metric is at most REL for every topology
+    /// and every paired difference (e.g. 0.05), or `--max-reps` is reached;
+    /// sweep_points.csv says how many each point took and whether it met it.
+    #[arg(long, value_name = "REL")]
+    pub precision: Option<f64>,
+    /// The most replications `--precision` may run at a point (default 1000).
+    #[arg(
+        long = "max-reps",
+        value_name = "N",
+        requires = "precision",
+        value_parser = replications_parser
+    )]
+    pub max_replications: Option<u32>,
+    /// The metric `--precision` applies to.
+    #[arg(
+        long,
+        value_name = "METRIC",
+        default_value = orgsim::model::Metric::LeadTimeMean.name(),
+        requires = "precision"
+    )]
+    pub precision_metric: String,
 }
 
 /// Arguments of `orgsim merge`.

@@ -42,6 +42,9 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
         topologies: args.common.topologies.clone(),
         baseline: args.common.baseline.clone(),
         shard,
+        precision: args.precision.precision,
+        precision_metric: Some(args.precision.precision_metric.clone()),
+        max_replications: args.precision.max_replications,
     };
     let plan = sweep::plan(&base, varies, &settings)?;
     let out = args.out.clone().unwrap_or_else(|| {

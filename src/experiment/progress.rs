@@ -2,6 +2,8 @@
 //! knowing how (or whether) it is shown: the command line draws a bar, the
 //! library's own callers pass `&()`.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 /// What an experiment reports as it runs. Every method has a default that
 /// does nothing; implementations are called from many threads at once.
 pub trait Progress: Sync {
@@ -24,8 +26,7 @@ pub trait Progress: Sync {
 impl Progress for () {}
 
 /// Forwards finished replications but not planned ones, for a caller that
-/// planned them all up front (a sweep announces every point's replications
-/// before the first point starts).
+/// planned them all up front.
 #[derive(Clone, Copy)]
 pub(crate) struct Planned<'a>(pub(crate) &'a dyn Progress);
 
@@ -39,10 +40,45 @@ impl Progress for Planned<'_> {
     }
 }
 
+/// Forwards everything but the first batch of jobs planned, for a caller
+/// that planned the first batch up front (a sweep announces every point's
+/// first replications before any point starts; the batches a precision
+/// target adds are announced as they start).
+pub(crate) struct PlannedFirst<'a> {
+    inner: &'a dyn Progress,
+    first: AtomicBool,
+}
+
+impl<'a> PlannedFirst<'a> {
+    /// Forwards to `inner`.
+    pub(crate) fn new(inner: &'a dyn Progress) -> Self {
+        Self {
+            inner,
+            first: AtomicBool::new(true),
+        }
+    }
+}
+
+impl Progress for PlannedFirst<'_> {
+    fn add_jobs(&self, jobs: u64) {
+        if !self.first.swap(false, Ordering::SeqCst) {
+            self.inner.add_jobs(jobs);
+        }
+    }
+
+    fn job_done(&self) {
+        self.inner.job_done();
+    }
+
+    fn note(&self, message: &str) {
+        self.inner.note(message);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::atomic::AtomicU64;
 
     #[derive(Default)]
     struct Count {
@@ -68,5 +104,18 @@ mod tests {
         planned.job_done();
         assert_eq!(count.planned.load(Ordering::SeqCst), 4);
         assert_eq!(count.done.load(Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn planned_first_forwards_finished_jobs_and_later_batches() {
+        let count = Count::default();
+        count.add_jobs(4);
+        let planned = PlannedFirst::new(&count);
+        planned.add_jobs(4);
+        planned.job_done();
+        assert_eq!(count.planned.load(Ordering::SeqCst), 4);
+        assert_eq!(count.done.load(Ordering::SeqCst), 1);
+        planned.add_jobs(3);
+        assert_eq!(count.planned.load(Ordering::SeqCst), 7);
     }
 }

@@ -4,15 +4,22 @@
 //!   then `topology,metric,mean,sd,ci95_low,ci95_high,n`.
 //! - `sweep_comparison.csv`: the path columns, then
 //!   `topology,baseline,metric,diff_mean,ci95_low,ci95_high,relative,n,meaningful`.
+//! - `sweep_replications.csv`: the path columns, then
+//!   `topology,replication,metric,value`: every replication's metrics.
+//! - `sweep_points.csv`: the path columns, then
+//!   `replications,precision_metric,precision_target,relative_half_width,target_met`
+//!   (the last four empty without `--precision`).
 //!
 //! Rows: points in grid order (the last `--vary` varies fastest), then
-//! topologies in scenario order, then metrics in each topology's order.
+//! topologies in scenario order, then (replications) replications from 0,
+//! then metrics in each topology's order.
 
 use std::fmt::Write as _;
 use std::io;
 
-use crate::experiment::sweep::{PointRecord, SweepManifest};
+use crate::experiment::sweep::{PointRecord, SweepManifest, SweepPrecision};
 use crate::model::Metric;
+use crate::util::fmt::number;
 
 use super::layout::{COMPARISON_COLUMNS, SUMMARY_COLUMNS};
 
@@ -45,6 +52,92 @@ pub fn sweep_csv(paths: &[String], records: &[PointRecord]) -> io::Result<Vec<u8
 /// `sweep_comparison.csv` of `records` (in the order given: grid order).
 pub fn comparison_csv(paths: &[String], records: &[PointRecord]) -> io::Result<Vec<u8>> {
     long_csv(paths, &COMPARISON_COLUMNS, records, |r| &r.comparison)
+}
+
+/// The columns of `sweep_replications.csv` after the varied paths.
+pub const REPLICATION_COLUMNS: [&str; 4] = ["topology", "replication", "metric", "value"];
+
+/// The columns of `sweep_points.csv` after the varied paths.
+pub const POINT_COLUMNS: [&str; 5] = [
+    "replications",
+    "precision_metric",
+    "precision_target",
+    "relative_half_width",
+    "target_met",
+];
+
+/// Writes `sweep_replications.csv` of `records` (in the order given: grid
+/// order) to `out`, a row at a time, and returns `out`.
+pub fn write_replications_csv<W: io::Write>(
+    out: W,
+    paths: &[String],
+    records: &[PointRecord],
+) -> io::Result<W> {
+    let mut w = csv::Writer::from_writer(out);
+    let header: Vec<&str> = paths
+        .iter()
+        .map(String::as_str)
+        .chain(REPLICATION_COLUMNS)
+        .collect();
+    w.write_record(&header)?;
+    for r in records {
+        let n = r.replications as usize;
+        let rows = &r.summary;
+        let mut start = 0;
+        while start < rows.len() {
+            let topology = &rows[start][0];
+            let end = start + rows[start..].partition_point(|row| &row[0] == topology);
+            for rep in 0..n {
+                let rep_text = rep.to_string();
+                for (i, row) in rows.iter().enumerate().take(end).skip(start) {
+                    let value = r
+                        .per_replication
+                        .get(i * n + rep)
+                        .map_or_else(String::new, |&x| number(x));
+                    w.write_record(r.values.iter().map(String::as_str).chain([
+                        topology.as_str(),
+                        &rep_text,
+                        &row[1],
+                        &value,
+                    ]))?;
+                }
+            }
+            start = end;
+        }
+    }
+    w.into_inner().map_err(|e| io::Error::other(e.to_string()))
+}
+
+/// `sweep_points.csv` of `records` (in the order given: grid order): how
+/// many replications each point ran and, with a precision target, how it
+/// went.
+pub fn points_csv(
+    paths: &[String],
+    precision: Option<&SweepPrecision>,
+    records: &[PointRecord],
+) -> io::Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let header: Vec<&str> = paths
+        .iter()
+        .map(String::as_str)
+        .chain(POINT_COLUMNS)
+        .collect();
+    w.write_record(&header)?;
+    for r in records {
+        let mut row = r.values.clone();
+        row.push(r.replications.to_string());
+        match (precision, &r.precision) {
+            (Some(target), Some(p)) => row.extend([
+                target.metric.clone(),
+                number(target.target),
+                p.achieved.clone(),
+                p.met.to_string(),
+            ]),
+            _ => row.extend(std::iter::repeat_n(String::new(), 4)),
+        }
+        w.write_record(&row)?;
+    }
+    w.into_inner().map_err(|e| io::Error::other(e.to_string()))
 }
 
 /// A number with 3 significant digits, `n/a` when undefined.
@@ -89,15 +182,27 @@ const MAX_TABLE_POINTS: usize = 60;
 pub fn table(manifest: &SweepManifest, records: &[PointRecord]) -> String {
     let topologies = &manifest.topologies;
     let mut out = String::new();
+    let replications = match &manifest.precision {
+        None => format!("{} replications", manifest.replications),
+        Some(_) => {
+            let counts = records.iter().map(|r| r.replications);
+            let (least, most) = (counts.clone().min(), counts.max());
+            let range = match (least, most) {
+                (Some(a), Some(b)) if a != b => format!("{a}–{b}"),
+                (Some(a), _) => a.to_string(),
+                _ => manifest.replications.to_string(),
+            };
+            format!("{range} replications (--precision)")
+        }
+    };
     let _ = writeln!(
         out,
-        "{} sweep — {} point{} × {} topolog{} × {} replications, seed {}{}",
+        "{} sweep — {} point{} × {} topolog{} × {replications}, seed {}{}",
         manifest.scenario,
         records.len(),
         if records.len() == 1 { "" } else { "s" },
         topologies.len(),
         if topologies.len() == 1 { "y" } else { "ies" },
-        manifest.replications,
         manifest.seed,
         manifest
             .shard
@@ -105,6 +210,30 @@ pub fn table(manifest: &SweepManifest, records: &[PointRecord]) -> String {
             .map(|s| format!(" (shard {s} of a {}-point grid)", manifest.points.len()))
             .unwrap_or_default()
     );
+    if let Some(p) = &manifest.precision {
+        let missed = records
+            .iter()
+            .filter(|r| r.precision.as_ref().is_some_and(|q| !q.met))
+            .count();
+        let _ = writeln!(
+            out,
+            "precision target ±{}% on {} (batches of {}, at most {}): met at {} of {} points{}",
+            number(100.0 * p.target),
+            p.metric,
+            manifest.replications,
+            p.max_replications,
+            records.len() - missed,
+            records.len(),
+            if missed == 0 {
+                String::new()
+            } else {
+                format!(
+                    "; NOT met at {missed} (--max-reps {} reached: the CIs there are wider than asked)",
+                    p.max_replications
+                )
+            }
+        );
+    }
     let _ = writeln!(
         out,
         "means of lead time (days) and throughput (items/day){}\n",
@@ -115,6 +244,9 @@ pub fn table(manifest: &SweepManifest, records: &[PointRecord]) -> String {
         }
     );
     let mut header: Vec<String> = manifest.paths.clone();
+    if manifest.precision.is_some() {
+        header.push("reps".to_string());
+    }
     for t in topologies {
         header.push(format!("{t} lead"));
         header.push(format!("{t} thr"));
@@ -133,6 +265,12 @@ pub fn table(manifest: &SweepManifest, records: &[PointRecord]) -> String {
     let mut rows = vec![header];
     for r in records {
         let mut row = r.values.clone();
+        if manifest.precision.is_some() {
+            row.push(match &r.precision {
+                Some(p) if !p.met => format!("{} NOT met", r.replications),
+                _ => r.replications.to_string(),
+            });
+        }
         for t in topologies {
             let saturated = share(r, t, Metric::Saturated.name());
             let lead = if unstable(r, t) {
@@ -238,7 +376,29 @@ mod tests {
                 row("a", "throughput", "0.5"),
             ],
             comparison: vec![],
+            ..PointRecord::default()
         }
+    }
+
+    #[test]
+    fn replications_long_form_topology_then_replication_then_metric() {
+        let row = |t: &str, m: &str| vec![t.to_string(), m.to_string()];
+        let r = PointRecord {
+            point: 0,
+            values: vec!["0.5".into()],
+            summary: vec![row("a", "lead"), row("a", "thr"), row("b", "lead")],
+            replications: 2,
+            per_replication: vec![1.0, 2.0, 3.0, f64::NAN, 5.0, 6.0],
+            ..PointRecord::default()
+        };
+        let paths = vec!["workload.load".to_string()];
+        let bytes = write_replications_csv(Vec::new(), &paths, &[r]).unwrap();
+        assert_eq!(
+            String::from_utf8(bytes).unwrap(),
+            "workload.load,topology,replication,metric,value\n\
+             0.5,a,0,lead,1\n0.5,a,0,thr,3\n0.5,a,1,lead,2\n0.5,a,1,thr,NaN\n\
+             0.5,b,0,lead,5\n0.5,b,1,lead,6\n"
+        );
     }
 
     #[test]

@@ -177,7 +177,12 @@ pub fn execute_with_progress(
         // Starting over replaces the earlier result in the folder as a whole.
         staging::discard_recorded(folder, &[manifest::CHECKPOINT, manifest::MANIFEST])
             .map_err(|e| io("clear", folder, e))?;
-        for stale in [manifest::SWEEP_CSV, manifest::COMPARISON_CSV] {
+        for stale in [
+            manifest::SWEEP_CSV,
+            manifest::COMPARISON_CSV,
+            manifest::REPLICATIONS_CSV,
+            manifest::POINTS_CSV,
+        ] {
             let p = folder.join(stale);
             if p.exists() {
                 fs::remove_file(&p).map_err(|e| io("remove", &p, e))?;
@@ -372,6 +377,7 @@ mod tests {
             values: vec![format!("{point}")],
             summary: vec![vec!["a".into(); 7]],
             comparison: vec![],
+            ..PointRecord::default()
         }
     }
 

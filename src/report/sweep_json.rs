@@ -1,11 +1,12 @@
 //! `sweep --json`: the sweep's summary as one JSON document on stdout, its
-//! rows carrying the columns of `sweep.csv` and `sweep_comparison.csv`
-//! under the same names (the varied paths as given, then the columns of
-//! `summary.csv` or `comparison.csv`).
+//! rows carrying the columns of `sweep.csv`, `sweep_comparison.csv` and
+//! `sweep_points.csv` under the same names (the varied paths as given, then
+//! the columns of `summary.csv`, `comparison.csv` or `sweep_points.csv`).
 
 use serde_json::{Map, Value, json};
 
 use super::layout::{COMPARISON_COLUMNS, SUMMARY_COLUMNS};
+use super::sweep_csv::POINT_COLUMNS;
 use crate::experiment::sweep::{PointRecord, SweepManifest};
 
 /// A cell as JSON: empty is `null` (a value withheld, as in the CSV),
@@ -49,16 +50,42 @@ fn rows<'a>(
     out
 }
 
+/// The rows of `sweep_points.csv`, as objects keyed by its columns.
+fn point_rows(manifest: &SweepManifest, records: &[PointRecord]) -> Vec<Value> {
+    let mut out = Vec::new();
+    for r in records {
+        let mut object = Map::new();
+        for (name, text) in manifest.paths.iter().zip(&r.values) {
+            object.insert(name.clone(), cell(text));
+        }
+        let precision = manifest.precision.as_ref().zip(r.precision.as_ref());
+        let cells = [
+            Value::from(r.replications),
+            precision.map_or(Value::Null, |(t, _)| Value::from(t.metric.clone())),
+            precision.map_or(Value::Null, |(t, _)| Value::from(t.target)),
+            precision.map_or(Value::Null, |(_, p)| cell(&p.achieved)),
+            precision.map_or(Value::Null, |(_, p)| Value::Bool(p.met)),
+        ];
+        for (name, value) in POINT_COLUMNS.iter().zip(cells) {
+            object.insert((*name).to_string(), value);
+        }
+        out.push(Value::Object(object));
+    }
+    out
+}
+
 /// The JSON document of a finished sweep: its identity (scenario, seed,
-/// replications, topologies with the baseline first, the varied paths),
-/// its warnings, and every row of `sweep.csv` (`summary`) and
-/// `sweep_comparison.csv` (`comparison`), in grid order.
+/// replications, the precision target if any, topologies with the baseline
+/// first, the varied paths), its warnings, and every row of `sweep.csv`
+/// (`summary`), `sweep_comparison.csv` (`comparison`) and
+/// `sweep_points.csv` (`per_point`), in grid order.
 pub fn sweep_json(manifest: &SweepManifest, records: &[PointRecord]) -> String {
     let paths = &manifest.paths;
     let report = json!({
         "scenario": manifest.scenario,
         "seed": manifest.seed,
         "replications": manifest.replications,
+        "precision": manifest.precision,
         "warmup": manifest.warmup,
         "horizon": manifest.horizon,
         "topologies": manifest.topologies,
@@ -67,6 +94,7 @@ pub fn sweep_json(manifest: &SweepManifest, records: &[PointRecord]) -> String {
         "warnings": manifest.warnings,
         "summary": rows(paths, &SUMMARY_COLUMNS, records, |r| &r.summary),
         "comparison": rows(paths, &COMPARISON_COLUMNS, records, |r| &r.comparison),
+        "per_point": point_rows(manifest, records),
     });
     serde_json::to_string_pretty(&report).unwrap_or_default()
 }

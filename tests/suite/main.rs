@@ -34,6 +34,7 @@ mod stability;
 mod statistics;
 mod support;
 mod sweep;
+mod sweep_data;
 mod sweep_json;
 mod theory;
 mod topologies;

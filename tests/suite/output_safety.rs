@@ -439,11 +439,17 @@ fn small_sweep(dir: &Path, out: &str, seed: &str, extra: &[&str]) -> Output {
 fn resign(line: &str, edit: impl Fn(&mut serde_json::Value)) -> String {
     let mut v: serde_json::Value = serde_json::from_str(line).unwrap();
     edit(&mut v);
-    // The record as orgsim serialises it (its fields in this order).
-    let record = format!(
+    // The record as orgsim serialises it (its fields in this order; those
+    // after `comparison` only when present).
+    let mut record = format!(
         "\"point\":{},\"values\":{},\"summary\":{},\"comparison\":{}",
         v["point"], v["values"], v["summary"], v["comparison"]
     );
+    for field in ["replications", "precision", "per_replication"] {
+        if !v[field].is_null() {
+            record.push_str(&format!(",\"{field}\":{}", v[field]));
+        }
+    }
     let identity = v["sweep"].as_str().unwrap().to_string();
     let check = fingerprint([identity.as_str(), format!("{{{record}}}").as_str()]);
     format!("{{\"sweep\":\"{identity}\",{record},\"check\":\"{check}\"}}\n")
@@ -485,7 +491,13 @@ fn resume_refuses_checkpoint_lines_of_another_sweep_or_edited_naming_the_line() 
     );
     // Forged lines (checksum recomputed): NaN where a number must be, 1e999,
     // reordered, truncated and foreign rows; a repeated line.
-    let forged: [(&str, Box<Edit>); 5] = [
+    let forged: [(&str, Box<Edit>); 6] = [
+        (
+            "per-replication values where",
+            Box::new(|v| {
+                v["per_replication"].as_array_mut().unwrap().pop();
+            }),
+        ),
         (
             "malformed summary row",
             Box::new(|v| v["summary"][0][2] = "nan".into()),

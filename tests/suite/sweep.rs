@@ -298,7 +298,12 @@ fn same_bytes_for_any_thread_count() {
             &["--threads", t, "--reps", "2"],
         ));
     }
-    for f in ["sweep.csv", "sweep_comparison.csv"] {
+    for f in [
+        "sweep.csv",
+        "sweep_comparison.csv",
+        "sweep_replications.csv",
+        "sweep_points.csv",
+    ] {
         assert!(
             read(dir.path(), &format!("1/{f}")) == read(dir.path(), &format!("2/{f}")),
             "{f} differs between --threads 1 and 2"
@@ -404,10 +409,16 @@ fn killed_midway_then_resumed_gives_the_uninterrupted_files() {
         read(dir.path(), "cut/sweep.csv") == whole,
         "resumed sweep.csv differs"
     );
-    assert!(
-        read(dir.path(), "cut/sweep_comparison.csv")
-            == read(dir.path(), "whole/sweep_comparison.csv")
-    );
+    for f in [
+        "sweep_comparison.csv",
+        "sweep_replications.csv",
+        "sweep_points.csv",
+    ] {
+        assert!(
+            read(dir.path(), &format!("cut/{f}")) == read(dir.path(), &format!("whole/{f}")),
+            "resumed {f} differs"
+        );
+    }
 }
 
 #[test]
@@ -481,7 +492,12 @@ fn three_shards_and_a_merge_give_the_single_process_files() {
         "{}",
         text(&out.stdout)
     );
-    for f in ["sweep.csv", "sweep_comparison.csv"] {
+    for f in [
+        "sweep.csv",
+        "sweep_comparison.csv",
+        "sweep_replications.csv",
+        "sweep_points.csv",
+    ] {
         assert!(
             read(dir.path(), &format!("single/{f}")) == read(dir.path(), &format!("merged/{f}")),
             "merged {f} differs from the single process's"

@@ -43,6 +43,7 @@ pub fn record(index: usize, p: &Point) -> PointRecord {
             })
             .collect(),
         comparison: vec![p.unstable.clone()],
+        ..PointRecord::default()
     }
 }
 

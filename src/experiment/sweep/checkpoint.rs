@@ -10,7 +10,7 @@
 //! most a trailing partial line, which reading ignores and resuming cuts off.
 
 use std::fs;
-use std::io;
+use std::io::{self, BufRead, Read};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -19,7 +19,10 @@ use crate::experiment::Experiment;
 use crate::util::fmt::number;
 
 /// The results of one finished point, as the cells of its output rows.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// The fields after `comparison` are left out of the JSON when empty, so
+/// that an exploration's points (which have none) are written as before.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PointRecord {
     /// The point's index in grid order, from 0.
     pub point: usize,
@@ -31,6 +34,71 @@ pub struct PointRecord {
     /// Rows `topology,baseline,metric,diff_mean,ci95_low,ci95_high,relative,n,meaningful`
     /// (those of `comparison.csv` for this point).
     pub comparison: Vec<Vec<String>>,
+    /// Replications run per topology at this point (more than the sweep's
+    /// `replications` when `--precision` asked for more).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub replications: u32,
+    /// How the precision target went at this point (`--precision`), if
+    /// there was one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub precision: Option<PointPrecision>,
+    /// Every replication's value of every metric: the values of summary
+    /// row `i` (its topology and metric) in replications 0, 1, ... are
+    /// `per_replication[i * replications..(i + 1) * replications]` (NaN
+    /// where undefined); the rows of `sweep_replications.csv` for this
+    /// point. Kept as numbers, 8 bytes each (a sweep holds every point's),
+    /// and written in the checkpoint as the CSV files write numbers, so
+    /// that they read back bit for bit.
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        serialize_with = "numbers::serialize",
+        deserialize_with = "numbers::deserialize"
+    )]
+    pub per_replication: Vec<f64>,
+}
+
+/// Numbers as the texts the CSV files write (`NaN`, `inf` included, which
+/// JSON numbers cannot be), read back exactly.
+mod numbers {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use crate::util::fmt::number;
+
+    pub(super) fn serialize<S: Serializer>(
+        values: &[f64],
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(values.iter().map(|&x| number(x)))
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Vec<f64>, D::Error> {
+        use serde::de::Error;
+        Vec::<String>::deserialize(deserializer)?
+            .iter()
+            .map(|c| {
+                c.parse::<f64>()
+                    .map_err(|_| D::Error::custom(format!("`{c}` is not a number")))
+            })
+            .collect()
+    }
+}
+
+/// How the precision target went at one point of a sweep.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PointPrecision {
+    /// The worst relative 95% CI half-width of the precision metric over
+    /// every topology and every paired difference, as the CSV files write
+    /// numbers (`inf` when undefined).
+    pub achieved: String,
+    /// Whether it is at most the target (else `--max-reps` was reached).
+    pub met: bool,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 impl PointRecord {
@@ -38,11 +106,23 @@ impl PointRecord {
     pub fn new(point: usize, values: Vec<String>, exp: &Experiment) -> PointRecord {
         let summary = exp.summary_records();
         let comparison = exp.comparison_records();
+        // In the order of the summary rows: topologies, then their metrics.
+        let per_replication = exp
+            .topologies
+            .iter()
+            .flat_map(|t| t.values.iter().flatten().copied())
+            .collect();
         PointRecord {
             point,
             values,
             summary,
             comparison,
+            replications: exp.scenario.run.replications,
+            precision: exp.precision.as_ref().map(|p| PointPrecision {
+                achieved: number(p.achieved),
+                met: p.met,
+            }),
+            per_replication,
         }
     }
 
@@ -83,6 +163,12 @@ struct LineIn {
     values: Vec<String>,
     summary: Vec<Vec<String>>,
     comparison: Vec<Vec<String>>,
+    #[serde(default)]
+    replications: u32,
+    #[serde(default)]
+    precision: Option<PointPrecision>,
+    #[serde(default, deserialize_with = "numbers::deserialize")]
+    per_replication: Vec<f64>,
     check: String,
 }
 
@@ -126,24 +212,37 @@ pub struct CheckpointContents {
 /// what a machine crash can leave) is a torn tail, ignored. Anything else is
 /// an error naming the line.
 pub fn read(path: &Path, identity: &str) -> Result<CheckpointContents, String> {
-    let bytes = match fs::read(path) {
-        Ok(b) => b,
+    // Read a line at a time: a checkpoint holds every replication's values
+    // of every point, so the file is not read into memory as a whole.
+    let mut reader = match fs::File::open(path) {
+        Ok(f) => io::BufReader::new(f),
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(CheckpointContents::default()),
         Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
     };
+    let cannot = |e: io::Error| format!("cannot read {}: {e}", path.display());
     let mut contents = CheckpointContents::default();
-    let mut end = 0;
+    let (mut end, mut total) = (0, 0);
+    let mut raw = Vec::new();
     let damaged = |n: usize, why: String| {
         format!(
             "{}: line {n} {why}; the checkpoint is damaged or was edited: nothing was run (remove the folder, or use another --out, to start over)",
             path.display()
         )
     };
-    for (i, raw) in bytes.split_inclusive(|&b| b == b'\n').enumerate() {
-        let n = i + 1;
-        let rest = &bytes[end..];
-        if rest.iter().all(|&b| b == 0 || b == b'\n') && rest.contains(&0) {
-            break; // zeros a crash left
+    for n in 1.. {
+        raw.clear();
+        let read = reader.read_until(b'\n', &mut raw).map_err(cannot)?;
+        if read == 0 {
+            break;
+        }
+        total += read;
+        let blank = |b: &[u8]| b.iter().all(|&c| c == 0 || c == b'\n');
+        if blank(&raw) {
+            let mut tail = Vec::new();
+            total += reader.read_to_end(&mut tail).map_err(cannot)?;
+            if blank(&tail) && (raw.contains(&0) || tail.contains(&0)) {
+                break; // zeros a crash left
+            }
         }
         let Some(body) = raw.strip_suffix(b"\n") else {
             break; // the unterminated last line
@@ -163,6 +262,9 @@ pub fn read(path: &Path, identity: &str) -> Result<CheckpointContents, String> {
             values: parsed.values,
             summary: parsed.summary,
             comparison: parsed.comparison,
+            replications: parsed.replications,
+            precision: parsed.precision,
+            per_replication: parsed.per_replication,
         };
         if parsed.sweep != identity {
             return Err(damaged(
@@ -195,7 +297,7 @@ pub fn read(path: &Path, identity: &str) -> Result<CheckpointContents, String> {
         end += raw.len();
     }
     contents.complete_len = end as u64;
-    contents.partial_tail = end < bytes.len();
+    contents.partial_tail = end < total;
     Ok(contents)
 }
 
@@ -228,6 +330,39 @@ pub fn check_shape(record: &PointRecord, manifest: &super::SweepManifest) -> Res
             .is_ok_and(|x| number(x) == cell && (x.is_nan() || x.is_finite() || !finite))
     };
     let tops = &manifest.topologies;
+    let most = manifest.most_replications();
+    if record.replications == 0 || record.per_replication.is_empty() {
+        return Err(
+            "has no per-replication values (an older orgsim wrote it, before sweep_replications.csv)"
+                .to_string(),
+        );
+    }
+    if record.replications > most {
+        return Err(format!(
+            "says {} replications, more than the {most} this sweep allows",
+            record.replications
+        ));
+    }
+    match (&record.precision, &manifest.precision) {
+        (None, None) => {}
+        (Some(p), Some(target)) => {
+            let achieved = p
+                .achieved
+                .parse::<f64>()
+                .ok()
+                .filter(|x| number(*x) == p.achieved);
+            if achieved.is_none_or(|a| (a <= target.target) != p.met) {
+                return Err(format!(
+                    "has a precision outcome (`{}`, met {}) that is not one against the target {}",
+                    p.achieved, p.met, target.target
+                ));
+            }
+        }
+        (None, Some(_)) => return Err("has no precision outcome".to_string()),
+        (Some(_), None) => {
+            return Err("has a precision outcome where the sweep has no target".to_string());
+        }
+    }
     let mut metrics: Vec<Vec<&str>> = Vec::new();
     let mut at = 0;
     for topology in tops {
@@ -255,12 +390,12 @@ pub fn check_shape(record: &PointRecord, manifest: &super::SweepManifest) -> Res
                 && r[2..6].iter().all(|c| canonical(c, true))
                 && r[6]
                     .parse::<u32>()
-                    .is_ok_and(|n| n.to_string() == r[6] && n <= manifest.replications);
+                    .is_ok_and(|n| n.to_string() == r[6] && n <= record.replications);
             if !good {
                 return Err(format!(
                     "has a malformed summary row `{}` (7 cells, finite numbers or NaN, n at most {})",
                     r.join(","),
-                    manifest.replications
+                    record.replications
                 ));
             }
         }
@@ -300,7 +435,7 @@ pub fn check_shape(record: &PointRecord, manifest: &super::SweepManifest) -> Res
             && canonical(&r[6], false)
             && r[7]
                 .parse::<u32>()
-                .is_ok_and(|n| n.to_string() == r[7] && n <= manifest.replications)
+                .is_ok_and(|n| n.to_string() == r[7] && n <= record.replications)
             && (r[8] == "true" || r[8] == "false");
         if !good {
             return Err(format!(
@@ -309,6 +444,15 @@ pub fn check_shape(record: &PointRecord, manifest: &super::SweepManifest) -> Res
                 tops[0]
             ));
         }
+    }
+    let expected = record.summary.len() * record.replications as usize;
+    if record.per_replication.len() != expected {
+        return Err(format!(
+            "has {} per-replication values where its {} summary rows and {} replications make {expected}",
+            record.per_replication.len(),
+            record.summary.len(),
+            record.replications
+        ));
     }
     Ok(())
 }
@@ -323,6 +467,7 @@ mod tests {
             values: vec![format!("{point}")],
             summary: vec![vec!["a".into(); 7]],
             comparison: vec![],
+            ..PointRecord::default()
         }
     }
 

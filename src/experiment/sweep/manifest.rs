@@ -15,6 +15,21 @@ pub const CHECKPOINT: &str = "sweep.checkpoint.jsonl";
 pub const SWEEP_CSV: &str = "sweep.csv";
 /// The name of the per-point paired comparisons.
 pub const COMPARISON_CSV: &str = "sweep_comparison.csv";
+/// The name of every replication's metrics at every point.
+pub const REPLICATIONS_CSV: &str = "sweep_replications.csv";
+/// The name of the per-point replication counts (and precision outcomes).
+pub const POINTS_CSV: &str = "sweep_points.csv";
+
+/// The precision target of a sweep (`--precision`), applied at every point.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SweepPrecision {
+    /// The target relative 95% CI half-width.
+    pub target: f64,
+    /// The metric it applies to.
+    pub metric: String,
+    /// The most replications a point may run (`--max-reps`, or its default).
+    pub max_replications: u32,
+}
 
 /// The description of a sweep (or of one shard of it), written next to its
 /// results.
@@ -37,8 +52,12 @@ pub struct SweepManifest {
     pub overrides: Vec<String>,
     /// Master seed (every point uses the same replication streams).
     pub seed: u64,
-    /// Replications per topology and point.
+    /// Replications per topology and point (with `precision`, the first
+    /// batch: a point may run more).
     pub replications: u32,
+    /// The precision target every point ran to (`--precision`), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub precision: Option<SweepPrecision>,
     /// Warm-up days of the base scenario.
     pub warmup: f64,
     /// Days measured in the base scenario.
@@ -108,6 +127,20 @@ impl SweepManifest {
                 self.replications, other.replications
             ));
         }
+        if self.precision != other.precision {
+            let describe = |p: &Option<SweepPrecision>| match p {
+                Some(p) => format!(
+                    "--precision {} on {} with --max-reps {}",
+                    p.target, p.metric, p.max_replications
+                ),
+                None => "no --precision".to_string(),
+            };
+            return Some(format!(
+                "{} vs {}",
+                describe(&self.precision),
+                describe(&other.precision)
+            ));
+        }
         if self.topologies != other.topologies {
             return Some(format!(
                 "topologies [{}] vs [{}]",
@@ -150,7 +183,7 @@ impl SweepManifest {
     /// (what [`difference`](Self::difference) compares), the same for every
     /// shard of it. Every checkpoint line carries it.
     pub fn identity(&self) -> String {
-        let described = serde_json::json!({
+        let mut described = serde_json::json!({
             "scenario": self.scenario,
             "source_hash": self.source_hash,
             "seed": self.seed,
@@ -159,6 +192,11 @@ impl SweepManifest {
             "paths": self.paths,
             "points": self.points,
         });
+        // Only a sweep with a precision target says so: the identity of
+        // every other sweep stays what it was.
+        if let Some(p) = &self.precision {
+            described["precision"] = serde_json::json!(p);
+        }
         fingerprint([described.to_string().as_str()])
     }
 
@@ -186,6 +224,14 @@ impl SweepManifest {
         if self.replications == 0 {
             return Err("it says 0 replications".to_string());
         }
+        if let Some(p) = &self.precision
+            && !(p.target > 0.0 && p.target < 1.0 && p.max_replications > 0)
+        {
+            return Err(format!(
+                "its precision target {} (at most {} replications) is not one --precision accepts",
+                p.target, p.max_replications
+            ));
+        }
         if let Some(s) = &self.shard {
             let shard: super::Shard = s.parse().map_err(|e| format!("shard `{s}`: {e}"))?;
             let planned = shard.points(self.points.len()).len();
@@ -204,6 +250,13 @@ impl SweepManifest {
             ));
         }
         Ok(())
+    }
+
+    /// The most replications a point of this sweep may have run.
+    pub fn most_replications(&self) -> u32 {
+        self.precision.as_ref().map_or(self.replications, |p| {
+            p.max_replications.max(self.replications)
+        })
     }
 
     /// The manifest as pretty JSON.

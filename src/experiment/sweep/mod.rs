@@ -37,7 +37,7 @@ use std::time::SystemTime;
 use rayon::prelude::*;
 
 use super::options::{RunError, RunOptions, run_order};
-use super::progress::{Planned, Progress};
+use super::progress::{PlannedFirst, Progress};
 use super::results::Experiment;
 use super::runner::run_specs;
 use crate::model::Warning;
@@ -46,8 +46,9 @@ use crate::model::spec::TopologySpec;
 use crate::scenario::{self, Override, Scenario};
 use crate::util::time::rfc3339;
 
+pub use checkpoint::PointPrecision;
 pub use checkpoint::PointRecord;
-pub use manifest::SweepManifest;
+pub use manifest::{SweepManifest, SweepPrecision};
 pub use merge::{Gathered, MergeResults, merge};
 pub use shard::Shard;
 pub use spec::{Grid, PointValue, Vary};
@@ -106,6 +107,15 @@ pub struct SweepSettings {
     pub baseline: Option<String>,
     /// Run only this slice of the grid.
     pub shard: Option<Shard>,
+    /// `--precision`: at every point, keep adding replications (in batches
+    /// of the first count) until the relative 95% CI half-width of the
+    /// precision metric is at most this, as `run --precision` does.
+    pub precision: Option<f64>,
+    /// `--precision-metric` (default `lead_time_mean`).
+    pub precision_metric: Option<String>,
+    /// `--max-reps`: the most replications a point may run (default: the
+    /// first count or 1000, whichever is more).
+    pub max_replications: Option<u32>,
 }
 
 /// One point to run, loaded and validated.
@@ -126,6 +136,9 @@ pub struct SweepPlan {
     /// The manifest of the sweep (identity, grid and this folder's points).
     pub manifest: SweepManifest,
     points: Vec<PlannedPoint>,
+    /// What the runner needs beyond the points' scenarios (the precision
+    /// target).
+    options: RunOptions,
 }
 
 /// Loads and validates every point of the grid `varies` make on `base`, so
@@ -137,12 +150,19 @@ pub fn plan(
     settings: &SweepSettings,
 ) -> Result<SweepPlan, SweepError> {
     let bad = SweepError::BadInput;
+    let defaults = RunOptions::default();
     let options = RunOptions {
         replications: settings.replications,
         seed: settings.seed,
         topologies: settings.topologies.clone(),
         baseline: settings.baseline.clone(),
-        ..RunOptions::default()
+        precision: settings.precision,
+        precision_metric: settings
+            .precision_metric
+            .clone()
+            .unwrap_or(defaults.precision_metric.clone()),
+        max_replications: settings.max_replications,
+        ..defaults
     };
     let mut base_scenario = scenario::load_str(&base.source_name, &base.text, &base.overrides)
         .map_err(|e| bad(e.to_string()))?;
@@ -250,6 +270,14 @@ pub fn plan(
         overrides: base.overrides.iter().map(|o| o.text.clone()).collect(),
         seed: sim.seed,
         replications: sim.replications,
+        precision: options.precision.map(|target| SweepPrecision {
+            target,
+            metric: options.precision_metric.clone(),
+            max_replications: options.max_replications.unwrap_or(
+                sim.replications
+                    .max(super::options::DEFAULT_MAX_REPLICATIONS),
+            ),
+        }),
         warmup: sim.warmup.start(),
         horizon: sim.horizon,
         topologies: run_order(
@@ -274,11 +302,20 @@ pub fn plan(
         warnings: overload_warnings(&grid, &points),
         files: Vec::new(),
     };
+    // The runner's options at every point: only the precision target
+    // (replications, seed and topologies are in the points' scenarios).
+    let options = RunOptions {
+        precision: options.precision,
+        precision_metric: options.precision_metric,
+        max_replications: options.max_replications,
+        ..RunOptions::default()
+    };
     Ok(SweepPlan {
         grid,
         shard: settings.shard,
         manifest,
         points,
+        options,
     })
 }
 
@@ -330,19 +367,15 @@ impl SweepPlan {
     }
 }
 
-/// Runs the replications of a point; `None` if `stop` cut them short.
+/// Runs the replications of a point (to the precision target of
+/// `options`, if any); `None` if `stop` cut them short.
 fn run_point(
     p: &PlannedPoint,
+    options: &RunOptions,
     stop: Option<&AtomicBool>,
     progress: &dyn Progress,
 ) -> Result<Option<Experiment>, SweepError> {
-    match run_specs(
-        p.scenario.clone(),
-        &p.topologies,
-        &RunOptions::default(),
-        stop,
-        progress,
-    ) {
+    match run_specs(p.scenario.clone(), &p.topologies, options, stop, progress) {
         Ok(exp) => Ok(Some(exp)),
         Err(RunError::Interrupted { .. }) => Ok(None),
         Err(e) => Err(e.into()),
@@ -371,14 +404,15 @@ impl SweepPlan {
             .collect();
         let total_jobs: usize = pending.iter().map(|p| SweepPlan::jobs(p)).sum();
         progress.add_jobs(total_jobs as u64);
-        // The point's own replications are already counted in `total_jobs`.
-        let per_point = Planned(progress);
         let stopped = || stop.is_some_and(|s| s.load(Ordering::SeqCst));
         pending.par_iter().try_for_each(|p| {
             if stopped() {
                 return Ok(());
             }
-            let Some(exp) = run_point(p, stop, &per_point)? else {
+            // The point's first batch is already counted in `total_jobs`;
+            // the batches a precision target adds are announced as they start.
+            let per_point = PlannedFirst::new(progress);
+            let Some(exp) = run_point(p, &self.options, stop, &per_point)? else {
                 return Ok(());
             };
             finished(PointRecord::new(p.index, self.grid.cells(p.index), &exp))
