@@ -183,6 +183,11 @@ pub struct RunArgs {
     /// Also write items.csv, one row per completed item.
     #[arg(long)]
     pub items: bool,
+    /// Also write the simulated event log of replication 0 (one row per task
+    /// execution, the columns `orgsim fit` reads): into FILE when it ends in
+    /// `.csv` (one topology only), else as DIR/events-<topology>.csv.
+    #[arg(long, value_name = "FILE|DIR")]
+    pub events: Option<PathBuf>,
     /// Print the summary as JSON instead of a table.
     #[arg(long)]
     pub json: bool,

@@ -224,6 +224,7 @@ fn replicate_batch(
                 items: keep_items,
                 flow: first + r == 0,
                 series: false,
+                events: false,
             };
             let j = &jobs[t];
             let outcome = replicate_one(

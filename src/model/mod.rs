@@ -5,6 +5,7 @@ pub mod capacity;
 pub mod category;
 mod cross;
 pub mod draw;
+pub mod event_log;
 pub mod ids;
 pub mod item;
 pub mod metric;

@@ -13,6 +13,7 @@ mod depends;
 mod determinism;
 mod docs_numbers;
 mod edges;
+mod event_log;
 mod explore;
 mod fuzz;
 mod golden;

@@ -2,6 +2,7 @@
 //! the named metrics of docs/model.md, "Metrics".
 
 use super::Mechanisms;
+use crate::model::event_log::TaskExecution;
 use crate::model::ids::TeamId;
 use crate::model::metric::{Metric, MetricId, Scope};
 use crate::model::tally::{self, ItemRecord};
@@ -46,6 +47,9 @@ pub struct Recording {
     /// Keep the (completion time, lead time) of every completed item, from
     /// time 0 on (for warm-up detection).
     pub series: bool,
+    /// Keep every task execution of every item completed from time 0 on
+    /// (the simulated event log of `orgsim run --events`).
+    pub events: bool,
 }
 
 /// The results of one replication of one topology.
@@ -64,6 +68,9 @@ pub struct ReplicationOutcome {
     /// (completion time, lead time) of every item completed since time 0, in
     /// completion order (only when asked for).
     pub series: Vec<(f64, f64)>,
+    /// Every task execution of the items completed since time 0, in
+    /// completion order (only when asked for).
+    pub executions: Vec<TaskExecution>,
     /// When the replication was stopped because its work in progress
     /// reached `simulation.max_wip`, or its events `simulation.max_events`
     /// (its metrics are then undefined).
@@ -210,6 +217,7 @@ impl Mechanisms<'_> {
             lead_time_quantiles: distribution,
             flow: self.probes.flow,
             series: self.probes.series,
+            executions: self.probes.executions,
             saturated_at: None,
         }
     }

@@ -63,6 +63,7 @@ impl<'a> Replication<'a> {
         let limits = probes::Limits {
             keep_items: recording.items,
             keep_series: recording.series,
+            keep_events: recording.events,
             max_wip: limits.max_wip,
             max_events: limits.max_events,
         };
