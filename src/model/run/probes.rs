@@ -261,6 +261,7 @@ mod tests {
         let limits = Limits {
             keep_items: true,
             keep_series: true,
+            keep_events: false,
             max_wip,
             max_events,
         };
