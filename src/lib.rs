@@ -68,6 +68,7 @@
 
 pub mod engine;
 pub mod experiment;
+pub mod fit;
 pub mod model;
 pub mod report;
 pub mod scenario;
