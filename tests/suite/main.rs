@@ -15,6 +15,7 @@ mod docs_numbers;
 mod edges;
 mod event_log;
 mod explore;
+mod fit;
 mod fuzz;
 mod golden;
 mod hardening;
