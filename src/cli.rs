@@ -334,6 +334,18 @@ pub struct FitArgs {
     /// Seed of the fitted scenario.
     #[arg(long, value_name = "S", default_value_t = 1)]
     pub seed: u64,
+    /// Do not fit the coordination delays by simulation (they stay 0).
+    #[arg(long)]
+    pub no_coordination: bool,
+    /// Replications per simulation of the coordination fit.
+    #[arg(long, value_name = "N", default_value_t = 4,
+          value_parser = clap::builder::RangedU64ValueParser::<u32>::new().range(1..=100))]
+    pub fit_reps: u32,
+    /// Refits of the coordination on bootstrap resamples of the items, for
+    /// its standard errors (0: none).
+    #[arg(long, value_name = "B", default_value_t = 10,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=1000))]
+    pub bootstrap: usize,
     /// Worker threads, 1 to 1024 (default: all cores).
     #[arg(long, value_name = "T", value_parser = threads_parser())]
     pub threads: Option<usize>,

@@ -40,8 +40,53 @@ pub fn fit(args: &FitArgs) -> Result<(), Failure> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("output").join(format!("{stem}-fit")));
-    let fitted = fit::fit_structure(&log);
+    let mut fitted = fit::fit_structure(&log);
     let name = format!("{stem}-fit");
+    let pool = orgsim::experiment::thread_pool(args.threads)?;
+    let can_fit = log.kind == LogKind::Tasks && log.has.contains_key(&fit::Role::Start);
+    if can_fit && !args.no_coordination {
+        let text = fitted.scenario_toml(&name, &file_name, args.replications, args.seed);
+        let scenario = orgsim::scenario::load_str("scenario.toml", &text, &[]).map_err(|e| {
+            Failure::other(format!(
+                "the fitted scenario does not load (a bug of orgsim fit):\n{e}"
+            ))
+        })?;
+        let observed = fidelity::of_log(&log, scenario.run.horizon);
+        let items = fidelity::of_log_items(&log, scenario.run.horizon);
+        let quiet = args.quiet;
+        let progress = move |n: usize| {
+            if !quiet && n % 50 == 0 {
+                note!("coordination fit: {n} simulations so far");
+            }
+        };
+        if !quiet {
+            note!(
+                "fitting the coordination by simulation ({} replications per simulation, {} bootstrap refits)",
+                args.fit_reps,
+                args.bootstrap
+            );
+        }
+        let c = pool.install(|| {
+            fit::coordination::fit(
+                &fitted,
+                &observed,
+                &items,
+                args.fit_reps,
+                args.seed,
+                args.bootstrap,
+                &progress,
+            )
+        });
+        if !quiet {
+            note!(
+                "coordination fit: {} simulations, distance {:.4} (without coordination {:.4})",
+                c.evaluations,
+                c.distance,
+                c.distance_without
+            );
+        }
+        fitted.coordination = Some(c);
+    }
     let text = fitted.scenario_toml(&name, &file_name, args.replications, args.seed);
     let scenario =
         orgsim::scenario::load_str(&format!("{}/scenario.toml", out_dir.display()), &text, &[])
@@ -64,7 +109,6 @@ pub fn fit(args: &FitArgs) -> Result<(), Failure> {
             args.replications
         );
     }
-    let pool = orgsim::experiment::thread_pool(args.threads)?;
     let bar = super::progress::bar(!args.quiet);
     bar.add_jobs(u64::from(args.replications));
     let sims = pool
@@ -189,11 +233,30 @@ fn report(
             }
         );
     }
-    let _ = writeln!(s, "\n## Unknown or left out\n");
-    let _ = writeln!(
-        s,
-        "- the coordination delays (handoff, intake cadence, leader decision, escalation) are not fitted: they are 0 in scenario.toml"
-    );
+    let _ = writeln!(s, "\n## Coordination, unknown or left out\n");
+    match &fitted.coordination {
+        None => {
+            let _ = writeln!(
+                s,
+                "- the coordination delays (handoff, intake cadence, leader decision, escalation) are not fitted: they are 0 in scenario.toml"
+            );
+        }
+        Some(c) => {
+            let _ = writeln!(s, "- escalation is not fitted (probability 0)");
+            let v = c.values();
+            for (k, name) in fit::coordination::NAMES.iter().enumerate() {
+                let sd = c.bootstrap.map_or(String::new(), |(sd, n)| {
+                    format!(" (bootstrap sd {:.3}, {n} resamples)", sd[k])
+                });
+                let _ = writeln!(s, "- fitted by simulation: {name} {:.3} days{sd}", v[k]);
+            }
+            let _ = writeln!(
+                s,
+                "- coordination distance {:.4} at the fit, {:.4} with no coordination delay ({} simulations of {} replications, {} starts)",
+                c.distance, c.distance_without, c.evaluations, c.replications, c.starts
+            );
+        }
+    }
     for n in &fitted.notes {
         let _ = writeln!(s, "- {n}");
     }

@@ -54,6 +54,9 @@ pub struct History {
     /// Waits before each task: from the last end in its item before its
     /// start (or the item's arrival) to its start.
     pub waits: Vec<f64>,
+    /// The same waits by what came before: `[0]` nothing (the item's
+    /// first tasks), `[1]` a task of the same team, `[2]` another team's.
+    pub waits_by: [Vec<f64>; 3],
     /// Days it covers.
     pub span: f64,
 }
@@ -65,19 +68,49 @@ impl History {
     }
 }
 
-/// Waits before the tasks of one item: `(start, end)` per task, `created`.
-fn item_waits(created: f64, tasks: &mut [(f64, f64)], out: &mut Vec<f64>) {
-    let mut ends: Vec<f64> = tasks.iter().map(|t| t.1).collect();
-    ends.sort_by(f64::total_cmp);
-    for &(start, _) in tasks.iter() {
-        let i = ends.partition_point(|&e| e <= start);
-        let from = if i == 0 {
-            created
+/// Waits before the tasks of one item: `(start, end, team)` per task,
+/// `created`.
+fn item_waits(created: f64, tasks: &[(f64, f64, usize)], h: &mut History) {
+    let mut ends: Vec<(f64, usize)> = tasks.iter().map(|t| (t.1, t.2)).collect();
+    ends.sort_by(|a, b| a.0.total_cmp(&b.0));
+    for &(start, _, team) in tasks {
+        let i = ends.partition_point(|&(e, _)| e <= start);
+        let (from, group) = if i == 0 {
+            (created, 0)
         } else {
-            ends[i - 1].max(created)
+            let (e, t) = ends[i - 1];
+            (e.max(created), if t == team { 1 } else { 2 })
         };
-        out.push(start - from);
+        h.waits.push(start - from);
+        h.waits_by[group].push(start - from);
     }
+}
+
+/// The log's history, one per item (for bootstrap resamples of the items).
+pub fn of_log_items(log: &EventLog, span: f64) -> Vec<History> {
+    let has_start = log.has.contains_key(&Role::Start);
+    log.item_data
+        .iter()
+        .map(|item| {
+            let mut h = History {
+                span,
+                ..History::default()
+            };
+            h.lead_times.push(item.done(log) - item.created);
+            if has_start {
+                let tasks: Vec<(f64, f64, usize)> = item
+                    .rows
+                    .iter()
+                    .filter_map(|&r| {
+                        let row = &log.rows[r];
+                        row.start.map(|s| (s, row.end, row.team as usize))
+                    })
+                    .collect();
+                item_waits(item.created, &tasks, &mut h);
+            }
+            h
+        })
+        .collect()
 }
 
 /// The log's history.
@@ -93,12 +126,15 @@ pub fn of_log(log: &EventLog, span: f64) -> History {
             .entry(log.streams.name(item.stream).to_string())
             .or_default() += 1;
         if has_start {
-            let mut tasks: Vec<(f64, f64)> = item
+            let tasks: Vec<(f64, f64, usize)> = item
                 .rows
                 .iter()
-                .filter_map(|&r| log.rows[r].start.map(|s| (s, log.rows[r].end)))
+                .filter_map(|&r| {
+                    let row = &log.rows[r];
+                    row.start.map(|s| (s, row.end, row.team as usize))
+                })
                 .collect();
-            item_waits(item.created, &mut tasks, &mut h.waits);
+            item_waits(item.created, &tasks, &mut h);
         }
     }
     h
@@ -110,13 +146,13 @@ pub fn of_executions(scenario: &Scenario, executions: &[TaskExecution], span: f6
         span,
         ..History::default()
     };
-    let mut items: BTreeMap<(usize, bool, u64), (f64, Vec<(f64, f64)>)> = BTreeMap::new();
+    let mut items: BTreeMap<(usize, bool, u64), (f64, Vec<(f64, f64, usize)>)> = BTreeMap::new();
     for e in executions {
         let key = (e.stream, e.item_type.is_none(), e.index);
         let entry = items.entry(key).or_insert((e.arrival, Vec::new()));
-        entry.1.push((e.start, e.end));
+        entry.1.push((e.start, e.end, e.team));
     }
-    for ((k, fix, _), (created, mut tasks)) in items {
+    for ((k, fix, _), (created, tasks)) in items {
         if fix {
             continue;
         }
@@ -125,7 +161,7 @@ pub fn of_executions(scenario: &Scenario, executions: &[TaskExecution], span: f6
         *h.done
             .entry(scenario.model.workload.streams[k].name.clone())
             .or_default() += 1;
-        item_waits(created, &mut tasks, &mut h.waits);
+        item_waits(created, &tasks, &mut h);
     }
     h
 }

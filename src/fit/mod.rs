@@ -7,6 +7,7 @@
 //! noise alone gives. Nothing here writes a file.
 
 pub mod calendar;
+pub mod coordination;
 pub mod dist;
 pub mod fidelity;
 pub mod log;

@@ -108,6 +108,8 @@ pub struct FittedModel {
     pub stream_lead_times: Vec<Vec<f64>>,
     /// Per stream, the most of its items open at once.
     pub open_at_once: Vec<u32>,
+    /// The coordination parameters, once fitted by simulation.
+    pub coordination: Option<super::coordination::CoordinationFit>,
 }
 
 /// Fits what can be fitted without simulating.
@@ -208,6 +210,7 @@ pub fn fit_structure(log: &EventLog) -> FittedModel {
         })
         .collect();
     FittedModel {
+        coordination: None,
         stream_lead_times,
         open_at_once,
         kind: log.kind,
@@ -676,11 +679,79 @@ impl FittedModel {
         let _ = writeln!(w, "people = {}", people_table(&self.skills, &totals));
         let _ = writeln!(w);
         let _ = writeln!(w, "[coordination]");
-        let _ = writeln!(w, "# Not fitted (see the top of the file): every delay 0.");
-        let _ = writeln!(w, "handoff = 0");
-        let _ = writeln!(w, "internal_handoff = 0");
-        let _ = writeln!(w, "intake_cadence = 0");
-        let _ = writeln!(w, "decision = 0");
+        match &self.coordination {
+            None => {
+                let _ = writeln!(
+                    w,
+                    "# Not fitted (the log has no start times, or the fit was not asked for): every delay 0."
+                );
+                let _ = writeln!(w, "handoff = 0");
+                let _ = writeln!(w, "internal_handoff = 0");
+                let _ = writeln!(w, "intake_cadence = 0");
+                let _ = writeln!(w, "decision = 0");
+            }
+            Some(c) => {
+                let _ = writeln!(
+                    w,
+                    "# Fitted by simulation: Nelder-Mead from {} starts, {} simulations of {} replications on common random numbers, minimizing the distance of docs/model.md (lead times and waits before tasks): {} at the fit, {} with no coordination delay.",
+                    c.starts,
+                    c.evaluations,
+                    c.replications,
+                    num3(c.distance),
+                    num3(c.distance_without)
+                );
+                let se = |k: usize| match c.bootstrap {
+                    Some((sd, n)) => format!(
+                        " (bootstrap sd {} over {n} resamples of the items)",
+                        num3(sd[k])
+                    ),
+                    None => String::new(),
+                };
+                let exp = |x: f64| {
+                    if x <= 1e-6 {
+                        "0".to_string()
+                    } else {
+                        format!("{{ dist = \"exponential\", mean = {} }}", num(x))
+                    }
+                };
+                let _ = writeln!(
+                    w,
+                    "# Cross-team handoff, mean {} days{}.",
+                    num3(c.handoff),
+                    se(0)
+                );
+                let _ = writeln!(w, "handoff = {}", exp(c.handoff));
+                let _ = writeln!(
+                    w,
+                    "# Handoff within a team, mean {} days{}.",
+                    num3(c.internal_handoff),
+                    se(1)
+                );
+                let _ = writeln!(w, "internal_handoff = {}", exp(c.internal_handoff));
+                let _ = writeln!(
+                    w,
+                    "# Planning boundary every {} days{}.",
+                    num3(c.cadence),
+                    se(2)
+                );
+                let _ = writeln!(
+                    w,
+                    "intake_cadence = {}",
+                    if c.cadence <= 1e-6 {
+                        "0".to_string()
+                    } else {
+                        num(c.cadence)
+                    }
+                );
+                let _ = writeln!(
+                    w,
+                    "# Leader decision, mean {} days{}; escalation not fitted.",
+                    num3(c.decision),
+                    se(3)
+                );
+                let _ = writeln!(w, "decision = {}", exp(c.decision));
+            }
+        }
         let _ = writeln!(w);
         let _ = writeln!(
             w,

@@ -148,6 +148,59 @@ fn a_simulated_log_is_fitted_back_to_its_scenario() {
     }
 }
 
+/// [`KNOWN`] with coordination delays and coupled tasks (so that some
+/// tasks are requests to the other team).
+fn known_with_coordination() -> String {
+    KNOWN
+        .replace(
+            "[organization]",
+            "[architecture]\ncoupling = 0.2\n\n[organization]",
+        )
+        .replace(
+            "[[topologies]]",
+            "[coordination]\nhandoff = { dist = \"exponential\", mean = 1.0 }\ninternal_handoff = { dist = \"exponential\", mean = 0.1 }\nintake_cadence = 0\ndecision = { dist = \"exponential\", mean = 0.3 }\n\n[[topologies]]",
+        )
+}
+
+#[test]
+fn coordination_delays_are_fitted_back_by_simulation() {
+    let csv = simulated_log(&known_with_coordination());
+    let log = read(&csv, &ReadOptions::default()).unwrap();
+    let mut m = fit::fit_structure(&log);
+    let text = m.scenario_toml("c", "log.csv", 8, 3);
+    let sc = orgsim::scenario::load_str("scenario.toml", &text, &[]).unwrap();
+    let observed = fidelity::of_log(&log, sc.run.horizon);
+    let items = fidelity::of_log_items(&log, sc.run.horizon);
+    let c = fit::coordination::fit(&m, &observed, &items, 4, 3, 8, &|_| {});
+    println!("{c:?}");
+    assert!(c.distance < c.distance_without, "{c:?}");
+    let (sd, _) = c.bootstrap.unwrap();
+    // The stated tolerance: within 3 bootstrap standard deviations, or a
+    // quarter of the true value (the bootstrap resamples the log's items,
+    // not the simulation noise of 4 replications per evaluation).
+    for (k, truth) in [(0, 1.0), (1, 0.1), (3, 0.3)] {
+        let v = c.values()[k];
+        let tolerance = (3.0 * sd[k]).max(0.25 * truth);
+        assert!(
+            (v - truth).abs() <= tolerance,
+            "{}: fitted {v}, true {truth}, tolerance {tolerance}",
+            fit::coordination::NAMES[k]
+        );
+    }
+    // With the coordination fitted, the lead times are the log's within
+    // simulation noise.
+    m.coordination = Some(c);
+    let text = m.scenario_toml("c", "log.csv", 8, 3);
+    let sc = orgsim::scenario::load_str("scenario.toml", &text, &[]).unwrap();
+    let sims = fidelity::simulate(&sc, "as-is", 8, &|| {});
+    let rows = fidelity::compare(&observed, &sims);
+    let r = rows
+        .iter()
+        .find(|r| r.measure == "lead_time_wasserstein1")
+        .unwrap();
+    assert!(r.within_noise(), "{r:?}");
+}
+
 #[test]
 fn every_problem_of_a_bad_log_is_reported_with_its_line() {
     let header =
