@@ -104,8 +104,37 @@ impl WorkCalendar {
 pub enum Stamp {
     /// A plain number of working days.
     Days(f64),
-    /// A date or datetime, in working days since 2000-01-03.
-    Calendar(f64),
+    /// A date or datetime, in working days since 2000-01-03 (`working`),
+    /// and in calendar days since then (`clock`: what tells which of two
+    /// times on the same day off came first).
+    Calendar {
+        /// Working days since 2000-01-03.
+        working: f64,
+        /// Calendar days since 2000-01-03.
+        clock: f64,
+    },
+}
+
+impl Stamp {
+    /// Working days (the number itself for a plain number).
+    pub fn working(self) -> f64 {
+        match self {
+            Stamp::Days(x) | Stamp::Calendar { working: x, .. } => x,
+        }
+    }
+
+    /// The time on the clock, for ordering (the number itself for a plain
+    /// number).
+    pub fn clock(self) -> f64 {
+        match self {
+            Stamp::Days(x) | Stamp::Calendar { clock: x, .. } => x,
+        }
+    }
+}
+
+/// Calendar days from 2000-01-03 to `t`.
+fn clock(date: Date, hours: f64) -> f64 {
+    f64::from((date - MONDAY).get_days()) + hours / 24.0
 }
 
 /// Reads `text` as a timestamp under `calendar`.
@@ -121,12 +150,23 @@ pub fn parse_stamp(text: &str, calendar: &WorkCalendar) -> Result<Stamp, String>
     if let Ok(d) = t.parse::<Date>()
         && !t.contains(['T', ' '])
     {
-        return Ok(Stamp::Calendar(calendar.date(d)));
+        return Ok(Stamp::Calendar {
+            working: calendar.date(d),
+            clock: clock(d, 0.0),
+        });
     }
     // A datetime, with or without an offset (the offset is dropped).
     let wall = strip_offset(t);
     match wall.replacen(' ', "T", 1).parse::<DateTime>() {
-        Ok(dt) => Ok(Stamp::Calendar(calendar.datetime(dt))),
+        Ok(dt) => {
+            let hours = f64::from(dt.hour())
+                + f64::from(dt.minute()) / 60.0
+                + (f64::from(dt.second()) + f64::from(dt.subsec_nanosecond()) * 1e-9) / 3600.0;
+            Ok(Stamp::Calendar {
+                working: calendar.datetime(dt),
+                clock: clock(dt.date(), hours),
+            })
+        }
         Err(_) => Err(format!(
             "{t:?} is neither a number of working days nor an ISO-8601 date or datetime (2024-03-01, 2024-03-01T14:30:00)"
         )),
@@ -157,7 +197,7 @@ mod tests {
     fn a_working_week_is_five_days_and_a_weekend_counts_nothing() {
         let c = WorkCalendar::default();
         let day = |s: &str| match parse_stamp(s, &c).unwrap() {
-            Stamp::Calendar(x) => x,
+            Stamp::Calendar { working, .. } => working,
             Stamp::Days(_) => panic!("a date"),
         };
         // 2024-03-04 is a Monday.
@@ -173,6 +213,13 @@ mod tests {
         assert_eq!(day("2024-03-04 13:00"), day("2024-03-04T13:00:00Z"));
         assert_eq!(day("2024-03-04T13:00:00+02:00"), day("2024-03-04T13:00:00"));
         assert_eq!(parse_stamp("2.5", &c).unwrap(), Stamp::Days(2.5));
+        // A Sunday after a Saturday: the same working time, a later clock.
+        let (sat, sun) = (
+            parse_stamp("2024-03-09", &c).unwrap(),
+            parse_stamp("2024-03-10", &c).unwrap(),
+        );
+        assert_eq!(sat.working(), sun.working());
+        assert!(sun.clock() > sat.clock());
         assert!(parse_stamp("yesterday", &c).is_err());
         assert!(parse_stamp("2024-02-30", &c).is_err());
     }

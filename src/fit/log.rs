@@ -514,9 +514,7 @@ pub fn read(file: &str, input: impl Read, options: &ReadOptions) -> Result<Event
         });
     }
     let calendar_times = numeric.is_some_and(|(n, _)| !n);
-    let value = |s: Stamp| match s {
-        Stamp::Days(x) | Stamp::Calendar(x) => x,
-    };
+    let value = |s: Stamp| s.working();
     let origin = if calendar_times {
         raws.iter()
             .flat_map(|r| [r.created, r.start, Some(r.end)])
@@ -551,8 +549,12 @@ pub fn read(file: &str, input: impl Read, options: &ReadOptions) -> Result<Event
     for r in raws {
         let (start, end) = (r.start.map(t), t(r.end));
         let created = r.created.map(t);
+        // Order is checked on the clock: two times of one day off are the
+        // same working time, but one still comes first.
+        let (start_clock, end_clock) = (r.start.map(Stamp::clock), r.end.clock());
+        let created_clock = r.created.map(Stamp::clock);
         if let Some(s) = start
-            && end < s
+            && start_clock.is_some_and(|sc| end_clock < sc)
         {
             p.report(
                 r.line,
@@ -562,7 +564,7 @@ pub fn read(file: &str, input: impl Read, options: &ReadOptions) -> Result<Event
             continue;
         }
         if let Some(c) = created
-            && c > start.unwrap_or(end)
+            && created_clock.is_some_and(|cc| cc > start_clock.unwrap_or(end_clock))
         {
             let what = if kind == LogKind::Items {
                 "end before created"
