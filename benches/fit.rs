@@ -26,7 +26,7 @@ fn log() -> String {
     let mut s = String::from(
         "case:concept:name,case:stream,case:type,case:created,concept:name,org:group,org:role,org:resource,start_timestamp,time:timestamp\n",
     );
-    let mut t = 0.0;
+    let mut t = 0.0f64;
     for i in 0..ITEMS {
         t += arrival.sample(&mut rng);
         let k = i % streams.len();

@@ -86,6 +86,12 @@ fn item_waits(created: f64, tasks: &[(f64, f64, usize)], h: &mut History) {
     }
 }
 
+/// An item of a simulated log: its stream, whether it is a fix item, its index.
+type ItemKey = (usize, bool, u64);
+
+/// A task's (start, end, team).
+type Span = (f64, f64, usize);
+
 /// The log's history, one per item (for bootstrap resamples of the items).
 pub fn of_log_items(log: &EventLog, span: f64) -> Vec<History> {
     let has_start = log.has.contains_key(&Role::Start);
@@ -146,7 +152,7 @@ pub fn of_executions(scenario: &Scenario, executions: &[TaskExecution], span: f6
         span,
         ..History::default()
     };
-    let mut items: BTreeMap<(usize, bool, u64), (f64, Vec<(f64, f64, usize)>)> = BTreeMap::new();
+    let mut items: BTreeMap<ItemKey, (f64, Vec<Span>)> = BTreeMap::new();
     for e in executions {
         let key = (e.stream, e.item_type.is_none(), e.index);
         let entry = items.entry(key).or_insert((e.arrival, Vec::new()));

@@ -3,7 +3,7 @@
 //! created, resolved`, the reduced fit). Every problem is reported with its
 //! line, all at once; `lenient` skips bad rows instead and counts why.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::io::Read;
 
 use super::calendar::{Stamp, WorkCalendar, parse_stamp};
@@ -133,7 +133,7 @@ impl ReadOptions {
 pub struct Names {
     /// Every name, by number.
     pub names: Vec<String>,
-    index: HashMap<String, u32>,
+    index: BTreeMap<String, u32>,
 }
 
 impl Names {

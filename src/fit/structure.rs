@@ -113,6 +113,8 @@ pub struct FittedModel {
 }
 
 /// Fits what can be fitted without simulating.
+// Streams, teams and skills are numbered alike in several tables at once.
+#[allow(clippy::needless_range_loop)]
 pub fn fit_structure(log: &EventLog) -> FittedModel {
     let mut notes = Vec::new();
     for (reason, n) in &log.skipped {
@@ -244,10 +246,11 @@ fn fit_types(log: &EventLog, has_start: bool, notes: &mut Vec<String>) -> Vec<Ty
                 for &r in &it.rows {
                     let row = &log.rows[r];
                     let start = row.start.unwrap_or(row.end);
-                    if m.contains_key(&row.task) {
-                        repeated += 1;
-                    } else {
-                        m.insert(row.task, (start, row.end, r));
+                    match m.entry(row.task) {
+                        std::collections::btree_map::Entry::Occupied(_) => repeated += 1,
+                        std::collections::btree_map::Entry::Vacant(v) => {
+                            v.insert((start, row.end, r));
+                        }
                     }
                 }
                 m
@@ -397,6 +400,8 @@ type Teams = (
 );
 
 /// Teams, their people per skill, the streams they own, and the coupling.
+// Teams, skills and streams are numbered alike in several tables at once.
+#[allow(clippy::needless_range_loop)]
 fn fit_teams(log: &EventLog, notes: &mut Vec<String>) -> Teams {
     let skills: Vec<String> = log.skills.names.clone();
     let (nt, ns) = (log.teams.len(), skills.len());

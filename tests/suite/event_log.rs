@@ -2,7 +2,7 @@
 //! replication's items, in the columns `orgsim fit` reads, and asking for
 //! it changes nothing else.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use crate::support::{orgsim, run_with, text};
 use orgsim::experiment::{RunOptions, replay};
@@ -75,8 +75,8 @@ fn the_log_file_respects_precedence_and_no_person_works_twice_at_once() {
     assert!(rows.len() > 1000, "{}", rows.len());
     let num = |row: &csv::StringRecord, i: usize| row[i].parse::<f64>().unwrap();
     // Per item, task name → (start, end).
-    let mut items: HashMap<String, HashMap<String, (f64, f64)>> = HashMap::new();
-    let mut persons: HashMap<String, Vec<(f64, f64)>> = HashMap::new();
+    let mut items: BTreeMap<String, BTreeMap<String, (f64, f64)>> = BTreeMap::new();
+    let mut persons: BTreeMap<String, Vec<(f64, f64)>> = BTreeMap::new();
     for row in &rows {
         let (start, end) = (num(row, 8), num(row, 9));
         assert!(num(row, 3) <= start && start <= end, "{row:?}");
