@@ -110,6 +110,10 @@ pub enum Command {
     Merge(MergeArgs),
     /// Validate a scenario and print offered load against capacity per team.
     Check(CheckArgs),
+    /// Fit the organization as it is from an event log (one row per task
+    /// execution, or a tracker export of one row per item), write it as a
+    /// scenario, and measure how well it reproduces the log.
+    Fit(FitArgs),
     /// Re-draw the charts and report.html of a result folder from its CSV
     /// files (no simulation).
     Plot(PlotArgs),
@@ -183,6 +187,11 @@ pub struct RunArgs {
     /// Also write items.csv, one row per completed item.
     #[arg(long)]
     pub items: bool,
+    /// Also write the simulated event log of replication 0 (one row per task
+    /// execution, the columns `orgsim fit` reads): into FILE when it ends in
+    /// `.csv` (one topology only), else as DIR/events-<topology>.csv.
+    #[arg(long, value_name = "FILE|DIR")]
+    pub events: Option<PathBuf>,
     /// Print the summary as JSON instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -296,6 +305,53 @@ pub struct CheckArgs {
     /// Where `--warmup` writes its charts (default: output/<scenario name>-warmup).
     #[arg(long, value_name = "DIR", requires = "warmup")]
     pub out: Option<PathBuf>,
+}
+
+/// Arguments of `orgsim fit`.
+#[derive(Debug, Args)]
+pub struct FitArgs {
+    /// The event log (CSV with a header).
+    #[arg(value_name = "LOG")]
+    pub log: PathBuf,
+    /// Output folder (default: output/<log file stem>-fit).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Read role ROLE from column NAME (repeatable), e.g. `--column item=Key`;
+    /// roles: item, stream, type, created, task, team, skill, person, start, end.
+    #[arg(long = "column", value_name = "ROLE=NAME")]
+    pub columns: Vec<String>,
+    /// The working calendar for dates and datetimes: `DAYS START HOURSh`
+    /// with DAYS mon-fri, mon-sat or mon-sun.
+    #[arg(long, value_name = "SPEC", default_value = "mon-fri 09:00 8h")]
+    pub calendar: String,
+    /// Skip bad rows (and report how many, and why) instead of failing.
+    #[arg(long)]
+    pub lenient: bool,
+    /// Simulated replications of the fitted scenario for the fidelity report.
+    #[arg(long = "reps", value_name = "N", default_value_t = 10,
+          value_parser = clap::builder::RangedU64ValueParser::<u32>::new().range(2..=1000))]
+    pub replications: u32,
+    /// Seed of the fitted scenario.
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// Do not fit the coordination delays by simulation (they stay 0).
+    #[arg(long)]
+    pub no_coordination: bool,
+    /// Replications per simulation of the coordination fit.
+    #[arg(long, value_name = "N", default_value_t = 4,
+          value_parser = clap::builder::RangedU64ValueParser::<u32>::new().range(1..=100))]
+    pub fit_reps: u32,
+    /// Refits of the coordination on bootstrap resamples of the items, for
+    /// its standard errors (0: none).
+    #[arg(long, value_name = "B", default_value_t = 10,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=1000))]
+    pub bootstrap: usize,
+    /// Worker threads, 1 to 1024 (default: all cores).
+    #[arg(long, value_name = "T", value_parser = threads_parser())]
+    pub threads: Option<usize>,
+    /// No progress, no list of files written.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// Arguments of `orgsim sweep`.

@@ -22,6 +22,7 @@
 //! | [`stats`] | accumulators, percentiles, intervals, paired comparisons, warm-up, trend test, sensitivity estimators | `engine` |
 //! | [`model`] | the organization: topologies, routing, the event loop and one module per mechanism, the metric catalogue | `engine`, `stats` |
 //! | [`scenario`] | TOML schema, `--set` overrides, validation with file/path/line messages; builds the model's input | `engine`, `model` |
+//! | [`fit`] | `orgsim fit`: reads event logs, fits the as-is organization and its coordination (by simulation), measures fidelity; never writes a file | `engine`, `experiment`, `model`, `scenario` |
 //! | [`experiment`] | one replication runner for `run`, `sweep` and `explore`; precision loop; sharding; never writes a file | `engine`, `model`, `scenario`, `stats`, `util` |
 //! | [`report`] | CSV, JSON, charts, the HTML report, the sweep's folder | everything above but the binary |
 //! | [`util`] | leaf helpers: atomic writes, folder locks, timestamps, number formatting | — |
@@ -69,6 +70,7 @@
 
 pub mod engine;
 pub mod experiment;
+pub mod fit;
 pub mod model;
 pub mod report;
 pub mod scenario;

@@ -24,6 +24,7 @@ mod check;
 mod completions;
 mod explore;
 mod failure;
+mod fit;
 mod folder;
 mod interrupt;
 mod merge;
@@ -50,6 +51,7 @@ pub fn dispatch(cli: Cli) -> Result<(), Failure> {
         Command::Explore(args) => explore::explore(&args),
         Command::Merge(args) => merge::merge(&args),
         Command::Check(args) => check::check(&args),
+        Command::Fit(args) => fit::fit(&args),
         Command::Plot(args) => plot::plot(&args),
         Command::Scenarios { name: None } => scenarios::list(),
         Command::Scenarios { name: Some(name) } => scenarios::print(&name),

@@ -1,6 +1,6 @@
 //! `orgsim run`: simulate, print the comparison, write the output files.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use super::{Failure, interrupt, output, source, stdio};
@@ -49,6 +49,11 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
     };
     // Refuse bad options before the output folder is touched.
     options.validate(&scenario)?;
+    let events = args
+        .events
+        .as_deref()
+        .map(|path| events_targets(path, &scenario, &options))
+        .transpose()?;
     super::folder::prepare(&out_dir, args.common.quiet)?;
     // One process per folder: the lock is held until the files are moved in.
     let _lock = output::lock(&out_dir)?;
@@ -141,6 +146,17 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
             out_dir.display()
         )));
     }
+    if let Some(targets) = &events {
+        for (name, path) in targets {
+            write_events(&exp, name, path)?;
+            if !args.common.quiet {
+                note!(
+                    "wrote the event log of {name} (replication 0) to {}",
+                    path.display()
+                );
+            }
+        }
+    }
     if args.json {
         outln!(
             "{}",
@@ -164,6 +180,67 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
         );
     }
     Ok(())
+}
+
+/// Where `--events PATH` writes each topology's event log: PATH itself when
+/// it ends in `.csv` (refused unless one topology runs), else
+/// PATH/events-<topology>.csv.
+fn events_targets(
+    path: &Path,
+    scenario: &orgsim::scenario::Scenario,
+    options: &RunOptions,
+) -> Result<Vec<(String, PathBuf)>, Failure> {
+    let names: Vec<String> = if options.topologies.is_empty() {
+        scenario
+            .model
+            .topologies
+            .iter()
+            .map(|t| t.name.clone())
+            .collect()
+    } else {
+        options.topologies.clone()
+    };
+    let is_file = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    if is_file {
+        if names.len() != 1 {
+            return Err(Failure::BadInput(format!(
+                "--events {}: a file holds the log of one topology, and {} run ({}); pick one with --topology NAME, or give a folder",
+                path.display(),
+                names.len(),
+                names.join(", ")
+            )));
+        }
+        return Ok(vec![(names[0].clone(), path.to_path_buf())]);
+    }
+    Ok(names
+        .into_iter()
+        .map(|n| {
+            let file = path.join(format!("events-{n}.csv"));
+            (n, file)
+        })
+        .collect())
+}
+
+/// Simulates replication 0 of topology `name` again with its event log
+/// kept, and writes the log to `path`.
+fn write_events(exp: &experiment::Experiment, name: &str, path: &Path) -> Result<(), Failure> {
+    let (org, executions) = experiment::replay::first_with_events(exp, name)
+        .ok_or_else(|| Failure::other(format!("no replication 0 of topology {name}")))?;
+    let text = orgsim::report::event_log::csv(&exp.scenario.model, &org, &executions);
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|source| Failure::Io {
+            action: "create",
+            path: dir.to_path_buf(),
+            source,
+        })?;
+    }
+    write_atomic(path, text.as_bytes()).map_err(|source| Failure::Io {
+        action: "write",
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 /// The file names of `paths`.

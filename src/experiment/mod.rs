@@ -5,6 +5,7 @@ pub mod depends;
 pub mod explore;
 pub mod options;
 pub mod progress;
+pub mod replay;
 pub mod results;
 pub mod runner;
 pub mod spec;

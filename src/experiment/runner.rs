@@ -232,6 +232,7 @@ fn replicate_batch(
                 flow: first + r == 0,
                 flow_charts: flow_charts && first + r == 0,
                 series: false,
+                events: false,
             };
             let j = &jobs[t];
             let outcome = replicate_one(

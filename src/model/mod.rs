@@ -6,6 +6,7 @@ pub mod category;
 mod cross;
 pub mod draw;
 pub mod economics;
+pub mod event_log;
 pub mod ids;
 pub mod item;
 pub mod metric;

@@ -3,6 +3,7 @@
 pub mod charts;
 pub mod csv_files;
 pub mod depends;
+pub mod event_log;
 pub mod explain;
 pub mod explore_csv;
 pub mod explore_html;

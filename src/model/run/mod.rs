@@ -339,6 +339,9 @@ impl Mechanisms<'_> {
         let now = cx.cal.now();
         let item = cx.items.item(slot);
         let k = item.stream;
+        if self.probes.keep_events {
+            self.probes.log(item);
+        }
         if item.fix {
             cx.items.release(slot);
             self.probes.fix_done(now, k);

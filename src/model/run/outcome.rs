@@ -3,6 +3,7 @@
 
 use super::Mechanisms;
 use crate::model::economics;
+use crate::model::event_log::TaskExecution;
 use crate::model::ids::TeamId;
 use crate::model::metric::{Metric, MetricId, Scope};
 use crate::model::tally::{self, ItemRecord};
@@ -68,6 +69,9 @@ pub struct Recording {
     /// Keep the (completion time, lead time) of every completed item, from
     /// time 0 on (for warm-up detection).
     pub series: bool,
+    /// Keep every task execution of every item completed from time 0 on
+    /// (the simulated event log of `orgsim run --events`).
+    pub events: bool,
 }
 
 /// The results of one replication of one topology.
@@ -92,6 +96,9 @@ pub struct ReplicationOutcome {
     /// (completion time, lead time) of every item completed since time 0, in
     /// completion order (only when asked for).
     pub series: Vec<(f64, f64)>,
+    /// Every task execution of the items completed since time 0, in
+    /// completion order (only when asked for).
+    pub executions: Vec<TaskExecution>,
     /// When the replication was stopped because its work in progress
     /// reached `simulation.max_wip`, or its events `simulation.max_events`
     /// (its metrics are then undefined).
@@ -249,6 +256,7 @@ impl Mechanisms<'_> {
             completions: self.probes.completions,
             window: (self.probes.window_start, end),
             series: self.probes.series,
+            executions: self.probes.executions,
             saturated_at: None,
         }
     }

@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use super::Cx;
 use super::event::Event as Any;
 use super::outcome::{Completion, FlowSample};
+use crate::model::event_log::{self, TaskExecution};
 use crate::model::item::{ItemRun, ItemState};
 use crate::model::tally::{ItemRecord, StreamTally};
 use crate::stats::trend::WindowTrend;
@@ -52,6 +53,10 @@ pub(crate) struct Probes<'a> {
     keep_series: bool,
     /// (completion time, lead time) of every item done (only when asked for).
     pub(crate) series: Vec<(f64, f64)>,
+    /// Keep every task execution of the items done.
+    pub(crate) keep_events: bool,
+    /// Every task execution of the items done (only when asked for).
+    pub(crate) executions: Vec<TaskExecution>,
     /// Events handled so far.
     pub(crate) events: u64,
     /// Items in flight (fix items included) over the window's sub-intervals,
@@ -75,6 +80,8 @@ pub(crate) struct Limits {
     /// Keep the items done in the window and the oldest item's arrival at
     /// each flow sample, for the flow charts.
     pub(crate) keep_flow: bool,
+    /// Keep the task executions (the event log).
+    pub(crate) keep_events: bool,
     /// `simulation.max_wip`.
     pub(crate) max_wip: u64,
     /// `simulation.max_events`.
@@ -105,6 +112,8 @@ impl<'a> Probes<'a> {
             completions: Vec::new(),
             keep_series: limits.keep_series,
             series: Vec::new(),
+            keep_events: limits.keep_events,
+            executions: Vec::new(),
             events: 0,
             wip_trend: WindowTrend::new(start, end),
             max_wip: limits.max_wip,
@@ -161,6 +170,12 @@ impl<'a> Probes<'a> {
         if self.keep_series {
             self.series.push((now, now - item.arrival));
         }
+    }
+
+    /// Logs every task execution of `item`, done now (the event log).
+    #[inline(never)]
+    pub(crate) fn log(&mut self, item: &ItemRun) {
+        self.executions.extend(event_log::executions(item));
     }
 
     /// Records `item`, done at `now` (its escaped defects known), in its
@@ -272,6 +287,7 @@ mod tests {
             keep_items: true,
             keep_series: true,
             keep_flow: true,
+            keep_events: false,
             max_wip,
             max_events,
         };

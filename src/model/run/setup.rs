@@ -64,6 +64,7 @@ impl<'a> Replication<'a> {
             keep_items: recording.items,
             keep_series: recording.series,
             keep_flow: recording.flow_charts,
+            keep_events: recording.events,
             max_wip: limits.max_wip,
             max_events: limits.max_events,
         };

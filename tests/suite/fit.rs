@@ -1,0 +1,332 @@
+//! `orgsim fit`: logs simulated from known scenarios are fitted back to
+//! those scenarios (round trip, docs/model.md "What the fit assumes"), bad
+//! logs are refused with every problem and its line, and a real tracker
+//! export goes through the reduced fit.
+
+use crate::support::{orgsim, run_with, text};
+use orgsim::experiment::{RunOptions, replay};
+use orgsim::fit::{self, ReadOptions, fidelity};
+
+/// Two streams of features (spec, then design and build in parallel, then
+/// test) and chores, three single-threaded teams, no coordination delay:
+/// everything the non-simulated fit claims to recover.
+const KNOWN: &str = r#"
+name = "known"
+[simulation]
+warmup = 0
+horizon = 400
+replications = 1
+seed = 11
+
+[[workload.streams]]
+name = "web"
+interarrival = { dist = "exponential", mean = 1.5 }
+items = [ { type = "feature", weight = 3 }, { type = "chore", weight = 1 } ]
+
+[[workload.streams]]
+name = "app"
+interarrival = { dist = "exponential", mean = 2.0 }
+items = [ { type = "feature", weight = 1 } ]
+
+[workload.items.feature]
+tasks = [
+  { name = "spec",   skill = "pm",  effort = { dist = "exponential", mean = 0.5 } },
+  { name = "design", skill = "ux",  effort = { dist = "gamma", mean = 1.0, cv = 0.5 }, after = ["spec"] },
+  { name = "build",  skill = "dev", effort = { dist = "gamma", mean = 2.0, cv = 0.7 }, after = ["spec"] },
+  { name = "test",   skill = "qa",  effort = { dist = "exponential", mean = 0.5 }, after = ["design", "build"] },
+]
+
+[workload.items.chore]
+tasks = [ { name = "fix", skill = "dev", effort = { dist = "exponential", mean = 1.0 } } ]
+
+[organization]
+people = { pm = 2, ux = 2, dev = 6, qa = 2 }
+
+[[topologies]]
+name = "teams"
+kind = "custom"
+teams = [
+  { name = "web-team", people = { pm = 1, ux = 1, dev = 4, qa = 1 }, owns = ["web"] },
+  { name = "app-team", people = { pm = 1, ux = 1, dev = 2, qa = 1 }, owns = ["app"] },
+]
+"#;
+
+/// The event log of replication 0 of `toml`'s first topology, as CSV.
+fn simulated_log(toml: &str) -> String {
+    let exp = run_with(toml, RunOptions::default());
+    let name = exp.topologies[0].name.clone();
+    let (org, executions) = replay::first_with_events(&exp, &name).unwrap();
+    orgsim::report::event_log::csv(&exp.scenario.model, &org, &executions)
+}
+
+fn read(text: &str, options: &ReadOptions) -> Result<fit::EventLog, fit::LogError> {
+    fit::read("log.csv", text.as_bytes(), options)
+}
+
+#[test]
+fn a_simulated_log_is_fitted_back_to_its_scenario() {
+    let csv = simulated_log(KNOWN);
+    let log = read(&csv, &ReadOptions::default()).unwrap();
+    assert!(log.skipped.is_empty());
+    let m = fit::fit_structure(&log);
+    // Graphs exact.
+    let feature = m.types.iter().find(|t| t.name == "feature").unwrap();
+    let graph: Vec<(String, Vec<String>)> = feature
+        .tasks
+        .iter()
+        .map(|t| {
+            let mut after: Vec<String> = t
+                .after
+                .iter()
+                .map(|&a| feature.tasks[a].name.clone())
+                .collect();
+            after.sort();
+            (t.name.clone(), after)
+        })
+        .collect();
+    let find = |n: &str| graph.iter().find(|(t, _)| t == n).unwrap().1.clone();
+    assert_eq!(graph.len(), 4, "{graph:?}");
+    assert!(find("spec").is_empty());
+    assert_eq!(find("design"), ["spec"]);
+    assert_eq!(find("build"), ["spec"]);
+    assert_eq!(find("test"), ["build", "design"]);
+    assert_eq!(feature.follows, 1.0);
+    // Headcounts and owners exact.
+    let skill = |s: &str| m.skills.iter().position(|k| k == s).unwrap();
+    let team = |n: &str| m.teams.iter().find(|t| t.name == n).unwrap();
+    let web = team("web-team");
+    let app = team("app-team");
+    assert_eq!(
+        [skill("pm"), skill("ux"), skill("dev"), skill("qa")].map(|s| web.people[s]),
+        [1, 1, 4, 1]
+    );
+    assert_eq!(
+        [skill("pm"), skill("ux"), skill("dev"), skill("qa")].map(|s| app.people[s]),
+        [1, 1, 2, 1]
+    );
+    let stream = |n: &str| m.streams.iter().position(|s| s.name == n).unwrap();
+    assert_eq!(web.owns, [stream("web")]);
+    assert_eq!(app.owns, [stream("app")]);
+    assert_eq!(m.coupling.map(|c| c.0), Some(0.0));
+    // Arrival means within their 99.9% intervals: recomputed from the log.
+    for (name, mean) in [("web", 1.5), ("app", 2.0)] {
+        let s = &m.streams[stream(name)];
+        let se = s.interarrival.sd / (s.interarrival.n as f64).sqrt();
+        assert!(
+            (s.interarrival.mean - mean).abs() < 3.29 * se,
+            "{name}: {} against {mean} (se {se})",
+            s.interarrival.mean
+        );
+    }
+    // Efforts within theirs.
+    for (task, mean) in [
+        ("spec", 0.5),
+        ("design", 1.0),
+        ("build", 2.0),
+        ("test", 0.5),
+    ] {
+        let t = feature.tasks.iter().find(|t| t.name == task).unwrap();
+        let se = t.effort.sd / (t.effort.n as f64).sqrt();
+        assert!(
+            (t.effort.mean - mean).abs() < 3.29 * se,
+            "{task}: {} against {mean}",
+            t.effort.mean
+        );
+    }
+    // The scenario loads, and its lead times are those of the log within
+    // simulation noise.
+    let text = m.scenario_toml("known-fit", "log.csv", 8, 3);
+    let sc = orgsim::scenario::load_str("scenario.toml", &text, &[])
+        .unwrap_or_else(|e| panic!("{e}\n{text}"));
+    assert_eq!(sc.model.topologies.len(), 3);
+    let sims = fidelity::simulate(&sc, "as-is", 8, &|| {});
+    let rows = fidelity::compare(&fidelity::of_log(&log, sc.run.horizon), &sims);
+    for measure in ["lead_time_wasserstein1", "lead_time_ks", "wip_mean"] {
+        let r = rows.iter().find(|r| r.measure == measure).unwrap();
+        assert!(r.within_noise(), "{r:?}");
+        assert!(r.noise > 0.0, "{r:?}");
+    }
+}
+
+/// [`KNOWN`] with coordination delays and coupled tasks (so that some
+/// tasks are requests to the other team).
+fn known_with_coordination() -> String {
+    KNOWN
+        .replace(
+            "[organization]",
+            "[architecture]\ncoupling = 0.2\n\n[organization]",
+        )
+        .replace(
+            "[[topologies]]",
+            "[coordination]\nhandoff = { dist = \"exponential\", mean = 1.0 }\ninternal_handoff = { dist = \"exponential\", mean = 0.1 }\nintake_cadence = 0\ndecision = { dist = \"exponential\", mean = 0.3 }\n\n[[topologies]]",
+        )
+}
+
+#[test]
+fn coordination_delays_are_fitted_back_by_simulation() {
+    let csv = simulated_log(&known_with_coordination());
+    let log = read(&csv, &ReadOptions::default()).unwrap();
+    let mut m = fit::fit_structure(&log);
+    let text = m.scenario_toml("c", "log.csv", 8, 3);
+    let sc = orgsim::scenario::load_str("scenario.toml", &text, &[]).unwrap();
+    let observed = fidelity::of_log(&log, sc.run.horizon);
+    let items = fidelity::of_log_items(&log, sc.run.horizon);
+    let c = fit::coordination::fit(&m, &observed, &items, 4, 3, 8, &|_| {});
+    println!("{c:?}");
+    assert!(c.distance < c.distance_without, "{c:?}");
+    let (sd, _) = c.bootstrap.unwrap();
+    // The stated tolerance: within 3 bootstrap standard deviations, or a
+    // quarter of the true value (the bootstrap resamples the log's items,
+    // not the simulation noise of 4 replications per evaluation).
+    for (k, truth) in [(0, 1.0), (1, 0.1), (3, 0.3)] {
+        let v = c.values()[k];
+        let tolerance = (3.0 * sd[k]).max(0.25 * truth);
+        assert!(
+            (v - truth).abs() <= tolerance,
+            "{}: fitted {v}, true {truth}, tolerance {tolerance}",
+            fit::coordination::NAMES[k]
+        );
+    }
+    // With the coordination fitted, the lead times are the log's within
+    // simulation noise.
+    m.coordination = Some(c);
+    let text = m.scenario_toml("c", "log.csv", 8, 3);
+    let sc = orgsim::scenario::load_str("scenario.toml", &text, &[]).unwrap();
+    let sims = fidelity::simulate(&sc, "as-is", 8, &|| {});
+    let rows = fidelity::compare(&observed, &sims);
+    let r = rows
+        .iter()
+        .find(|r| r.measure == "lead_time_wasserstein1")
+        .unwrap();
+    assert!(r.within_noise(), "{r:?}");
+}
+
+#[test]
+fn every_problem_of_a_bad_log_is_reported_with_its_line() {
+    let header =
+        "case:concept:name,concept:name,org:group,org:resource,start_timestamp,time:timestamp\n";
+    let body = "\
+a,spec,t,ann,0,1
+a,build,t,ann,1,soon
+b,spec,t,bob,3,2
+c,spec,t,ann,0.5,2
+,spec,t,cid,0,1
+d,spec,t,cid,0,
+";
+    let e = read(&format!("{header}{body}"), &ReadOptions::default()).unwrap_err();
+    let all = e.problems.join("\n");
+    for expected in [
+        "log.csv:3: unparsable time",
+        "log.csv:4: end before start",
+        "log.csv:5: a person on two tasks at once",
+        "log.csv:6: no item",
+        "log.csv:7: no end time",
+    ] {
+        assert!(all.contains(expected), "{expected} missing from:\n{all}");
+    }
+    assert_eq!(e.problems.len(), 5, "{all}");
+    let lenient = ReadOptions {
+        lenient: true,
+        ..ReadOptions::default()
+    };
+    let log = read(&format!("{header}{body}"), &lenient).unwrap();
+    assert_eq!(log.rows.len(), 1);
+    assert_eq!(log.skipped.values().sum::<u64>(), 5);
+    assert_eq!(log.skipped["a person on two tasks at once"], 1);
+    // From the command line: exit 2, the lines named.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("bad.csv"), format!("{header}{body}")).unwrap();
+    let out = orgsim(&["fit", "bad.csv", "-q"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("bad.csv:4: end before start"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!dir.path().join("output").exists());
+}
+
+#[test]
+fn renamed_columns_and_calendar_dates_are_read() {
+    let text = "Key,Step,Begin,Done\nX-1,a,2024-03-04T09:00,2024-03-04T13:00\nX-1,b,2024-03-08T13:00,2024-03-11T11:00\n";
+    let mut options = ReadOptions::default();
+    for c in ["item=Key", "task=Step", "start=Begin", "end=Done"] {
+        options.columns.push(ReadOptions::parse_column(c).unwrap());
+    }
+    let log = read(text, &options).unwrap();
+    assert!(log.calendar_times);
+    let r = &log.rows[1];
+    // Friday 13:00 to Monday 11:00: half a day plus a quarter.
+    assert!((r.end - r.start.unwrap() - 0.75).abs() < 1e-9, "{r:?}");
+    assert_eq!(log.rows[0].start, Some(0.0));
+    assert!(ReadOptions::parse_column("owner=X").is_err());
+    let missing = read("Key,Step\nX,a\n", &options).unwrap_err();
+    assert!(missing.problems[0].contains("--column"), "{missing}");
+}
+
+#[test]
+fn the_jira_export_goes_through_the_reduced_fit_and_its_garbage_is_reported() {
+    let data = std::env::var_os("ORGSIM_DATA_DIR").map_or_else(
+        || std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data"),
+        std::path::PathBuf::from,
+    );
+    let file = data.join("jira-agile-projects.csv");
+    assert!(
+        file.is_file(),
+        "{} is missing (set ORGSIM_DATA_DIR)",
+        file.display()
+    );
+    let data_text = std::fs::read_to_string(&file).unwrap();
+    // Rows whose own cycle time is negative: the dataset's garbage.
+    let garbage = data_text
+        .lines()
+        .skip(1)
+        .filter(|l| {
+            l.rsplit(',')
+                .next()
+                .and_then(|c| c.parse::<f64>().ok())
+                .is_some_and(|c| c < 0.0)
+        })
+        .count();
+    assert!(garbage > 0);
+    let dir = tempfile::tempdir().unwrap();
+    let file = file.to_str().unwrap();
+    let columns = [
+        "--column",
+        "item=id",
+        "--column",
+        "stream=project",
+        "--column",
+        "created=created_date",
+        "--column",
+        "end=finished_date",
+    ];
+    let mut args = vec!["fit", file, "-q", "--reps", "3", "--out", "jira"];
+    args.extend(columns);
+    let strict = orgsim(&args, dir.path());
+    assert_eq!(strict.status.code(), Some(2));
+    assert!(text_of(&strict).contains("end before created"));
+    args.push("--lenient");
+    let out = orgsim(&args, dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let report = std::fs::read_to_string(dir.path().join("jira/fit-report.md")).unwrap();
+    assert!(
+        report.contains(&format!("- {garbage}: end before created")),
+        "{report}"
+    );
+    assert!(report.contains("reduced fit"));
+    assert!(report.contains("cannot be seen"));
+    let fidelity = std::fs::read_to_string(dir.path().join("jira/fidelity.csv")).unwrap();
+    assert!(
+        fidelity
+            .lines()
+            .any(|l| l.starts_with("lead_time_wasserstein1,all,")),
+        "{fidelity}"
+    );
+    let scenario = std::fs::read_to_string(dir.path().join("jira/scenario.toml")).unwrap();
+    orgsim::scenario::load_str("scenario.toml", &scenario, &[]).unwrap();
+}
+
+fn text_of(out: &std::process::Output) -> String {
+    text(&out.stderr)
+}
