@@ -267,7 +267,7 @@ fn renamed_columns_and_calendar_dates_are_read() {
 #[test]
 fn the_jira_export_goes_through_the_reduced_fit_and_its_garbage_is_reported() {
     let data = std::env::var_os("ORGSIM_DATA_DIR").map_or_else(
-        || std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data"),
+        || std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data"),
         std::path::PathBuf::from,
     );
     let file = data.join("jira-agile-projects.csv");
