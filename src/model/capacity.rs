@@ -131,6 +131,11 @@ pub fn analyse_org(model: &ModelSpec, org: Organization) -> LoadReport {
                 let mut dest: Vec<(usize, f64)> = Vec::new();
                 for (platform, p) in [(true, p_platform), (false, 1.0 - p_platform)] {
                     dest.push((routing.route(k, s, None, platform), p * (1.0 - coupling)));
+                    // At coupling 0 the other streams receive nothing: not
+                    // visiting them keeps the analysis linear in the streams.
+                    if coupling == 0.0 {
+                        continue;
+                    }
                     for j in (0..k_count).filter(|&j| j != k) {
                         let t = routing.route(k, s, Some(j), platform);
                         dest.push((t, p * coupling / (k_count - 1) as f64));
