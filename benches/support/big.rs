@@ -38,13 +38,16 @@ pub fn streams(n: usize, warmup: f64, horizon: f64) -> String {
          description = \"{n} streams, teams of 10 at utilization 0.75 (generated).\"\n\n\
          [simulation]\nwarmup = {warmup}\nhorizon = {horizon}\nreplications = 1\nseed = 1\n\n"
     );
+    // One line per stream, as short as TOML allows, so that 10,000 streams
+    // stay under the 1 MiB a scenario file may have.
     let mean = 1.0 / STREAM_RATE;
+    s.push_str("[workload]\nstreams = [\n");
     for k in 0..n {
         s.push_str(&format!(
-            "[[workload.streams]]\nname = \"s{k}\"\n\
-             interarrival = {{ dist = \"exponential\", mean = {mean} }}\nitem = \"feature\"\n\n"
+            "{{name=\"s{k}\",interarrival={{dist=\"exponential\",mean={mean}}},item=\"feature\"}},\n"
         ));
     }
+    s.push_str("]\n\n");
     s.push_str(
         "[workload.items.feature]\ntasks = [\n\
          \x20 { name = \"spec\", skill = \"product\", effort = { dist = \"exponential\", mean = 1 } },\n\
