@@ -107,7 +107,7 @@ impl Limits {
     pub const DEFAULT: Self = Self {
         max_wip: 10_000,
         max_events: 1_000_000_000,
-        max_wip_derived: false,
+        max_wip_derived: true,
     };
 }
 
