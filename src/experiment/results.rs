@@ -76,6 +76,18 @@ impl TopologyResults {
             .map(|i| self.values[i].as_slice())
     }
 
+    /// Every metric's per-replication values by name (the first of a
+    /// name, as [`metric`](Self::metric) finds it), for looking many up:
+    /// one search per metric would grow with the square of the metrics,
+    /// which grow with the streams and teams.
+    pub fn metrics_by_name(&self) -> std::collections::BTreeMap<&str, &[f64]> {
+        let mut map = std::collections::BTreeMap::new();
+        for (name, values) in self.metric_names.iter().zip(&self.values) {
+            map.entry(name.as_str()).or_insert(values.as_slice());
+        }
+        map
+    }
+
     /// Records the offered-load analysis's overloads; with any, every
     /// replication is unstable.
     pub fn mark_overloaded(&mut self, overloads: Vec<String>) {
@@ -216,14 +228,15 @@ impl Experiment {
         self.topologies
             .iter()
             .flat_map(|t| {
+                let unstable = t.is_unstable();
                 t.metric_names
                     .iter()
                     .zip(&t.values)
-                    .map(|(m, v)| SummaryRow {
+                    .map(move |(m, v)| SummaryRow {
                         topology: t.name.clone(),
                         metric: m.clone(),
                         summary: summarize(m, v),
-                        meaningful: !(t.is_unstable() && grows_with_run_length(m)),
+                        meaningful: !(unstable && grows_with_run_length(m)),
                     })
             })
             .collect()
@@ -259,20 +272,26 @@ impl Experiment {
         let Some(base) = self.topologies.first() else {
             return vec![];
         };
+        let base_metrics = base.metrics_by_name();
+        let base_unstable = base.is_unstable();
         self.topologies
             .iter()
             .skip(1)
             .flat_map(|t| {
-                t.metric_names.iter().zip(&t.values).filter_map(|(m, v)| {
-                    Some(ComparisonRow {
-                        topology: t.name.clone(),
-                        baseline: base.name.clone(),
-                        metric: m.clone(),
-                        difference: paired_difference(v, base.metric(m)?),
-                        meaningful: !(grows_with_run_length(m)
-                            && (t.is_unstable() || base.is_unstable())),
+                let unstable = t.is_unstable() || base_unstable;
+                let base_metrics = &base_metrics;
+                t.metric_names
+                    .iter()
+                    .zip(&t.values)
+                    .filter_map(move |(m, v)| {
+                        Some(ComparisonRow {
+                            topology: t.name.clone(),
+                            baseline: base.name.clone(),
+                            metric: m.clone(),
+                            difference: paired_difference(v, base_metrics.get(m.as_str())?),
+                            meaningful: !(grows_with_run_length(m) && unstable),
+                        })
                     })
-                })
             })
             .collect()
     }
@@ -323,9 +342,10 @@ impl Experiment {
     /// of `replications.csv`).
     pub fn all_metric_names(&self) -> Vec<String> {
         let mut names: Vec<String> = Vec::new();
+        let mut seen: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
         for t in &self.topologies {
             for m in &t.metric_names {
-                if !names.contains(m) {
+                if seen.insert(m) {
                     names.push(m.clone());
                 }
             }

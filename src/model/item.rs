@@ -82,6 +82,10 @@ pub struct TaskRun {
     /// Incremented at each interruption, so that a completion scheduled
     /// before it is recognised as stale.
     pub epoch: u32,
+    /// Its place in its pool's list of tasks in service, while in service
+    /// in a pool that lists them (swarming), so that the person finishing
+    /// it is found without a search.
+    pub service_slot: u32,
     /// When the current stretch of work began.
     pub work_started: f64,
     /// When it was interrupted, while it waits to resume.

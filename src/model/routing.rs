@@ -18,8 +18,10 @@ pub struct Routing {
     owner: Vec<Option<usize>>,
     /// `platform[skill]`: the team owning the platform, if it has the skill.
     platform: Vec<Option<usize>>,
-    /// `owned[team][stream]`: whether the team owns the stream.
-    owned: Vec<Vec<bool>>,
+    /// `owners[stream]`: the teams that own the stream, in order (one at
+    /// most in a validated topology; a list, not a teams × streams table,
+    /// whose size would grow with the square of the organization).
+    owners: Vec<Vec<usize>>,
 }
 
 impl Routing {
@@ -27,14 +29,19 @@ impl Routing {
     /// An organization has at least one team (every topology generator and
     /// every custom topology makes one).
     pub fn new(org: &Organization, streams: usize, skills: usize) -> Self {
-        let owner_with_skill: Vec<Vec<Option<usize>>> = (0..streams)
-            .map(|k| {
+        let mut owners: Vec<Vec<usize>> = vec![Vec::new(); streams];
+        for (i, t) in org.teams.iter().enumerate() {
+            for &k in &t.owns {
+                if k < streams && !owners[k].contains(&i) {
+                    owners[k].push(i);
+                }
+            }
+        }
+        let owner_with_skill: Vec<Vec<Option<usize>>> = owners
+            .iter()
+            .map(|teams| {
                 (0..skills)
-                    .map(|s| {
-                        org.teams
-                            .iter()
-                            .position(|t| t.owns.contains(&k) && t.can_do(s))
-                    })
+                    .map(|s| teams.iter().copied().find(|&t| org.teams[t].can_do(s)))
                     .collect()
             })
             .collect();
@@ -59,17 +66,10 @@ impl Routing {
                 best
             })
             .collect();
-        let owner = (0..streams)
-            .map(|k| org.teams.iter().position(|t| t.owns.contains(&k)))
-            .collect();
+        let owner = owners.iter().map(|teams| teams.first().copied()).collect();
         let platform_team = org.teams.iter().position(|t| t.owns_platform);
         let platform = (0..skills)
             .map(|s| platform_team.filter(|&t| org.teams[t].can_do(s)))
-            .collect();
-        let owned = org
-            .teams
-            .iter()
-            .map(|t| (0..streams).map(|k| t.owns.contains(&k)).collect())
             .collect();
         let direct = owner_with_skill
             .iter()
@@ -85,7 +85,7 @@ impl Routing {
             direct,
             owner,
             platform,
-            owned,
+            owners,
         }
     }
 
@@ -120,6 +120,6 @@ impl Routing {
 
     /// Whether `team` owns `stream`: its tasks of that stream are internal.
     pub fn owns(&self, team: usize, stream: usize) -> bool {
-        self.owned[team][stream]
+        self.owners[stream].contains(&team)
     }
 }

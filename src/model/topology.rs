@@ -164,9 +164,19 @@ pub fn build(model: &ModelSpec, spec: &TopologySpec) -> Organization {
             teams: l.teams.iter().map(|t| t.index()).collect(),
         })
         .collect();
+    // Each team's first shared leader, looked up once (a search of every
+    // leader per team would grow with the square of the teams).
+    let mut shared: Vec<Option<usize>> = vec![None; teams.len()];
+    for (l, leader) in leaders.iter().enumerate().rev() {
+        for &t in &leader.teams {
+            if let Some(s) = shared.get_mut(t) {
+                *s = Some(l);
+            }
+        }
+    }
     let mut team_leader = vec![0; teams.len()];
     for (i, team) in teams.iter().enumerate() {
-        team_leader[i] = match leaders.iter().position(|l| l.teams.contains(&i)) {
+        team_leader[i] = match shared[i] {
             Some(l) => l,
             None => {
                 leaders.push(LeaderRole {

@@ -61,7 +61,11 @@ pub fn replications_csv(exp: &Experiment) -> io::Result<Vec<u8>> {
     header.extend(names.iter().cloned());
     let reps = exp.scenario.run.replications as usize;
     let rows = exp.topologies.iter().flat_map(|t| {
-        let columns: Vec<Option<&[f64]>> = names.iter().map(|m| t.metric(m)).collect();
+        let by_name = t.metrics_by_name();
+        let columns: Vec<Option<&[f64]>> = names
+            .iter()
+            .map(|m| by_name.get(m.as_str()).copied())
+            .collect();
         (0..reps).map(move |r| {
             let mut row = vec![t.name.clone(), r.to_string()];
             row.extend(

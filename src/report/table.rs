@@ -121,9 +121,20 @@ pub fn results(exp: &Experiment) -> String {
         let by_events = count(Metric::MaxEventsReached.name());
         let by_wip = count(Metric::Saturated.name()) - by_events;
         if by_wip > 0 {
+            let derived = if sim.limits.max_wip_derived {
+                format!(
+                    ", derived from the scenario: the larger of {} and {} x the {:.0} items being worked on that Little's law gives for the offered load; \
+                     set simulation.max_wip to choose it",
+                    crate::model::Limits::DEFAULT.max_wip,
+                    crate::model::capacity::MAX_WIP_PER_BUSY_PERSON,
+                    crate::model::capacity::offered_work(&exp.scenario.model.workload)
+                )
+            } else {
+                String::new()
+            };
             let _ = writeln!(
                 out,
-                "WARNING: {}: {by_wip} of {} replications saturated (work in progress reached simulation.max_wip = {}): \
+                "WARNING: {}: {by_wip} of {} replications saturated (work in progress reached simulation.max_wip = {}{derived}): \
                  the organization cannot keep up, and those replications are left out of the statistics",
                 t.name, sim.replications, sim.limits.max_wip
             );

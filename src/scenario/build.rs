@@ -94,10 +94,16 @@ pub(crate) fn build(ctx: &mut Ctx<'_>, doc: &Table) -> Option<Scenario> {
             .map(str::to_owned),
         None => Some(String::new()),
     };
-    let simulation = simulation(ctx, &root);
+    let mut simulation = simulation(ctx, &root);
     let org = organization(ctx, &root);
     let cross = super::cross::read_organization(ctx, &root, &org);
     let workload = workload::read(ctx, &root, &org);
+    if let (Some(sim), Some(w)) = (&mut simulation, &workload.workload)
+        && sim.limits.max_wip_derived
+    {
+        sim.limits.max_wip =
+            crate::model::capacity::default_max_wip(w, DEFAULT_MAX_WIP as u64, MAX_WIP as u64);
+    }
     if let (Some(sim), Some(w)) = (&simulation, &workload.workload) {
         closed_wip_below_max_wip(ctx, sim, w);
     }
@@ -208,6 +214,7 @@ fn simulation(ctx: &mut Ctx<'_>, root: &Tbl<'_>) -> Option<RunSpec> {
         limits: Limits {
             max_wip: u64::try_from(max_wip?).ok()?,
             max_events: u64::try_from(max_events?).ok()?,
+            max_wip_derived: t.get("max_wip").is_none(),
         },
     })
 }

@@ -509,6 +509,8 @@ fn custom_teams(ctx: &mut Ctx<'_>, t: &Tbl<'_>, env: &Env<'_>) -> Option<Vec<Tea
     let mut people_ok = true;
     let mut all_people: Vec<Vec<SkillCount>> = Vec::new();
     let mut names: Vec<Option<&str>> = Vec::new();
+    // The first team of each name (a map: linear in the teams).
+    let mut first: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
     // The owner team of each stream, by stream position.
     let mut owner: Vec<Option<usize>> = vec![None; env.stream_names.len()];
     let mut teams = Vec::new();
@@ -524,7 +526,7 @@ fn custom_teams(ctx: &mut Ctx<'_>, t: &Tbl<'_>, env: &Env<'_>) -> Option<Vec<Tea
         };
         let mut name = ctx.name_field(&team, "name", false);
         if let Some(n) = name
-            && let Some(j) = names.iter().position(|m| *m == Some(n))
+            && let Some(&j) = first.get(n)
         {
             ctx.report(
                 &team.at("name"),
@@ -534,6 +536,9 @@ fn custom_teams(ctx: &mut Ctx<'_>, t: &Tbl<'_>, env: &Env<'_>) -> Option<Vec<Tea
                 ),
             );
             name = None;
+        }
+        if let Some(n) = name {
+            first.insert(n, i);
         }
         names.push(name);
         let people = team_people(ctx, &team, env.org);

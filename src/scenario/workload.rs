@@ -1,6 +1,8 @@
 //! `[workload]`: the streams (`[[workload.streams]]`) and the item types
 //! (`[workload.items.<type>]`) with their task DAGs.
 
+use std::collections::BTreeMap;
+
 use toml::Value;
 
 use super::build::Org;
@@ -107,6 +109,9 @@ fn streams(
         return (None, Vec::new());
     }
     let mut names: Vec<Option<String>> = Vec::new();
+    // The first stream of each name (a map, not a search: a thousand
+    // streams are read in linear time).
+    let mut first: BTreeMap<String, usize> = BTreeMap::new();
     let mut specs = Vec::new();
     for (i, entry) in entries.iter().enumerate() {
         let Some(st) = ctx.table(entry, path.index(i), STREAM_KEYS) else {
@@ -116,7 +121,7 @@ fn streams(
         };
         let mut name = ctx.name_field(&st, "name", true);
         if let Some(n) = name
-            && let Some(j) = names.iter().position(|m| m.as_deref() == Some(n))
+            && let Some(&j) = first.get(n)
         {
             ctx.report(
                 &st.at("name"),
@@ -126,6 +131,9 @@ fn streams(
                 ),
             );
             name = None;
+        }
+        if let Some(n) = name {
+            first.insert(n.to_owned(), i);
         }
         names.push(name.map(str::to_owned));
         let arrivals = arrivals(ctx, &st);
@@ -417,11 +425,17 @@ fn item_type(
 
     // Names, unique within the item type (`names` lines up with `raw`).
     let mut ok = raw.iter().all(Option::is_some);
+    // `first[name]`: the first task of that name (a map, not a search, so
+    // that an item type of 100,000 tasks reads in linear time).
     let mut names: Vec<Option<&str>> = Vec::with_capacity(raw.len());
-    for task in &raw {
+    let mut first: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, task) in raw.iter().enumerate() {
         let name = task.as_ref().and_then(|t| t.name);
+        if let Some(name) = name {
+            first.entry(name).or_insert(i);
+        }
         if let (Some(task), Some(name)) = (task, name)
-            && let Some(j) = names.iter().position(|n| *n == Some(name))
+            && let Some(&j) = first.get(name).filter(|&&j| j != i)
         {
             ctx.report(
                 &task.path.key("name"),
@@ -447,7 +461,7 @@ fn item_type(
             if task.name == Some(*pred) {
                 ctx.report(pred_path, format!("task `{pred}` cannot come after itself"));
                 ok = false;
-            } else if let Some(j) = names.iter().position(|n| *n == Some(*pred)) {
+            } else if let Some(&j) = first.get(pred) {
                 if !after[i].contains(&j) {
                     after[i].push(j);
                 }

@@ -51,19 +51,38 @@ fn midpoint(index: usize) -> u64 {
 
 /// The durations recorded so far: their count, exact sum, and a histogram
 /// from which any quantile is read to within 0.05% (relative).
+///
+/// A histogram's counts take 4 bytes per bucket, some 80 kB for a window of
+/// thousands of days, which a stream of a big organization (a thousand
+/// streams, a few hundred items each) would spend on a few hundred
+/// durations. So the first durations are kept as their buckets' indices,
+/// 4 bytes each, and spread into the counts only when they would take a
+/// quarter of the counts' room ([`FEW_SHARE`]): memory in proportion to the
+/// durations up to that point, then as before. Quantiles are read the same
+/// way from either (the order statistics of the buckets' midpoints): the
+/// same numbers to the bit.
 #[derive(Debug, Clone)]
 pub struct DurationHistogram {
-    /// Durations recorded in each bucket.
+    /// While few durations are recorded: the bucket of each, in recording
+    /// order (`counts` is then empty).
+    few: Vec<u32>,
+    /// Durations recorded in each bucket, once there are many.
     counts: Vec<u32>,
     /// Durations recorded in each block of `PER_DOUBLING` buckets, so that
     /// reading quantiles skips whole blocks below the rank it looks for.
     blocks: Vec<u64>,
+    /// Buckets from 0 to the longest duration.
+    buckets: usize,
     /// The longest duration recorded as itself, in units (longer ones count
     /// as this).
     longest: u64,
     count: u64,
     sum: f64,
 }
+
+/// The share of the counts' room (in bytes) the durations kept one by one
+/// may take before they are spread into the counts.
+const FEW_SHARE: usize = 4;
 
 impl DurationHistogram {
     /// An empty histogram for durations from 0 to `longest` days (longer
@@ -72,8 +91,10 @@ impl DurationHistogram {
         let longest = (longest.max(0.0) * UNITS_PER_DAY).ceil().max(2.0) as u64;
         let buckets = bucket(longest) + 1;
         Self {
-            counts: vec![0; buckets],
-            blocks: vec![0; buckets.div_ceil(PER_DOUBLING as usize)],
+            few: Vec::new(),
+            counts: Vec::new(),
+            blocks: Vec::new(),
+            buckets,
             longest,
             count: 0,
             sum: 0.0,
@@ -87,10 +108,41 @@ impl DurationHistogram {
         self.count += 1;
         // Rounded to the nearest unit (`as` saturates, and NaN gives 0).
         let units = ((days.max(0.0) * UNITS_PER_DAY + 0.5) as u64).min(self.longest);
-        let index = bucket(units);
+        self.record_bucket(bucket(units));
+    }
+
+    /// Counts one more duration in bucket `index` (count and sum aside).
+    #[inline]
+    fn record_bucket(&mut self, index: usize) {
+        if self.counts.is_empty() {
+            let room = self.buckets / FEW_SHARE;
+            if self.few.len() < room {
+                if self.few.len() == self.few.capacity() {
+                    // Eightfold at a time: a few allocations per stream in
+                    // a replication, not one per doubling.
+                    let more = (8 * self.few.len()).clamp(64, room) - self.few.len();
+                    self.few.reserve_exact(more);
+                }
+                self.few.push(index as u32);
+                return;
+            }
+            self.spread();
+        }
         let count = &mut self.counts[index];
         *count = count.saturating_add(1);
         self.blocks[index / PER_DOUBLING as usize] += 1;
+    }
+
+    /// Moves the durations kept one by one into the counts.
+    #[cold]
+    fn spread(&mut self) {
+        self.counts = vec![0; self.buckets];
+        self.blocks = vec![0; self.buckets.div_ceil(PER_DOUBLING as usize)];
+        for index in std::mem::take(&mut self.few) {
+            let index = index as usize;
+            self.counts[index] += 1;
+            self.blocks[index / PER_DOUBLING as usize] += 1;
+        }
     }
 
     /// Durations recorded.
@@ -108,6 +160,16 @@ impl DurationHistogram {
     pub fn absorb(&mut self, other: &DurationHistogram) {
         self.sum += other.sum;
         self.count += other.count;
+        let last = self.buckets - 1;
+        if other.counts.is_empty() {
+            for &index in &other.few {
+                self.record_bucket((index as usize).min(last));
+            }
+            return;
+        }
+        if self.counts.is_empty() {
+            self.spread();
+        }
         if other.counts.len() <= self.counts.len() {
             // Same bounds (the usual case): bucket by bucket, block by block.
             for (count, &n) in self.counts.iter_mut().zip(&other.counts) {
@@ -118,7 +180,6 @@ impl DurationHistogram {
             }
             return;
         }
-        let last = self.counts.len() - 1;
         for (i, &n) in other.counts.iter().enumerate() {
             let i = i.min(last);
             let count = &mut self.counts[i];
@@ -137,6 +198,25 @@ impl DurationHistogram {
             return vec![f64::NAN; ps.len()];
         }
         debug_assert!(ps.is_sorted(), "probabilities are ascending");
+        let value = |index: usize| midpoint(index) as f64 / UNITS_PER_DAY;
+        let interpolate = |p: f64, at: &mut dyn FnMut(u64) -> usize| {
+            let h = (n - 1) as f64 * p.clamp(0.0, 1.0);
+            let lo = h.floor();
+            let frac = h - lo;
+            let a = value(at(lo as u64));
+            if frac == 0.0 {
+                return a;
+            }
+            let b = value(at(lo as u64 + 1));
+            a + frac * (b - a)
+        };
+        if self.counts.is_empty() {
+            // The order statistics are the sorted buckets themselves.
+            let mut sorted = self.few.clone();
+            sorted.sort_unstable();
+            let mut at = |rank: u64| sorted[rank as usize] as usize;
+            return ps.iter().map(|&p| interpolate(p, &mut at)).collect();
+        }
         // One walk over the buckets: the cursor (a bucket and the durations
         // before it) stays at the lower order statistic of the last
         // probability, which the next one's is never below.
@@ -162,19 +242,21 @@ impl DurationHistogram {
                 index += 1;
             }
         };
-        let value = |index: usize| midpoint(index) as f64 / UNITS_PER_DAY;
         ps.iter()
             .map(|&p| {
-                let h = (n - 1) as f64 * p.clamp(0.0, 1.0);
-                let lo = h.floor();
-                let frac = h - lo;
-                cursor = advance(cursor, lo as u64);
-                let a = value(cursor.0);
-                if frac == 0.0 {
-                    return a;
-                }
-                let b = value(advance(cursor, lo as u64 + 1).0);
-                a + frac * (b - a)
+                // The lower order statistic moves the cursor; the upper
+                // one is found from it without moving it.
+                let mut first = true;
+                let mut at = |rank: u64| {
+                    if first {
+                        first = false;
+                        cursor = advance(cursor, rank);
+                        cursor.0
+                    } else {
+                        advance(cursor, rank).0
+                    }
+                };
+                interpolate(p, &mut at)
             })
             .collect()
     }
@@ -182,6 +264,12 @@ impl DurationHistogram {
     /// The quantile at probability `p` (see [`quantiles`](Self::quantiles)).
     pub fn quantile(&self, p: f64) -> f64 {
         self.quantiles(&[p])[0]
+    }
+
+    /// Bytes held for the durations' buckets (what a replication keeps per
+    /// stream).
+    pub fn heap_bytes(&self) -> usize {
+        self.few.capacity() * 4 + self.counts.capacity() * 4 + self.blocks.capacity() * 8
     }
 }
 
@@ -225,6 +313,63 @@ mod tests {
     fn fewer_durations_than_steps() {
         let values: Vec<f64> = (0..7).map(|i| 1.0 + 10.0 * f64::from(i * i)).collect();
         assert_quantiles_match(&values, 1e3);
+    }
+
+    /// Kept one by one or spread into the counts, the same durations give
+    /// the same quantiles to the bit, merged or not, and while few they
+    /// take memory in proportion to their number.
+    #[test]
+    fn few_durations_read_the_same_as_the_counts_and_take_little_room() {
+        let values: Vec<f64> = (0..300)
+            .map(|i| 0.5 + 37.0 * ((i * 7919) % 300) as f64 / 300.0)
+            .collect();
+        let (mut few, mut spread) = (
+            DurationHistogram::new(5_000.0),
+            DurationHistogram::new(5_000.0),
+        );
+        spread.spread();
+        for &v in &values {
+            few.record(v);
+            spread.record(v);
+        }
+        assert!(few.counts.is_empty() && !spread.counts.is_empty());
+        let ps: Vec<f64> = (0..=200).map(|i| f64::from(i) / 200.0).collect();
+        let bits = |h: &DurationHistogram| {
+            h.quantiles(&ps)
+                .iter()
+                .map(|q| q.to_bits())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(bits(&few), bits(&spread));
+        // 300 durations in room for 512; the counts of 5,000 days take
+        // 23,720 buckets of 4 bytes.
+        assert!(few.heap_bytes() <= 4 * 512, "{} bytes", few.heap_bytes());
+        assert!(
+            spread.heap_bytes() >= 4 * 23_720,
+            "{} bytes",
+            spread.heap_bytes()
+        );
+        // Merged into a total either way, and into one that spreads.
+        let mut total_few = DurationHistogram::new(5_000.0);
+        total_few.absorb(&few);
+        let mut total_spread = DurationHistogram::new(5_000.0);
+        total_spread.absorb(&spread);
+        assert_eq!(bits(&total_few), bits(&total_spread));
+        // Enough durations to spread on their own: still the same bits.
+        let many: Vec<f64> = (0..40_000)
+            .map(|i| 0.01 + f64::from(i % 977) * 0.31)
+            .collect();
+        let (mut a, mut b) = (
+            DurationHistogram::new(5_000.0),
+            DurationHistogram::new(5_000.0),
+        );
+        b.spread();
+        for &v in &many {
+            a.record(v);
+            b.record(v);
+        }
+        assert!(!a.counts.is_empty());
+        assert_eq!(bits(&a), bits(&b));
     }
 
     #[test]

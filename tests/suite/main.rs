@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod baseline;
+mod big;
 mod bundled_scenarios;
 mod catalogue;
 mod charts;

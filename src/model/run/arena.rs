@@ -130,6 +130,7 @@ pub(crate) fn new_task(now: f64, team: usize, skill: usize, effort: f64, request
         phase: Phase::Blocked,
         remaining: effort,
         epoch: 0,
+        service_slot: 0,
         work_started: now,
         paused_at: None,
         interrupted: 0.0,

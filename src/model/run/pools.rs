@@ -124,26 +124,38 @@ impl Pool {
         self.free_people() > 0
     }
 
-    /// A person starts on `task` at `now`.
+    /// A person starts on `task` at `now`; returns its place in the list
+    /// of tasks in service (0 when the pool lists none), which
+    /// [`release`](Pool::release) takes back.
     #[inline]
-    pub(crate) fn occupy(&mut self, now: f64, task: TaskRef) {
+    pub(crate) fn occupy(&mut self, now: f64, task: TaskRef) -> u32 {
         self.busy += 1;
-        if self.tracks_tasks {
+        let slot = if self.tracks_tasks {
             self.in_service.push(task);
-        }
+            u32::try_from(self.in_service.len() - 1).expect("fewer than 2^32 people per pool")
+        } else {
+            0
+        };
         self.busy_average.set(now, f64::from(self.busy));
+        slot
     }
 
-    /// The person working on `task` stops at `now` (done or pulled away).
+    /// The person working on the task at place `slot` of the list of tasks
+    /// in service (what [`occupy`](Pool::occupy) returned) stops at `now`
+    /// (done or pulled away). The last task in service takes the freed
+    /// place: it is returned, and its place is now `slot`.
     #[inline]
-    pub(crate) fn release(&mut self, now: f64, task: TaskRef) {
+    pub(crate) fn release(&mut self, now: f64, slot: u32) -> Option<TaskRef> {
         self.busy -= 1;
-        if self.tracks_tasks
-            && let Some(i) = self.in_service.iter().position(|&t| t == task)
-        {
+        let moved = if self.tracks_tasks {
+            let i = slot as usize;
             self.in_service.swap_remove(i);
-        }
+            self.in_service.get(i).copied()
+        } else {
+            None
+        };
         self.busy_average.set(now, f64::from(self.busy));
+        moved
     }
 }
 

@@ -150,9 +150,10 @@ impl Work {
     #[inline]
     fn start(&mut self, cx: &mut Cx, pool: PoolId, tr: TaskRef, swarm: Option<&mut Swarm>) {
         let now = cx.cal.now();
-        self.pools[pool].occupy(now, tr);
+        let slot = self.pools[pool].occupy(now, tr);
         let item = cx.items.item(tr.slot());
         let task = &mut item.tasks[tr.task()];
+        task.service_slot = slot;
         match task.paused_at.take() {
             // Resuming: the pause and the context switch are time lost to
             // the interruption, not work.
@@ -204,7 +205,8 @@ impl Work {
                 task.stamp(Stamp::Finished, now);
                 task.phase = Phase::Done;
                 let p = self.pools.of_task(task);
-                self.pools[p].release(now, tr);
+                let slot = task.service_slot;
+                self.release(cx, p, slot);
                 self.fill(cx, p, swarm);
                 Some(tr)
             }
@@ -216,7 +218,8 @@ impl Work {
     /// the head of its backlog with the effort it has left.
     pub(crate) fn interrupt(&mut self, cx: &mut Cx, pool: PoolId, tr: TaskRef) {
         let now = cx.cal.now();
-        self.pools[pool].release(now, tr);
+        let slot = cx.items.task(tr).service_slot;
+        self.release(cx, pool, slot);
         let task = cx.items.task(tr);
         let speed = self.speed.as_ref().map_or(1.0, |s| s[task.team]);
         task.remaining -= (now - task.work_started) * speed;
@@ -226,6 +229,15 @@ impl Work {
         let item = cx.items.item(tr.slot());
         let class = self.class(item.stream, item.expedite);
         self.pools[pool].backlog.push_front(class, tr);
+    }
+
+    /// The person of `pool` on the task in service at `slot` stops; the
+    /// task that takes its place in the list learns its new place.
+    #[inline]
+    fn release(&mut self, cx: &mut Cx, pool: PoolId, slot: u32) {
+        if let Some(moved) = self.pools[pool].release(cx.cal.now(), slot) {
+            cx.items.task(moved).service_slot = slot;
+        }
     }
 
     /// From now on, `away` people of `pool` are away on a temporary project.

@@ -102,6 +102,10 @@ pub struct Limits {
     /// Events after which a replication is stopped as saturated, so that no
     /// scenario can run for ever (default 10^9, about a minute).
     pub max_events: u64,
+    /// Whether `max_wip` was derived from the scenario's offered load
+    /// because the scenario does not set it (docs/model.md, "Unstable
+    /// systems"), so that a message about reaching it can say so.
+    pub max_wip_derived: bool,
 }
 
 impl Limits {
@@ -109,6 +113,7 @@ impl Limits {
     pub const DEFAULT: Self = Self {
         max_wip: 10_000,
         max_events: 1_000_000_000,
+        max_wip_derived: true,
     };
 }
 

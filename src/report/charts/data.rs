@@ -223,6 +223,31 @@ fn push_unique(list: &mut Vec<String>, name: &str) {
     }
 }
 
+/// Names in first-seen order without repeats, for lists that grow with the
+/// streams and teams ([`push_unique`]'s search would make reading them
+/// quadratic).
+#[derive(Default)]
+struct Unique {
+    names: Vec<String>,
+    seen: std::collections::BTreeSet<String>,
+}
+
+impl Unique {
+    /// Starts from `names` (assumed free of repeats).
+    fn from(names: Vec<String>) -> Self {
+        let seen = names.iter().cloned().collect();
+        Self { names, seen }
+    }
+
+    /// Adds `name` unless it is already there.
+    fn push(&mut self, name: &str) {
+        if !self.seen.contains(name) {
+            self.seen.insert(name.to_string());
+            self.names.push(name.to_string());
+        }
+    }
+}
+
 /// What a result folder says about how it was made: the fields of
 /// `manifest.json` (of `run`) and `sweep.json` (of `sweep`) that charts and
 /// the report show. Every field is optional, so that folders written by
@@ -285,27 +310,35 @@ impl RunData {
             return Err(ChartError::NoResults(dir.to_path_buf()));
         }
         let manifest = read_info(dir, &[layout::MANIFEST_JSON])?;
-        let mut topologies: Vec<String> = manifest
-            .as_ref()
-            .map(|m| m.topologies.clone())
-            .unwrap_or_default();
+        let mut topologies = Unique::from(
+            manifest
+                .as_ref()
+                .map(|m| m.topologies.clone())
+                .unwrap_or_default(),
+        );
 
         let t = Table::read(&summary_path)?;
         let (ct, cm) = (t.col("topology")?, t.col("metric")?);
         let cs = t.cols(layout::summary_stats())?;
         let mut summary = BTreeMap::new();
-        let mut metrics = Vec::new();
+        let mut metrics = Unique::default();
         for r in 0..t.rows.len() {
             let (topo, metric) = (t.text(r, ct), t.text(r, cm));
-            push_unique(&mut topologies, topo);
+            topologies.push(topo);
             if !summary.contains_key(&(topo.to_string(), metric.to_string())) {
-                push_unique(&mut metrics, metric);
+                metrics.push(metric);
             }
             summary.insert((topo.to_string(), metric.to_string()), t.stat(r, &cs)?);
         }
         // Topologies of the manifest that have no results (e.g. a manifest
         // from another run) are dropped.
-        topologies.retain(|name| summary.keys().any(|(t, _)| t == name));
+        let with_results: std::collections::BTreeSet<&str> = summary
+            .keys()
+            .map(|(t, _): &(String, String)| t.as_str())
+            .collect();
+        let mut topologies = topologies.names;
+        topologies.retain(|name| with_results.contains(name.as_str()));
+        let metrics = metrics.names;
         if summary.is_empty() {
             return Err(ChartError::format(&summary_path, "holds no results".into()));
         }
@@ -429,7 +462,7 @@ impl RunData {
     /// The teams of `topology` that have a `team:<team>:utilization` row, in
     /// file order.
     pub fn teams(&self, topology: &str) -> Vec<String> {
-        let mut teams = Vec::new();
+        let mut teams = Unique::default();
         for m in &self.metrics {
             if let Some(MetricId {
                 scope: Scope::Team(team),
@@ -437,10 +470,10 @@ impl RunData {
             }) = MetricId::parse(m)
                 && self.stat(topology, m).is_some()
             {
-                push_unique(&mut teams, team);
+                teams.push(team);
             }
         }
-        teams
+        teams.names
     }
 
     /// The scenario's name: the manifest's, else the folder's.

@@ -26,6 +26,29 @@ enum Row {
     },
     /// The executive of a topology (leaders' side only).
     Executive(usize, Stat),
+    /// A topology with more than [`MAX_TEAMS`] teams: the distribution of
+    /// its teams' mean utilization (people's side only), as the minimum,
+    /// quartiles and maximum, over `teams` teams.
+    Distribution {
+        topology: usize,
+        teams: usize,
+        quartiles: [f64; 5],
+    },
+}
+
+/// Teams of a topology drawn one row each; a topology with more is drawn
+/// as the distribution over all its teams and its [`BUSIEST`] busiest
+/// teams, sorted (every team stays in summary.csv): a thousand rows would
+/// make a chart 45,000 pixels tall that nobody reads.
+pub(super) const MAX_TEAMS: usize = 30;
+/// Teams shown one by one, busiest first, above [`MAX_TEAMS`].
+pub(super) const BUSIEST: usize = 20;
+
+/// The minimum, quartiles and maximum of `values` (finite, not empty),
+/// interpolated between order statistics as `stats::percentile` does.
+fn five_numbers(values: &mut [f64]) -> [f64; 5] {
+    values.sort_by(f64::total_cmp);
+    [0.0, 0.25, 0.5, 0.75, 1.0].map(|p| crate::stats::percentile(values, p))
 }
 
 /// The name of `team`'s `metric`.
@@ -41,6 +64,25 @@ fn rows(data: &RunData) -> Vec<Row> {
             continue;
         }
         rows.push(Row::Heading(i, t.clone()));
+        let people = |team: &str| data.stat(t, &team_metric(team, Metric::TeamUtilization));
+        let mut teams = teams;
+        if teams.len() > MAX_TEAMS {
+            let mut means: Vec<f64> = (teams.iter())
+                .filter_map(|team| people(team).map(|s| s.mean))
+                .filter(|m| m.is_finite())
+                .collect();
+            if !means.is_empty() {
+                rows.push(Row::Distribution {
+                    topology: i,
+                    teams: means.len(),
+                    quartiles: five_numbers(&mut means),
+                });
+            }
+            // Busiest first; between equals, file order (a stable sort).
+            let key = |team: &String| people(team).map_or(f64::NEG_INFINITY, |s| s.mean);
+            teams.sort_by(|a, b| key(b).total_cmp(&key(a)));
+            teams.truncate(BUSIEST);
+        }
         for team in teams {
             rows.push(Row::Team {
                 topology: i,
@@ -79,8 +121,15 @@ pub(super) fn draw<DB: DrawingBackend>(
         px,
         "Utilization: busy share of working time",
         &format!(
-            "mean of {} replications; error bars: 95% confidence interval",
-            data.replications()
+            "mean of {} replications; error bars: 95% confidence interval{}",
+            data.replications(),
+            if rows.iter().any(|r| matches!(r, Row::Distribution { .. })) {
+                format!(
+                    "; above {MAX_TEAMS} teams: all teams' means (box: quartiles, line: range) and the {BUSIEST} busiest (every team in summary.csv)"
+                )
+            } else {
+                String::new()
+            }
         ),
     )?;
     let entries: Vec<Entry> = data
@@ -97,6 +146,9 @@ pub(super) fn draw<DB: DrawingBackend>(
             Row::Heading(_, t) => style::text_width(root, t, &heading_font)?,
             Row::Team { name, .. } => style::text_width(root, name, &label_font)? + px.u(16.0),
             Row::Executive(..) => style::text_width(root, "executive", &label_font)? + px.u(16.0),
+            Row::Distribution { teams, .. } => {
+                style::text_width(root, &distribution_label(*teams), &label_font)? + px.u(16.0)
+            }
         };
         name_w = name_w.max(w);
     }
@@ -117,12 +169,19 @@ pub(super) fn draw<DB: DrawingBackend>(
     };
     let people = |r: &Row| match r {
         Row::Team { people, .. } => *people,
+        Row::Distribution { quartiles, .. } => Some(Stat {
+            mean: quartiles[4],
+            sd: f64::NAN,
+            low: f64::NAN,
+            high: f64::NAN,
+            n: 0,
+        }),
         _ => None,
     };
     let leaders = |r: &Row| match r {
         Row::Team { leader, .. } => *leader,
         Row::Executive(_, s) => Some(*s),
-        Row::Heading(..) => None,
+        Row::Heading(..) | Row::Distribution { .. } => None,
     };
 
     for (side, panel) in [(0, &left), (1, &right)] {
@@ -192,6 +251,13 @@ pub(super) fn draw<DB: DrawingBackend>(
                             (x0 - px.i(10.0), y0),
                         )?;
                     }
+                    Row::Distribution { teams, .. } => {
+                        root.draw_text(
+                            &distribution_label(*teams),
+                            &anchored(label_font.clone(), HPos::Right, VPos::Center),
+                            (x0 - px.i(10.0), y0),
+                        )?;
+                    }
                     Row::Executive(..) => {
                         root.draw_text(
                             "executive",
@@ -207,6 +273,17 @@ pub(super) fn draw<DB: DrawingBackend>(
             }
             let topology = match r {
                 Row::Heading(..) => continue,
+                Row::Distribution {
+                    topology,
+                    quartiles,
+                    ..
+                } => {
+                    if side == 0 {
+                        let at = |x: f64, dy: f64| chart.backend_coord(&(x, y + dy));
+                        draw_distribution(root, &at, px, *topology, quartiles)?;
+                    }
+                    continue;
+                }
                 Row::Team { topology, .. } | Row::Executive(topology, _) => *topology,
             };
             let Some(s) = pick(r).filter(|s| s.mean.is_finite()) else {
@@ -252,6 +329,45 @@ pub(super) fn draw<DB: DrawingBackend>(
             }
         }
     }
+    Ok(())
+}
+
+/// The label of a distribution row.
+fn distribution_label(teams: usize) -> String {
+    format!("all {teams} teams")
+}
+
+/// A box from the lower to the upper quartile with the median across it,
+/// a line from the minimum to the maximum, and the median's value.
+/// `at(x, dy)` is the pixel of utilization `x`, `dy` rows above the row's middle.
+fn draw_distribution<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    at: &dyn Fn(f64, f64) -> (i32, i32),
+    px: Px,
+    topology: usize,
+    q: &[f64; 5],
+) -> Result<(), ChartError> {
+    let color = style::topology_color(topology);
+    let stroke = color.stroke_width(px.u(2.0));
+    root.draw(&PathElement::new(
+        vec![at(q[0], 0.0), at(q[4], 0.0)],
+        stroke,
+    ))?;
+    root.draw(&Rectangle::new(
+        [at(q[1], 0.32), at(q[3], -0.32)],
+        WHITE.filled(),
+    ))?;
+    root.draw(&Rectangle::new([at(q[1], 0.32), at(q[3], -0.32)], stroke))?;
+    root.draw(&PathElement::new(
+        vec![at(q[2], 0.32), at(q[2], -0.32)],
+        stroke,
+    ))?;
+    let (ex, ey) = at(q[4], 0.0);
+    root.draw_text(
+        &format!("median {}", numbers::pct(q[2], 0)),
+        &anchored(px.font(size::NOTE), HPos::Left, VPos::Center),
+        (ex + px.i(6.0), ey),
+    )?;
     Ok(())
 }
 
