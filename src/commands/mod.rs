@@ -25,6 +25,7 @@ mod completions;
 mod explore;
 mod failure;
 mod folder;
+mod forecast;
 mod interrupt;
 mod merge;
 mod output;
@@ -48,6 +49,7 @@ pub fn dispatch(cli: Cli) -> Result<(), Failure> {
         Command::Run(args) => run::run(&args),
         Command::Sweep(args) => sweep::sweep(&args),
         Command::Explore(args) => explore::explore(&args),
+        Command::Forecast(args) => forecast::forecast(&args),
         Command::Merge(args) => merge::merge(&args),
         Command::Check(args) => check::check(&args),
         Command::Plot(args) => plot::plot(&args),

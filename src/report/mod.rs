@@ -7,6 +7,7 @@ pub mod explain;
 pub mod explore_csv;
 pub mod explore_html;
 pub mod flow_table;
+pub mod forecast;
 pub mod html;
 pub mod json;
 pub mod layout;

@@ -11,7 +11,7 @@ use super::reader::{Bound, Ctx, Tbl, fmt_num};
 use super::suggest;
 use crate::engine::Dist;
 use crate::model::spec::{
-    Arrivals, ItemType, MixEntry, RateProfile, StreamSpec, TaskSpec, Workload,
+    Arrivals, InitialBacklog, ItemType, MixEntry, RateProfile, StreamSpec, TaskSpec, Workload,
 };
 
 pub(crate) const WORKLOAD_KEYS: &[&str] = &["load", "streams", "items"];
@@ -76,6 +76,7 @@ pub(crate) fn read(ctx: &mut Ctx<'_>, root: &Tbl<'_>, org: &Org) -> WorkloadOut 
             load: load?,
             streams: streams?,
             item_types: item_types?,
+            start: InitialBacklog::default(),
         })
     })();
     WorkloadOut {

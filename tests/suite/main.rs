@@ -14,6 +14,7 @@ mod determinism;
 mod docs_numbers;
 mod edges;
 mod explore;
+mod forecast;
 mod fuzz;
 mod golden;
 mod hardening;
