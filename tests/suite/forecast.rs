@@ -205,3 +205,46 @@ fn a_forecast_refuses_bad_input_with_exit_code_2() {
         assert!(!err.contains("panicked"), "{err}");
     }
 }
+
+#[test]
+fn arrivals_queue_behind_the_backlog_of_a_first_in_first_out_team() {
+    // The backlog is drawn before any arrival, so its efforts are the same
+    // with or without the ongoing demand; a first-in, first-out team serves
+    // it first, so every replication's completion days are the same.
+    let sc = scenario(&validation::station(0.8, 1.0, 2, 100.0, 50, 11, ""));
+    let mut options = ForecastOptions {
+        backlog: vec![15],
+        no_arrivals: true,
+        horizon: 100.0,
+        by: 10.0,
+        replications: 50,
+        seed: 11,
+    };
+    let alone = forecast::run(&sc, &sc.model.topologies, &options);
+    options.no_arrivals = false;
+    let with_demand = forecast::run(&sc, &sc.model.topologies, &options);
+    assert_eq!(alone.topologies[0].done, with_demand.topologies[0].done);
+    assert!(alone.topologies[0].done.iter().all(|d| d.len() == 15));
+}
+
+#[test]
+fn backlog_n_is_split_over_the_streams_by_their_rates() {
+    // prime-video's streams arrive at different rates; the split adds up
+    // and follows the rates' order.
+    let sc = scenario(&std::fs::read_to_string("scenarios/prime-video.toml").unwrap());
+    let split = forecast::split(40, &sc.model);
+    assert_eq!(split.iter().sum::<u32>(), 40);
+    let w = &sc.model.workload;
+    let rates: Vec<f64> = w
+        .streams
+        .iter()
+        .map(|s| s.mean_rate(w.load).unwrap())
+        .collect();
+    let total: f64 = rates.iter().sum();
+    for (n, r) in split.iter().zip(&rates) {
+        assert!(
+            (f64::from(*n) - 40.0 * r / total).abs() < 1.0,
+            "{split:?} vs {rates:?}"
+        );
+    }
+}
