@@ -80,6 +80,11 @@ pub fn forecast(args: &ForecastArgs) -> Result<(), Failure> {
         write_atomic(&path, &bytes.map_err(write_error)?).map_err(write_error)?;
         written.push(path);
     }
+    if !args.common.no_plots {
+        let charts = orgsim::report::charts::forecast::write_charts(stage.path(), &result)
+            .map_err(|e| Failure::other(e.to_string()))?;
+        written.extend(charts);
+    }
     let written = stage.final_paths(&written);
     stage.commit("forecast.csv").map_err(write_error)?;
     stdio::print(&report::table(&result))?;

@@ -147,6 +147,14 @@ fn a_backlog_not_done_by_the_horizon_is_reported_as_beyond_it() {
         "{burnup}"
     );
     assert_eq!(burnup.lines().count(), 1 + 6, "days 0 to 5: {burnup}");
+    let svg = std::fs::read_to_string(dir.path().join("fc/burnup.svg")).unwrap();
+    assert!(svg.contains("Burn-up: the 10 backlog items"), "{svg}");
+    assert!(
+        std::fs::metadata(dir.path().join("fc/burnup.png"))
+            .unwrap()
+            .len()
+            > 1000
+    );
 }
 
 #[test]

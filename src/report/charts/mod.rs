@@ -16,6 +16,7 @@ pub mod style;
 mod cfd;
 mod delay_breakdown;
 pub mod explore;
+pub mod forecast;
 mod lead_time;
 mod sweep;
 mod throughput;
