@@ -105,6 +105,10 @@ pub enum Command {
     /// screening, Sobol' indices, propagation of the beliefs or break-even
     /// values, over the scenario's [[uncertain]] tables and --uncertain.
     Explore(ExploreArgs),
+    /// When will a backlog be done? Every topology starts with it at day 0;
+    /// Monte Carlo gives the completion day's p50/p85/p95, the chance of
+    /// being done by a day and the items done by then.
+    Forecast(ForecastArgs),
     /// Combine the shards of a sweep (or of an exploration) into the files
     /// one run writes.
     Merge(MergeArgs),
@@ -413,6 +417,34 @@ pub struct SweepPrecisionArgs {
         requires = "precision"
     )]
     pub precision_metric: String,
+}
+
+/// Arguments of `orgsim forecast`.
+#[derive(Debug, Args)]
+pub struct ForecastArgs {
+    /// Scenario file, or the name of a bundled scenario.
+    #[arg(value_name = "SCENARIO", value_parser = ScenarioArg, hide_possible_values = true)]
+    pub scenario: PathBuf,
+    /// The backlog at day 0: `N` items (split over the streams in
+    /// proportion to their arrival rates) or `STREAM=N,...`.
+    #[arg(long, value_name = "N|STREAM=N,...", allow_hyphen_values = true)]
+    pub backlog: String,
+    /// No demand besides the backlog (open streams stop arriving, closed
+    /// streams keep no items in flight).
+    #[arg(long)]
+    pub no_arrivals: bool,
+    /// The day `P(done by)` and `items by` are read at (default: the horizon).
+    #[arg(long, value_name = "DAY", allow_hyphen_values = true)]
+    pub by: Option<f64>,
+    /// Days simulated from day 0 (default: `simulation.horizon`).
+    #[arg(long, value_name = "DAYS", allow_hyphen_values = true)]
+    pub horizon: Option<f64>,
+    /// The options `run` and `sweep` share.
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Output folder (default: output/<scenario name>-forecast).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 /// Arguments of `orgsim merge`.

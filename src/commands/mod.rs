@@ -26,6 +26,7 @@ mod explore;
 mod failure;
 mod fit;
 mod folder;
+mod forecast;
 mod interrupt;
 mod merge;
 mod output;
@@ -49,6 +50,7 @@ pub fn dispatch(cli: Cli) -> Result<(), Failure> {
         Command::Run(args) => run::run(&args),
         Command::Sweep(args) => sweep::sweep(&args),
         Command::Explore(args) => explore::explore(&args),
+        Command::Forecast(args) => forecast::forecast(&args),
         Command::Merge(args) => merge::merge(&args),
         Command::Check(args) => check::check(&args),
         Command::Fit(args) => fit::fit(&args),

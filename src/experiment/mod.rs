@@ -3,6 +3,7 @@
 
 pub mod depends;
 pub mod explore;
+pub mod forecast;
 pub mod options;
 pub mod progress;
 pub mod replay;

@@ -9,6 +9,7 @@ pub mod explore_csv;
 pub mod explore_html;
 pub mod flow_csv;
 pub mod flow_table;
+pub mod forecast;
 pub mod html;
 pub mod json;
 pub mod layout;

@@ -13,7 +13,7 @@ use super::reader::{Bound, Ctx, Tbl, fmt_num};
 use super::suggest;
 use crate::engine::Dist;
 use crate::model::spec::{
-    Arrivals, ItemType, MixEntry, RateProfile, StreamSpec, TaskSpec, Workload,
+    Arrivals, InitialBacklog, ItemType, MixEntry, RateProfile, StreamSpec, TaskSpec, Workload,
 };
 
 pub(crate) const WORKLOAD_KEYS: &[&str] = &["load", "streams", "items"];
@@ -78,6 +78,7 @@ pub(crate) fn read(ctx: &mut Ctx<'_>, root: &Tbl<'_>, org: &Org) -> WorkloadOut 
             load: load?,
             streams: streams?,
             item_types: item_types?,
+            start: InitialBacklog::default(),
         })
     })();
     WorkloadOut {

@@ -19,6 +19,7 @@ mod event_log;
 mod explore;
 mod flow_charts;
 mod fit;
+mod forecast;
 mod fuzz;
 mod golden;
 mod hardening;

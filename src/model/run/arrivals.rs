@@ -9,7 +9,7 @@ use crate::model::ids::{Slot, StreamId};
 use crate::model::item::TaskRun;
 use crate::model::plan::{TaskPlan, task_plans};
 use crate::model::routing::Routing;
-use crate::model::spec::{Arrivals as StreamArrivals, ModelSpec, RateProfile};
+use crate::model::spec::{Arrivals as StreamArrivals, InitialBacklog, ModelSpec, RateProfile};
 
 /// The streams' sources of items and where their tasks usually go.
 #[derive(Debug)]
@@ -27,6 +27,10 @@ pub(crate) struct Arrivals<'a> {
     /// `seasons[k]`: the rate profile of open stream `k` and its clock, if
     /// it has one.
     seasons: Vec<Option<Season<'a>>>,
+    /// The work waiting at day 0 (docs/model.md, "Forecasts").
+    start: &'a InitialBacklog,
+    /// When each item of the backlog was done, in completion order.
+    backlog_done: Vec<f64>,
 }
 
 /// A stream's rate profile and the operational time of its latest arrival
@@ -68,7 +72,40 @@ impl<'a> Arrivals<'a> {
                     })
                 })
                 .collect(),
+            start: &model.workload.start,
+            backlog_done: Vec::new(),
         }
+    }
+
+    /// Items of stream `k` waiting at day 0.
+    pub(crate) fn backlog(&self, k: StreamId) -> u32 {
+        self.start.items.get(k.index()).copied().unwrap_or(0)
+    }
+
+    /// Whether demand arrives besides the backlog.
+    pub(crate) fn ongoing(&self) -> bool {
+        !self.start.no_arrivals
+    }
+
+    /// Whether any stream has a backlog at day 0.
+    #[inline]
+    pub(crate) fn has_backlog(&self) -> bool {
+        !self.start.items.is_empty()
+    }
+
+    /// Item `index` of stream `k` is done at `now`: whether it was one of
+    /// the backlog's (kept then).
+    pub(crate) fn backlog_item_done(&mut self, k: StreamId, index: u64, now: f64) -> bool {
+        let of_backlog = index < u64::from(self.backlog(k));
+        if of_backlog {
+            self.backlog_done.push(now);
+        }
+        of_backlog
+    }
+
+    /// When each item of the backlog was done, in completion order.
+    pub(crate) fn take_backlog_done(&mut self) -> Vec<f64> {
+        std::mem::take(&mut self.backlog_done)
     }
 
     /// Streams, in order.

@@ -157,13 +157,20 @@ struct Mechanisms<'a> {
 }
 
 impl Mechanisms<'_> {
-    /// The first events: the first swarm, the first arrival of each open
-    /// stream, and every item of each closed stream.
+    /// The first events: the first swarm, then per stream its backlog at
+    /// day 0 and, unless there are no arrivals, its first arrival (open) or
+    /// every item it keeps in flight (closed).
     fn start(&mut self, cx: &mut Cx) {
         if let Some(swarm) = self.swarm.as_mut() {
             swarm.start(cx);
         }
         for k in self.arrivals.streams() {
+            for _ in 0..self.arrivals.backlog(k) {
+                self.arrive(cx, k);
+            }
+            if !self.arrivals.ongoing() {
+                continue;
+            }
             match self.arrivals.closed_wip(k) {
                 None => self.arrivals.schedule_first(cx.cal, k, Event::Arrival(k)),
                 Some(wip) => {
@@ -349,11 +356,16 @@ impl Mechanisms<'_> {
             return;
         }
         self.probes.item_done(now, item);
+        // A closed stream keeps its own items in flight, not the backlog's.
+        let of_backlog = self.arrivals.has_backlog()
+            && self
+                .arrivals
+                .backlog_item_done(StreamId::new(k), item.index, now);
         self.quality.completed(cx, slot);
         self.probes.record(now, cx.items.item(slot));
         cx.items.release(slot);
         self.stream_place_freed(cx, k);
-        if self.arrivals.closed_wip(StreamId::new(k)).is_some() {
+        if !of_backlog && self.arrivals.closed_wip(StreamId::new(k)).is_some() {
             self.arrive(cx, StreamId::new(k));
         }
     }

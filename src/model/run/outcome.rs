@@ -103,6 +103,9 @@ pub struct ReplicationOutcome {
     /// reached `simulation.max_wip`, or its events `simulation.max_events`
     /// (its metrics are then undefined).
     pub saturated_at: Option<f64>,
+    /// When each item of the backlog waiting at day 0 was done, in
+    /// completion order (docs/model.md, "Forecasts"; empty without one).
+    pub backlog_done: Vec<f64>,
 }
 
 impl ReplicationOutcome {
@@ -129,7 +132,8 @@ impl ReplicationOutcome {
 
 impl Mechanisms<'_> {
     /// Turns the tallies into the named metrics.
-    pub(super) fn finish(self) -> ReplicationOutcome {
+    pub(super) fn finish(mut self) -> ReplicationOutcome {
+        let backlog_done = self.arrivals.take_backlog_done();
         let end = self.probes.window_end;
         let horizon = self.horizon;
         let names: Vec<&str> = self
@@ -258,6 +262,7 @@ impl Mechanisms<'_> {
             series: self.probes.series,
             executions: self.probes.executions,
             saturated_at: None,
+            backlog_done,
         }
     }
 }

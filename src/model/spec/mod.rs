@@ -22,7 +22,7 @@ pub use self::topology::{
     BarRaiser, QueueDiscipline, SharedLeader, TeamSpec, TopologyKind, TopologySpec,
 };
 pub use self::workload::{
-    Arrivals, ItemType, MixEntry, ServiceClass, StreamSpec, TaskSpec, Workload,
+    Arrivals, InitialBacklog, ItemType, MixEntry, ServiceClass, StreamSpec, TaskSpec, Workload,
 };
 
 /// The model of one scenario: demand, people, architecture, quality and the
@@ -267,6 +267,7 @@ impl ModelSpec {
                     }],
                     class: ServiceClass::Standard,
                 }],
+                start: InitialBacklog::default(),
             },
             architecture: Architecture {
                 coupling: 0.0,

@@ -14,6 +14,30 @@ pub struct Workload {
     pub streams: Vec<StreamSpec>,
     /// The item types, in file order.
     pub item_types: Vec<ItemType>,
+    /// The work waiting at day 0 (none unless `orgsim forecast` sets it).
+    pub start: InitialBacklog,
+}
+
+/// The work waiting at day 0 and whether demand keeps arriving besides
+/// (docs/model.md, "Forecasts"): none, and the streams as specified, by
+/// default.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InitialBacklog {
+    /// Items of each stream waiting at day 0, by stream index (empty or
+    /// zeros: none). They are drawn like arrivals, before any other item of
+    /// their stream, so they are the stream's first items (numbers
+    /// `0..items[k]`).
+    pub items: Vec<u32>,
+    /// No demand besides the backlog: open streams have no arrivals and
+    /// closed streams no items.
+    pub no_arrivals: bool,
+}
+
+impl InitialBacklog {
+    /// Items waiting at day 0 in every stream together.
+    pub fn total(&self) -> u64 {
+        self.items.iter().map(|&n| u64::from(n)).sum()
+    }
 }
 
 impl Workload {

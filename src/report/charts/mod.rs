@@ -19,6 +19,7 @@ mod delay_breakdown;
 pub mod explore;
 pub mod flow;
 pub mod flow_data;
+pub mod forecast;
 mod lead_time;
 mod sweep;
 mod throughput;
