@@ -55,6 +55,19 @@ pub fn run_folder() -> &'static Path {
     })
 }
 
+/// The "What this depends on" charts in `dir` (one per compared topology
+/// whose verdict the section tests), beside the run's [`RUN_CHARTS`].
+pub fn depends_charts(dir: &Path) -> usize {
+    fs::read_dir(dir)
+        .unwrap()
+        .filter(|e| {
+            let name = e.as_ref().unwrap().file_name();
+            let name = name.to_string_lossy();
+            name.starts_with("depends_") && name.ends_with(".svg")
+        })
+        .count()
+}
+
 /// A copy of the files of `from` in a new temporary folder.
 pub fn copy_folder(from: &Path) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -181,7 +194,9 @@ fn plot_reproduces_the_bytes_run_wrote() {
             fs::remove_file(&path).unwrap();
         }
     }
-    assert_eq!(originals.len(), 2 * RUN_CHARTS.len() + 1);
+    // The run's charts and the depends charts, SVG and PNG, and the report.
+    let depends = depends_charts(run_folder());
+    assert_eq!(originals.len(), 2 * (RUN_CHARTS.len() + depends) + 1);
     let out = orgsim(&["plot", "."], dir.path());
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     for (path, bytes) in &originals {

@@ -308,8 +308,8 @@ fn fewer_replications_are_said_and_the_section_can_be_turned_off() {
         .filter(|x| &x[1] == "arrived")
         .map(|x| x[2].parse::<f64>().unwrap())
         .sum();
-    // prime-video: warm-up 60, horizon 500, 30 replications, 23 cases.
-    let per_replication = arrived * (60.0 + 500.0) / 500.0;
+    // prime-video: warm-up 200, horizon 500, 30 replications, 23 cases.
+    let per_replication = arrived * (200.0 + 500.0) / 500.0;
     let expected = ((300_000.0 / (23.0 * per_replication)).floor() as u32).clamp(5, 30);
     assert!(expected < 30, "the budget binds on the default scenario");
     let (header, rows) = depends_csv(&out);

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use orgsim::report::charts::{RunChart, RunData};
 use orgsim::report::html;
 
-use super::charts::{RUN_CHARTS, check_png, copy_folder, run_folder};
+use super::charts::{RUN_CHARTS, check_png, copy_folder, depends_charts, run_folder};
 
 fn report() -> String {
     fs::read_to_string(run_folder().join("report.html")).unwrap()
@@ -32,7 +32,8 @@ fn report_is_self_contained() {
     let urls = html.matches("http").count();
     let namespaces = html.matches("xmlns=\"http://www.w3.org/2000/svg\"").count();
     assert_eq!(urls, namespaces, "a URL other than the SVG namespace");
-    assert_eq!(html.matches("<svg").count(), RUN_CHARTS.len());
+    let charts = RUN_CHARTS.len() + depends_charts(run_folder());
+    assert_eq!(html.matches("<svg").count(), charts);
     assert!(!html.contains("<?xml"), "an XML prolog inside HTML");
 }
 
@@ -237,7 +238,10 @@ fn report_renders_in_headless_chromium() {
     let (title, errors) = check_in_browser(&chromium, &report, tmp.path());
     assert_eq!(
         title,
-        format!("OK {} charts", RUN_CHARTS.len()),
+        format!(
+            "OK {} charts",
+            RUN_CHARTS.len() + depends_charts(run_folder())
+        ),
         "the report does not render cleanly"
     );
     assert!(errors.is_empty(), "console errors: {errors:#?}");
