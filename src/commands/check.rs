@@ -23,6 +23,7 @@ pub fn check(args: &CheckArgs) -> Result<(), Failure> {
     let reports = capacity::analyse(&scenario.model);
     stdio::print(&table::load_reports(&scenario, &reports))?;
     stdio::print(&seasons(&scenario, &reports))?;
+    stdio::print(&transitions(&scenario))?;
     let warnings: Vec<Warning> = reports.iter().flat_map(|r| r.warnings.clone()).collect();
     if !warnings.is_empty() {
         outln!()?;
@@ -38,6 +39,63 @@ pub fn check(args: &CheckArgs) -> Result<(), Failure> {
         warmup(&scenario, &dir)?;
     }
     Ok(())
+}
+
+/// Each transition of the scenario: from, to, when, its ramp and how many
+/// people change team (empty without transitions).
+fn transitions(scenario: &Scenario) -> String {
+    let model = &scenario.model;
+    let horizon_end = scenario.run.nominal_window().end();
+    let mut out = String::new();
+    for spec in &model.topologies {
+        let Some(t) = &spec.transition else {
+            continue;
+        };
+        if out.is_empty() {
+            out.push_str("\nTransitions (their rows above are their source topology's, before the switch):\n");
+        }
+        let org = topology::build(model, spec);
+        let switch = org
+            .transition
+            .as_deref()
+            .expect("a transition's organization");
+        let (moved, people) = moved_people(switch);
+        let ramp = match &t.ramp {
+            Some(r) => format!(
+                "moved people start at {} efficiency and reach full efficiency after {} days",
+                number(r.start),
+                number(r.days)
+            ),
+            None => "no ramp: everyone at full efficiency at once".to_owned(),
+        };
+        let when = if t.at >= horizon_end {
+            format!(
+                "day {} (after the run's end at day {}: it never switches)",
+                number(t.at),
+                number(horizon_end)
+            )
+        } else {
+            format!("day {}", number(t.at))
+        };
+        out.push_str(&format!(
+            "  {}: {} -> {} at {when}; {moved} of {people} people change team; {ramp}\n",
+            spec.name, t.from, t.to.name
+        ));
+    }
+    out
+}
+
+/// People of the target organization who changed team, and all its people.
+fn moved_people(t: &orgsim::model::transition::Transition) -> (u32, u32) {
+    let mut moved = 0.0;
+    let mut people = 0;
+    for (team, shares) in t.to.teams.iter().zip(&t.moved) {
+        for (&n, &m) in team.people.iter().zip(shares) {
+            moved += f64::from(n) * m;
+            people += n;
+        }
+    }
+    (moved.round() as u32, people)
 }
 
 /// The rate profiles of the scenario's streams and, per topology, the load

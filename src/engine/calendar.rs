@@ -162,6 +162,32 @@ impl<E: Copy> Calendar<E> {
         self.len() == 0
     }
 
+    /// Keeps only the waiting events for which `keep(time, &event)` holds
+    /// (each asked once, in no particular order); the others are dropped.
+    /// The kept events come out in the same order as before.
+    pub fn retain(&mut self, mut keep: impl FnMut(f64, &E) -> bool) {
+        let entries = std::mem::take(&mut self.heap);
+        for entry in entries {
+            if keep(entry.time(), &entry.event) {
+                self.sift_up(entry);
+            }
+        }
+        for l in 0..self.lanes.len() {
+            if let Some(entry) = self.lanes[l]
+                && !keep(entry.time(), &entry.event)
+            {
+                self.lanes[l] = None;
+                self.in_lanes -= 1;
+                if !self.tree.is_empty() {
+                    self.update_lane(l);
+                }
+            }
+        }
+        if self.tree.is_empty() {
+            self.first_lane = self.earliest_lane();
+        }
+    }
+
     /// Removes the next event if it happens no later than `until`, and moves
     /// the clock to its time.
     #[inline]
@@ -369,6 +395,40 @@ mod tests {
         assert_eq!(log.0, vec![(1.0, 1), (1.0, 2), (1.0, 10), (2.0, 3)]);
         assert_eq!(cal.now(), 3.0);
         assert_eq!(cal.len(), 1);
+    }
+
+    /// Dropping events (in the heap and in lanes, few lanes and many)
+    /// leaves the others in their order.
+    #[test]
+    fn retain_drops_the_others_and_keeps_the_order() {
+        for lanes in [3, 40] {
+            let mut cal: Calendar<u32> = Calendar::new();
+            let mut expected = Vec::new();
+            for i in 0..200u32 {
+                let t = f64::from((i * 37) % 23);
+                if i % 3 == 0 {
+                    cal.schedule_lane_at(i as usize % lanes, t, i);
+                } else {
+                    cal.schedule_at(t, i);
+                }
+            }
+            // What comes out without the drop, less the dropped events.
+            let mut all = Calendar::new();
+            all.heap = cal.heap.clone();
+            all.lanes = cal.lanes.clone();
+            all.in_lanes = cal.in_lanes;
+            all.first_lane = cal.first_lane;
+            all.tree = cal.tree.clone();
+            while let Some(e) = all.pop_until(f64::INFINITY) {
+                if e % 5 != 0 {
+                    expected.push(e);
+                }
+            }
+            cal.retain(|_, e| e % 5 != 0);
+            assert_eq!(cal.len(), expected.len());
+            let got: Vec<u32> = std::iter::from_fn(|| cal.pop_until(f64::INFINITY)).collect();
+            assert_eq!(got, expected, "{lanes} lanes");
+        }
     }
 
     /// Whatever the pattern of pushes (into the heap or into lanes, free

@@ -422,8 +422,10 @@ pub fn reviewer_utilization(model: &ModelSpec, org: &Organization) -> Option<f64
 /// phrase each (`team `eng` (eng) at utilization 1.02`). Such a topology
 /// cannot keep up with its open streams' demand whatever the run length:
 /// every replication of it is unstable (docs/model.md, *Unstable systems*).
-/// Empty when every resource is below 1.
+/// Empty when every resource is below 1. A transition is judged by the
+/// organization it switches to, the one that has to keep up in the long run.
 pub fn overloads(model: &ModelSpec, org: &Organization) -> Vec<String> {
+    let org = org.transition.as_ref().map_or(org, |t| &t.to);
     let report = analyse_org(model, org.clone());
     let org = &report.organization;
     let mut out = Vec::new();

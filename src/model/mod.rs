@@ -20,6 +20,7 @@ pub mod spec;
 mod split;
 pub mod tally;
 pub mod topology;
+pub mod transition;
 pub mod warning;
 
 pub use category::{Breakdown, Category};

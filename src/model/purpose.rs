@@ -17,6 +17,9 @@ pub const EXECUTIVE: u64 = 3;
 pub const SWARM: u64 = 4;
 /// Review times of the bar raisers.
 pub const REVIEW: u64 = 5;
+/// The context switches of the tasks a transition's switch stops
+/// (docs/model.md, "The reorganization as a transition").
+pub const TRANSITION: u64 = 6;
 /// First purpose number of the workload streams.
 const WORKLOAD_BASE: u64 = 16;
 

@@ -85,6 +85,10 @@ pub struct Organization {
     pub bar_raiser: Option<BarRaiser>,
     /// What its free cross-trained people take next.
     pub dispatch: Dispatch,
+    /// For a transition (docs/model.md, "The reorganization as a
+    /// transition"): this is the organization until the switch, and this
+    /// the switch; `None` for a plain topology.
+    pub transition: Option<Box<super::transition::Transition>>,
 }
 
 /// The name the platform team of a `single-threaded-with-platform`
@@ -188,7 +192,7 @@ pub fn build(model: &ModelSpec, spec: &TopologySpec) -> Organization {
             }
         };
     }
-    Organization {
+    let mut org = Organization {
         name: spec.name.clone(),
         teams,
         leaders,
@@ -197,7 +201,15 @@ pub fn build(model: &ModelSpec, spec: &TopologySpec) -> Organization {
         queue: spec.queue,
         bar_raiser: spec.bar_raiser.clone(),
         dispatch: spec.dispatch,
+        transition: None,
+    };
+    if let Some(t) = &spec.transition {
+        let to = build(model, &t.to);
+        org.transition = Some(Box::new(super::transition::Transition::new(
+            &org, to, t.at, t.ramp,
+        )));
     }
+    org
 }
 
 /// One functional department per skill, owning no stream.

@@ -28,6 +28,7 @@ const TOP_KEYS: &[&str] = &[
     "topologies",
     "uncertain",
     "economics",
+    "transitions",
 ];
 const SIMULATION_KEYS: &[&str] = &[
     "warmup",
@@ -124,6 +125,11 @@ pub(crate) fn build(ctx: &mut Ctx<'_>, doc: &Table) -> Option<Scenario> {
             cross: cross.as_ref(),
         },
     );
+    let transitions = super::transitions::read(ctx, &root, topologies.as_deref());
+    let topologies = topologies.zip(transitions).map(|(mut t, tr)| {
+        t.extend(tr);
+        t
+    });
     let economics = super::economics::read(ctx, &root, &org, &workload.stream_names);
     if let (Some(Some(e)), Some(t)) = (&economics, &topologies) {
         super::economics::check_reviewers(ctx, &root, e, t);

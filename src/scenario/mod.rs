@@ -23,6 +23,7 @@ mod reader;
 mod source_map;
 pub(crate) mod suggest;
 mod topologies;
+mod transitions;
 mod workload;
 
 pub use build::MAX_DESCRIPTION_BYTES;

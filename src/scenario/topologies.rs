@@ -393,6 +393,7 @@ fn topology(
         bar_raiser: bar_raiser?,
         wip_limit: wip_limit?,
         dispatch: dispatch?.or(env.cross.map(|c| c.1)).unwrap_or_default(),
+        transition: None,
     })
 }
 

@@ -42,4 +42,5 @@ mod sweep_data;
 mod sweep_json;
 mod theory;
 mod topologies;
+mod transitions;
 mod wip;

@@ -110,6 +110,14 @@ impl Arena {
         self.items.len() - self.free.len()
     }
 
+    /// The slots of every item in flight, in slot order.
+    pub(crate) fn live_slots(&self) -> Vec<Slot> {
+        (self.items.iter().enumerate())
+            .filter(|(_, i)| i.live)
+            .map(|(s, _)| Slot::new(s))
+            .collect()
+    }
+
     /// Every item in flight, in slot order.
     pub(crate) fn live(&self) -> impl Iterator<Item = &ItemRun> {
         self.items.iter().filter(|i| i.live)

@@ -77,6 +77,15 @@ impl<'a> Arrivals<'a> {
         }
     }
 
+    /// From now on, the tasks of new items are routed by `routing` (a
+    /// transition's switch: docs/model.md, "The reorganization as a
+    /// transition"). Draws nothing.
+    pub(crate) fn reroute(&mut self, model: &ModelSpec, routing: &Routing) {
+        let (plans, plan_start) = task_plans(model, routing);
+        self.plans = plans;
+        self.plan_start = plan_start;
+    }
+
     /// Items of stream `k` waiting at day 0.
     pub(crate) fn backlog(&self, k: StreamId) -> u32 {
         self.start.items.get(k.index()).copied().unwrap_or(0)

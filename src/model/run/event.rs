@@ -20,6 +20,8 @@ pub(crate) enum Event {
     Quality(quality::Event),
     /// A sample of the cumulative flow diagram is due.
     Probe(probes::Event),
+    /// A transition switches to its target organization.
+    Switch,
 }
 
 // The calendar moves events by value: keep them at most 16 bytes (u32 ids).

@@ -31,6 +31,7 @@ mod setup;
 mod swarm;
 #[cfg(test)]
 mod testing;
+mod transition;
 mod wip;
 mod work;
 
@@ -98,10 +99,12 @@ fn run(
     if recording.flow {
         calendar.schedule_at(0.0, Event::Probe(probes::Event::FlowSample(0)));
     }
-    rep.m.start(&mut Cx {
+    let mut cx = Cx {
         cal: &mut calendar,
         items: &mut rep.items,
-    });
+    };
+    rep.m.plan_switch(&mut cx);
+    rep.m.start(&mut cx);
     let end = rep.m.probes.window_end;
     calendar.run_until(&mut rep, end);
     let in_flight = rep.items.in_flight();
@@ -154,6 +157,11 @@ struct Mechanisms<'a> {
     stream_gate: StreamGate,
     /// Which items are expedite; `None` when none is.
     classes: Option<Classes>,
+    /// A transition's switch still to come.
+    switch: Option<Box<transition::Pending<'a>>>,
+    /// After a transition's switch inside the window: the source
+    /// organization before it.
+    before: Option<Box<transition::Before>>,
 }
 
 impl Mechanisms<'_> {
@@ -210,6 +218,7 @@ impl Mechanisms<'_> {
                 Next::Fix(index, fix) => self.fix_arrives(cx, index, fix),
             },
             Event::Probe(e) => self.probes.handle(cx, e),
+            Event::Switch => self.switch_now(cx),
         }
     }
 

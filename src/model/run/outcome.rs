@@ -225,6 +225,9 @@ impl Mechanisms<'_> {
                 metrics.push((m.name().into(), v));
             }
         }
+        if let Some(before) = &self.before {
+            before.blend(&mut metrics, self.org, end);
+        }
         for (k, tally) in self.probes.streams.iter().enumerate() {
             let percentiles = if self.probes.streams.len() == 1 {
                 all_percentiles

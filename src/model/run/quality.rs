@@ -11,6 +11,7 @@ use super::event::Event as Any;
 use crate::engine::{ReplicationStreams, SimRng};
 use crate::model::ids::Slot;
 use crate::model::purpose;
+use crate::model::routing::Routing;
 use crate::model::spec::{BarRaiser, Quality as QualitySpec};
 use crate::model::topology::Organization;
 use crate::stats::TimeAverage;
@@ -118,6 +119,17 @@ impl<'a> Quality<'a> {
             fixes: Vec::new(),
             free_fixes: Vec::new(),
             reworks: Vec::new(),
+        }
+    }
+
+    /// Takes over the escaped defects `old` was waiting for (a transition's
+    /// switch): each fix goes to the team `routing` gives its stream and
+    /// skill. Their arrivals stay in the calendar.
+    pub(crate) fn adopt_fixes(&mut self, old: &mut Quality, routing: &Routing) {
+        self.fixes = std::mem::take(&mut old.fixes);
+        self.free_fixes = std::mem::take(&mut old.free_fixes);
+        for f in &mut self.fixes {
+            f.team = routing.route(f.stream, f.skill, None, false);
         }
     }
 

@@ -59,10 +59,11 @@ impl<'a> Swarm<'a> {
         })
     }
 
-    /// Schedules the first swarm.
+    /// Schedules the first swarm (one interval from now: day 0, or a
+    /// transition's switch).
     pub(crate) fn start(&mut self, cx: &mut Cx) {
-        let at = self.spec.interval.sample(&mut self.rng);
-        cx.cal.schedule_at(at, Any::Swarm(Event::Start));
+        let after = self.spec.interval.sample(&mut self.rng);
+        cx.cal.schedule_in(after, Any::Swarm(Event::Start));
     }
 
     /// Extra person-days to resume an interrupted task.

@@ -12,7 +12,8 @@ use super::event::Event as Any;
 use super::pools::Pools;
 use super::swarm::Swarm;
 use crate::model::ids::PoolId;
-use crate::model::item::{Phase, Stamp};
+use crate::model::item::{Phase, Stamp, TaskRun};
+use crate::model::transition::Relearning;
 
 /// What happens in work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +37,8 @@ pub(crate) struct Work {
     pub(crate) crews: Option<Crews>,
     /// Each team's share of full speed, when communication slows them.
     speed: Option<Vec<f64>>,
+    /// After a transition's switch with a ramp, how its people relearn.
+    relearning: Option<Relearning>,
 }
 
 impl Work {
@@ -46,7 +49,24 @@ impl Work {
             stream_class,
             crews: None,
             speed: None,
+            relearning: None,
         }
+    }
+
+    /// From now on, a task started at `t` takes its effort over the
+    /// relearning efficiency of its team and skill at `t` (none: full
+    /// efficiency).
+    pub(crate) fn relearn(&mut self, relearning: Option<Relearning>) {
+        self.relearning = relearning;
+    }
+
+    /// The relearning efficiency of `task`'s team and skill at `t` (1
+    /// without a transition's ramp). Out of line: only a transition has it.
+    #[inline(never)]
+    fn efficiency(&self, task: &TaskRun, t: f64) -> f64 {
+        self.relearning
+            .as_ref()
+            .map_or(1.0, |r| r.efficiency(task.team, task.skill, t))
     }
 
     /// The same, with cross-trained `crews` and each team's `speed` (None:
@@ -102,14 +122,24 @@ impl Work {
         } else {
             1.0
         };
+        let relearning = if self.relearning.is_some() {
+            self.efficiency(cx.items.task(tr), now)
+        } else {
+            1.0
+        };
         let item = cx.items.item(tr.slot());
         let task = &mut item.tasks[tr.task()];
-        task.stamp(Stamp::Started, now);
+        match task.paused_at.take() {
+            // Stopped by a transition's switch (crews and swarms never
+            // meet): the pause is time lost, its context switch is owed.
+            Some(paused) => task.interrupted += now - paused,
+            None => task.stamp(Stamp::Started, now),
+        }
         task.phase = Phase::Working;
         task.work_started = now;
         let team = task.team;
         let speed = self.speed.as_ref().map_or(1.0, |s| s[team]);
-        let days = task.remaining / (speed * efficiency);
+        let days = task.remaining / (speed * efficiency * relearning);
         item.touch_team(team);
         cx.cal.schedule_in(days, Any::Work(Event::CrewDone(tr, c)));
     }
@@ -158,7 +188,9 @@ impl Work {
             // Resuming: the pause and the context switch are time lost to
             // the interruption, not work.
             Some(paused) => {
-                let resume_cost = swarm.expect("only a swarm pauses a task").resume_cost();
+                // A task stopped by a transition's switch into a topology
+                // without swarms was charged its context switch then.
+                let resume_cost = swarm.map_or(0.0, Swarm::resume_cost);
                 task.interrupted += now - paused + resume_cost;
                 task.remaining += resume_cost;
             }
@@ -169,6 +201,9 @@ impl Work {
         let (team, mut work, epoch) = (task.team, task.remaining, task.epoch);
         if let Some(speed) = &self.speed {
             work /= speed[team];
+        }
+        if self.relearning.is_some() {
+            work /= self.efficiency(&item.tasks[tr.task()], now);
         }
         item.touch_team(team);
         cx.cal.schedule_in(work, Any::Work(Event::Done(tr, epoch)));
@@ -222,7 +257,13 @@ impl Work {
         self.release(cx, pool, slot);
         let task = cx.items.task(tr);
         let speed = self.speed.as_ref().map_or(1.0, |s| s[task.team]);
-        task.remaining -= (now - task.work_started) * speed;
+        let relearning = if self.relearning.is_some() {
+            self.efficiency(task, task.work_started)
+        } else {
+            1.0
+        };
+        let task = cx.items.task(tr);
+        task.remaining -= (now - task.work_started) * speed * relearning;
         task.epoch += 1;
         task.paused_at = Some(now);
         task.phase = Phase::Queued;

@@ -19,7 +19,8 @@ mod topology;
 mod workload;
 pub use self::economics::{DEFAULT_DAYS_PER_YEAR, Economics};
 pub use self::topology::{
-    BarRaiser, QueueDiscipline, SharedLeader, TeamSpec, TopologyKind, TopologySpec,
+    BarRaiser, QueueDiscipline, Ramp, SharedLeader, TeamSpec, TopologyKind, TopologySpec,
+    TransitionSpec,
 };
 pub use self::workload::{
     Arrivals, InitialBacklog, ItemType, MixEntry, ServiceClass, StreamSpec, TaskSpec, Workload,
@@ -304,6 +305,7 @@ impl ModelSpec {
                 bar_raiser: None,
                 wip_limit: None,
                 dispatch: Dispatch::OwnSkillFirst,
+                transition: None,
             }],
             cross_training: Vec::new(),
             economics: None,

@@ -65,6 +65,45 @@ pub struct TopologySpec {
     /// What a free cross-trained person takes next (the organization's
     /// `dispatch`, unless the topology sets its own).
     pub dispatch: Dispatch,
+    /// Set on the entry a `[[transitions]]` table adds: this entry is then
+    /// a copy of the source topology under the transition's name, and the
+    /// organization switches to `to` at the day given (docs/model.md, "The
+    /// reorganization as a transition"). `None` for a plain topology.
+    pub transition: Option<Box<TransitionSpec>>,
+}
+
+/// One `[[transitions]]` entry: the organization runs as its source
+/// topology until day `at`, then as `to` (docs/model.md, "The
+/// reorganization as a transition").
+#[derive(Debug, Clone)]
+pub struct TransitionSpec {
+    /// The source topology's name.
+    pub from: String,
+    /// The target topology.
+    pub to: TopologySpec,
+    /// The day of the switch (>= 0; after the horizon: never).
+    pub at: f64,
+    /// How moved people relearn; `None`: at full efficiency at once.
+    pub ramp: Option<Ramp>,
+}
+
+/// The efficiency of a person who changed team at the switch: `start` at
+/// the switch, climbing linearly to 1 over `days`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Ramp {
+    /// Days from the switch until a moved person is at full efficiency (> 0).
+    pub days: f64,
+    /// A moved person's efficiency right after the switch, in (0, 1].
+    pub start: f64,
+}
+
+impl Ramp {
+    /// A moved person's efficiency `since` days after the switch:
+    /// `start + (1 - start) * min(1, since / days)`.
+    pub fn efficiency(&self, since: f64) -> f64 {
+        let progress = (since / self.days).clamp(0.0, 1.0);
+        self.start + (1.0 - self.start) * progress
+    }
 }
 
 /// Bar raisers (docs/model.md, "Quality, dilution and bar raisers"): a shared pool of reviewers who look at every
