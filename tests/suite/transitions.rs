@@ -340,3 +340,53 @@ fn check_lists_each_transition_and_an_invalid_one_exits_2() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn every_bundled_pair_of_topologies_switches_both_ways_without_losing_an_item() {
+    // Swarms, cross-trained people, WIP limits, bar raisers, platforms,
+    // coupling, shared leaders: the switch meets every mechanism's work in
+    // flight (a debug build also checks that no person idles beside work).
+    let mut pairs = 0;
+    for b in orgsim::scenario::bundled::ALL {
+        let sc = crate::support::scenario(b.text);
+        let names: Vec<String> = sc.model.topologies.iter().map(|t| t.name.clone()).collect();
+        if names.len() < 2 {
+            continue;
+        }
+        for (from, to) in [(&names[0], &names[1]), (&names[1], &names[0])] {
+            let text = format!(
+                "{}\n[[transitions]]\nname = \"move\"\nfrom = \"{from}\"\nto = \"{to}\"\nat = 80\nramp = {{ days = 30, start = 0.4 }}\n",
+                b.text
+            );
+            let exp = run_with(
+                &text,
+                RunOptions {
+                    replications: Some(1),
+                    topologies: vec![from.clone(), "move".into()],
+                    flow_charts: true,
+                    threads: Some(1),
+                    ..RunOptions::default()
+                },
+            );
+            let (moved, stayed) = (exp.topology("move").unwrap(), exp.topology(from).unwrap());
+            for (s, f) in moved.flow.iter().zip(&stayed.flow) {
+                let label = format!("{} {from} -> {to}, day {}", b.name, s.time);
+                assert_eq!(s.arrived, f.arrived, "{label}");
+                assert_eq!(
+                    s.arrived,
+                    s.intake + s.backlog + s.in_progress + s.done,
+                    "{label}"
+                );
+                assert!(s.fix_arrived >= s.fix_done, "{label}");
+            }
+            assert!(
+                moved.metric("throughput").unwrap()[0] > 0.0,
+                "{} {from} -> {to}",
+                b.name
+            );
+            assert!(moved.flow.len() > 10, "{}: the flow is sampled", b.name);
+            pairs += 1;
+        }
+    }
+    assert!(pairs >= 16, "{pairs} switches tried");
+}

@@ -5,8 +5,9 @@
 //! The arrivals, the items in flight, the streams' WIP limits and the
 //! probes carry on untouched. The rule for work in flight:
 //!
-//! - every task not done is routed to the team the new routing gives its
-//!   stream and skill;
+//! - every task (done or not: a done task's defect is reworked or fixed by
+//!   its team) is routed to the team the new routing gives its stream and
+//!   skill;
 //! - a task being worked is stopped and keeps the effort it has left; like
 //!   a task pulled away by a swarm it owes a context switch on resuming (the
 //!   new organization's: drawn by its swarms if it has them, else at the
@@ -135,15 +136,16 @@ impl<'a> Mechanisms<'a> {
             let item = cx.items.item(slot);
             if item.remaining == 0 {
                 review.push(slot);
-                continue;
             }
             let k = item.stream;
             for (i, task) in item.tasks.iter_mut().enumerate() {
+                // Done tasks too: a defect they left is reworked, or
+                // fixed, by the team now doing their stream and skill.
+                task.team = self.routing.route(k, task.skill, None, false);
+                task.request = !self.routing.owns(task.team, k);
                 if task.phase == Phase::Done {
                     continue;
                 }
-                task.team = self.routing.route(k, task.skill, None, false);
-                task.request = !self.routing.owns(task.team, k);
                 let tr = TaskRef::new(slot, i);
                 match task.phase {
                     Phase::Working => {
@@ -288,5 +290,48 @@ impl Before {
                 set(metrics, Metric::TotalCost, delay + cost);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::spec::ModelSpec;
+    use crate::model::topology;
+
+    #[test]
+    fn the_organization_wide_metrics_are_shares_of_both_organizations() {
+        // Window 0..100, switch at 50; before it 2 people busy 60 of their
+        // 100 person-days, the executive 10 days, the busiest leader 0.9.
+        let before = Before {
+            at: 50.0,
+            span: 50.0,
+            people: 100.0,
+            busy: 60.0,
+            executive: 10.0,
+            leader_max: 0.9,
+            people_cost: Some(1000.0),
+            ..Before::default()
+        };
+        let model = ModelSpec::station(1.0, 2.0, 2).unwrap();
+        let org = topology::build(&model, &model.topologies[0]);
+        let mut metrics: Vec<(String, f64)> = [
+            (Metric::Utilization, 0.5),
+            (Metric::ExecutiveUtilization, 0.4),
+            (Metric::LeaderUtilizationMax, 0.5),
+            (Metric::DelayCost, 100.0),
+            (Metric::PeopleCost, 2000.0),
+            (Metric::TotalCost, 2100.0),
+            (Metric::LeadTimeMean, 7.0),
+        ]
+        .iter()
+        .map(|(m, v)| (m.name().to_owned(), *v))
+        .collect();
+        before.blend(&mut metrics, &org, 100.0);
+        let got: Vec<f64> = metrics.iter().map(|(_, v)| *v).collect();
+        // (60 + 0.5·2·50) / (100 + 2·50); (10 + 0.4·50) / 100; the larger
+        // leader; (1000·50 + 2000·50) / 100 and the delay on top; item
+        // metrics untouched.
+        assert_eq!(got, [0.55, 0.3, 0.9, 100.0, 1500.0, 1600.0, 7.0]);
     }
 }
