@@ -375,7 +375,11 @@ pub fn settings_used(scenario: &Scenario, topologies: &[String]) -> Vec<Setting>
         .topologies
         .iter()
         .filter(|t| topologies.is_empty() || topologies.contains(&t.name))
-        .map(|t| &t.coordination)
+        .flat_map(|t| {
+            // A transition uses its target's settings too.
+            let to = t.transition.as_ref().map(|tr| &tr.to.coordination);
+            std::iter::once(&t.coordination).chain(to)
+        })
         .collect();
     Setting::ALL
         .into_iter()
@@ -401,6 +405,13 @@ fn varied(scenario: &Scenario, setting: Setting, variant: Variant) -> (Scenario,
         if setting.used_by(&t.coordination) {
             setting.apply(&mut t.coordination, variant);
             values.push(setting.mean(&t.coordination));
+        }
+        // A transition's target is varied as the topology it copies is.
+        if let Some(to) = t.transition.as_mut().map(|tr| &mut tr.to.coordination)
+            && setting.used_by(to)
+        {
+            setting.apply(to, variant);
+            values.push(setting.mean(to));
         }
     }
     let value = values.first().copied().filter(|v| {
