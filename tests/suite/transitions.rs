@@ -390,3 +390,29 @@ fn every_bundled_pair_of_topologies_switches_both_ways_without_losing_an_item() 
     }
     assert!(pairs >= 16, "{pairs} switches tried");
 }
+
+#[test]
+fn a_transition_gives_the_same_numbers_on_any_number_of_threads() {
+    let on = |threads: usize| {
+        run_with(
+            &small(),
+            RunOptions {
+                keep_items: true,
+                threads: Some(threads),
+                ..RunOptions::default()
+            },
+        )
+    };
+    let (one, two) = (on(1), on(2));
+    let (a, b) = (
+        one.topology("reorg").unwrap(),
+        two.topology("reorg").unwrap(),
+    );
+    assert_eq!(a.metric_names, b.metric_names);
+    for (m, name) in a.metric_names.iter().enumerate() {
+        let same = (a.values[m].iter().zip(&b.values[m]))
+            .all(|(x, y)| x.to_bits() == y.to_bits() || (x.is_nan() && y.is_nan()));
+        assert!(same, "{name}");
+    }
+    assert_eq!(a.items, b.items);
+}
