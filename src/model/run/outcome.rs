@@ -96,6 +96,11 @@ pub struct ReplicationOutcome {
     /// (completion time, lead time) of every item completed since time 0, in
     /// completion order (only when asked for).
     pub series: Vec<(f64, f64)>,
+    /// The stream of each item of `series`.
+    pub series_streams: Vec<usize>,
+    /// The daily series made of `series` when the run asks for them
+    /// (docs/model.md, "Over time"); the series is then dropped.
+    pub daily: Option<crate::stats::daily::DailySeries>,
     /// Every task execution of the items completed since time 0, in
     /// completion order (only when asked for).
     pub executions: Vec<TaskExecution>,
@@ -260,6 +265,8 @@ impl Mechanisms<'_> {
             completions: self.probes.completions,
             window: (self.probes.window_start, end),
             series: self.probes.series,
+            series_streams: self.probes.series_streams,
+            daily: None,
             executions: self.probes.executions,
             saturated_at: None,
             backlog_done,

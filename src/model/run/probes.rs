@@ -53,6 +53,8 @@ pub(crate) struct Probes<'a> {
     keep_series: bool,
     /// (completion time, lead time) of every item done (only when asked for).
     pub(crate) series: Vec<(f64, f64)>,
+    /// The stream of each item of `series`.
+    pub(crate) series_streams: Vec<usize>,
     /// Keep every task execution of the items done.
     pub(crate) keep_events: bool,
     /// Every task execution of the items done (only when asked for).
@@ -112,6 +114,7 @@ impl<'a> Probes<'a> {
             completions: Vec::new(),
             keep_series: limits.keep_series,
             series: Vec::new(),
+            series_streams: Vec::new(),
             keep_events: limits.keep_events,
             executions: Vec::new(),
             events: 0,
@@ -169,6 +172,7 @@ impl<'a> Probes<'a> {
         self.wip_trend.set(now, self.in_flight() as f64);
         if self.keep_series {
             self.series.push((now, now - item.arrival));
+            self.series_streams.push(item.stream);
         }
     }
 

@@ -1,0 +1,105 @@
+//! Per-day tallies of the items a replication completed since time 0
+//! (docs/model.md, "Over time: daily series and the break-even day").
+
+/// One replication's daily series: element `d` is day `d` = [d, d + 1)
+/// since time 0. Days the replication did not observe whole (it was stopped
+/// as saturated) are NaN.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DailySeries {
+    /// Items of the streams done that day.
+    pub throughput: Vec<f64>,
+    /// Their mean lead time (NaN on a day with none done).
+    pub lead_time: Vec<f64>,
+    /// Their cost of delay: Σ lead time × the stream's `delay_cost` rate
+    /// (empty without `[economics] delay_cost`).
+    pub delay_cost: Vec<f64>,
+    /// What the organization's people cost per day (`None` without
+    /// `[economics] person_cost`); the same every day for a fixed topology.
+    pub people_cost: Option<f64>,
+}
+
+/// The days a run of `end` days since time 0 is cut into (at least 1).
+pub fn days_of(end: f64) -> usize {
+    (end.ceil() as usize).max(1)
+}
+
+impl DailySeries {
+    /// The daily series of the items done at `series[i].0` with lead time
+    /// `series[i].1`, of stream `streams[i]`, in a run of `days` days
+    /// observed up to `observed` (the end, or when it was stopped).
+    /// `delay_rates` are `[economics] delay_cost` by stream; `people_cost`
+    /// the organization's per day. An item done exactly at the end counts
+    /// on the last day.
+    pub fn from_completions(
+        series: &[(f64, f64)],
+        streams: &[usize],
+        days: usize,
+        observed: f64,
+        delay_rates: Option<&[f64]>,
+        people_cost: Option<f64>,
+    ) -> DailySeries {
+        let mut count = vec![0.0; days];
+        let mut lead = vec![0.0; days];
+        let mut cost = vec![0.0; if delay_rates.is_some() { days } else { 0 }];
+        for (i, &(t, l)) in series.iter().enumerate() {
+            let d = (t.max(0.0).floor() as usize).min(days - 1);
+            count[d] += 1.0;
+            lead[d] += l;
+            if let Some(rates) = delay_rates {
+                cost[d] += l * streams.get(i).and_then(|&k| rates.get(k)).unwrap_or(&0.0);
+            }
+        }
+        let lead_time = count
+            .iter()
+            .zip(&lead)
+            .map(|(&n, &s)| if n > 0.0 { s / n } else { f64::NAN })
+            .collect();
+        let mut daily = DailySeries {
+            throughput: count,
+            lead_time,
+            delay_cost: cost,
+            people_cost,
+        };
+        // A day the replication did not see to its end is missing, not 0.
+        let whole = if observed >= days as f64 {
+            days
+        } else {
+            observed.max(0.0).floor() as usize
+        };
+        for v in [
+            &mut daily.throughput,
+            &mut daily.lead_time,
+            &mut daily.delay_cost,
+        ] {
+            v.iter_mut().skip(whole).for_each(|x| *x = f64::NAN);
+        }
+        daily
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn completions_fall_on_their_day_and_unseen_days_are_missing() {
+        let series = [(0.5, 0.5), (1.0, 1.0), (1.9, 0.4), (3.0, 2.0)];
+        let d = DailySeries::from_completions(
+            &series,
+            &[0, 1, 1, 0],
+            3,
+            f64::INFINITY,
+            Some(&[10.0, 1.0]),
+            Some(7.0),
+        );
+        assert_eq!(d.throughput, [1.0, 2.0, 1.0]);
+        assert!((d.lead_time[1] - 0.7).abs() < 1e-12);
+        assert_eq!(d.lead_time[2], 2.0);
+        assert!((d.delay_cost[1] - 1.4).abs() < 1e-12);
+        assert_eq!([d.delay_cost[0], d.delay_cost[2]], [5.0, 20.0]);
+        let cut = DailySeries::from_completions(&series, &[0; 4], 3, 1.5, None, None);
+        assert_eq!(cut.throughput[0], 1.0);
+        assert!(cut.throughput[1].is_nan() && cut.throughput[2].is_nan());
+        assert!(cut.delay_cost.is_empty());
+    }
+}
