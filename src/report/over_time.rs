@@ -299,7 +299,7 @@ fn day_words(d: Option<usize>) -> String {
 /// The value of a cumulative quantity in words.
 fn amount(q: CumulativeQuantity, x: f64) -> String {
     match q {
-        CumulativeQuantity::ItemsDone => super::charts::numbers::sig(x),
+        CumulativeQuantity::ItemsDone => super::charts::numbers::compact(x),
         _ => money(x),
     }
 }
