@@ -29,6 +29,7 @@ pub fn take_daily(
     let daily = DailySeries::from_completions(
         &outcome.series,
         &outcome.series_streams,
+        &outcome.series_wip,
         days,
         observed,
         e.and_then(|e| e.delay_cost.as_deref()),
@@ -36,6 +37,7 @@ pub fn take_daily(
     );
     outcome.series = Vec::new();
     outcome.series_streams = Vec::new();
+    outcome.series_wip = Vec::new();
     daily
 }
 
@@ -46,13 +48,20 @@ pub enum DailyQuantity {
     Throughput,
     /// Mean lead time of the items done that day.
     LeadTime,
-    /// Cost of delay of the items done that day.
+    /// Cost of delay of the items done that day (booked on completion).
     DelayCost,
+    /// Cost of delay accrued that day by the items in the system.
+    DelayAccrued,
 }
 
 impl DailyQuantity {
     /// Every quantity, in output order.
-    pub const ALL: [DailyQuantity; 3] = [Self::Throughput, Self::LeadTime, Self::DelayCost];
+    pub const ALL: [DailyQuantity; 4] = [
+        Self::Throughput,
+        Self::LeadTime,
+        Self::DelayCost,
+        Self::DelayAccrued,
+    ];
 
     /// The name in `over_time.csv`.
     pub fn name(self) -> &'static str {
@@ -60,6 +69,7 @@ impl DailyQuantity {
             Self::Throughput => "throughput",
             Self::LeadTime => "lead_time",
             Self::DelayCost => "delay_cost",
+            Self::DelayAccrued => "delay_cost_accrued",
         }
     }
 
@@ -73,6 +83,7 @@ impl DailyQuantity {
             Self::Throughput => &d.throughput,
             Self::LeadTime => &d.lead_time,
             Self::DelayCost => &d.delay_cost,
+            Self::DelayAccrued => &d.delay_accrued,
         }
     }
 }
@@ -83,7 +94,7 @@ impl DailyQuantity {
 pub enum CumulativeQuantity {
     /// Items done since day 0, topology − reference.
     ItemsDone,
-    /// Cost of delay since day 0, reference − topology (saved).
+    /// Cost of delay accrued since day 0, reference − topology (saved).
     DelayCostSaved,
     /// People cost since day 0, reference − topology (saved).
     PeopleCostSaved,
@@ -283,8 +294,11 @@ pub fn check_pairs(pairs: &[(String, String)], names: &[String]) -> Result<(), O
 }
 
 /// The per-replication cumulative gain `q` of `t` against `r` over `days`
-/// days: items done topology − reference; costs reference − topology. A
-/// day either replication did not observe breaks the sum from there on.
+/// days: items done topology − reference; costs reference − topology, the
+/// cost of delay as accrued day by day by the items in the system (booked
+/// on completion, a topology that finishes more items early would look
+/// costlier for it). A day either replication did not observe breaks the
+/// sum from there on.
 pub fn cumulative_gain(
     q: CumulativeQuantity,
     t: &DailySeries,
@@ -301,7 +315,7 @@ pub fn cumulative_gain(
     (0..days)
         .map(|d| {
             let seen = at(&t.throughput, d).is_finite() && at(&r.throughput, d).is_finite();
-            let delay = at(&r.delay_cost, d) - at(&t.delay_cost, d);
+            let delay = at(&r.delay_accrued, d) - at(&t.delay_accrued, d);
             sum += if !seen {
                 f64::NAN
             } else {
@@ -332,7 +346,9 @@ pub fn compute(exp: &Experiment, pairs: &[(String, String)]) -> Result<OverTime,
         let has_cost = t.daily.iter().any(|d| !d.delay_cost.is_empty());
         let bands = DailyQuantity::ALL
             .into_iter()
-            .filter(|q| *q != DailyQuantity::DelayCost || has_cost)
+            .filter(|q| {
+                !matches!(q, DailyQuantity::DelayCost | DailyQuantity::DelayAccrued) || has_cost
+            })
             .map(|q| {
                 let series: Vec<Vec<f64>> = t.daily.iter().map(|d| q.of(d).to_vec()).collect();
                 (q, Band::of(&series, days))

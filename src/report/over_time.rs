@@ -323,7 +323,7 @@ pub fn sentence(p: &PairOverTime) -> Option<String> {
             p.topology, p.reference
         ),
         Some(0) => format!(
-            "{} is never behind {} on {what} (its mean cumulative gain is ≥ 0 every day; the lower band stays ≥ 0 from day {})",
+            "{} is never behind {} on {what}: its mean cumulative gain is ≥ 0 every day, the lower band from day {}",
             p.topology,
             p.reference,
             day_words(b.latest)

@@ -96,6 +96,20 @@ fn daily_series_resum_exactly_to_each_replications_items() {
                 t.name,
                 total / 120.0
             );
+            // The cost accrued by the items in the system over the window is
+            // each stream's rate × its mean work in progress × the window.
+            let accrued: f64 = daily.delay_accrued[30..].iter().sum();
+            let wip: f64 = ["tv-apps", "game-consoles", "mobile"]
+                .iter()
+                .zip(rates)
+                .map(|(s, rate)| rate * t.metric(&format!("{s}:wip_mean")).unwrap()[r] * 120.0)
+                .sum();
+            assert!(
+                (accrued - wip).abs() <= 1e-9 * wip,
+                "{}: accrued {accrued} vs {wip}",
+                t.name
+            );
+            assert!(daily.delay_accrued.iter().all(|&c| c >= 0.0));
             let people = t.metric("people_cost").unwrap()[r];
             assert_eq!(daily.people_cost, Some(people));
         }
@@ -135,7 +149,7 @@ fn bands_and_paired_gains_are_recomputed_from_the_replications() {
             .map(|(a, b)| {
                 let people = b.people_cost.unwrap() - a.people_cost.unwrap();
                 (0..=d)
-                    .map(|k| b.delay_cost[k] - a.delay_cost[k] + people)
+                    .map(|k| b.delay_accrued[k] - a.delay_accrued[k] + people)
                     .sum()
             })
             .collect();
@@ -172,6 +186,7 @@ fn shaped(dips: &[usize], gain: f64, days: usize) -> Band {
         throughput: vec![1.0; days],
         lead_time: vec![1.0; days],
         delay_cost: Vec::new(),
+        delay_accrued: Vec::new(),
         people_cost: None,
     };
     let series: Vec<Vec<f64>> = dips
@@ -324,7 +339,7 @@ fn over_time_files_are_the_same_whatever_the_threads_and_reach_the_report() {
     }
     let stdout = text(&three.stdout);
     assert!(
-        stdout.contains("against matrix")
+        stdout.contains("single-threaded")
             && stdout.contains("(3 replications, paired by replication)"),
         "{stdout}"
     );

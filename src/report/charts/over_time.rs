@@ -270,7 +270,7 @@ pub fn jcurve_caption(p: &PairOverTime, replications: usize) -> String {
     let basis = p.basis();
     let what = match basis {
         CumulativeQuantity::NetSaved => {
-            "the money saved since day 0 (cost of delay of the items done each day, booked on the day they are done, plus the people cost per day), reference − topology"
+            "the money saved since day 0 (cost of delay accrued each day by the items in the system, plus the people cost per day), reference − topology"
         }
         _ => "the items done since day 0, topology − reference",
     };
