@@ -204,10 +204,11 @@ impl Figure for JCurve<'_> {
             &format!(
                 "{}, paired by replication; band: 95% CI per day; dashed: break-even {}",
                 basis_label(basis),
-                b.day.map_or_else(
-                    || "none within the horizon".to_owned(),
-                    |d| format!("day {d}")
-                )
+                match b.day {
+                    None => "none within the horizon".to_owned(),
+                    Some(0) => "none needed, never behind".to_owned(),
+                    Some(d) => format!("day {d}"),
+                }
             ),
         )?;
         let cols = columns(band, 1);
