@@ -226,6 +226,19 @@ pub struct RunArgs {
     /// so), `full` runs every replication, `off` skips it.
     #[arg(long, value_enum, value_name = "WHEN", default_value = "auto")]
     pub depends: DependsArg,
+    /// Daily series from day 0 (over_time.csv) and the J-curve: cumulative
+    /// items and cost of delay against a reference, paired by replication,
+    /// and the break-even day (break_even.csv). `--over-time` compares every
+    /// topology with the baseline; `--over-time=A:B,C:D` topology A with
+    /// reference B, C with D.
+    #[arg(
+        long = "over-time",
+        value_name = "TOPOLOGY:REFERENCE,...",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = ""
+    )]
+    pub over_time: Option<String>,
 }
 
 /// `--depends`.

@@ -5,11 +5,12 @@ use std::time::SystemTime;
 
 use super::{Failure, interrupt, output, source, stdio};
 use crate::cli::{DependsArg, RunArgs};
-use orgsim::experiment::{self, RunOptions, depends};
+use orgsim::experiment::{self, RunOptions, depends, over_time};
 use orgsim::model::capacity;
 use orgsim::model::warning::{self, Warning};
 use orgsim::report::depends::{self as report_depends, DependsData};
 use orgsim::report::manifest::Manifest;
+use orgsim::report::over_time as report_over_time;
 use orgsim::report::{csv_files, flow_csv, json, table};
 use orgsim::util::atomic::write_atomic;
 
@@ -42,6 +43,7 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
         baseline: args.common.baseline.clone(),
         keep_items: args.items,
         flow_charts: !args.common.no_plots,
+        over_time: args.over_time.is_some(),
         precision: args.precision,
         precision_metric: args.precision_metric.clone(),
         max_replications: args.max_replications,
@@ -49,6 +51,11 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
     };
     // Refuse bad options before the output folder is touched.
     options.validate(&scenario)?;
+    let over_time_pairs = args
+        .over_time
+        .as_deref()
+        .map(|text| over_time_pairs(text, &scenario, &options))
+        .transpose()?;
     let events = args
         .events
         .as_deref()
@@ -104,6 +111,17 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
         source,
     };
     let mut written = csv_files::write_all(&exp, stage.path(), args.items).map_err(write_error)?;
+    let over_time = match &over_time_pairs {
+        Some(pairs) => {
+            let pairs = pairs
+                .clone()
+                .unwrap_or_else(|| over_time::against_baseline(&exp));
+            let o = over_time::compute(&exp, &pairs).map_err(|e| Failure::other(e.to_string()))?;
+            written.extend(report_over_time::write_all(&o, stage.path()).map_err(write_error)?);
+            Some(o)
+        }
+        None => None,
+    };
     if options.flow_charts {
         written.extend(flow_csv::write_all(&exp, stage.path()).map_err(write_error)?);
     }
@@ -171,6 +189,11 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
         if let Some(d) = &depends {
             stdio::print(&d.text())?;
         }
+        if let Some(o) = &over_time {
+            for line in report_over_time::lines(o) {
+                outln!("{line}")?;
+            }
+        }
     }
     if !args.common.quiet {
         note!(
@@ -180,6 +203,38 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
         );
     }
     Ok(())
+}
+
+/// The pairs `--over-time[=A:B,...]` asks for: `None` for every topology
+/// against the baseline (no value), else each `TOPOLOGY:REFERENCE`, both
+/// among the topologies run.
+fn over_time_pairs(
+    text: &str,
+    scenario: &orgsim::scenario::Scenario,
+    options: &RunOptions,
+) -> Result<Option<Vec<(String, String)>>, Failure> {
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    let names: Vec<String> = experiment::options::run_order(
+        &scenario.model.topologies,
+        &options.topologies,
+        options.baseline.as_deref(),
+    )
+    .into_iter()
+    .map(|t| t.name)
+    .collect();
+    let mut pairs = Vec::new();
+    for part in text.split(',') {
+        let Some((t, r)) = part.split_once(':') else {
+            return Err(Failure::BadInput(format!(
+                "--over-time={text}: `{part}` is not TOPOLOGY:REFERENCE (e.g. --over-time=single-threaded:matrix)"
+            )));
+        };
+        pairs.push((t.trim().to_owned(), r.trim().to_owned()));
+    }
+    over_time::check_pairs(&pairs, &names).map_err(|e| Failure::BadInput(e.to_string()))?;
+    Ok(Some(pairs))
 }
 
 /// Where `--events PATH` writes each topology's event log: PATH itself when

@@ -480,6 +480,7 @@ pub fn run(
         topologies: topologies.clone(),
         keep_items: false,
         flow_charts: false,
+        over_time: false,
         precision: None,
         max_replications: None,
         ..options.clone()

@@ -5,6 +5,7 @@ pub mod depends;
 pub mod explore;
 pub mod forecast;
 pub mod options;
+pub mod over_time;
 pub mod progress;
 pub mod replay;
 pub mod results;

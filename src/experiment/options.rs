@@ -27,6 +27,9 @@ pub struct RunOptions {
     /// charts"): its completions in the window and the age of the oldest
     /// item at each sample of the cumulative flow diagram.
     pub flow_charts: bool,
+    /// Keep every replication's daily series from time 0 (docs/model.md,
+    /// "Over time"), for the J-curve against a reference.
+    pub over_time: bool,
     /// Keep adding replications (in batches of the initial count) until the
     /// relative 95% CI half-width of `precision_metric` is at most this, for
     /// every topology (half-width / |mean|) and every paired difference
@@ -50,6 +53,7 @@ impl Default for RunOptions {
             baseline: None,
             keep_items: false,
             flow_charts: false,
+            over_time: false,
             precision: None,
             precision_metric: Metric::LeadTimeMean.name().to_string(),
             max_replications: None,

@@ -33,6 +33,9 @@ pub struct TopologyResults {
     /// (see [`crate::model::capacity::overloads`]); then every replication
     /// is unstable.
     pub overloads: Vec<String>,
+    /// Per replication, the daily series from time 0 (docs/model.md, "Over
+    /// time"); empty unless the run asked for them.
+    pub daily: Vec<crate::stats::daily::DailySeries>,
 }
 
 /// The share of replications that must be flagged `unstable` for a

@@ -156,7 +156,7 @@ fn replicate(
             jobs,
             &roots,
             done,
-            (options.keep_items, options.flow_charts),
+            (options.keep_items, options.flow_charts, options.over_time),
             stop,
             progress,
         );
@@ -214,7 +214,7 @@ fn replicate_batch(
     jobs: &[TopologyJob<'_>],
     roots: &[ReplicationStreams],
     first: usize,
-    (keep_items, flow_charts): (bool, bool),
+    (keep_items, flow_charts, over_time): (bool, bool, bool),
     stop: Option<&AtomicBool>,
     progress: &dyn Progress,
 ) -> Result<Vec<Vec<ReplicationOutcome>>, usize> {
@@ -231,13 +231,17 @@ fn replicate_batch(
                 items: keep_items,
                 flow: first + r == 0,
                 flow_charts: flow_charts && first + r == 0,
-                series: false,
+                series: over_time,
                 events: false,
             };
             let j = &jobs[t];
-            let outcome = replicate_one(
+            let mut outcome = replicate_one(
                 j.model, j.org, j.window, j.limits, &roots[r], recording, stop,
             );
+            if over_time && let Some(o) = outcome.as_mut() {
+                let days = super::over_time::days_of(j.window.end());
+                o.daily = Some(super::over_time::take_daily(o, j.model, j.org, days));
+            }
             if outcome.is_some() {
                 progress.job_done();
             }
@@ -431,6 +435,8 @@ pub fn gather(name: &str, outcomes: Vec<ReplicationOutcome>) -> TopologyResults 
     let flow = first.map(|o| o.flow.clone()).unwrap_or_default();
     let completions = first.map(|o| o.completions.clone()).unwrap_or_default();
     let flow_window = first.map_or((f64::NAN, f64::NAN), |o| o.window);
+    let mut outcomes = outcomes;
+    let daily = outcomes.iter_mut().filter_map(|o| o.daily.take()).collect();
     TopologyResults {
         name: name.to_string(),
         metric_names,
@@ -441,5 +447,6 @@ pub fn gather(name: &str, outcomes: Vec<ReplicationOutcome>) -> TopologyResults 
         completions,
         flow_window,
         overloads: Vec::new(),
+        daily,
     }
 }

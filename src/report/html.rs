@@ -482,6 +482,9 @@ fn run_report(data: &RunData) -> Result<String, ChartError> {
     if let Some(depends) = &depends {
         body.push_str(&depends.html(&data.dir)?);
     }
+    if let Some(o) = super::over_time::read(&data.dir)? {
+        body.push_str(&super::over_time::html(&o)?);
+    }
 
     body.push_str("<h2>Charts</h2>\n");
     for c in &charts {

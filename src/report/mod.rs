@@ -15,6 +15,7 @@ pub mod json;
 pub mod layout;
 pub mod manifest;
 pub mod money;
+pub mod over_time;
 pub mod sweep_csv;
 pub mod sweep_files;
 pub mod sweep_folder;

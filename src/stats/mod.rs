@@ -7,6 +7,7 @@
 //! quantity that cannot be computed (the mean of nothing, the spread of one
 //! value) is NaN rather than a panic, so it reaches the CSV as an empty cell.
 
+pub mod daily;
 pub mod duration_histogram;
 pub mod mser;
 pub mod paired;

@@ -27,6 +27,7 @@ mod honest_report;
 mod invariants;
 mod mechanisms;
 mod output_safety;
+mod over_time;
 mod people;
 mod people_errors;
 mod reductions;

@@ -96,6 +96,14 @@ pub struct ReplicationOutcome {
     /// (completion time, lead time) of every item completed since time 0, in
     /// completion order (only when asked for).
     pub series: Vec<(f64, f64)>,
+    /// The stream of each item of `series`.
+    pub series_streams: Vec<usize>,
+    /// With the series, per stream, the item-days its items spent in the
+    /// system on each day since time 0, done or not.
+    pub series_wip: Vec<Vec<f64>>,
+    /// The daily series made of `series` when the run asks for them
+    /// (docs/model.md, "Over time"); the series is then dropped.
+    pub daily: Option<crate::stats::daily::DailySeries>,
     /// Every task execution of the items completed since time 0, in
     /// completion order (only when asked for).
     pub executions: Vec<TaskExecution>,
@@ -263,6 +271,11 @@ impl Mechanisms<'_> {
             completions: self.probes.completions,
             window: (self.probes.window_start, end),
             series: self.probes.series,
+            series_streams: self.probes.series_streams,
+            series_wip: (self.probes.series_wip.into_iter())
+                .map(|a| a.finish(end))
+                .collect(),
+            daily: None,
             executions: self.probes.executions,
             saturated_at: None,
             backlog_done,

@@ -11,6 +11,7 @@ use super::outcome::{Completion, FlowSample};
 use crate::model::event_log::{self, TaskExecution};
 use crate::model::item::{ItemRun, ItemState};
 use crate::model::tally::{ItemRecord, StreamTally};
+use crate::stats::daily::DailyArea;
 use crate::stats::trend::WindowTrend;
 
 /// What happens in the probes.
@@ -53,6 +54,10 @@ pub(crate) struct Probes<'a> {
     keep_series: bool,
     /// (completion time, lead time) of every item done (only when asked for).
     pub(crate) series: Vec<(f64, f64)>,
+    /// The stream of each item of `series`.
+    pub(crate) series_streams: Vec<usize>,
+    /// With the series, per stream, its items in the system day by day.
+    pub(crate) series_wip: Vec<DailyArea>,
     /// Keep every task execution of the items done.
     pub(crate) keep_events: bool,
     /// Every task execution of the items done (only when asked for).
@@ -112,6 +117,14 @@ impl<'a> Probes<'a> {
             completions: Vec::new(),
             keep_series: limits.keep_series,
             series: Vec::new(),
+            series_streams: Vec::new(),
+            series_wip: if limits.keep_series {
+                (0..streams)
+                    .map(|_| DailyArea::new(crate::stats::daily::days_of(end)))
+                    .collect()
+            } else {
+                Vec::new()
+            },
             keep_events: limits.keep_events,
             executions: Vec::new(),
             events: 0,
@@ -147,6 +160,9 @@ impl<'a> Probes<'a> {
             let tally = &mut self.streams[k];
             tally.in_system += 1;
             tally.wip.set(now, tally.in_system as f64);
+            if let Some(a) = self.series_wip.get_mut(k) {
+                a.set(now, tally.in_system as f64);
+            }
             if in_window {
                 tally.arrived += 1;
             }
@@ -169,6 +185,7 @@ impl<'a> Probes<'a> {
         self.wip_trend.set(now, self.in_flight() as f64);
         if self.keep_series {
             self.series.push((now, now - item.arrival));
+            self.series_streams.push(item.stream);
         }
     }
 
@@ -212,6 +229,9 @@ impl<'a> Probes<'a> {
         let tally = &mut self.streams[k];
         tally.in_system -= 1;
         tally.wip.set(now, tally.in_system as f64);
+        if let Some(a) = self.series_wip.get_mut(k) {
+            a.set(now, tally.in_system as f64);
+        }
     }
 
     /// Records sample `n` of the cumulative flow diagram (the state of every

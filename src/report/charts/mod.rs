@@ -21,6 +21,7 @@ pub mod flow;
 pub mod flow_data;
 pub mod forecast;
 mod lead_time;
+pub mod over_time;
 mod sweep;
 mod throughput;
 mod utilization;
@@ -531,6 +532,9 @@ pub fn render_run(dir: &Path) -> Result<Vec<PathBuf>, ChartError> {
     }
     if let Some(depends) = crate::report::depends::read(dir, data.replications())? {
         written.extend(depends.render(dir)?);
+    }
+    if let Some(o) = crate::report::over_time::read(dir)? {
+        written.extend(over_time::write_charts(dir, &o)?);
     }
     Ok(written)
 }

@@ -1,0 +1,382 @@
+//! Over time (docs/model.md, "Over time: daily series and the break-even
+//! day"): the daily series re-sum to each replication's items, the bands
+//! are the t intervals of the per-replication numbers, the cumulative gain
+//! is paired by replication, the break-even of series of known shape, the
+//! files are the same whatever `--threads`, and bad pairs are refused.
+
+use orgsim::experiment::over_time::{
+    self, Band, BreakEven, CumulativeQuantity, DailySeries, PairOverTime, cumulative_gain,
+};
+use orgsim::experiment::{Experiment, RunOptions};
+use orgsim::report::over_time as files;
+use orgsim::scenario::load_str;
+use orgsim::stats::{Summary, t_quantile};
+
+use crate::support::{orgsim, text};
+
+const ECONOMICS: &str = r#"[economics]
+delay_cost = { tv-apps = 4000, game-consoles = 2500, mobile = 1500 }
+person_cost = { product = 900, design = 800, eng = 900, qa = 700, marketing = 700 }
+leader_cost = 1200
+reviewer_cost = 900
+
+"#;
+
+/// The bundled prime-video scenario, priced, over a short run (warm-up 30
+/// days, 120 measured).
+fn priced_prime_video() -> String {
+    let text = orgsim::scenario::bundled::find("prime-video").unwrap().text;
+    text.replacen("[simulation]", &format!("{ECONOMICS}[simulation]"), 1)
+}
+
+fn short_run() -> Experiment {
+    let sc = load_str(
+        "pv.toml",
+        &priced_prime_video(),
+        &[
+            "simulation.warmup=30".parse().unwrap(),
+            "simulation.horizon=120".parse().unwrap(),
+        ],
+    )
+    .unwrap();
+    let options = RunOptions {
+        replications: Some(4),
+        keep_items: true,
+        over_time: true,
+        ..RunOptions::default()
+    };
+    orgsim::experiment::run(&sc, &options).unwrap()
+}
+
+#[test]
+fn daily_series_resum_exactly_to_each_replications_items() {
+    let exp = short_run();
+    let rates = [4000.0, 2500.0, 1500.0];
+    for t in &exp.topologies {
+        assert_eq!(t.daily.len(), 4, "{}: one series per replication", t.name);
+        for (r, (daily, items)) in t.daily.iter().zip(&t.items).enumerate() {
+            assert_eq!(
+                daily.throughput.len(),
+                150,
+                "days 0..150 (warm-up included)"
+            );
+            // The window is days 30..150: its days hold exactly the items
+            // --items keeps, each on the day it was done.
+            let window: f64 = daily.throughput[30..].iter().sum();
+            assert_eq!(window, items.len() as f64, "{} replication {r}", t.name);
+            assert!(
+                daily.throughput[..30].iter().sum::<f64>() > 0.0,
+                "the warm-up's items are counted too"
+            );
+            for d in 30..150 {
+                let done: Vec<_> = items
+                    .iter()
+                    .filter(|i| (i.done.floor() as usize).min(149) == d)
+                    .collect();
+                assert_eq!(daily.throughput[d], done.len() as f64, "day {d}");
+                let cost: f64 = done
+                    .iter()
+                    .map(|i| (i.done - i.arrival) * rates[i.stream])
+                    .sum();
+                assert_eq!(daily.delay_cost[d], cost, "{} day {d} cost", t.name);
+                if done.is_empty() {
+                    assert!(daily.lead_time[d].is_nan());
+                } else {
+                    let mean =
+                        done.iter().map(|i| i.done - i.arrival).sum::<f64>() / done.len() as f64;
+                    assert_eq!(daily.lead_time[d], mean, "{} day {d} lead", t.name);
+                }
+            }
+            // The window's cost of delay per day is the delay_cost metric.
+            let metric = t.metric("delay_cost").unwrap()[r];
+            let total: f64 = daily.delay_cost[30..].iter().sum();
+            assert!(
+                ((total / 120.0) - metric).abs() <= 1e-9 * metric,
+                "{}: {} vs {metric}",
+                t.name,
+                total / 120.0
+            );
+            // The cost accrued by the items in the system over the window is
+            // each stream's rate × its mean work in progress × the window.
+            let accrued: f64 = daily.delay_accrued[30..].iter().sum();
+            let wip: f64 = ["tv-apps", "game-consoles", "mobile"]
+                .iter()
+                .zip(rates)
+                .map(|(s, rate)| rate * t.metric(&format!("{s}:wip_mean")).unwrap()[r] * 120.0)
+                .sum();
+            assert!(
+                (accrued - wip).abs() <= 1e-9 * wip,
+                "{}: accrued {accrued} vs {wip}",
+                t.name
+            );
+            assert!(daily.delay_accrued.iter().all(|&c| c >= 0.0));
+            let people = t.metric("people_cost").unwrap()[r];
+            assert_eq!(daily.people_cost, Some(people));
+        }
+    }
+}
+
+#[test]
+fn bands_and_paired_gains_are_recomputed_from_the_replications() {
+    let exp = short_run();
+    let pairs = over_time::against_baseline(&exp);
+    assert_eq!(pairs, [("single-threaded".to_owned(), "matrix".to_owned())]);
+    let o = over_time::compute(&exp, &pairs).unwrap();
+    assert_eq!((o.days, o.replications), (150, 4));
+    for (t, summary) in exp.topologies.iter().zip(&o.topologies) {
+        let band = &summary.bands[0].1;
+        for d in [0, 17, 30, 149] {
+            let values: Vec<f64> = t.daily.iter().map(|s| s.throughput[d]).collect();
+            assert_eq!(band.days[d], Summary::of(&values), "{} day {d}", t.name);
+        }
+    }
+    let p = &o.pairs[0];
+    let (ts, rs) = (&exp.topologies[1], &exp.topologies[0]);
+    let items = p.band(CumulativeQuantity::ItemsDone).unwrap();
+    let net = p.band(CumulativeQuantity::NetSaved).unwrap();
+    for d in [0, 29, 75, 149] {
+        let gains: Vec<f64> = ts
+            .daily
+            .iter()
+            .zip(&rs.daily)
+            .map(|(a, b)| (0..=d).map(|k| a.throughput[k] - b.throughput[k]).sum())
+            .collect();
+        assert_eq!(items.days[d], Summary::of(&gains), "items day {d}");
+        let money: Vec<f64> = ts
+            .daily
+            .iter()
+            .zip(&rs.daily)
+            .map(|(a, b)| {
+                let people = b.people_cost.unwrap() - a.people_cost.unwrap();
+                (0..=d)
+                    .map(|k| b.delay_accrued[k] - a.delay_accrued[k] + people)
+                    .sum()
+            })
+            .collect();
+        let s = net.days[d];
+        let expected = Summary::of(&money);
+        assert!(
+            (s.mean - expected.mean).abs() <= 1e-9 * expected.mean.abs().max(1.0),
+            "net day {d}: {s:?} vs {expected:?}"
+        );
+        assert_eq!(s.n, 4);
+    }
+    // The written file holds the same numbers, and reads back as written.
+    let dir = tempfile::tempdir().unwrap();
+    files::write_all(&o, dir.path()).unwrap();
+    let back = files::read(dir.path()).unwrap().unwrap();
+    assert_eq!(files::over_time_csv(&back), files::over_time_csv(&o));
+    assert_eq!(files::break_even_csv(&back), files::break_even_csv(&o));
+    // The file keeps the mean, the interval and n (not the sd).
+    let read = back.pairs[0].band(CumulativeQuantity::ItemsDone).unwrap();
+    let kept = |b: &Band| -> Vec<(f64, f64, f64, usize)> {
+        b.days
+            .iter()
+            .map(|s| (s.mean, s.ci_low, s.ci_high, s.n))
+            .collect()
+    };
+    assert_eq!(kept(read), kept(items));
+    assert_eq!(read.break_even(), items.break_even());
+}
+
+/// Per-replication daily series: `reference` items a day throughout; the
+/// topology none for `dip` days, then `gain` a day.
+fn shaped(dips: &[usize], gain: f64, days: usize) -> Band {
+    let reference = DailySeries {
+        throughput: vec![1.0; days],
+        lead_time: vec![1.0; days],
+        delay_cost: Vec::new(),
+        delay_accrued: Vec::new(),
+        people_cost: None,
+    };
+    let series: Vec<Vec<f64>> = dips
+        .iter()
+        .map(|&dip| {
+            let t = DailySeries {
+                throughput: (0..days)
+                    .map(|d| if d < dip { 0.0 } else { gain })
+                    .collect(),
+                ..reference.clone()
+            };
+            cumulative_gain(CumulativeQuantity::ItemsDone, &t, &reference, days)
+        })
+        .collect();
+    Band::of(&series, days)
+}
+
+#[test]
+fn a_dip_then_a_gain_breaks_even_on_the_day_theory_gives() {
+    // Dips of 8, 10 and 12 days, then 2 items a day against 1: replication
+    // L's gain is −(d + 1) during its dip and d + 1 − 2L after, zero on day
+    // 2L − 1 (15, 19, 23). From day 12 on the gains are d − 15, d − 19,
+    // d − 23: mean d − 19 (break-even day 19), sd 4, so the band is
+    // d − 19 ± t(2, 0.975)·4/√3.
+    let band = shaped(&[8, 10, 12], 2.0, 60);
+    let half = t_quantile(2.0, 0.975) * 4.0 / 3f64.sqrt();
+    assert!((band.days[40].ci_high - (21.0 + half)).abs() < 1e-9);
+    let latest = (19.0 + half).ceil() as usize; // lower band ≥ 0 from there
+    // The upper band: on day 11 the gains are −4, −8, −12 (mean −8, sd 4):
+    // −8 + half ≥ 0; on day 10 they are −5, −9, −11 (mean −25/3, sd
+    // √(28/3)), whose upper end is below 0.
+    let sd10 = (28.0f64 / 3.0).sqrt();
+    assert!(-25.0 / 3.0 + t_quantile(2.0, 0.975) * sd10 / 3f64.sqrt() < 0.0);
+    assert_eq!(
+        band.break_even(),
+        BreakEven {
+            day: Some(19),
+            earliest: Some(11),
+            latest: Some(latest),
+        }
+    );
+    assert_eq!(latest, 29);
+    // With every replication alike there is no spread: the three days agree.
+    let same = shaped(&[10, 10], 2.0, 60);
+    assert_eq!(
+        same.break_even(),
+        BreakEven {
+            day: Some(19),
+            earliest: Some(19),
+            latest: Some(19),
+        }
+    );
+}
+
+#[test]
+fn a_dip_never_made_up_says_no_break_even() {
+    // After the dip the topology only keeps pace: it never catches up.
+    let band = shaped(&[5, 7, 9], 1.0, 80);
+    let b = band.break_even();
+    assert_eq!(b.day, None);
+    assert_eq!(b.latest, None);
+    let pair = PairOverTime {
+        topology: "reorg".into(),
+        reference: "matrix".into(),
+        bands: vec![(CumulativeQuantity::ItemsDone, band)],
+    };
+    let sentence = files::sentence(&pair).unwrap();
+    assert!(
+        sentence.starts_with("reorg against matrix: no break-even within the horizon (day 79)"),
+        "{sentence}"
+    );
+    assert!(
+        sentence.contains("done 7 [") && sentence.contains("fewer items"),
+        "{sentence}"
+    );
+    let csv = String::from_utf8(files::break_even_csv(&over_time::OverTime {
+        days: 80,
+        replications: 3,
+        topologies: Vec::new(),
+        pairs: vec![pair],
+    }))
+    .unwrap();
+    assert!(csv.contains("\nreorg,matrix,items_done,,"), "{csv}");
+}
+
+#[test]
+fn a_gain_that_pays_for_its_dip_is_said_with_its_interval() {
+    let band = shaped(&[8, 10, 12], 2.0, 60);
+    let pair = PairOverTime {
+        topology: "reorg".into(),
+        reference: "matrix".into(),
+        bands: vec![(CumulativeQuantity::ItemsDone, band)],
+    };
+    let sentence = files::sentence(&pair).unwrap();
+    assert!(
+        sentence.starts_with("reorg pays for its dip against matrix after day 19 [11, 29]"),
+        "{sentence}"
+    );
+    assert!(
+        sentence.contains("by day 59 it has done 40 ["),
+        "{sentence}"
+    );
+}
+
+fn run_folder(dir: &std::path::Path, threads: &str, extra: &[&str]) -> std::process::Output {
+    let mut args = vec![
+        "run",
+        "pv.toml",
+        "--reps",
+        "3",
+        "--set",
+        "simulation.warmup=0",
+        "--set",
+        "simulation.horizon=90",
+        "--depends",
+        "off",
+        "--threads",
+        threads,
+        "-q",
+    ];
+    args.extend(extra);
+    orgsim(&args, dir)
+}
+
+#[test]
+fn over_time_files_are_the_same_whatever_the_threads_and_reach_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("pv.toml"), priced_prime_video()).unwrap();
+    let one = run_folder(
+        dir.path(),
+        "1",
+        &["--over-time", "--out", "one", "--no-plots"],
+    );
+    assert_eq!(one.status.code(), Some(0), "{}", text(&one.stderr));
+    let three = run_folder(
+        dir.path(),
+        "3",
+        &["--over-time=single-threaded:matrix", "--out", "three"],
+    );
+    assert_eq!(three.status.code(), Some(0), "{}", text(&three.stderr));
+    for f in [
+        files::OVER_TIME_CSV,
+        files::DIFFERENCE_CSV,
+        files::BREAK_EVEN_CSV,
+    ] {
+        let a = std::fs::read(dir.path().join("one").join(f)).unwrap();
+        let b = std::fs::read(dir.path().join("three").join(f)).unwrap();
+        assert!(!a.is_empty());
+        assert_eq!(a, b, "{f} differs with --threads");
+    }
+    let stdout = text(&three.stdout);
+    assert!(
+        stdout.contains("single-threaded")
+            && stdout.contains("(3 replications, paired by replication)"),
+        "{stdout}"
+    );
+    let folder = dir.path().join("three");
+    for f in [
+        "over_time.svg",
+        "over_time.png",
+        "jcurve_single-threaded_vs_matrix.svg",
+        "jcurve_single-threaded_vs_matrix.png",
+    ] {
+        assert!(folder.join(f).is_file(), "{f} missing");
+    }
+    let html = std::fs::read_to_string(folder.join("report.html")).unwrap();
+    assert!(html.contains("Over time: the dip and the break-even"));
+    assert!(html.contains("warm-up included"));
+    let o = files::read(&folder).unwrap().unwrap();
+    let line = orgsim::report::html::escape(&files::lines(&o)[0]);
+    assert!(html.contains(&line), "{line}");
+    // Without --over-time no such file is written.
+    let none = run_folder(dir.path(), "1", &["--out", "none", "--no-plots"]);
+    assert_eq!(none.status.code(), Some(0));
+    assert!(!dir.path().join("none").join(files::OVER_TIME_CSV).exists());
+}
+
+#[test]
+fn bad_pairs_are_refused_before_anything_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("pv.toml"), priced_prime_video()).unwrap();
+    for (arg, says) in [
+        ("--over-time=reorg:matrix", "no topology `reorg`"),
+        ("--over-time=matrix", "is not TOPOLOGY:REFERENCE"),
+        ("--over-time=matrix:matrix", "compared with itself"),
+    ] {
+        let out = run_folder(dir.path(), "1", &[arg, "--out", "bad"]);
+        assert_eq!(out.status.code(), Some(2), "{arg}");
+        let err = text(&out.stderr);
+        assert!(err.contains(says), "{arg}: {err}");
+        assert!(!dir.path().join("bad").exists(), "{arg}: nothing written");
+    }
+}
