@@ -43,7 +43,7 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
         baseline: args.common.baseline.clone(),
         keep_items: args.items,
         flow_charts: !args.common.no_plots,
-        over_time: args.over_time.is_some(),
+        over_time: args.over_time.is_some() || scenario_has_transitions(&scenario, &args),
         precision: args.precision,
         precision_metric: args.precision_metric.clone(),
         max_replications: args.max_replications,
@@ -51,11 +51,12 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
     };
     // Refuse bad options before the output folder is touched.
     options.validate(&scenario)?;
-    let over_time_pairs = args
-        .over_time
-        .as_deref()
-        .map(|text| over_time_pairs(text, &scenario, &options))
-        .transpose()?;
+    let over_time_pairs = match args.over_time.as_deref() {
+        Some(text) => Some(over_time_pairs(text, &scenario, &options)?),
+        // A transition is always shown against staying put.
+        None if options.over_time => Some(None),
+        None => None,
+    };
     let events = args
         .events
         .as_deref()
@@ -115,7 +116,7 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
         Some(pairs) => {
             let pairs = pairs
                 .clone()
-                .unwrap_or_else(|| over_time::against_baseline(&exp));
+                .unwrap_or_else(|| default_pairs(&scenario, &options, &exp));
             let o = over_time::compute(&exp, &pairs).map_err(|e| Failure::other(e.to_string()))?;
             written.extend(report_over_time::write_all(&o, stage.path()).map_err(write_error)?);
             Some(o)
@@ -203,6 +204,47 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
         );
     }
     Ok(())
+}
+
+/// Whether a topology run is a transition (its over-time outputs are then
+/// written without `--over-time`).
+fn scenario_has_transitions(scenario: &orgsim::scenario::Scenario, args: &RunArgs) -> bool {
+    scenario
+        .model
+        .topologies
+        .iter()
+        .filter(|t| args.common.topologies.is_empty() || args.common.topologies.contains(&t.name))
+        .any(|t| t.transition.is_some())
+}
+
+/// The pairs shown when none are named: each transition against its source
+/// (staying put) when that runs too, every other topology against the
+/// baseline.
+fn default_pairs(
+    scenario: &orgsim::scenario::Scenario,
+    options: &RunOptions,
+    exp: &orgsim::experiment::Experiment,
+) -> Vec<(String, String)> {
+    let order = experiment::options::run_order(
+        &scenario.model.topologies,
+        &options.topologies,
+        options.baseline.as_deref(),
+    );
+    let from = |name: &str| {
+        order
+            .iter()
+            .find(|t| t.name == name)
+            .and_then(|t| t.transition.as_ref())
+            .map(|tr| tr.from.clone())
+            .filter(|f| order.iter().any(|t| &t.name == f))
+    };
+    over_time::against_baseline(exp)
+        .into_iter()
+        .map(|(t, base)| match from(&t) {
+            Some(f) => (t, f),
+            None => (t, base),
+        })
+        .collect()
 }
 
 /// The pairs `--over-time[=A:B,...]` asks for: `None` for every topology

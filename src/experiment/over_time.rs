@@ -26,7 +26,7 @@ pub fn take_daily(
 ) -> DailySeries {
     let e = model.economics.as_ref();
     let observed = outcome.saturated_at.unwrap_or(f64::INFINITY);
-    let daily = DailySeries::from_completions(
+    let mut daily = DailySeries::from_completions(
         &outcome.series,
         &outcome.series_streams,
         &outcome.series_wip,
@@ -35,6 +35,10 @@ pub fn take_daily(
         e.and_then(|e| e.delay_cost.as_deref()),
         e.and_then(|e| economics::people_cost(e, org)),
     );
+    daily.people_cost_after = org.transition.as_ref().and_then(|tr| {
+        e.and_then(|e| economics::people_cost(e, &tr.to))
+            .map(|c| (tr.at, c))
+    });
     outcome.series = Vec::new();
     outcome.series_streams = Vec::new();
     outcome.series_wip = Vec::new();
@@ -306,8 +310,8 @@ pub fn cumulative_gain(
     days: usize,
 ) -> Vec<f64> {
     let at = |v: &[f64], d: usize| v.get(d).copied().unwrap_or(f64::NAN);
-    // The people cost is a rate per day, the same every day of a topology.
-    let people = match (t.people_cost, r.people_cost) {
+    // The people cost is a rate per day (a transition's changes at its switch).
+    let people = |d: usize| match (t.people_cost_on(d), r.people_cost_on(d)) {
         (Some(a), Some(b)) => b - a,
         _ => f64::NAN,
     };
@@ -322,9 +326,9 @@ pub fn cumulative_gain(
                 match q {
                     CumulativeQuantity::ItemsDone => at(&t.throughput, d) - at(&r.throughput, d),
                     CumulativeQuantity::DelayCostSaved => delay,
-                    CumulativeQuantity::PeopleCostSaved => people,
-                    CumulativeQuantity::NetSaved if people.is_nan() => delay,
-                    CumulativeQuantity::NetSaved => delay + people,
+                    CumulativeQuantity::PeopleCostSaved => people(d),
+                    CumulativeQuantity::NetSaved if people(d).is_nan() => delay,
+                    CumulativeQuantity::NetSaved => delay + people(d),
                 }
             };
             sum

@@ -20,6 +20,10 @@ pub struct DailySeries {
     /// What the organization's people cost per day (`None` without
     /// `[economics] person_cost`); the same every day for a fixed topology.
     pub people_cost: Option<f64>,
+    /// For a transition: the day of its switch and what the organization
+    /// after it costs per day (`None` for a fixed topology, or without
+    /// `[economics] person_cost`).
+    pub people_cost_after: Option<(f64, f64)>,
 }
 
 /// The days a run of `end` days since time 0 is cut into (at least 1).
@@ -28,6 +32,21 @@ pub fn days_of(end: f64) -> usize {
 }
 
 impl DailySeries {
+    /// What the people cost on day `day` (`None` without `[economics]
+    /// person_cost`): the fixed rate, or for a transition the source's
+    /// before the switch and the target's after it, the day of the switch
+    /// shared in proportion.
+    pub fn people_cost_on(&self, day: usize) -> Option<f64> {
+        let before = self.people_cost?;
+        Some(match self.people_cost_after {
+            None => before,
+            Some((at, after)) => {
+                let share_after = (day as f64 + 1.0 - at).clamp(0.0, 1.0);
+                before + (after - before) * share_after
+            }
+        })
+    }
+
     /// The daily series of the items done at `series[i].0` with lead time
     /// `series[i].1`, of stream `streams[i]`, in a run of `days` days
     /// observed up to `observed` (the end, or when it was stopped), whose
@@ -76,6 +95,7 @@ impl DailySeries {
             delay_cost: cost,
             delay_accrued,
             people_cost,
+            people_cost_after: None,
         };
         // A day the replication did not see to its end is missing, not 0.
         let whole = if observed >= days as f64 {
@@ -144,6 +164,16 @@ impl DailyArea {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_transitions_people_cost_changes_on_its_switch_day() {
+        let mut d = DailySeries::from_completions(&[], &[], &[], 4, f64::INFINITY, None, Some(10.0));
+        assert_eq!(d.people_cost_on(3), Some(10.0));
+        d.people_cost_after = Some((1.25, 6.0));
+        let days: Vec<f64> = (0..4).map(|k| d.people_cost_on(k).unwrap()).collect();
+        // Day 1 is a quarter before the switch, three quarters after it.
+        assert_eq!(days, vec![10.0, 10.0 * 0.25 + 6.0 * 0.75, 6.0, 6.0]);
+    }
 
     #[test]
     fn completions_fall_on_their_day_and_unseen_days_are_missing() {

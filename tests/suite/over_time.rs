@@ -147,9 +147,11 @@ fn bands_and_paired_gains_are_recomputed_from_the_replications() {
             .iter()
             .zip(&rs.daily)
             .map(|(a, b)| {
-                let people = b.people_cost.unwrap() - a.people_cost.unwrap();
                 (0..=d)
-                    .map(|k| b.delay_accrued[k] - a.delay_accrued[k] + people)
+                    .map(|k| {
+                        let people = b.people_cost_on(k).unwrap() - a.people_cost_on(k).unwrap();
+                        b.delay_accrued[k] - a.delay_accrued[k] + people
+                    })
                     .sum()
             })
             .collect();
@@ -188,6 +190,7 @@ fn shaped(dips: &[usize], gain: f64, days: usize) -> Band {
         delay_cost: Vec::new(),
         delay_accrued: Vec::new(),
         people_cost: None,
+        people_cost_after: None,
     };
     let series: Vec<Vec<f64>> = dips
         .iter()
