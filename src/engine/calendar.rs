@@ -60,9 +60,11 @@ pub struct Calendar<E> {
     /// Events waiting beside the heap, at most one per lane (see
     /// [`schedule_lane_at`](Calendar::schedule_lane_at)).
     lanes: Vec<Option<Entry<E>>>,
-    /// While there are at most [`SCAN_LANES`] lanes: the lane whose event
-    /// comes first, if any lane holds one (found by scanning them).
-    first_lane: Option<usize>,
+    /// The key and the lane of the earliest event in the lanes ([`EMPTY`]
+    /// if they hold none), so that a pop compares it with the heap's first
+    /// without reaching into the lanes. At most [`SCAN_LANES`] lanes, it is
+    /// found by scanning them; above, it is the tournament's root.
+    first: (u128, u32),
     /// Above [`SCAN_LANES`] lanes, a tournament over them, so that finding
     /// the earliest lane costs the logarithm of their number, not their
     /// number (a thousand streams are a thousand lanes; empty until then):
@@ -90,7 +92,7 @@ impl<E: Copy> Calendar<E> {
             seq: 0,
             heap: Vec::new(),
             lanes: Vec::new(),
-            first_lane: None,
+            first: EMPTY,
             tree: Vec::new(),
             in_lanes: 0,
         }
@@ -124,6 +126,24 @@ impl<E: Copy> Calendar<E> {
     #[inline]
     pub fn schedule_lane_at(&mut self, lane: usize, time: f64, event: E) {
         let entry = self.entry(time, event);
+        // The usual case in line: few lanes, this one free.
+        if self.tree.is_empty()
+            && let Some(free @ None) = self.lanes.get_mut(lane)
+        {
+            *free = Some(entry);
+            self.in_lanes += 1;
+            if entry.key < self.first.0 {
+                self.first = (entry.key, lane as u32);
+            }
+            return;
+        }
+        self.schedule_lane_slow(lane, entry);
+    }
+
+    /// [`schedule_lane_at`](Calendar::schedule_lane_at) when the lane is
+    /// new or taken, or the lanes are many.
+    #[inline(never)]
+    fn schedule_lane_slow(&mut self, lane: usize, entry: Entry<E>) {
         if self.lanes.len() <= lane {
             self.grow_lanes(lane + 1);
         }
@@ -136,12 +156,9 @@ impl<E: Copy> Calendar<E> {
         if !self.tree.is_empty() {
             self.update_lane(lane);
         } else if earlier.is_some() {
-            self.first_lane = self.earliest_lane();
-        } else {
-            let first = self.first_lane.and_then(|l| self.lanes[l]);
-            if first.is_none_or(|f| entry.before(&f)) {
-                self.first_lane = Some(lane);
-            }
+            self.first = self.earliest_lane();
+        } else if entry.key < self.first.0 {
+            self.first = (entry.key, lane as u32);
         }
     }
 
@@ -192,23 +209,19 @@ impl<E: Copy> Calendar<E> {
     /// the clock to its time.
     #[inline]
     pub fn pop_until(&mut self, until: f64) -> Option<E> {
-        let lane = if self.tree.is_empty() {
-            self.first_lane
-        } else {
-            let (key, l) = self.tree[1];
-            (key != EMPTY.0).then_some(l as usize)
-        };
-        if let Some((l, entry)) = lane.and_then(|l| self.lanes[l].map(|e| (l, e)))
-            && self.heap.first().is_none_or(|h| entry.before(h))
-        {
-            let time = entry.time();
+        let (key, l) = self.first;
+        // No key is larger than EMPTY's: with no event in the lanes, this
+        // is false whatever the heap holds.
+        if key < self.heap.first().map_or(EMPTY.0, |h| h.key) {
+            let time = f64::from_bits((key >> 64) as u64);
             if time > until {
                 return None;
             }
-            self.lanes[l] = None;
+            let l = l as usize;
+            let entry = self.lanes[l].take().expect("the first lane holds an event");
             self.in_lanes -= 1;
             if self.tree.is_empty() {
-                self.first_lane = self.earliest_lane();
+                self.first = self.earliest_lane();
             } else {
                 self.update_lane(l);
             }
@@ -247,18 +260,19 @@ impl<E: Copy> Calendar<E> {
         entry
     }
 
-    /// The lane holding the earliest event, if any (by a scan: while there
-    /// are at most [`SCAN_LANES`] lanes).
-    fn earliest_lane(&self) -> Option<usize> {
-        let mut first: Option<(usize, u128)> = None;
+    /// The key and the lane of the earliest event in the lanes ([`EMPTY`]
+    /// if none), by a scan: while there are at most [`SCAN_LANES`] lanes.
+    #[inline]
+    fn earliest_lane(&self) -> (u128, u32) {
+        let mut first = EMPTY;
         for (lane, entry) in self.lanes.iter().enumerate() {
             if let Some(e) = entry
-                && first.is_none_or(|(_, key)| e.key < key)
+                && e.key < first.0
             {
-                first = Some((lane, e.key));
+                first = (e.key, lane as u32);
             }
         }
-        first.map(|(lane, _)| lane)
+        first
     }
 
     /// Makes room for `lanes` lanes; above [`SCAN_LANES`], a power of two
@@ -278,6 +292,7 @@ impl<E: Copy> Calendar<E> {
         for i in (1..n).rev() {
             self.tree[i] = earlier(self.tree[2 * i], self.tree[2 * i + 1]);
         }
+        self.first = self.tree[1];
     }
 
     /// Replays the tournament from `lane`'s leaf to the root after its
@@ -293,6 +308,7 @@ impl<E: Copy> Calendar<E> {
             i /= 2;
             self.tree[i] = node;
         }
+        self.first = self.tree[1];
     }
 
     /// Adds `entry`: it moves up from the new last place past every later

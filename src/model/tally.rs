@@ -87,13 +87,29 @@ impl StreamTally {
 
     /// Counts a completed item.
     pub fn complete(&mut self, r: &ItemRecord) {
-        self.lead_times.record(r.lead_time());
-        self.breakdown.add_all(&r.breakdown);
-        self.teams += u64::from(r.teams);
-        self.handoffs += u64::from(r.handoffs);
-        self.escalations += u64::from(r.escalations);
-        self.defects += u64::from(r.defects);
-        self.escaped += u64::from(r.escaped_defects);
+        let counts = [
+            r.teams,
+            r.handoffs,
+            r.escalations,
+            r.defects,
+            r.escaped_defects,
+        ];
+        self.complete_parts(r.lead_time(), &r.breakdown, counts);
+    }
+
+    /// Counts a completed item from its parts, without building its
+    /// record: its lead time, its breakdown, and its teams, handoffs,
+    /// escalations, defects and escaped defects (in that order).
+    #[inline]
+    pub fn complete_parts(&mut self, lead_time: f64, breakdown: &Breakdown, counts: [u32; 5]) {
+        let [teams, handoffs, escalations, defects, escaped] = counts;
+        self.lead_times.record(lead_time);
+        self.breakdown.add_all(breakdown);
+        self.teams += u64::from(teams);
+        self.handoffs += u64::from(handoffs);
+        self.escalations += u64::from(escalations);
+        self.defects += u64::from(defects);
+        self.escaped += u64::from(escaped);
     }
 
     /// Reads the percentiles at [`PERCENTILES`] off the tally's lead times.

@@ -108,11 +108,19 @@ impl DurationHistogram {
         self.count += 1;
         // Rounded to the nearest unit (`as` saturates, and NaN gives 0).
         let units = ((days.max(0.0) * UNITS_PER_DAY + 0.5) as u64).min(self.longest);
-        self.record_bucket(bucket(units));
+        let index = bucket(units);
+        // The common case, the counts already there, in line: one test
+        // (`counts` is empty or holds every bucket) instead of a call.
+        if let Some(count) = self.counts.get_mut(index) {
+            *count = count.saturating_add(1);
+            self.blocks[index / PER_DOUBLING as usize] += 1;
+        } else {
+            self.record_bucket(index);
+        }
     }
 
     /// Counts one more duration in bucket `index` (count and sum aside).
-    #[inline]
+    #[inline(never)]
     fn record_bucket(&mut self, index: usize) {
         if self.counts.is_empty() {
             let room = self.buckets / FEW_SHARE;

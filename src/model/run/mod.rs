@@ -297,25 +297,21 @@ impl Mechanisms<'_> {
         let (slot, index) = (tr.slot(), tr.task());
         let item = cx.items.item(slot);
         let (fix, item_type) = (item.fix, item.item_type);
-        let team = item.tasks[index].team;
+        let (team, rework) = (item.tasks[index].team, item.tasks[index].rework);
         if self.intake.gate.is_active() {
             self.team_place_freed(cx, team);
         }
-        let item = cx.items.item(slot);
-        if item.tasks[index].rework {
-            item.last_rework = Some(index);
+        if rework {
+            cx.items.item(slot).last_rework = Some(index);
         } else if !fix {
-            item.last_original = index;
+            cx.items.item(slot).last_original = index;
             self.quality.task_finished(cx, tr);
             for i in 0..self.successors[item_type][index].len() {
                 let succ = TaskRef::new(slot, self.successors[item_type][index][i]);
-                let ready = {
-                    let s = cx.items.task(succ);
-                    s.preds_left -= 1;
-                    s.preds_left == 0
-                };
-                if ready {
-                    cx.items.task(succ).trigger = Some(index);
+                let s = cx.items.task(succ);
+                s.preds_left -= 1;
+                if s.preds_left == 0 {
+                    s.trigger = Some(index);
                     self.task_ready(cx, succ, Some(team));
                 }
             }

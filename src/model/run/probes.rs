@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use super::Cx;
 use super::event::Event as Any;
 use super::outcome::{Completion, FlowSample};
+use crate::model::category::Breakdown;
 use crate::model::event_log::{self, TaskExecution};
 use crate::model::item::{ItemRun, ItemState};
 use crate::model::tally::{ItemRecord, StreamTally};
@@ -195,35 +196,56 @@ impl<'a> Probes<'a> {
         self.executions.extend(event_log::executions(item));
     }
 
-    /// Records `item`, done at `now` (its escaped defects known), in its
-    /// stream's tallies.
-    pub(crate) fn record(&mut self, now: f64, item: &ItemRun) {
-        let k = item.stream;
-        if self.in_window(now) {
-            let record = ItemRecord {
-                stream: k,
+    /// Keeps the record of `item`, done at `now`, for the flow charts and
+    /// the item list, as asked (out of line: most replications keep
+    /// neither).
+    #[inline(never)]
+    fn keep(&mut self, now: f64, item: &ItemRun, breakdown: Breakdown) {
+        if self.keep_flow {
+            self.completions.push(Completion {
+                index: item.index,
+                stream: item.stream,
+                arrival: item.arrival,
+                done: now,
+            });
+        }
+        if self.keep_items {
+            self.records.push(ItemRecord {
+                stream: item.stream,
                 index: item.index,
                 item_type: item.item_type,
                 arrival: item.arrival,
                 done: now,
-                breakdown: item.critical_path(),
+                breakdown,
                 teams: item.teams.len() as u32,
                 handoffs: item.handoffs,
                 escalations: item.escalations,
                 defects: item.defects,
                 escaped_defects: item.escaped,
-            };
-            self.streams[k].complete(&record);
-            if self.keep_flow {
-                self.completions.push(Completion {
-                    index: item.index,
-                    stream: k,
-                    arrival: item.arrival,
-                    done: now,
-                });
-            }
-            if self.keep_items {
-                self.records.push(record);
+            });
+        }
+    }
+
+    /// Records `item`, done at `now` (its escaped defects known), in its
+    /// stream's tallies.
+    // Always in line (its one caller is the completion of an item), and no
+    // record built unless one is kept: measured, a call and a record cost
+    // some 30 instructions per item.
+    #[inline(always)]
+    pub(crate) fn record(&mut self, now: f64, item: &ItemRun) {
+        let k = item.stream;
+        if self.in_window(now) {
+            let breakdown = item.critical_path();
+            let counts = [
+                item.teams.len() as u32,
+                item.handoffs,
+                item.escalations,
+                item.defects,
+                item.escaped,
+            ];
+            self.streams[k].complete_parts(now - item.arrival, &breakdown, counts);
+            if self.keep_flow || self.keep_items {
+                self.keep(now, item, breakdown);
             }
         }
         let tally = &mut self.streams[k];

@@ -232,15 +232,23 @@ impl<'a> Quality<'a> {
 
     /// The item in `slot` (not a fix item) is done: the defects no review
     /// caught escape, and each comes back as a fix item later.
+    #[inline]
     pub(crate) fn completed(&mut self, cx: &mut Cx, slot: Slot) {
         let item = cx.items.item(slot);
         if item.review.is_none() {
             // No bar raiser looked at it: every defect escapes.
             item.escaped = item.defects;
         }
-        if item.defects == 0 {
-            return;
+        if item.defects > 0 {
+            self.escape(cx, slot);
         }
+    }
+
+    /// The defects of the item in `slot` that its review (if any) did not
+    /// catch come back as fix items (out of line: most items have none).
+    #[inline(never)]
+    fn escape(&mut self, cx: &mut Cx, slot: Slot) {
+        let item = cx.items.item(slot);
         let k = item.stream;
         let reviewed = item.review.is_some();
         for t in item.tasks.iter().filter(|t| t.defect && !t.rework) {
