@@ -201,7 +201,7 @@ impl<E: Copy> Calendar<E> {
             }
         }
         if self.tree.is_empty() {
-            self.first_lane = self.earliest_lane();
+            self.first = self.earliest_lane();
         }
     }
 
@@ -433,7 +433,7 @@ mod tests {
             all.heap = cal.heap.clone();
             all.lanes = cal.lanes.clone();
             all.in_lanes = cal.in_lanes;
-            all.first_lane = cal.first_lane;
+            all.first = cal.first;
             all.tree = cal.tree.clone();
             while let Some(e) = all.pop_until(f64::INFINITY) {
                 if e % 5 != 0 {

@@ -228,21 +228,25 @@ impl Experiment {
 
     /// Every (topology, metric) summary, in output order.
     pub fn summary_rows(&self) -> Vec<SummaryRow> {
-        self.topologies
-            .iter()
-            .flat_map(|t| {
-                let unstable = t.is_unstable();
-                t.metric_names
-                    .iter()
-                    .zip(&t.values)
-                    .map(move |(m, v)| SummaryRow {
-                        topology: t.name.clone(),
-                        metric: m.clone(),
-                        summary: summarize(m, v),
-                        meaningful: !(unstable && grows_with_run_length(m)),
-                    })
-            })
-            .collect()
+        self.summary_rows_iter().collect()
+    }
+
+    /// The rows of [`summary_rows`](Self::summary_rows) one at a time, for
+    /// writing them without holding them all (tens of thousands in big
+    /// organizations).
+    pub fn summary_rows_iter(&self) -> impl Iterator<Item = SummaryRow> + '_ {
+        self.topologies.iter().flat_map(|t| {
+            let unstable = t.is_unstable();
+            t.metric_names
+                .iter()
+                .zip(&t.values)
+                .map(move |(m, v)| SummaryRow {
+                    topology: t.name.clone(),
+                    metric: m.clone(),
+                    summary: summarize(m, v),
+                    meaningful: !(unstable && grows_with_run_length(m)),
+                })
+        })
     }
 
     /// Whether the paired difference of `metric` between `topology` and the
@@ -272,38 +276,41 @@ impl Experiment {
     /// Every topology after the first against the first, for each metric
     /// both have, in output order.
     pub fn comparison_rows(&self) -> Vec<ComparisonRow> {
-        let Some(base) = self.topologies.first() else {
-            return vec![];
-        };
-        let base_metrics = base.metrics_by_name();
-        let base_unstable = base.is_unstable();
-        self.topologies
-            .iter()
-            .skip(1)
-            .flat_map(|t| {
-                let unstable = t.is_unstable() || base_unstable;
-                let base_metrics = &base_metrics;
-                t.metric_names
-                    .iter()
-                    .zip(&t.values)
-                    .filter_map(move |(m, v)| {
-                        Some(ComparisonRow {
-                            topology: t.name.clone(),
-                            baseline: base.name.clone(),
-                            metric: m.clone(),
-                            difference: paired_difference(v, base_metrics.get(m.as_str())?),
-                            meaningful: !(grows_with_run_length(m) && unstable),
-                        })
+        self.comparison_rows_iter().collect()
+    }
+
+    /// The rows of [`comparison_rows`](Self::comparison_rows) one at a
+    /// time, for writing them without holding them all.
+    pub fn comparison_rows_iter(&self) -> impl Iterator<Item = ComparisonRow> + '_ {
+        let base = self.topologies.first();
+        let base_metrics = std::rc::Rc::new(
+            base.map(TopologyResults::metrics_by_name)
+                .unwrap_or_default(),
+        );
+        let base_unstable = base.is_some_and(TopologyResults::is_unstable);
+        self.topologies.iter().skip(1).flat_map(move |t| {
+            let unstable = t.is_unstable() || base_unstable;
+            let base_metrics = std::rc::Rc::clone(&base_metrics);
+            let baseline = base.map_or_else(String::new, |b| b.name.clone());
+            t.metric_names
+                .iter()
+                .zip(&t.values)
+                .filter_map(move |(m, v)| {
+                    Some(ComparisonRow {
+                        topology: t.name.clone(),
+                        baseline: baseline.clone(),
+                        metric: m.clone(),
+                        difference: paired_difference(v, base_metrics.get(m.as_str())?),
+                        meaningful: !(grows_with_run_length(m) && unstable),
                     })
-            })
-            .collect()
+                })
+        })
     }
 
     /// The rows of `summary.csv` (without the header), as its cells are
     /// written.
     pub fn summary_records(&self) -> Vec<Vec<String>> {
-        self.summary_rows()
-            .into_iter()
+        self.summary_rows_iter()
             .map(|r| {
                 let s = r.summary;
                 vec![
@@ -322,8 +329,7 @@ impl Experiment {
     /// The rows of `comparison.csv` (without the header), as its cells are
     /// written.
     pub fn comparison_records(&self) -> Vec<Vec<String>> {
-        self.comparison_rows()
-            .into_iter()
+        self.comparison_rows_iter()
             .map(|r| {
                 let d = r.difference;
                 vec![

@@ -153,6 +153,12 @@ pub struct ItemRun {
     pub escaped: u32,
     /// Whether it is of the expedite class of service.
     pub expedite: bool,
+    /// Its tasks queued now, counted as they enter and leave a backlog (the
+    /// item's state in the cumulative flow diagram without a look at every
+    /// task).
+    pub queued: u32,
+    /// Its tasks being worked on now, counted likewise.
+    pub working: u32,
 }
 
 /// The state of a whole item, for the cumulative flow diagram: the most
@@ -190,6 +196,21 @@ impl ItemRun {
         self.defects = 0;
         self.escaped = 0;
         self.expedite = false;
+        self.queued = 0;
+        self.working = 0;
+    }
+
+    /// The item's state by its counts of queued and working tasks: the same
+    /// as [`ItemRun::state`] when every change of phase was counted.
+    #[inline]
+    pub fn counted_state(&self) -> ItemState {
+        if self.working > 0 {
+            ItemState::InProgress
+        } else if self.queued > 0 {
+            ItemState::Backlog
+        } else {
+            ItemState::Intake
+        }
     }
 
     /// The item's state now.

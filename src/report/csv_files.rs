@@ -36,22 +36,47 @@ pub fn comparison_records(exp: &Experiment) -> Vec<Vec<String>> {
     exp.comparison_records()
 }
 
-/// `summary.csv`: one row per (topology, metric).
+/// `summary.csv`: one row per (topology, metric), written as the rows are
+/// made (none held).
 pub fn summary_csv(exp: &Experiment) -> io::Result<Vec<u8>> {
-    to_bytes(
-        &strings(&layout::SUMMARY_COLUMNS),
-        summary_records(exp).into_iter(),
-    )
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(layout::SUMMARY_COLUMNS)?;
+    for r in exp.summary_rows_iter() {
+        let s = r.summary;
+        w.write_record([
+            r.topology.as_str(),
+            &r.metric,
+            &number(s.mean),
+            &number(s.sd),
+            &number(s.ci_low),
+            &number(s.ci_high),
+            &s.n.to_string(),
+        ])?;
+    }
+    w.into_inner().map_err(|e| io::Error::other(e.to_string()))
 }
 
 /// `comparison.csv`: one row per (topology after the first, metric), with
 /// the pairs the difference rests on (`n`) and whether it means anything
 /// (`meaningful`: false where an unstable topology's lead times are compared).
 pub fn comparison_csv(exp: &Experiment) -> io::Result<Vec<u8>> {
-    to_bytes(
-        &strings(&layout::COMPARISON_COLUMNS),
-        comparison_records(exp).into_iter(),
-    )
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(layout::COMPARISON_COLUMNS)?;
+    for r in exp.comparison_rows_iter() {
+        let d = r.difference;
+        w.write_record([
+            r.topology.as_str(),
+            &r.baseline,
+            &r.metric,
+            &number(d.diff.mean),
+            &number(d.diff.ci_low),
+            &number(d.diff.ci_high),
+            &number(d.relative),
+            &d.diff.n.to_string(),
+            if r.meaningful { "true" } else { "false" },
+        ])?;
+    }
+    w.into_inner().map_err(|e| io::Error::other(e.to_string()))
 }
 
 /// `replications.csv`: one row per (topology, replication), one column per metric.
@@ -170,20 +195,23 @@ pub fn cfd_csv(exp: &Experiment) -> io::Result<Vec<u8>> {
 /// Writes the CSV files of `exp` into `dir` (items only if `items`), each
 /// atomically; returns the paths written.
 pub fn write_all(exp: &Experiment, dir: &Path, items: bool) -> io::Result<Vec<PathBuf>> {
-    let mut files: Vec<(&str, Vec<u8>)> = vec![
-        (layout::SUMMARY_CSV, summary_csv(exp)?),
-        (layout::COMPARISON_CSV, comparison_csv(exp)?),
-        (layout::REPLICATIONS_CSV, replications_csv(exp)?),
-        (layout::DISTRIBUTION_CSV, distribution_csv(exp)?),
-        (layout::CFD_CSV, cfd_csv(exp)?),
+    type Table = fn(&Experiment) -> io::Result<Vec<u8>>;
+    let mut files: Vec<(&str, Table)> = vec![
+        (layout::SUMMARY_CSV, summary_csv),
+        (layout::COMPARISON_CSV, comparison_csv),
+        (layout::REPLICATIONS_CSV, replications_csv),
+        (layout::DISTRIBUTION_CSV, distribution_csv),
+        (layout::CFD_CSV, cfd_csv),
     ];
     if items {
-        files.push((layout::ITEMS_CSV, items_csv(exp)?));
+        files.push((layout::ITEMS_CSV, items_csv));
     }
+    // One file's bytes at a time: with thousands of streams each table is
+    // megabytes.
     let mut written = Vec::new();
-    for (name, bytes) in files {
+    for (name, table) in files {
         let path = dir.join(name);
-        write_atomic(&path, &bytes)?;
+        write_atomic(&path, &table(exp)?)?;
         written.push(path);
     }
     Ok(written)

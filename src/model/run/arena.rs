@@ -3,7 +3,7 @@
 //! work in progress.
 
 use crate::model::ids::Slot;
-use crate::model::item::{ItemRun, Phase, Stamp, TaskRun};
+use crate::model::item::{ItemRun, ItemState, Phase, Stamp, TaskRun};
 
 /// A task of an item in flight: the item's slot in the arena and the task's
 /// index within the item (32 bits each, so that an event fits in 16 bytes).
@@ -46,6 +46,11 @@ pub(crate) struct Arena {
     task_room: usize,
     /// Teams reserved in a new slot.
     team_room: usize,
+    /// Items of the streams in flight (fix items apart) in each state of
+    /// the cumulative flow diagram, indexed by [`ItemState`], then the same
+    /// of the fix items: counted at every change so that a flow sample need
+    /// not look at every item.
+    states: [[u64; 3]; 2],
 }
 
 impl Arena {
@@ -58,6 +63,7 @@ impl Arena {
             free: Vec::new(),
             task_room,
             team_room: task_room.min(teams),
+            states: [[0; 3]; 2],
         }
     }
 
@@ -73,6 +79,7 @@ impl Arena {
             Slot::new(self.items.len() - 1)
         });
         self.items[slot.index()].reset(k, now, fix);
+        self.states[usize::from(fix)][ItemState::Intake as usize] += 1;
         slot
     }
 
@@ -94,7 +101,59 @@ impl Arena {
     /// data stays readable until then).
     pub(crate) fn release(&mut self, slot: Slot) {
         self.free.push(slot);
-        self.items[slot.index()].live = false;
+        let item = &mut self.items[slot.index()];
+        item.live = false;
+        self.states[usize::from(item.fix)][item.counted_state() as usize] -= 1;
+    }
+
+    /// A task of the item in `slot` enters a backlog (its phase set
+    /// [`Phase::Queued`] by the caller): the item is in the backlog unless
+    /// another of its tasks is worked on.
+    #[inline]
+    pub(crate) fn task_queued(&mut self, slot: Slot) {
+        let item = &mut self.items[slot.index()];
+        item.queued += 1;
+        if item.queued == 1 && item.working == 0 {
+            let states = &mut self.states[usize::from(item.fix)];
+            states[ItemState::Intake as usize] -= 1;
+            states[ItemState::Backlog as usize] += 1;
+        }
+    }
+
+    /// A queued task of the item in `slot` is started: the item is in
+    /// progress.
+    #[inline]
+    pub(crate) fn task_started(&mut self, slot: Slot) {
+        let item = &mut self.items[slot.index()];
+        item.queued -= 1;
+        item.working += 1;
+        if item.working == 1 {
+            let states = &mut self.states[usize::from(item.fix)];
+            states[ItemState::Backlog as usize] -= 1;
+            states[ItemState::InProgress as usize] += 1;
+        }
+    }
+
+    /// A task of the item in `slot` being worked on stops, done (`paused`
+    /// false) or back in its backlog (`paused`).
+    #[inline]
+    pub(crate) fn task_stopped(&mut self, slot: Slot, paused: bool) {
+        let item = &mut self.items[slot.index()];
+        item.working -= 1;
+        item.queued += u32::from(paused);
+        if item.working == 0 {
+            let now = item.counted_state();
+            let states = &mut self.states[usize::from(item.fix)];
+            states[ItemState::InProgress as usize] -= 1;
+            states[now as usize] += 1;
+        }
+    }
+
+    /// Items of the streams in flight (fix items apart) in the intake, in
+    /// the backlog and in progress (docs/model.md, "Output files", cfd.csv).
+    #[inline]
+    pub(crate) fn states(&self) -> [u64; 3] {
+        self.states[0]
     }
 
     #[cfg(test)]
@@ -202,6 +261,37 @@ mod tests {
         assert_eq!(streams, [0, 2]);
         // A released item stays readable until its slot is reused.
         assert_eq!(arena.slot(slots[3]).stream, 3);
+    }
+
+    #[test]
+    fn the_items_in_each_state_are_counted_as_their_tasks_move() {
+        let mut arena = Arena::new(2, 2);
+        let a = arena.new_item(0, 0.0, false);
+        let b = arena.new_item(0, 0.0, false);
+        let fix = arena.new_item(0, 0.0, true);
+        assert_eq!(arena.states(), [2, 0, 0], "fix items are counted apart");
+        arena.task_queued(fix);
+        arena.task_queued(a);
+        arena.task_queued(a);
+        assert_eq!(arena.states(), [1, 1, 0]);
+        arena.task_started(a);
+        arena.task_queued(b);
+        assert_eq!(arena.states(), [0, 1, 1], "a task worked on: in progress");
+        arena.task_stopped(a, true);
+        assert_eq!(arena.states(), [0, 2, 0], "paused: back in the backlog");
+        arena.task_started(a);
+        arena.task_started(a);
+        arena.task_stopped(a, false);
+        assert_eq!(
+            arena.states(),
+            [0, 1, 1],
+            "one of its two tasks still worked on"
+        );
+        arena.task_stopped(a, false);
+        assert_eq!(arena.states(), [1, 1, 0], "both done: back in the intake");
+        arena.release(a);
+        arena.release(fix);
+        assert_eq!(arena.states(), [0, 1, 0]);
     }
 
     #[test]

@@ -10,7 +10,7 @@ use super::event::Event as Any;
 use super::outcome::{Completion, FlowSample};
 use crate::model::category::Breakdown;
 use crate::model::event_log::{self, TaskExecution};
-use crate::model::item::{ItemRun, ItemState};
+use crate::model::item::ItemRun;
 use crate::model::tally::{ItemRecord, StreamTally};
 use crate::stats::daily::DailyArea;
 use crate::stats::trend::WindowTrend;
@@ -256,8 +256,8 @@ impl<'a> Probes<'a> {
         }
     }
 
-    /// Records sample `n` of the cumulative flow diagram (the state of every
-    /// item in flight) and schedules the next.
+    /// Records sample `n` of the cumulative flow diagram (the items in each
+    /// state, counted as they change) and schedules the next.
     pub(crate) fn handle(&mut self, cx: &mut Cx, event: Event) {
         let Event::FlowSample(n) = event;
         let mut sample = FlowSample {
@@ -271,13 +271,12 @@ impl<'a> Probes<'a> {
             fix_done: self.fix_done_total,
             oldest_arrival: None,
         };
-        for item in cx.items.live().filter(|i| !i.fix) {
-            match item.state() {
-                ItemState::Intake => sample.intake += 1,
-                ItemState::Backlog => sample.backlog += 1,
-                ItemState::InProgress => sample.in_progress += 1,
-            }
-        }
+        [sample.intake, sample.backlog, sample.in_progress] = cx.items.states();
+        debug_assert_eq!(
+            [sample.intake, sample.backlog, sample.in_progress],
+            walked_states(cx),
+            "the running counts of item states agree with the items"
+        );
         if self.keep_flow {
             sample.oldest_arrival = cx
                 .items
@@ -313,6 +312,17 @@ impl<'a> Probes<'a> {
         self.saturated(in_flight)
             || (self.events % STOP_CHECK_EVERY == 0 && self.stop.load(Ordering::Relaxed))
     }
+}
+
+/// The items of the streams in flight in each state, counted by looking at
+/// every task of every item: what [`super::arena::Arena::states`] keeps
+/// (checked in debug builds).
+fn walked_states(cx: &Cx) -> [u64; 3] {
+    let mut states = [0; 3];
+    for item in cx.items.live().filter(|i| !i.fix) {
+        states[item.state() as usize] += 1;
+    }
+    states
 }
 
 #[cfg(test)]
@@ -380,6 +390,12 @@ mod tests {
         for phase in phases {
             let tr = bench.item(0, 0, 1.0, false);
             bench.items.task(tr).phase = phase;
+            if phase != Phase::Coordinating {
+                bench.items.task_queued(tr.slot());
+            }
+            if phase == Phase::Working {
+                bench.items.task_started(tr.slot());
+            }
             p.admitted(0.0, 0, false);
         }
         // A second task of the first item is worked on: it is in progress.
@@ -387,6 +403,8 @@ mod tests {
         let task = bench.items.item(first).tasks[0].clone();
         bench.items.item(first).tasks.push(task);
         bench.items.item(first).tasks[1].phase = Phase::Working;
+        bench.items.task_queued(first);
+        bench.items.task_started(first);
         p.handle(&mut bench.cx(), Event::FlowSample(0));
         let s = p.flow[0];
         assert_eq!(

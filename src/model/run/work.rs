@@ -83,6 +83,7 @@ impl Work {
     #[inline]
     pub(crate) fn enqueue(&mut self, cx: &mut Cx, tr: TaskRef, swarm: Option<&mut Swarm>) {
         let now = cx.cal.now();
+        cx.items.task_queued(tr.slot());
         let item = cx.items.item(tr.slot());
         let task = &mut item.tasks[tr.task()];
         task.stamp(Stamp::Queued, now);
@@ -127,6 +128,7 @@ impl Work {
         } else {
             1.0
         };
+        cx.items.task_started(tr.slot());
         let item = cx.items.item(tr.slot());
         let task = &mut item.tasks[tr.task()];
         match task.paused_at.take() {
@@ -152,6 +154,7 @@ impl Work {
         task.stamp(Stamp::Finished, now);
         task.phase = Phase::Done;
         let p = self.pools.of_task(task);
+        cx.items.task_stopped(tr.slot(), false);
         self.crew_freed(cx, c, p);
         tr
     }
@@ -181,6 +184,7 @@ impl Work {
     fn start(&mut self, cx: &mut Cx, pool: PoolId, tr: TaskRef, swarm: Option<&mut Swarm>) {
         let now = cx.cal.now();
         let slot = self.pools[pool].occupy(now, tr);
+        cx.items.task_started(tr.slot());
         let item = cx.items.item(tr.slot());
         let task = &mut item.tasks[tr.task()];
         task.service_slot = slot;
@@ -241,6 +245,7 @@ impl Work {
                 task.phase = Phase::Done;
                 let p = self.pools.of_task(task);
                 let slot = task.service_slot;
+                cx.items.task_stopped(tr.slot(), false);
                 self.release(cx, p, slot);
                 self.fill(cx, p, swarm);
                 Some(tr)
@@ -267,6 +272,7 @@ impl Work {
         task.epoch += 1;
         task.paused_at = Some(now);
         task.phase = Phase::Queued;
+        cx.items.task_stopped(tr.slot(), true);
         let item = cx.items.item(tr.slot());
         let class = self.class(item.stream, item.expedite);
         self.pools[pool].backlog.push_front(class, tr);
