@@ -1,5 +1,6 @@
 //! `orgsim forecast`: when will a backlog be done (docs/model.md,
-//! "Forecasts")? Writes forecast.csv and burnup.csv and prints the table.
+//! "Forecasts")? Writes forecast.csv, forecast_done.csv and burnup.csv,
+//! the charts and report.html (not with `--no-plots`), and prints the table.
 
 use std::path::PathBuf;
 
@@ -75,15 +76,22 @@ pub fn forecast(args: &ForecastArgs) -> Result<(), Failure> {
     for (name, bytes) in [
         ("forecast.csv", report::forecast_csv(&result)),
         ("burnup.csv", report::burnup_csv(&result)),
+        ("forecast_done.csv", report::done_csv(&result)),
     ] {
         let path = stage.path().join(name);
         write_atomic(&path, &bytes.map_err(write_error)?).map_err(write_error)?;
         written.push(path);
     }
     if !args.common.no_plots {
+        let chart_error = |e: orgsim::report::charts::ChartError| Failure::other(e.to_string());
         let charts = orgsim::report::charts::forecast::write_charts(stage.path(), &result)
-            .map_err(|e| Failure::other(e.to_string()))?;
+            .map_err(chart_error)?;
         written.extend(charts);
+        let svgs = orgsim::report::charts::forecast::svgs(&result).map_err(chart_error)?;
+        let html = orgsim::report::forecast_html::report(&result, &scenario, &specs, &svgs);
+        let path = stage.path().join(orgsim::report::html::FILE);
+        write_atomic(&path, html.as_bytes()).map_err(write_error)?;
+        written.push(path);
     }
     let written = stage.final_paths(&written);
     stage.commit("forecast.csv").map_err(write_error)?;

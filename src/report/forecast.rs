@@ -1,5 +1,5 @@
 //! The files and table of `orgsim forecast` (docs/model.md, "Forecasts"):
-//! `forecast.csv`, `burnup.csv` and the stdout table.
+//! `forecast.csv`, `burnup.csv`, `forecast_done.csv` and the stdout table.
 
 use std::io;
 
@@ -58,6 +58,29 @@ pub fn burnup_csv(f: &Forecast) -> io::Result<Vec<u8>> {
             let mut row = vec![t.name.clone(), d.to_string()];
             row.extend(bands.iter().map(|&b| number(b)));
             w.write_record(&row)?;
+        }
+    }
+    w.into_inner().map_err(|e| io::Error::other(e.to_string()))
+}
+
+/// The columns of `forecast_done.csv`.
+pub const DONE_COLUMNS: [&str; 4] = ["topology", "replication", "done_day", "items_done"];
+
+/// `forecast_done.csv`: per topology and replication, the day its whole
+/// backlog was done (empty when it was not done by the horizon: no day can
+/// be claimed) and the backlog items done by the horizon. The completion-day
+/// chart and the `done_*` quantiles of `forecast.csv` are recomputable from it.
+pub fn done_csv(f: &Forecast) -> io::Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(DONE_COLUMNS)?;
+    for t in &f.topologies {
+        for (r, (d, items)) in t.done_days(f.items).iter().zip(&t.done).enumerate() {
+            let day = if d.is_finite() {
+                number(*d)
+            } else {
+                String::new()
+            };
+            w.write_record([t.name.clone(), r.to_string(), day, items.len().to_string()])?;
         }
     }
     w.into_inner().map_err(|e| io::Error::other(e.to_string()))

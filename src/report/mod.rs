@@ -10,6 +10,7 @@ pub mod explore_html;
 pub mod flow_csv;
 pub mod flow_table;
 pub mod forecast;
+pub mod forecast_html;
 pub mod html;
 pub mod json;
 pub mod layout;

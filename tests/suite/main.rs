@@ -20,6 +20,7 @@ mod explore;
 mod fit;
 mod flow_charts;
 mod forecast;
+mod forecast_charts;
 mod fuzz;
 mod golden;
 mod hardening;
