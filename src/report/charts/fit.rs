@@ -284,6 +284,9 @@ struct FitFigure<'a> {
     data: &'a FitData,
 }
 
+/// An ECDF's log label, model label, colour and quantile table.
+type Curve<'a> = (&'a str, &'a str, RGBColor, &'a Vec<(f64, f64, f64)>);
+
 /// The colour of the log's lines.
 const LOG: RGBColor = style::OKABE_ITO[0];
 /// The colour of the model's lines.
@@ -337,7 +340,7 @@ impl Figure for FitFigure<'_> {
                         )
                     })
                     .collect();
-                let curves: Vec<(&str, &str, RGBColor, &Vec<(f64, f64, f64)>)> = d
+                let curves: Vec<Curve> = d
                     .waits
                     .values()
                     .zip(&names)
@@ -357,7 +360,7 @@ impl Figure for FitFigure<'_> {
 fn ecdf<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     px: Px,
-    curves: &[(&str, &str, RGBColor, &Vec<(f64, f64, f64)>)],
+    curves: &[Curve],
     x_desc: &str,
 ) -> Result<(), ChartError> {
     let one = curves.len() == 1;
