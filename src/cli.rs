@@ -363,6 +363,10 @@ pub struct FitArgs {
     #[arg(long, value_name = "B", default_value_t = 10,
           value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=1000))]
     pub bootstrap: usize,
+    /// Do not draw the fidelity charts (SVG and PNG); fit-report.html is
+    /// still written, without them.
+    #[arg(long)]
+    pub no_plots: bool,
     /// Worker threads, 1 to 1024 (default: all cores).
     #[arg(long, value_name = "T", value_parser = threads_parser())]
     pub threads: Option<usize>,

@@ -1,5 +1,6 @@
 //! `orgsim fit`: read the log, fit the scenario, simulate it, write
-//! scenario.toml, fidelity.csv and fit-report.md.
+//! scenario.toml, fidelity.csv and its data files, the fidelity charts,
+//! fit-report.md and fit-report.html.
 
 use std::path::PathBuf;
 
@@ -7,6 +8,7 @@ use super::Failure;
 use crate::cli::FitArgs;
 use orgsim::experiment::Progress;
 use orgsim::fit::{self, LogKind, ReadOptions, WorkCalendar, fidelity};
+use orgsim::report::charts::fit as charts;
 use orgsim::util::atomic::write_atomic;
 
 /// Fits the log as `args` say.
@@ -131,11 +133,35 @@ pub fn fit(args: &FitArgs) -> Result<(), Failure> {
         Ok(path)
     };
     let report = report(&fitted, &log, &rows, args.replications);
-    let written = [
+    let mut written = vec![
         write("scenario.toml", &text)?,
         write("fidelity.csv", &fidelity::csv(&rows))?,
-        write("fit-report.md", &report)?,
+        write(
+            charts::LEAD_TIME_CSV,
+            &fidelity::lead_time_csv(&observed, &sims),
+        )?,
     ];
+    if log.has.contains_key(&fit::Role::Start) {
+        written.push(write(
+            charts::WAITS_CSV,
+            &fidelity::waits_csv(&observed, &sims),
+        )?);
+    }
+    written.push(write(
+        charts::WIP_CSV,
+        &fidelity::wip_csv(&fidelity::wip_series(&observed, &sims)),
+    )?);
+    written.push(write("fit-report.md", &report)?);
+    let chart_failure = |e: orgsim::report::charts::ChartError| {
+        Failure::other(format!("cannot draw the fidelity charts: {e}"))
+    };
+    if !args.no_plots {
+        written.extend(charts::render_fit(&out_dir).map_err(chart_failure)?);
+    }
+    written.push(
+        orgsim::report::fit_html::write(&out_dir, &report, !args.no_plots)
+            .map_err(chart_failure)?,
+    );
     super::stdio::print(&report)?;
     if !args.quiet {
         let names: Vec<String> = written
@@ -242,13 +268,17 @@ fn report(
             );
         }
         Some(c) => {
-            let _ = writeln!(s, "- escalation is not fitted (probability 0)");
             let v = c.values();
             for (k, name) in fit::coordination::NAMES.iter().enumerate() {
                 let sd = c.bootstrap.map_or(String::new(), |(sd, n)| {
                     format!(" (bootstrap sd {:.3}, {n} resamples)", sd[k])
                 });
-                let _ = writeln!(s, "- fitted by simulation: {name} {:.3} days{sd}", v[k]);
+                let unit = if *name == "escalation_probability" {
+                    ""
+                } else {
+                    " days"
+                };
+                let _ = writeln!(s, "- fitted by simulation: {name} {:.3}{unit}{sd}", v[k]);
             }
             let _ = writeln!(
                 s,

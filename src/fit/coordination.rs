@@ -1,6 +1,7 @@
 //! The coordination parameters by simulation (docs/model.md, "What the fit
 //! assumes"): the cross-team handoff, the internal handoff, the intake
-//! cadence and the leader's decision are the values that make the fitted
+//! cadence, the leader's decision and the escalation to the executive (its
+//! probability and the executive's decision) are the values that make the fitted
 //! `as-is` organization's simulated history closest to the log, by the
 //! distance [`distance`], found by Nelder–Mead (argmin) from several
 //! starting points, every evaluation on the same random numbers (the same
@@ -26,6 +27,10 @@ pub struct CoordinationFit {
     pub cadence: f64,
     /// Mean leader decision (exponential), days.
     pub decision: f64,
+    /// Probability that a request is escalated to the executive.
+    pub escalation_probability: f64,
+    /// Mean executive decision of an escalated request (exponential), days.
+    pub escalation_decision: f64,
     /// The distance at the fit.
     pub distance: f64,
     /// The distance with every coordination delay 0.
@@ -36,24 +41,75 @@ pub struct CoordinationFit {
     pub replications: u32,
     /// Starting points.
     pub starts: usize,
-    /// Bootstrap standard errors of the four values, and the resamples.
-    pub bootstrap: Option<([f64; 4], usize)>,
+    /// Bootstrap standard errors of the [`NAMES`] values, and the resamples.
+    pub bootstrap: Option<([f64; PARAMETERS], usize)>,
+    /// The bootstrap refits themselves, in [`NAMES`] order.
+    pub refits: Vec<[f64; PARAMETERS]>,
 }
 
 impl CoordinationFit {
-    /// The four values in order: handoff, internal handoff, cadence, decision.
-    pub fn values(&self) -> [f64; 4] {
+    /// The values in [`NAMES`] order.
+    pub fn values(&self) -> [f64; PARAMETERS] {
         [
             self.handoff,
             self.internal_handoff,
             self.cadence,
             self.decision,
+            self.escalation_probability,
+            self.escalation_decision,
         ]
+    }
+
+    /// The mean executive delay an escalation adds per request, days
+    /// (probability × executive decision, queueing aside): the escalation
+    /// quantity that waits pin down best.
+    pub fn escalation_delay(&self) -> f64 {
+        self.escalation_probability * self.escalation_decision
+    }
+
+    /// A fit at `values` (in [`NAMES`] order), nothing else known yet.
+    fn at(values: [f64; PARAMETERS], replications: u32) -> Self {
+        CoordinationFit {
+            handoff: values[0],
+            internal_handoff: values[1],
+            cadence: values[2],
+            decision: values[3],
+            escalation_probability: values[4],
+            escalation_decision: values[5],
+            distance: f64::NAN,
+            distance_without: f64::NAN,
+            evaluations: 0,
+            replications,
+            starts: 0,
+            bootstrap: None,
+            refits: Vec::new(),
+        }
     }
 }
 
+/// How many parameters are fitted.
+pub const PARAMETERS: usize = 6;
+
 /// The parameters' names, in order.
-pub const NAMES: [&str; 4] = ["handoff", "internal_handoff", "intake_cadence", "decision"];
+pub const NAMES: [&str; PARAMETERS] = [
+    "handoff",
+    "internal_handoff",
+    "intake_cadence",
+    "decision",
+    "escalation_probability",
+    "escalation_decision",
+];
+
+/// The optimizer's point as parameter values: delays are absolute values,
+/// the escalation probability is also capped at 1.
+fn values_of(p: &[f64]) -> [f64; PARAMETERS] {
+    let mut v = [0.0; PARAMETERS];
+    for (v, p) in v.iter_mut().zip(p) {
+        *v = p.abs();
+    }
+    v[4] = v[4].min(1.0);
+    v
+}
 
 /// The distance between the log's history and simulated ones: the
 /// Wasserstein-1 distance of the lead times relative to the log's mean lead
@@ -97,20 +153,8 @@ struct Problem<'a> {
 
 impl Problem<'_> {
     fn at(&self, p: &[f64]) -> f64 {
-        let values = [p[0].abs(), p[1].abs(), p[2].abs(), p[3].abs()];
         let mut m = self.model.clone();
-        m.coordination = Some(CoordinationFit {
-            handoff: values[0],
-            internal_handoff: values[1],
-            cadence: values[2],
-            decision: values[3],
-            distance: f64::NAN,
-            distance_without: f64::NAN,
-            evaluations: 0,
-            replications: self.replications,
-            starts: 0,
-            bootstrap: None,
-        });
+        m.coordination = Some(CoordinationFit::at(values_of(p), self.replications));
         let text = m.scenario_toml("fit", "log", self.replications, self.seed);
         let Ok(sc) = crate::scenario::load_str("fit", &text, &[]) else {
             return f64::INFINITY;
@@ -135,17 +179,71 @@ impl CostFunction for Problem<'_> {
 /// Most Nelder–Mead iterations per start.
 pub const MAX_ITERATIONS: u64 = 60;
 
-/// Nelder–Mead from `start` (a simplex of steps `step` around it).
-fn minimize(problem: Problem<'_>, start: [f64; 4], step: f64) -> (Vec<f64>, f64) {
-    let mut simplex = vec![start.to_vec()];
-    for i in 0..4 {
-        let mut v = start.to_vec();
-        v[i] += step.max(0.05 * v[i].abs());
+/// The problem with only the coordinates `free` of the parameters
+/// searched, the others held at `base`.
+struct Restricted<'a> {
+    problem: Problem<'a>,
+    base: [f64; PARAMETERS],
+    free: &'a [usize],
+}
+
+impl Restricted<'_> {
+    fn full(&self, p: &[f64]) -> [f64; PARAMETERS] {
+        let mut v = self.base;
+        for (&i, &x) in self.free.iter().zip(p) {
+            v[i] = x;
+        }
+        v
+    }
+}
+
+impl CostFunction for Restricted<'_> {
+    type Param = Vec<f64>;
+    type Output = f64;
+    fn cost(&self, p: &Vec<f64>) -> Result<f64, Error> {
+        Ok(self.problem.at(&self.full(p)))
+    }
+}
+
+/// Nelder–Mead over the coordinates `free` from `start` (a simplex of
+/// steps `step` days around it, and `step / scale` on the escalation
+/// probability, `scale` being the typical delay the steps are measured
+/// against), the other coordinates held at `start`'s.
+fn minimize(
+    problem: Problem<'_>,
+    start: [f64; PARAMETERS],
+    free: &[usize],
+    step: f64,
+    scale: f64,
+) -> ([f64; PARAMETERS], f64) {
+    let x0: Vec<f64> = free.iter().map(|&i| start[i]).collect();
+    let mut simplex = vec![x0.clone()];
+    for (k, &i) in free.iter().enumerate() {
+        let mut v = x0.clone();
+        if i == 4 {
+            // A probability: a step towards the middle of [0, 1].
+            let d = (0.5 * step / scale).clamp(0.02, 0.25);
+            v[k] += if v[k] > 0.5 { -d } else { d };
+        } else {
+            v[k] += step.max(0.05 * v[k].abs());
+        }
         simplex.push(v);
     }
-    let fallback = (start.to_vec(), problem.at(&start));
+    let problem = Restricted {
+        problem,
+        base: start,
+        free,
+    };
+    let fallback = (values_of(&start), problem.problem.at(&start));
     let Ok(solver) = NelderMead::new(simplex).with_sd_tolerance(1e-4) else {
         return fallback;
+    };
+    let full = |p: &[f64]| {
+        let mut v = start;
+        for (&i, &x) in free.iter().zip(p) {
+            v[i] = x;
+        }
+        values_of(&v)
     };
     match Executor::new(problem, solver)
         .configure(|s| s.max_iters(MAX_ITERATIONS))
@@ -154,13 +252,18 @@ fn minimize(problem: Problem<'_>, start: [f64; 4], step: f64) -> (Vec<f64>, f64)
         Ok(res) => {
             let state = res.state();
             match state.get_best_param() {
-                Some(p) => (p.iter().map(|x| x.abs()).collect(), state.get_best_cost()),
+                Some(p) => (full(p), state.get_best_cost()),
                 None => fallback,
             }
         }
         Err(_) => fallback,
     }
 }
+
+/// The delays (handoffs, cadence, decision), the escalation, and all.
+const DELAYS: [usize; 4] = [0, 1, 2, 3];
+const ESCALATION: [usize; 2] = [4, 5];
+const ALL: [usize; PARAMETERS] = [0, 1, 2, 3, 4, 5];
 
 /// Fits the coordination of `model` to `log` (the log's history over the
 /// fitted scenario's span) by simulation, `replications` per evaluation on
@@ -193,30 +296,48 @@ pub fn fit(
             progress,
         }
     }
-    // Starting points: none, and a scale of the log's mean wait (its
-    // typical delay) spread over the four values.
+    // In three stages, so that the delays every request has are found
+    // before the escalation that only some have: (1) the delays, no
+    // escalation, from three starts: none, and two spreads of a scale of
+    // the log's mean wait (its typical delay); (2) the escalation, the
+    // delays held, from one request in ten and one in three escalated for
+    // that typical delay and three times it; (3) everything together from
+    // the best so far.
     let wait = log.waits.iter().sum::<f64>() / log.waits.len().max(1) as f64;
     let s = wait.max(0.05);
     let starts = [
-        [0.0, 0.0, 0.0, 0.0],
-        [s, 0.1 * s, 0.0, 0.2 * s],
-        [0.3 * s, 0.1 * s, 2.0 * s, 0.2 * s],
+        [0.0; PARAMETERS],
+        [s, 0.1 * s, 0.0, 0.2 * s, 0.0, 0.0],
+        [0.3 * s, 0.1 * s, 2.0 * s, 0.2 * s, 0.0, 0.0],
     ];
     let mk = |log| problem(model, log, replications, seed, &evaluations, progress);
-    let distance_without = mk(log).at(&[0.0; 4]);
-    let mut best: Option<(Vec<f64>, f64)> = None;
-    for start in starts {
-        let (p, d) = minimize(mk(log), start, 0.5 * s);
+    let distance_without = mk(log).at(&[0.0; PARAMETERS]);
+    let mut best: Option<([f64; PARAMETERS], f64)> = None;
+    fn keep(best: &mut Option<([f64; PARAMETERS], f64)>, p: [f64; PARAMETERS], d: f64) {
         if best.as_ref().is_none_or(|b| d < b.1) {
-            best = Some((p, d));
+            *best = Some((p, d));
         }
     }
-    let (p, d) = best.expect("three starts");
-    let values = [p[0], p[1], p[2], p[3]];
+    for start in starts {
+        let (p, d) = minimize(mk(log), start, &DELAYS, 0.5 * s, s);
+        keep(&mut best, p, d);
+    }
+    let delays = best.expect("three starts").0;
+    for (probability, decision) in [(0.1, s), (0.3, 3.0 * s)] {
+        let mut start = delays;
+        start[4] = probability;
+        start[5] = decision;
+        let (p, d) = minimize(mk(log), start, &ESCALATION, 0.5 * s, s);
+        keep(&mut best, p, d);
+    }
+    let so_far = best.expect("starts").0;
+    let (p, d) = minimize(mk(log), so_far, &ALL, 0.25 * s, s);
+    keep(&mut best, p, d);
+    let (values, d) = best.expect("starts");
     // Bootstrap: refit from the fit on resamples of the items' histories.
     let boot = (bootstrap > 1 && !items.is_empty()).then(|| {
         let mut rng = RngFactory::new(seed).stream(0, 0xB007);
-        let fits: Vec<[f64; 4]> = (0..bootstrap)
+        let fits: Vec<[f64; PARAMETERS]> = (0..bootstrap)
             .map(|_| {
                 let mut h = History {
                     span: log.span,
@@ -226,33 +347,32 @@ pub fn fit(
                     let i = rng.random_range(0..items.len());
                     merge(&mut h, &items[i]);
                 }
-                let (q, _) = minimize(
+                minimize(
                     problem(model, &h, replications, seed, &evaluations, progress),
                     values,
+                    &ALL,
                     0.25 * s,
-                );
-                [q[0], q[1], q[2], q[3]]
+                    s,
+                )
+                .0
             })
             .collect();
-        let mut sd = [0.0; 4];
+        let mut sd = [0.0; PARAMETERS];
         for (k, sd) in sd.iter_mut().enumerate() {
             let m = fits.iter().map(|f| f[k]).sum::<f64>() / fits.len() as f64;
             *sd = (fits.iter().map(|f| (f[k] - m).powi(2)).sum::<f64>() / (fits.len() - 1) as f64)
                 .sqrt();
         }
-        (sd, bootstrap)
+        (sd, fits)
     });
     CoordinationFit {
-        handoff: values[0],
-        internal_handoff: values[1],
-        cadence: values[2],
-        decision: values[3],
         distance: d,
         distance_without,
         evaluations: evaluations.into_inner(),
-        replications,
-        starts: starts.len(),
-        bootstrap: boot,
+        starts: starts.len() + 2,
+        bootstrap: boot.as_ref().map(|(sd, f)| (*sd, f.len())),
+        refits: boot.map(|(_, f)| f).unwrap_or_default(),
+        ..CoordinationFit::at(values, replications)
     }
 }
 

@@ -59,6 +59,8 @@ pub struct History {
     pub waits_by: [Vec<f64>; 3],
     /// Days it covers.
     pub span: f64,
+    /// Each item's (arrival, done), days from the history's start.
+    pub open: Vec<(f64, f64)>,
 }
 
 impl History {
@@ -66,6 +68,90 @@ impl History {
     pub fn wip(&self) -> f64 {
         self.lead_times.iter().sum::<f64>() / self.span
     }
+
+    /// Work in progress day by day: the time-average number of items
+    /// arrived and not yet done during each day `[d, d + 1)` of the span
+    /// (the last day cut at the span's end).
+    pub fn wip_daily(&self) -> Vec<f64> {
+        let days = self.span.ceil().max(1.0) as usize;
+        let mut wip = vec![0.0; days];
+        for &(a, b) in &self.open {
+            let (a, b) = (a.max(0.0), b.min(self.span));
+            if b <= a {
+                continue;
+            }
+            let first = a.floor() as usize;
+            let last = (b.ceil() as usize).min(days);
+            for (d, w) in wip.iter_mut().enumerate().take(last).skip(first) {
+                let d = d as f64;
+                *w += (b.min(d + 1.0) - a.max(d)).max(0.0);
+            }
+        }
+        if let Some(w) = wip.last_mut() {
+            let width = self.span - (days - 1) as f64;
+            if width > 0.0 && width < 1.0 {
+                *w /= width;
+            }
+        }
+        wip
+    }
+}
+
+/// The mean absolute difference between two daily WIP series, over the
+/// days both cover.
+pub fn wip_gap(a: &[f64], b: &[f64]) -> f64 {
+    let n = a.len().min(b.len());
+    if n == 0 {
+        return f64::NAN;
+    }
+    a.iter().zip(b).map(|(x, y)| (x - y).abs()).sum::<f64>() / n as f64
+}
+
+/// Work in progress day by day: the log's, and the simulated replications'
+/// mean, lowest and highest (the band the simulation noise alone gives).
+#[derive(Debug, Clone, PartialEq)]
+pub struct WipSeries {
+    /// The log's, per day.
+    pub log: Vec<f64>,
+    /// The replications' mean, per day.
+    pub mean: Vec<f64>,
+    /// The lowest replication's, per day.
+    pub low: Vec<f64>,
+    /// The highest replication's, per day.
+    pub high: Vec<f64>,
+}
+
+/// The daily WIP of `log` beside that of the simulated `sims`.
+pub fn wip_series(log: &History, sims: &[History]) -> WipSeries {
+    let l = log.wip_daily();
+    let s: Vec<Vec<f64>> = sims.iter().map(History::wip_daily).collect();
+    let n = s.iter().map(Vec::len).fold(l.len(), usize::min);
+    let over = |f: &dyn Fn(&[f64]) -> f64| -> Vec<f64> {
+        (0..n)
+            .map(|d| f(&s.iter().map(|v| v[d]).collect::<Vec<f64>>()))
+            .collect()
+    };
+    WipSeries {
+        log: l[..n].to_vec(),
+        mean: over(&|v| v.iter().sum::<f64>() / v.len().max(1) as f64),
+        low: over(&|v| v.iter().copied().fold(f64::INFINITY, f64::min)),
+        high: over(&|v| v.iter().copied().fold(f64::NEG_INFINITY, f64::max)),
+    }
+}
+
+/// `fit_wip.csv`: the daily WIP of the log and of the simulation.
+pub fn wip_csv(w: &WipSeries) -> String {
+    let mut out = String::from("day,log,simulated_mean,simulated_min,simulated_max\n");
+    for d in 0..w.log.len() {
+        out.push_str(&format!(
+            "{d},{},{},{},{}\n",
+            super::num(w.log[d]),
+            super::num(w.mean[d]),
+            super::num(w.low[d]),
+            super::num(w.high[d])
+        ));
+    }
+    out
 }
 
 /// Waits before the tasks of one item: `(start, end, team)` per task,
@@ -126,8 +212,14 @@ pub fn of_log(log: &EventLog, span: f64) -> History {
         ..History::default()
     };
     let has_start = log.has.contains_key(&Role::Start);
+    let first = log
+        .item_data
+        .iter()
+        .map(|i| i.created)
+        .fold(f64::INFINITY, f64::min);
     for item in &log.item_data {
         h.lead_times.push(item.done(log) - item.created);
+        h.open.push((item.created - first, item.done(log) - first));
         *h.done
             .entry(log.streams.name(item.stream).to_string())
             .or_default() += 1;
@@ -164,6 +256,7 @@ pub fn of_executions(scenario: &Scenario, executions: &[TaskExecution], span: f6
         }
         let done = tasks.iter().map(|t| t.1).fold(created, f64::max);
         h.lead_times.push(done - created);
+        h.open.push((created, done));
         *h.done
             .entry(scenario.model.workload.streams[k].name.clone())
             .or_default() += 1;
@@ -316,6 +409,16 @@ pub fn compare(log: &History, sims: &[History]) -> Vec<FidelityRow> {
         &|h| h.wip(),
         &|a, b| (a.wip() - b.wip()).abs(),
     );
+    // WIP over time: the mean absolute daily difference, relative to the
+    // log's mean WIP; the value is the mean WIP of the days compared.
+    let wip_scale = log.wip().max(1e-9);
+    row(
+        "wip_over_time",
+        "all".into(),
+        "share of the log's mean WIP (mean absolute daily difference)",
+        &|h| mean(&h.wip_daily()),
+        &|a, b| wip_gap(&a.wip_daily(), &b.wip_daily()) / wip_scale,
+    );
     rows
 }
 
@@ -341,6 +444,71 @@ pub fn csv(rows: &[FidelityRow]) -> String {
             r.unit,
             r.within_noise()
         ));
+    }
+    out
+}
+
+/// The probabilities of the quantile tables (`fit_lead_time.csv`,
+/// `fit_waits.csv`): 0, 1%, …, 100%.
+pub fn table_probabilities() -> impl Iterator<Item = f64> {
+    (0..=100).map(|i| f64::from(i) / 100.0)
+}
+
+/// `(probability, log quantile, simulated quantile)` of two samples, the
+/// simulated one pooled over the replications; empty when either is.
+pub fn quantile_table(log: &[f64], sims: &[&[f64]]) -> Vec<(f64, f64, f64)> {
+    let mut a = log.to_vec();
+    let mut b: Vec<f64> = sims.iter().flat_map(|s| s.iter().copied()).collect();
+    if a.is_empty() || b.is_empty() {
+        return Vec::new();
+    }
+    a.sort_by(f64::total_cmp);
+    b.sort_by(f64::total_cmp);
+    table_probabilities()
+        .map(|p| {
+            (
+                p,
+                super::dist::quantile(&a, p),
+                super::dist::quantile(&b, p),
+            )
+        })
+        .collect()
+}
+
+/// `fit_lead_time.csv`: the lead-time quantiles of the log and of the
+/// simulated replications pooled.
+pub fn lead_time_csv(log: &History, sims: &[History]) -> String {
+    let s: Vec<&[f64]> = sims.iter().map(|h| h.lead_times.as_slice()).collect();
+    let mut out = String::from("probability,log,simulated\n");
+    for (p, a, b) in quantile_table(&log.lead_times, &s) {
+        out.push_str(&format!(
+            "{},{},{}\n",
+            super::num(p),
+            super::num(a),
+            super::num(b)
+        ));
+    }
+    out
+}
+
+/// The names of the wait groups of [`History::waits_by`], as the files
+/// write them.
+pub const WAIT_GROUPS: [&str; 3] = ["first_task", "after_same_team", "after_other_team"];
+
+/// `fit_waits.csv`: per group of waits the log has, the quantiles of the
+/// waits before tasks in the log and in the simulated replications pooled.
+pub fn waits_csv(log: &History, sims: &[History]) -> String {
+    let mut out = String::from("group,probability,log,simulated\n");
+    for (g, name) in WAIT_GROUPS.iter().enumerate() {
+        let s: Vec<&[f64]> = sims.iter().map(|h| h.waits_by[g].as_slice()).collect();
+        for (p, a, b) in quantile_table(&log.waits_by[g], &s) {
+            out.push_str(&format!(
+                "{name},{},{},{}\n",
+                super::num(p),
+                super::num(a),
+                super::num(b)
+            ));
+        }
     }
     out
 }

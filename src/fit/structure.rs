@@ -535,18 +535,30 @@ impl FittedModel {
             w,
             "# observations), the method and the fit quality. Coordination delays"
         );
-        let _ = writeln!(
-            w,
-            "# (handoff, intake cadence, leader decision, escalation) are NOT fitted:"
-        );
-        let _ = writeln!(
-            w,
-            "# they are 0 here, so the simulated waits are the capacity queue alone;"
-        );
-        let _ = writeln!(
-            w,
-            "# fidelity.csv shows how much of the log's waiting that leaves out."
-        );
+        if self.coordination.is_some() {
+            let _ = writeln!(
+                w,
+                "# (handoff, intake cadence, leader decision, escalation) are fitted by"
+            );
+            let _ = writeln!(
+                w,
+                "# simulation, [coordination] says how; fidelity.csv shows how close"
+            );
+            let _ = writeln!(w, "# the fitted model's history is to the log's.");
+        } else {
+            let _ = writeln!(
+                w,
+                "# (handoff, intake cadence, leader decision, escalation) are NOT fitted:"
+            );
+            let _ = writeln!(
+                w,
+                "# they are 0 here, so the simulated waits are the capacity queue alone;"
+            );
+            let _ = writeln!(
+                w,
+                "# fidelity.csv shows how much of the log's waiting that leaves out."
+            );
+        }
         for n in &self.notes {
             let _ = writeln!(w, "# Note: {n}");
         }
@@ -694,6 +706,7 @@ impl FittedModel {
                 let _ = writeln!(w, "internal_handoff = 0");
                 let _ = writeln!(w, "intake_cadence = 0");
                 let _ = writeln!(w, "decision = 0");
+                let _ = writeln!(w, "escalation = {{ probability = 0 }}");
             }
             Some(c) => {
                 let _ = writeln!(
@@ -750,11 +763,30 @@ impl FittedModel {
                 );
                 let _ = writeln!(
                     w,
-                    "# Leader decision, mean {} days{}; escalation not fitted.",
+                    "# Leader decision, mean {} days{}.",
                     num3(c.decision),
                     se(3)
                 );
                 let _ = writeln!(w, "decision = {}", exp(c.decision));
+                let _ = writeln!(
+                    w,
+                    "# Escalation to the executive: probability {}{}, executive decision mean {} days{} (their product, {} days per request, is what the waits pin down best).",
+                    num3(c.escalation_probability),
+                    se(4),
+                    num3(c.escalation_decision),
+                    se(5),
+                    num3(c.escalation_delay())
+                );
+                if c.escalation_probability <= 1e-6 {
+                    let _ = writeln!(w, "escalation = {{ probability = 0 }}");
+                } else {
+                    let _ = writeln!(
+                        w,
+                        "escalation = {{ probability = {}, decision = {} }}",
+                        num(c.escalation_probability),
+                        exp(c.escalation_decision)
+                    );
+                }
             }
         }
         let _ = writeln!(w);

@@ -7,6 +7,7 @@ pub mod event_log;
 pub mod explain;
 pub mod explore_csv;
 pub mod explore_html;
+pub mod fit_html;
 pub mod flow_csv;
 pub mod flow_table;
 pub mod forecast;

@@ -34,7 +34,7 @@ struct Claim {
     /// Path from the repository root.
     doc: &'static str,
     /// Arguments of `orgsim` (`--out`, `--quiet` and, unless `file` is
-    /// set, `--no-plots` are added to `run`, `sweep` and `explore`).
+    /// set, `--no-plots` are added to `run`, `sweep`, `explore` and `fit`).
     args: &'static [&'static str],
     /// A file the command writes (e.g. `report.html`) whose text is the
     /// output checked, in place of what it prints.
@@ -85,7 +85,24 @@ const PRICED: &[&str] = &[
     "economics.reviewer_cost=900",
 ];
 
+/// The README's fit walk-through, its structure only (the coordination
+/// fit by simulation is left out: it does not change the structure).
+const WALKTHROUGH_FIT: &[&str] = &[
+    "fit",
+    "docs/examples/prime-video-matrix-log.csv",
+    "--no-coordination",
+    "--reps",
+    "2",
+];
+
 const CLAIMS: &[Claim] = &[
+    // README.md: the fit walk-through's headcounts.
+    Claim {
+        doc: "README.md",
+        args: WALKTHROUGH_FIT,
+        file: None,
+        quotes: &["exact headcounts ({15} eng, {4} qa, {3} product, {4} design, {3} marketing)"],
+    },
     // The cost of delay and people cost (README's example, docs/model.md).
     Claim {
         doc: "README.md",
@@ -647,7 +664,7 @@ fn orgsim((args, file): &Cmd, out: &Path) -> String {
     cmd.args(args);
     if matches!(
         args.first().map(String::as_str),
-        Some("run" | "sweep" | "explore")
+        Some("run" | "sweep" | "explore" | "fit")
     ) {
         cmd.args(["--quiet", "--out"]).arg(out);
         if file.is_none() {

@@ -162,9 +162,41 @@ fn known_with_coordination() -> String {
         )
 }
 
-#[test]
-fn coordination_delays_are_fitted_back_by_simulation() {
-    let csv = simulated_log(&known_with_coordination());
+/// [`KNOWN`] with coupled tasks, short handoffs and decisions, and one
+/// request in three escalated to the executive, who takes 3 days on
+/// average: the waits of requests are then a mixture (most short, a third
+/// about 3 days longer) that no handoff or decision alone can mimic.
+fn known_with_escalation() -> String {
+    KNOWN
+        .replace(
+            "[organization]",
+            "[architecture]\ncoupling = 0.2\n\n[organization]",
+        )
+        .replace(
+            "[[topologies]]",
+            "[coordination]\nhandoff = { dist = \"exponential\", mean = 0.2 }\ninternal_handoff = { dist = \"exponential\", mean = 0.1 }\nintake_cadence = 0\ndecision = { dist = \"exponential\", mean = 0.1 }\nescalation = { probability = 0.3, decision = { dist = \"exponential\", mean = 3.0 } }\n\n[[topologies]]",
+        )
+}
+
+/// The sample standard deviation of `f` over the bootstrap refits of `c`.
+fn refit_sd(c: &fit::coordination::CoordinationFit, f: impl Fn(&[f64]) -> f64) -> f64 {
+    let v: Vec<f64> = c.refits.iter().map(|r| f(r)).collect();
+    let m = v.iter().sum::<f64>() / v.len() as f64;
+    (v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (v.len() - 1) as f64).sqrt()
+}
+
+/// Fits the coordination of the log simulated from `toml`, checks the
+/// values of `truth` (index in `NAMES`, true value) and the escalation's
+/// delay per request (of a request meeting `request_delay` days of
+/// coordination on average), and that the fitted model's lead times are the log's
+/// within simulation noise.
+fn coordination_round_trip(
+    toml: &str,
+    truth: &[(usize, f64)],
+    escalation_delay: f64,
+    request_delay: f64,
+) {
+    let csv = simulated_log(toml);
     let log = read(&csv, &ReadOptions::default()).unwrap();
     let mut m = fit::fit_structure(&log);
     let text = m.scenario_toml("c", "log.csv", 8, 3);
@@ -174,17 +206,49 @@ fn coordination_delays_are_fitted_back_by_simulation() {
     let c = fit::coordination::fit(&m, &observed, &items, 4, 3, 8, &|_| {});
     println!("{c:?}");
     assert!(c.distance < c.distance_without, "{c:?}");
-    let (sd, _) = c.bootstrap.unwrap();
+    let (sd, n) = c.bootstrap.unwrap();
+    assert_eq!((n, c.refits.len()), (8, 8));
     // The stated tolerance: within 3 bootstrap standard deviations, or a
     // quarter of the true value (the bootstrap resamples the log's items,
     // not the simulation noise of 4 replications per evaluation).
-    for (k, truth) in [(0, 1.0), (1, 0.1), (3, 0.3)] {
+    for &(k, truth) in truth {
         let v = c.values()[k];
         let tolerance = (3.0 * sd[k]).max(0.25 * truth);
         assert!(
             (v - truth).abs() <= tolerance,
             "{}: fitted {v}, true {truth}, tolerance {tolerance}",
             fit::coordination::NAMES[k]
+        );
+    }
+    // The escalation's delay per request (probability × executive
+    // decision), which the waits pin down better than its two factors.
+    let v = c.escalation_delay();
+    let sd = refit_sd(&c, |r| r[4] * r[5]);
+    if escalation_delay == 0.0 {
+        // None: within 3 bootstrap standard deviations of 0, or a quarter
+        // of the whole delay a request meets (the same share as above).
+        let tolerance = (3.0 * sd).max(0.25 * request_delay);
+        assert!(
+            v <= tolerance,
+            "escalation delay: fitted {v}, true 0, tolerance {tolerance}"
+        );
+    } else {
+        // Some: found (more than 3 bootstrap standard deviations from 0)
+        // and not overstated. The waits do not tell an escalation from a
+        // longer handoff well (docs/model.md), so the fit may give part of
+        // it to the handoff: the test holds the sum of the two, within the
+        // tolerance of the handoff's and the escalation's bootstrap spread
+        // or a quarter of the request's whole delay.
+        assert!(
+            v > 3.0 * sd && v <= escalation_delay,
+            "escalation delay {v} (sd {sd})"
+        );
+        let truth_sum = truth[0].1 + escalation_delay;
+        let sum = c.handoff + v;
+        let tolerance = (3.0 * refit_sd(&c, |r| r[0] + r[4] * r[5])).max(0.25 * request_delay);
+        assert!(
+            (sum - truth_sum).abs() <= tolerance,
+            "handoff + escalation delay: fitted {sum}, true {truth_sum}, tolerance {tolerance}"
         );
     }
     // With the coordination fitted, the lead times are the log's within
@@ -199,6 +263,26 @@ fn coordination_delays_are_fitted_back_by_simulation() {
         .find(|r| r.measure == "lead_time_wasserstein1")
         .unwrap();
     assert!(r.within_noise(), "{r:?}");
+}
+
+#[test]
+fn coordination_delays_are_fitted_back_by_simulation() {
+    coordination_round_trip(
+        &known_with_coordination(),
+        &[(0, 1.0), (1, 0.1), (3, 0.3)],
+        0.0,
+        1.0 + 0.3,
+    );
+}
+
+#[test]
+fn escalation_is_fitted_back_by_simulation() {
+    coordination_round_trip(
+        &known_with_escalation(),
+        &[(0, 0.2), (1, 0.1)],
+        0.9,
+        0.2 + 0.1 + 0.9,
+    );
 }
 
 #[test]
@@ -329,4 +413,221 @@ fn the_jira_export_goes_through_the_reduced_fit_and_its_garbage_is_reported() {
 
 fn text_of(out: &std::process::Output) -> String {
     text(&out.stderr)
+}
+
+#[test]
+fn daily_work_in_progress_is_the_time_average_of_open_items() {
+    let h = fidelity::History {
+        span: 2.5,
+        open: vec![(0.5, 2.25), (1.0, 1.5)],
+        ..fidelity::History::default()
+    };
+    // Day 0: half a day of one item; day 1: one item all day and another
+    // half of it; the last half-day: one item for half of it.
+    let w = h.wip_daily();
+    assert_eq!(w.len(), 3);
+    for (got, want) in w.iter().zip([0.5, 1.5, 0.5]) {
+        assert!((got - want).abs() < 1e-12, "{w:?}");
+    }
+    assert_eq!(fidelity::wip_gap(&[1.0, 2.0], &[2.0, 2.0]), 0.5);
+}
+
+/// The CSV file `path` as a header and rows of cells.
+fn table(path: &std::path::Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path:?}: {e}"));
+    let mut lines = text
+        .lines()
+        .map(|l| l.split(',').map(String::from).collect());
+    (lines.next().unwrap(), lines.collect())
+}
+
+/// The points of the SVG polylines of colour `stroke` with `n` points.
+fn polylines(svg: &str, stroke: &str, n: usize) -> Vec<Vec<(f64, f64)>> {
+    let doc = roxmltree::Document::parse(svg).unwrap();
+    doc.descendants()
+        .filter(|e| e.has_tag_name("polyline") && e.attribute("stroke") == Some(stroke))
+        .map(|e| {
+            e.attribute("points")
+                .unwrap()
+                .split_whitespace()
+                .map(|p| {
+                    let (x, y) = p.split_once(',').unwrap();
+                    (x.parse().unwrap(), y.parse().unwrap())
+                })
+                .collect::<Vec<(f64, f64)>>()
+        })
+        .filter(|p| p.len() == n)
+        .collect()
+}
+
+/// Whether `pixels` are an increasing affine image of `values` within a
+/// pixel and a half (the SVG rounds to whole pixels).
+fn affine(values: &[f64], pixels: &[f64], flipped: bool) -> bool {
+    let (i, j) = (0..values.len())
+        .flat_map(|i| (0..values.len()).map(move |j| (i, j)))
+        .max_by(|a, b| {
+            (values[a.0] - values[a.1])
+                .abs()
+                .total_cmp(&(values[b.0] - values[b.1]).abs())
+        })
+        .unwrap();
+    let scale = (pixels[j] - pixels[i]) / (values[j] - values[i]);
+    (scale < 0.0) == flipped
+        && values
+            .iter()
+            .zip(pixels)
+            .all(|(v, p)| (pixels[i] + scale * (v - values[i]) - p).abs() <= 1.5)
+}
+
+#[test]
+fn the_fidelity_charts_and_report_page_show_the_numbers_of_the_data_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = simulated_log(KNOWN);
+    std::fs::write(dir.path().join("log.csv"), &csv).unwrap();
+    let out = orgsim(
+        &[
+            "fit",
+            "log.csv",
+            "--out",
+            "f",
+            "--reps",
+            "4",
+            "--no-coordination",
+            "-q",
+        ],
+        dir.path(),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let f = dir.path().join("f");
+    // fit_wip.csv's log column is the daily WIP recomputed from the log.
+    let log = read(&csv, &ReadOptions::default()).unwrap();
+    let first = log
+        .item_data
+        .iter()
+        .map(|i| i.created)
+        .fold(f64::INFINITY, f64::min);
+    let (head, wip) = table(&f.join("fit_wip.csv"));
+    assert_eq!(
+        head,
+        [
+            "day",
+            "log",
+            "simulated_mean",
+            "simulated_min",
+            "simulated_max"
+        ]
+    );
+    let n = wip.len();
+    let mut daily = vec![0.0; n];
+    for item in &log.item_data {
+        let (a, b) = (item.created - first, item.done(&log) - first);
+        for (d, w) in daily.iter_mut().enumerate() {
+            *w += (b.min(d as f64 + 1.0) - a.max(d as f64)).max(0.0);
+        }
+    }
+    let cell = |r: &Vec<String>, i: usize| r[i].parse::<f64>().unwrap();
+    for (d, r) in wip.iter().enumerate().take(n - 1) {
+        assert!(
+            (cell(r, 1) - daily[d]).abs() <= 1e-5 * daily[d].max(1.0),
+            "day {d}: {r:?} against {}",
+            daily[d]
+        );
+        assert!(
+            cell(r, 3) <= cell(r, 2) && cell(r, 2) <= cell(r, 4),
+            "{r:?}"
+        );
+    }
+    // fidelity.csv's WIP-over-time row: the mean of that series.
+    let (_, fid) = table(&f.join("fidelity.csv"));
+    let row = fid.iter().find(|r| r[0] == "wip_over_time").unwrap();
+    let mean_log = wip.iter().map(|r| cell(r, 1)).sum::<f64>() / n as f64;
+    assert!((cell(row, 2) - mean_log).abs() < 1e-4 * mean_log, "{row:?}");
+    assert!(cell(row, 5) > 0.0, "noise {row:?}");
+    // fit_lead_time.csv's log column: the quantiles of the log's lead times.
+    let mut lt: Vec<f64> = log
+        .item_data
+        .iter()
+        .map(|i| i.done(&log) - i.created)
+        .collect();
+    lt.sort_by(f64::total_cmp);
+    let (_, lead) = table(&f.join("fit_lead_time.csv"));
+    assert_eq!(lead.len(), 101);
+    for r in &lead {
+        let p = cell(r, 0);
+        let h = p * (lt.len() - 1) as f64;
+        let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
+        let q = lt[lo] + (h - lo as f64) * (lt[hi] - lt[lo]);
+        assert!(
+            (cell(r, 1) - q).abs() <= 1e-5 * q.max(1.0),
+            "{r:?} against {q}"
+        );
+    }
+    // The charts parse, and their lines are those numbers.
+    let log_colour = "#0072B2";
+    let svg = std::fs::read_to_string(f.join("fit_wip.svg")).unwrap();
+    let lines = polylines(&svg, log_colour, n);
+    assert_eq!(lines.len(), 1, "one log line of {n} days");
+    let ys: Vec<f64> = lines[0].iter().map(|p| p.1).collect();
+    let values: Vec<f64> = wip.iter().map(|r| cell(r, 1)).collect();
+    assert!(affine(&values, &ys, true), "{ys:?}");
+    let svg = std::fs::read_to_string(f.join("fit_lead_time.svg")).unwrap();
+    let lines = polylines(&svg, log_colour, 101);
+    assert_eq!(lines.len(), 1);
+    let xs: Vec<f64> = lines[0].iter().map(|p| p.0).collect();
+    let values: Vec<f64> = lead.iter().map(|r| cell(r, 1)).collect();
+    assert!(affine(&values, &xs, false), "{xs:?}");
+    // Throughput bars: heights in the ratio of fidelity.csv's values.
+    let svg = std::fs::read_to_string(f.join("fit_throughput.svg")).unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let bars: Vec<f64> = doc
+        .descendants()
+        .filter(|e| e.has_tag_name("rect") && e.attribute("fill") == Some(log_colour))
+        .map(|e| e.attribute("height").unwrap().parse().unwrap())
+        .collect();
+    let tp: Vec<f64> = fid
+        .iter()
+        .filter(|r| r[0] == "throughput")
+        .map(|r| cell(r, 2))
+        .collect();
+    // The legend's swatch comes first, then one bar per stream.
+    assert!(bars.len() >= tp.len(), "{bars:?}");
+    let bars = &bars[bars.len() - tp.len()..];
+    assert!(
+        (bars[0] / bars[1] - tp[0] / tp[1]).abs() < 0.02 * tp[0] / tp[1],
+        "{bars:?} {tp:?}"
+    );
+    for stem in ["fit_lead_time", "fit_waits", "fit_throughput", "fit_wip"] {
+        roxmltree::Document::parse(
+            &std::fs::read_to_string(f.join(format!("{stem}.svg"))).unwrap(),
+        )
+        .unwrap();
+        assert!(
+            std::fs::metadata(f.join(format!("{stem}.png")))
+                .unwrap()
+                .len()
+                > 1000
+        );
+    }
+    let html = std::fs::read_to_string(f.join("fit-report.html")).unwrap();
+    assert_eq!(html.matches("<svg").count(), 4);
+    assert!(html.contains("wip_over_time"), "the fidelity table");
+    // --no-plots: the data and the page, no chart.
+    let out = orgsim(
+        &[
+            "fit",
+            "log.csv",
+            "--out",
+            "g",
+            "--reps",
+            "2",
+            "--no-coordination",
+            "--no-plots",
+            "-q",
+        ],
+        dir.path(),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let g = dir.path().join("g");
+    assert!(g.join("fit_wip.csv").is_file() && g.join("fit-report.html").is_file());
+    assert!(!g.join("fit_wip.svg").exists() && !g.join("fit_wip.png").exists());
 }

@@ -17,6 +17,7 @@ pub mod style;
 mod cfd;
 mod delay_breakdown;
 pub mod explore;
+pub mod fit;
 pub mod flow;
 pub mod flow_data;
 pub mod forecast;
