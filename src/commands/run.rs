@@ -43,7 +43,7 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
         baseline: args.common.baseline.clone(),
         keep_items: args.items,
         flow_charts: !args.common.no_plots,
-        over_time: args.over_time.is_some() || scenario_has_transitions(&scenario, &args),
+        over_time: args.over_time.is_some() || scenario_has_transitions(&scenario, args),
         precision: args.precision,
         precision_metric: args.precision_metric.clone(),
         max_replications: args.max_replications,

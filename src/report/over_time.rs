@@ -61,8 +61,11 @@ pub const BREAK_EVEN_COLUMNS: [&str; 11] = [
 ];
 
 /// The days of the moving average the charts smooth the daily series with
-/// (centred; the CSV keeps the raw days).
-pub const SMOOTHING_DAYS: usize = 7;
+/// (centred; the CSV keeps the raw days): four working weeks, two of the
+/// usual sprints, so that a team's planning rhythm (an intake cadence of
+/// 10 days makes a matrix's completions come in waves) does not hide the
+/// trend.
+pub const SMOOTHING_DAYS: usize = 20;
 
 fn write_csv(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());

@@ -49,6 +49,7 @@ pub const ALL: &[Bundled] = bundled![
     "wip-limits",
     "cross-training",
     "communication",
+    "reorg",
 ];
 
 /// The bundled scenario called `name`.

@@ -167,7 +167,8 @@ mod tests {
 
     #[test]
     fn a_transitions_people_cost_changes_on_its_switch_day() {
-        let mut d = DailySeries::from_completions(&[], &[], &[], 4, f64::INFINITY, None, Some(10.0));
+        let mut d =
+            DailySeries::from_completions(&[], &[], &[], 4, f64::INFINITY, None, Some(10.0));
         assert_eq!(d.people_cost_on(3), Some(10.0));
         d.people_cost_after = Some((1.25, 6.0));
         let days: Vec<f64> = (0..4).map(|k| d.people_cost_on(k).unwrap()).collect();

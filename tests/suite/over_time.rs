@@ -383,3 +383,69 @@ fn bad_pairs_are_refused_before_anything_runs() {
         assert!(!dir.path().join("bad").exists(), "{arg}: nothing written");
     }
 }
+
+/// A transition is shown against staying put without `--over-time`, and
+/// its people cost changes on the day of its switch: before it the move
+/// costs what its source does, after it what its target does.
+#[test]
+fn a_transition_is_shown_against_its_source_and_its_people_cost_switches() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "{}\n[[transitions]]\nname = \"move\"\nfrom = \"matrix\"\nto = \"single-threaded\"\nat = 60\n",
+        priced_prime_video()
+    );
+    std::fs::write(dir.path().join("pv.toml"), text).unwrap();
+    let out = orgsim(
+        &[
+            "run",
+            "pv.toml",
+            "--reps",
+            "3",
+            "--set",
+            "simulation.warmup=0",
+            "--set",
+            "simulation.horizon=90",
+            "--depends",
+            "off",
+            "--no-plots",
+            "-q",
+            "--out",
+            "o",
+        ],
+        dir.path(),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let read = |f: &str| std::fs::read_to_string(dir.path().join("o").join(f)).unwrap();
+    let pairs: Vec<String> = read("break_even.csv")
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').take(2).collect::<Vec<_>>().join(":"))
+        .collect();
+    assert!(pairs.contains(&"move:matrix".to_owned()), "{pairs:?}");
+    assert!(
+        pairs.contains(&"single-threaded:matrix".to_owned()),
+        "{pairs:?}"
+    );
+    // Cumulative people cost saved, per (topology, day).
+    let mut saved = std::collections::BTreeMap::new();
+    for line in read("over_time_difference.csv").lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        if f[3] == "people_cost_saved" {
+            let day: usize = f[2].parse().unwrap();
+            saved.insert((f[0].to_owned(), day), f[4].parse::<f64>().unwrap());
+        }
+    }
+    let per_day = saved[&("single-threaded".to_owned(), 0)];
+    assert!(
+        per_day != 0.0,
+        "the two organizations cost the same per day"
+    );
+    for day in 0..90 {
+        let moved = saved[&("move".to_owned(), day)];
+        let expected = per_day * (day as f64 - 59.0).max(0.0);
+        assert!(
+            (moved - expected).abs() <= 1e-9 * per_day.abs() * 90.0,
+            "day {day}: {moved} vs {expected}"
+        );
+    }
+}

@@ -149,6 +149,19 @@ impl Arena {
         }
     }
 
+    /// The item in `slot` at a transition's switch: none of its tasks is
+    /// queued or worked on any more (they are handed to the new
+    /// organization, which counts them again as they enter its backlogs).
+    pub(crate) fn tasks_withdrawn(&mut self, slot: Slot) {
+        let item = &mut self.items[slot.index()];
+        let before = item.counted_state();
+        item.queued = 0;
+        item.working = 0;
+        let states = &mut self.states[usize::from(item.fix)];
+        states[before as usize] -= 1;
+        states[ItemState::Intake as usize] += 1;
+    }
+
     /// Items of the streams in flight (fix items apart) in the intake, in
     /// the backlog and in progress (docs/model.md, "Output files", cfd.csv).
     #[inline]

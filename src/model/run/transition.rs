@@ -133,6 +133,7 @@ impl<'a> Mechanisms<'a> {
         let (mut queue, mut resend, mut review): (Vec<TaskRef>, Vec<TaskRef>, Vec<Slot>) =
             Default::default();
         for slot in cx.items.live_slots() {
+            cx.items.tasks_withdrawn(slot);
             let item = cx.items.item(slot);
             if item.remaining == 0 {
                 review.push(slot);
