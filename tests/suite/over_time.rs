@@ -390,11 +390,11 @@ fn bad_pairs_are_refused_before_anything_runs() {
 #[test]
 fn a_transition_is_shown_against_its_source_and_its_people_cost_switches() {
     let dir = tempfile::tempdir().unwrap();
-    let text = format!(
+    let scenario = format!(
         "{}\n[[transitions]]\nname = \"move\"\nfrom = \"matrix\"\nto = \"single-threaded\"\nat = 60\n",
         priced_prime_video()
     );
-    std::fs::write(dir.path().join("pv.toml"), text).unwrap();
+    std::fs::write(dir.path().join("pv.toml"), scenario).unwrap();
     let out = orgsim(
         &[
             "run",
