@@ -339,6 +339,18 @@ const CLAIMS: &[Claim] = &[
     },
     Claim {
         doc: "scenarios/reorg.toml",
+        args: &["check", "reorg"],
+        file: None,
+        quotes: &["The same {29} people and the same demand"],
+    },
+    Claim {
+        doc: "README.md",
+        args: &["check", "reorg"],
+        file: None,
+        quotes: &["prime-video's move: the same {29} people and"],
+    },
+    Claim {
+        doc: "scenarios/reorg.toml",
         args: &["run", "reorg", "--depends", "off"],
         file: None,
         quotes: &[
