@@ -209,11 +209,8 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
 /// Whether a topology run is a transition (its over-time outputs are then
 /// written without `--over-time`).
 fn scenario_has_transitions(scenario: &orgsim::scenario::Scenario, args: &RunArgs) -> bool {
-    scenario
-        .model
-        .topologies
+    experiment::options::run_order(&scenario.model.topologies, &args.common.topologies, None)
         .iter()
-        .filter(|t| args.common.topologies.is_empty() || args.common.topologies.contains(&t.name))
         .any(|t| t.transition.is_some())
 }
 

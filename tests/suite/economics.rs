@@ -10,23 +10,7 @@ use orgsim::model::Metric;
 use orgsim::report::money;
 use orgsim::scenario::{Override, Problem, load_str};
 
-use crate::support::{orgsim, run_with, text};
-
-/// The rates of the prime-video example (every stream and skill priced).
-const ECONOMICS: &str = r#"[economics]
-delay_cost = { tv-apps = 4000, game-consoles = 2500, mobile = 1500 }
-person_cost = { product = 900, design = 800, eng = 900, qa = 700, marketing = 700 }
-leader_cost = 1200
-reviewer_cost = 900
-
-"#;
-
-/// The bundled prime-video scenario with [`ECONOMICS`] before its
-/// `[simulation]`.
-fn priced_prime_video() -> String {
-    let text = orgsim::scenario::bundled::find("prime-video").unwrap().text;
-    text.replacen("[simulation]", &format!("{ECONOMICS}[simulation]"), 1)
-}
+use crate::support::{orgsim, priced_prime_video, run_with, text};
 
 /// Reads a CSV file into its header and rows.
 fn read_csv(path: &std::path::Path) -> (Vec<String>, Vec<Vec<String>>) {

@@ -12,22 +12,7 @@ use orgsim::report::over_time as files;
 use orgsim::scenario::load_str;
 use orgsim::stats::{Summary, t_quantile};
 
-use crate::support::{orgsim, text};
-
-const ECONOMICS: &str = r#"[economics]
-delay_cost = { tv-apps = 4000, game-consoles = 2500, mobile = 1500 }
-person_cost = { product = 900, design = 800, eng = 900, qa = 700, marketing = 700 }
-leader_cost = 1200
-reviewer_cost = 900
-
-"#;
-
-/// The bundled prime-video scenario, priced, over a short run (warm-up 30
-/// days, 120 measured).
-fn priced_prime_video() -> String {
-    let text = orgsim::scenario::bundled::find("prime-video").unwrap().text;
-    text.replacen("[simulation]", &format!("{ECONOMICS}[simulation]"), 1)
-}
+use crate::support::{orgsim, priced_prime_video, text};
 
 fn short_run() -> Experiment {
     let sc = load_str(

@@ -78,3 +78,19 @@ pub fn orgsim(args: &[&str], cwd: &std::path::Path) -> std::process::Output {
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
+
+/// The rates of the prime-video example (every stream and skill priced).
+pub const ECONOMICS: &str = r#"[economics]
+delay_cost = { tv-apps = 4000, game-consoles = 2500, mobile = 1500 }
+person_cost = { product = 900, design = 800, eng = 900, qa = 700, marketing = 700 }
+leader_cost = 1200
+reviewer_cost = 900
+
+"#;
+
+/// The bundled prime-video scenario with [`ECONOMICS`] before its
+/// `[simulation]`.
+pub fn priced_prime_video() -> String {
+    let text = orgsim::scenario::bundled::find("prime-video").unwrap().text;
+    text.replacen("[simulation]", &format!("{ECONOMICS}[simulation]"), 1)
+}
