@@ -52,14 +52,14 @@ fn transitions(scenario: &Scenario) -> String {
             continue;
         };
         if out.is_empty() {
-            out.push_str("\nTransitions (their rows above are their source topology's, before the switch):\n");
+            out.push_str("\nTransitions (their rows above are their source topology's, before the switch; after it, their target's):\n");
         }
         let org = topology::build(model, spec);
         let switch = org
             .transition
             .as_deref()
             .expect("a transition's organization");
-        let (moved, people) = moved_people(switch);
+        let (moved, people) = switch.moved_people();
         let ramp = match &t.ramp {
             Some(r) => format!(
                 "moved people start at {} efficiency and reach full efficiency after {} days",
@@ -81,21 +81,66 @@ fn transitions(scenario: &Scenario) -> String {
             "  {}: {} -> {} at {when}; {moved} of {people} people change team; {ramp}\n",
             spec.name, t.from, t.to.name
         ));
+        if t.at < horizon_end {
+            let after = capacity::analyse_org(model, switch.to.clone());
+            let title = format!(
+                "{} after the switch at day {}: as {}",
+                spec.name,
+                number(t.at),
+                t.to.name
+            );
+            let table = table::load_table(scenario, &after, &title);
+            out.push_str(table.strip_prefix('\n').unwrap_or(&table));
+            out.push_str(&ramp_lines(model, switch, &after));
+        }
     }
     out
 }
 
-/// People of the target organization who changed team, and all its people.
-fn moved_people(t: &orgsim::model::transition::Transition) -> (u32, u32) {
-    let mut moved = 0.0;
-    let mut people = 0;
-    for (team, shares) in t.to.teams.iter().zip(&t.moved) {
-        for (&n, &m) in team.people.iter().zip(shares) {
-            moved += f64::from(n) * m;
-            people += n;
+/// During a transition's ramp: each pool of the target whose utilization,
+/// with its moved people at the ramp's efficiency, reaches 1 at the switch,
+/// and the day it falls below 1 again (docs/model.md, "The reorganization
+/// as a transition": a pool's efficiency is `1 - m (1 - e(t))`).
+fn ramp_lines(
+    model: &orgsim::model::spec::ModelSpec,
+    t: &orgsim::model::transition::Transition,
+    after: &capacity::LoadReport,
+) -> String {
+    let Some(ramp) = t.ramp else {
+        return String::new();
+    };
+    let org = &after.organization;
+    let mut over = Vec::new();
+    for p in &after.pools {
+        let u = p.utilization();
+        let at_switch = u / t.efficiency(p.team, p.skill, t.at);
+        if at_switch.is_nan() || at_switch < 1.0 || u >= 1.0 {
+            continue;
         }
+        // The first whole day of the ramp at which the pool keeps up again.
+        let days = ramp.days.ceil() as u64;
+        let back = (0..=days)
+            .find(|&d| u / t.efficiency(p.team, p.skill, t.at + d as f64) < 1.0)
+            .unwrap_or(days);
+        over.push(format!(
+            "{} {} {at_switch:.2} until day {}",
+            org.teams[p.team].name,
+            model.people[p.skill].skill,
+            number(t.at + back as f64)
+        ));
     }
-    (moved.round() as u32, people)
+    if over.is_empty() {
+        format!(
+            "  during the ramp: every team keeps up (utilization < 1) even at the switch, with moved people at {} efficiency\n",
+            number(ramp.start)
+        )
+    } else {
+        format!(
+            "  during the ramp: overloaded (utilization >= 1) at the switch, with moved people at {} efficiency: {}\n",
+            number(ramp.start),
+            over.join(", ")
+        )
+    }
 }
 
 /// The rate profiles of the scenario's streams and, per topology, the load

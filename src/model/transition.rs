@@ -41,6 +41,20 @@ impl Transition {
             .map_or(1.0, |r| r.efficiency(team, skill, now))
     }
 
+    /// People of `to` who changed team at the switch (rounded to whole
+    /// people) and all its people.
+    pub fn moved_people(&self) -> (u32, u32) {
+        let mut moved = 0.0;
+        let mut people = 0;
+        for (team, shares) in self.to.teams.iter().zip(&self.moved) {
+            for (&n, &m) in team.people.iter().zip(shares) {
+                moved += f64::from(n) * m;
+                people += n;
+            }
+        }
+        (moved.round() as u32, people)
+    }
+
     /// How the people of `to` relearn, if the transition has a ramp.
     pub fn relearning(&self) -> Option<Relearning> {
         self.ramp.map(|ramp| Relearning {

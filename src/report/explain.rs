@@ -207,6 +207,53 @@ pub fn topology_assumptions(sc: &Scenario, spec: &TopologySpec) -> Vec<String> {
     out
 }
 
+/// A transition's switch in plain words (docs/model.md, "The
+/// reorganization as a transition"): from and to, the day, who moves, the
+/// ramp and the rule for the work in flight; empty for a plain topology.
+pub fn transition_assumptions(sc: &Scenario, spec: &TopologySpec) -> Vec<String> {
+    let Some(t) = &spec.transition else {
+        return Vec::new();
+    };
+    let org = topology::build(&sc.model, spec);
+    let Some(switch) = org.transition.as_deref() else {
+        return Vec::new();
+    };
+    let end = sc.run.nominal_window().end();
+    let mut out = vec![if t.at >= end {
+        format!(
+            "a transition from {} to {} at day {}, after the run's end (day {}): it never switches, and runs as {} throughout",
+            t.from,
+            t.to.name,
+            trim(t.at),
+            trim(end),
+            t.from
+        )
+    } else {
+        format!(
+            "a transition: it runs as {} until day {} (the warm-up included), then as {} to the end of the run",
+            t.from,
+            trim(t.at),
+            t.to.name
+        )
+    }];
+    let (moved, people) = switch.moved_people();
+    out.push(match &t.ramp {
+        Some(r) => format!(
+            "{moved} of its {people} people change team at the switch; a moved person works at {} of full speed on the day of the switch, climbing in a straight line to full speed {} later",
+            percent(r.start),
+            days(r.days)
+        ),
+        None => format!(
+            "{moved} of its {people} people change team at the switch, all at full speed at once (no ramp)"
+        ),
+    });
+    out.push(
+        "at the switch every task not done moves to the new team for its stream and skill: a task being worked keeps the effort it has left and pays the context switch, requests still in intake are handed over again under the new rules"
+            .into(),
+    );
+    out
+}
+
 /// A term and its definition.
 type Term = (&'static str, &'static str);
 

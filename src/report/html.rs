@@ -668,8 +668,27 @@ fn assumptions(out: &mut String, data: &RunData) {
             swatch(i),
             escape(&spec.name)
         );
-        for line in explain::topology_assumptions(&sc, spec) {
-            let _ = writeln!(out, "<li>{}</li>", escape(&line));
+        let list = |lines: Vec<String>| {
+            lines
+                .iter()
+                .map(|l| format!("<li>{}</li>\n", escape(l)))
+                .collect::<String>()
+        };
+        match &spec.transition {
+            Some(t) => {
+                out.push_str(&list(explain::transition_assumptions(&sc, spec)));
+                for (when, name, topology) in
+                    [("before", &t.from, spec), ("after", &t.to.name, &t.to)]
+                {
+                    let _ = write!(
+                        out,
+                        "<li>{when} the switch, as {}:\n<ul class=\"assume\">\n{}</ul></li>\n",
+                        escape(name),
+                        list(explain::topology_assumptions(&sc, topology))
+                    );
+                }
+            }
+            None => out.push_str(&list(explain::topology_assumptions(&sc, spec))),
         }
         out.push_str("</ul>\n");
     }

@@ -373,128 +373,150 @@ pub fn load_reports(scenario: &Scenario, reports: &[LoadReport]) -> String {
     );
     out.push_str(&super::flow_table::scenario_lines(&scenario.model));
     for r in reports {
-        let org = &r.organization;
-        let _ = writeln!(out, "\n[{}]", org.name);
-        let team_w = org
-            .teams
-            .iter()
-            .map(|t| t.name.len())
-            .max()
-            .unwrap_or(4)
-            .max(4);
-        // A capacity column only where communication or cross-training
-        // makes it differ from the people.
-        let scaled = r.pools.iter().any(|p| p.capacity != f64::from(p.people));
+        out.push_str(&load_table(scenario, r, &r.organization.name));
+    }
+    out
+}
+
+/// One topology's block of the `check` report under the heading
+/// `[title]`: per team and skill the offered load against capacity, the
+/// leaders, the bar raisers and the headcount.
+pub fn load_table(scenario: &Scenario, r: &LoadReport, title: &str) -> String {
+    let mut out = String::new();
+    let org = &r.organization;
+    let _ = writeln!(out, "\n[{title}]");
+    let team_w = org
+        .teams
+        .iter()
+        .map(|t| t.name.len())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    // A capacity column only where communication or cross-training
+    // makes it differ from the people.
+    let scaled = r.pools.iter().any(|p| p.capacity != f64::from(p.people));
+    let _ = writeln!(
+        out,
+        "  {:team_w$}  {:>10}  {:>6}  {}{:>16}  {:>11}",
+        "team",
+        "skill",
+        "people",
+        if scaled { "capacity (pd/day)  " } else { "" },
+        "offered (pd/day)",
+        "utilization"
+    );
+    for p in &r.pools {
+        let flag = saturation_flag(p.utilization());
+        let closed = if p.closed_streams_too {
+            " + closed"
+        } else {
+            ""
+        };
+        let capacity = if scaled {
+            format!("{:>17}  ", format!("{:.2}", p.capacity))
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             out,
-            "  {:team_w$}  {:>10}  {:>6}  {}{:>16}  {:>11}",
-            "team",
-            "skill",
-            "people",
-            if scaled { "capacity (pd/day)  " } else { "" },
-            "offered (pd/day)",
-            "utilization"
+            "  {:team_w$}  {:>10}  {:>6}  {capacity}{:>16}  {:>11}{flag}",
+            org.teams[p.team].name,
+            scenario.model.people[p.skill].skill,
+            p.people,
+            format!("{:.2}{closed}", p.offered),
+            format!("{:.2}", p.utilization()),
         );
-        for p in &r.pools {
-            let flag = saturation_flag(p.utilization());
-            let closed = if p.closed_streams_too {
+    }
+    out.push_str(&super::flow_table::team_lines(r, saturation_flag));
+    let skill = |s: crate::model::SkillId| scenario.model.people[s.index()].skill.as_str();
+    for team in org.teams.iter().filter(|t| !t.cross.is_empty()) {
+        let groups: Vec<String> = (team.cross.iter())
+            .map(|c| {
+                format!(
+                    "{} of its {} {} also do {} at efficiency {}",
+                    c.count,
+                    team.people[c.from.index()],
+                    skill(c.from),
+                    skill(c.to),
+                    c.efficiency
+                )
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "  cross-trained in {}: {}",
+            team.name,
+            groups.join("; ")
+        );
+    }
+    let c = org.coordination.communication;
+    if c > 0.0 {
+        let speeds: Vec<String> = (org.teams.iter())
+            .map(|t| format!("{} {:.3}", t.name, t.speed(c)))
+            .collect();
+        let _ = writeln!(
+            out,
+            "  communication {c}: each person works at 1 − c(n − 1) of full speed: {}",
+            speeds.join(", ")
+        );
+    }
+    for l in &r.leaders {
+        let who = match l.leader {
+            Some(i) => {
+                let role = &org.leaders[i];
+                let teams: Vec<&str> = role
+                    .teams
+                    .iter()
+                    .map(|&t| org.teams[t].name.as_str())
+                    .collect();
+                let attention = if role.attention < 1.0 {
+                    format!(", attention {}", role.attention)
+                } else {
+                    String::new()
+                };
+                if teams == [role.name.as_str()] {
+                    format!("leader of {}{attention}", role.name)
+                } else {
+                    format!("leader {} of {}{attention}", role.name, teams.join(", "))
+                }
+            }
+            None => "executive".to_string(),
+        };
+        let flag = saturation_flag(l.utilization);
+        let _ = writeln!(
+            out,
+            "  {who}: {:.2} decisions/day, utilization {:.2}{flag}",
+            l.requests_per_day, l.utilization
+        );
+    }
+    if let Some(b) = &r.reviewers {
+        let _ = writeln!(
+            out,
+            "  {} bar raisers: {:.2}{} reviews/day, utilization {:.2}{}",
+            b.reviewers,
+            b.items_per_day,
+            if b.closed_streams_too {
                 " + closed"
             } else {
                 ""
-            };
-            let capacity = if scaled {
-                format!("{:>17}  ", format!("{:.2}", p.capacity))
-            } else {
-                String::new()
-            };
-            let _ = writeln!(
-                out,
-                "  {:team_w$}  {:>10}  {:>6}  {capacity}{:>16}  {:>11}{flag}",
-                org.teams[p.team].name,
-                scenario.model.people[p.skill].skill,
-                p.people,
-                format!("{:.2}{closed}", p.offered),
-                format!("{:.2}", p.utilization()),
-            );
-        }
-        out.push_str(&super::flow_table::team_lines(r, saturation_flag));
-        let skill = |s: crate::model::SkillId| scenario.model.people[s.index()].skill.as_str();
-        for team in org.teams.iter().filter(|t| !t.cross.is_empty()) {
-            let groups: Vec<String> = (team.cross.iter())
-                .map(|c| {
-                    format!(
-                        "{} of its {} {} also do {} at efficiency {}",
-                        c.count,
-                        team.people[c.from.index()],
-                        skill(c.from),
-                        skill(c.to),
-                        c.efficiency
-                    )
-                })
-                .collect();
-            let _ = writeln!(
-                out,
-                "  cross-trained in {}: {}",
-                team.name,
-                groups.join("; ")
-            );
-        }
-        let c = org.coordination.communication;
-        if c > 0.0 {
-            let speeds: Vec<String> = (org.teams.iter())
-                .map(|t| format!("{} {:.3}", t.name, t.speed(c)))
-                .collect();
-            let _ = writeln!(
-                out,
-                "  communication {c}: each person works at 1 − c(n − 1) of full speed: {}",
-                speeds.join(", ")
-            );
-        }
-        for l in &r.leaders {
-            let who = match l.leader {
-                Some(i) => {
-                    let role = &org.leaders[i];
-                    let teams: Vec<&str> = role
-                        .teams
-                        .iter()
-                        .map(|&t| org.teams[t].name.as_str())
-                        .collect();
-                    let attention = if role.attention < 1.0 {
-                        format!(", attention {}", role.attention)
-                    } else {
-                        String::new()
-                    };
-                    if teams == [role.name.as_str()] {
-                        format!("leader of {}{attention}", role.name)
-                    } else {
-                        format!("leader {} of {}{attention}", role.name, teams.join(", "))
-                    }
-                }
-                None => "executive".to_string(),
-            };
-            let flag = saturation_flag(l.utilization);
-            let _ = writeln!(
-                out,
-                "  {who}: {:.2} decisions/day, utilization {:.2}{flag}",
-                l.requests_per_day, l.utilization
-            );
-        }
-        if let Some(b) = &r.reviewers {
-            let _ = writeln!(
-                out,
-                "  {} bar raisers: {:.2}{} reviews/day, utilization {:.2}{}",
-                b.reviewers,
-                b.items_per_day,
-                if b.closed_streams_too {
-                    " + closed"
-                } else {
-                    ""
-                },
-                b.utilization,
-                saturation_flag(b.utilization)
-            );
-        }
+            },
+            b.utilization,
+            saturation_flag(b.utilization)
+        );
     }
+    let people: u32 = org.teams.iter().map(|t| t.size()).sum();
+    let reviewers = org.bar_raiser.as_ref().map_or(0, |b| b.reviewers);
+    let _ = writeln!(
+        out,
+        "  headcount: {people} people in {} teams, {} leaders and the executive{}",
+        org.teams.len(),
+        org.leaders.len(),
+        if reviewers > 0 {
+            format!(", {reviewers} bar raisers")
+        } else {
+            String::new()
+        }
+    );
     out
 }
 

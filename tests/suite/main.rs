@@ -44,5 +44,6 @@ mod sweep_data;
 mod sweep_json;
 mod theory;
 mod topologies;
+mod transition_views;
 mod transitions;
 mod wip;
