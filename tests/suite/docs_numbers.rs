@@ -321,6 +321,18 @@ const CLAIMS: &[Claim] = &[
         doc: "scenarios/prime-video.toml",
         args: &["check", "prime-video"],
         file: None,
+        quotes: &["puts the same {29} people and the same demand"],
+    },
+    Claim {
+        doc: "scenarios/wip-limits.toml",
+        args: &["check", "wip-limits"],
+        file: None,
+        quotes: &["prime-video (the same {29} people, demand"],
+    },
+    Claim {
+        doc: "scenarios/prime-video.toml",
+        args: &["check", "prime-video"],
+        file: None,
         quotes: &[
             "(up to {0.89}: see",
             "({0.43} to {0.73} in `orgsim check prime-video`)",
