@@ -299,10 +299,12 @@ fn day_words(d: Option<usize>) -> String {
     d.map_or_else(|| "beyond the horizon".to_owned(), |d| d.to_string())
 }
 
-/// The value of a cumulative quantity in words.
+/// The value of a cumulative quantity in words: items with the report's
+/// three significant digits (an estimate and its interval alike, `34.0`
+/// never `34`), money as money.
 fn amount(q: CumulativeQuantity, x: f64) -> String {
     match q {
-        CumulativeQuantity::ItemsDone => super::charts::numbers::compact(x),
+        CumulativeQuantity::ItemsDone => super::charts::numbers::sig(x),
         _ => money(x),
     }
 }

@@ -247,7 +247,7 @@ fn a_dip_never_made_up_says_no_break_even() {
         "{sentence}"
     );
     assert!(
-        sentence.contains("done 7 [") && sentence.contains("fewer items"),
+        sentence.contains("done 7.00 [") && sentence.contains("fewer items"),
         "{sentence}"
     );
     let csv = String::from_utf8(files::break_even_csv(&over_time::OverTime {
@@ -274,9 +274,65 @@ fn a_gain_that_pays_for_its_dip_is_said_with_its_interval() {
         "{sentence}"
     );
     assert!(
-        sentence.contains("by day 59 it has done 40 ["),
+        sentence.contains("by day 59 it has done 40.0 ["),
         "{sentence}"
     );
+}
+
+/// The sentence writes an estimate and its interval with one format (the
+/// report's three significant digits), so a bound that happens to be whole
+/// reads `34.0` beside `29.8`, never `34`.
+#[test]
+fn the_break_even_sentence_formats_an_estimate_and_its_interval_alike() {
+    let day = |mean: f64, ci_low: f64, ci_high: f64| Band {
+        days: vec![Summary {
+            mean,
+            sd: f64::NAN,
+            ci_low,
+            ci_high,
+            n: 30,
+        }],
+    };
+    let pair = PairOverTime {
+        topology: "reorg".into(),
+        reference: "matrix".into(),
+        bands: vec![
+            (CumulativeQuantity::ItemsDone, day(29.8, 25.6, 34.0)),
+            (
+                CumulativeQuantity::DelayCostSaved,
+                day(46.4e6, 36.3e6, 56.5e6),
+            ),
+            (
+                CumulativeQuantity::PeopleCostSaved,
+                day(660e3, 660e3, 660e3),
+            ),
+            (CumulativeQuantity::NetSaved, day(47.1e6, 37.0e6, 57.2e6)),
+        ],
+    };
+    let sentence = files::sentence(&pair).unwrap();
+    for says in [
+        "done 29.8 [25.6, 34.0] more items",
+        "saved 46.4 M [36.3 M, 56.5 M] of delay",
+        "saved 660 k [660 k, 660 k] of people cost",
+    ] {
+        assert!(sentence.contains(says), "`{says}` not in: {sentence}");
+    }
+    // Every number of the items' interval is the shared helper's.
+    let items = day(3.0, -0.5, 12.0);
+    let pair = PairOverTime {
+        bands: vec![(CumulativeQuantity::ItemsDone, items)],
+        ..pair
+    };
+    let sentence = files::sentence(&pair).unwrap();
+    let sig = orgsim::report::charts::numbers::sig;
+    let expected = format!(
+        "done {} [{}, {}] more items",
+        sig(3.0),
+        sig(-0.5),
+        sig(12.0)
+    );
+    assert_eq!(expected, "done 3.00 [\u{2212}0.500, 12.0] more items");
+    assert!(sentence.contains(&expected), "{sentence}");
 }
 
 fn run_folder(dir: &std::path::Path, threads: &str, extra: &[&str]) -> std::process::Output {
