@@ -182,7 +182,8 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
             json::summary_json_with(
                 &exp,
                 &manifest.warnings,
-                depends.as_ref().map(DependsData::json)
+                depends.as_ref().map(DependsData::json),
+                over_time.as_ref().map(report_over_time::json)
             )
         )?;
     } else {

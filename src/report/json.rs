@@ -1,4 +1,5 @@
-//! `--json`: the summary, the comparison and the warnings as one JSON
+//! `--json`: the summary, the comparison, the warnings and (when the run
+//! made them) "What this depends on" and the over-time outputs as one JSON
 //! document on stdout. Its rows carry the columns of `summary.csv` and
 //! `comparison.csv` under the same names.
 
@@ -38,6 +39,10 @@ struct JsonReport<'a> {
     /// "What this depends on" (docs/model.md), when the run made it.
     #[serde(skip_serializing_if = "Option::is_none")]
     depends: Option<serde_json::Value>,
+    /// The over-time outputs (docs/model.md, "Over time"), when the run
+    /// made them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    over_time: Option<serde_json::Value>,
 }
 
 /// A row of `summary.csv`.
@@ -73,15 +78,18 @@ struct ComparisonJson {
 /// topology's metrics that grow with the run length (`"meaningful": false`,
 /// with the reason under `stability`).
 pub fn summary_json(exp: &Experiment, warnings: &[Warning]) -> String {
-    summary_json_with(exp, warnings, None)
+    summary_json_with(exp, warnings, None, None)
 }
 
 /// [`summary_json`] with the "What this depends on" section under
-/// `depends` (see [`DependsData::json`](super::depends::DependsData::json)).
+/// `depends` (see [`DependsData::json`](super::depends::DependsData::json))
+/// and the over-time outputs under `over_time` (see
+/// [`over_time::json`](super::over_time::json)).
 pub fn summary_json_with(
     exp: &Experiment,
     warnings: &[Warning],
     depends: Option<serde_json::Value>,
+    over_time: Option<serde_json::Value>,
 ) -> String {
     let sim = &exp.scenario.run;
     let notes = exp.stability_notes();
@@ -154,6 +162,7 @@ pub fn summary_json_with(
             })
             .collect(),
         depends,
+        over_time,
     };
     serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
 }

@@ -131,32 +131,130 @@ pub fn break_even_bases(p: &PairOverTime) -> Vec<CumulativeQuantity> {
         .collect()
 }
 
+/// A row of `break_even.csv`: one pair and basis.
+struct BreakEvenRow<'a> {
+    pair: &'a PairOverTime,
+    basis: CumulativeQuantity,
+    break_even: BreakEven,
+    last_day: usize,
+    gain: Summary,
+}
+
+/// Per pair and basis, its break-even and the gain on the last day.
+fn break_even_rows(o: &OverTime) -> Vec<BreakEvenRow<'_>> {
+    o.pairs
+        .iter()
+        .flat_map(|p| {
+            break_even_bases(p).into_iter().filter_map(move |q| {
+                let band = p.band(q)?;
+                let last_day = band.days.len().checked_sub(1)?;
+                Some(BreakEvenRow {
+                    pair: p,
+                    basis: q,
+                    break_even: band.break_even(),
+                    last_day,
+                    gain: band.days[last_day],
+                })
+            })
+        })
+        .collect()
+}
+
 /// The text of `break_even.csv`: per pair and basis, the break-even day and
 /// its interval (empty cells: none within the horizon), and the gain on the
 /// last day.
 pub fn break_even_csv(o: &OverTime) -> Vec<u8> {
-    let rows = o.pairs.iter().flat_map(|p| {
-        break_even_bases(p).into_iter().filter_map(move |q| {
-            let band = p.band(q)?;
-            let b = band.break_even();
-            let last = band.days.len().checked_sub(1)?;
-            let s = band.days[last];
-            Some(vec![
-                p.topology.clone(),
-                p.reference.clone(),
-                q.name().to_owned(),
-                day_cell(b.day),
-                day_cell(b.earliest),
-                day_cell(b.latest),
-                last.to_string(),
-                number(s.mean),
-                number(s.ci_low),
-                number(s.ci_high),
-                s.n.to_string(),
-            ])
-        })
+    let rows = break_even_rows(o).into_iter().map(|r| {
+        vec![
+            r.pair.topology.clone(),
+            r.pair.reference.clone(),
+            r.basis.name().to_owned(),
+            day_cell(r.break_even.day),
+            day_cell(r.break_even.earliest),
+            day_cell(r.break_even.latest),
+            r.last_day.to_string(),
+            number(r.gain.mean),
+            number(r.gain.ci_low),
+            number(r.gain.ci_high),
+            r.gain.n.to_string(),
+        ]
     });
     write_csv(&BREAK_EVEN_COLUMNS, rows)
+}
+
+/// A band as the JSON columns of its CSV rows, one array element per day
+/// (`null` where the file has `NaN`).
+fn band_json(band: &Band) -> serde_json::Map<String, serde_json::Value> {
+    let col = |f: fn(&Summary) -> f64| {
+        serde_json::Value::from(band.days.iter().map(f).collect::<Vec<f64>>())
+    };
+    let mut m = serde_json::Map::new();
+    m.insert("estimate".into(), col(|s| s.mean));
+    m.insert("ci95_low".into(), col(|s| s.ci_low));
+    m.insert("ci95_high".into(), col(|s| s.ci_high));
+    m.insert(
+        "n".into(),
+        serde_json::Value::from(band.days.iter().map(|s| s.n).collect::<Vec<usize>>()),
+    );
+    m
+}
+
+/// The over-time outputs as `run --json`'s `over_time` (docs/model.md,
+/// "Over time"): `break_even` (the rows of `break_even.csv`, `null` for an
+/// empty cell), `jcurve` (per pair and quantity, the columns of
+/// `over_time_difference.csv` as arrays over the days from 0), `daily`
+/// (the same of `over_time.csv`) and `sentences` (what the run prints).
+pub fn json(o: &OverTime) -> serde_json::Value {
+    use serde_json::{Value, json};
+    let break_even: Vec<Value> = break_even_rows(o)
+        .into_iter()
+        .map(|r| {
+            json!({
+                "topology": r.pair.topology,
+                "reference": r.pair.reference,
+                "basis": r.basis.name(),
+                "break_even_day": r.break_even.day,
+                "ci95_low": r.break_even.earliest,
+                "ci95_high": r.break_even.latest,
+                "last_day": r.last_day,
+                "gain_estimate": r.gain.mean,
+                "gain_ci95_low": r.gain.ci_low,
+                "gain_ci95_high": r.gain.ci_high,
+                "n": r.gain.n,
+            })
+        })
+        .collect();
+    let jcurve: Vec<Value> = (o.pairs.iter())
+        .flat_map(|p| {
+            p.bands.iter().map(move |(q, band)| {
+                let mut m = serde_json::Map::new();
+                m.insert("topology".into(), p.topology.clone().into());
+                m.insert("reference".into(), p.reference.clone().into());
+                m.insert("quantity".into(), q.name().into());
+                m.extend(band_json(band));
+                Value::Object(m)
+            })
+        })
+        .collect();
+    let daily: Vec<Value> = (o.topologies.iter())
+        .flat_map(|t| {
+            t.bands.iter().map(move |(q, band)| {
+                let mut m = serde_json::Map::new();
+                m.insert("topology".into(), t.name.clone().into());
+                m.insert("quantity".into(), q.name().into());
+                m.extend(band_json(band));
+                Value::Object(m)
+            })
+        })
+        .collect();
+    json!({
+        "days": o.days,
+        "replications": o.replications,
+        "break_even": break_even,
+        "jcurve": jcurve,
+        "daily": daily,
+        "sentences": lines(o),
+    })
 }
 
 /// Writes the three files of `o` into `dir`; returns their paths.

@@ -490,3 +490,105 @@ fn a_transition_is_shown_against_its_source_and_its_people_cost_switches() {
         );
     }
 }
+
+/// `run --json` carries the over-time outputs: `break_even` row for row as
+/// `break_even.csv`, `jcurve` and `daily` day for day as
+/// `over_time_difference.csv` and `over_time.csv` (`null` for `NaN` and
+/// for an empty cell), and the sentences the run prints without `--json`.
+#[test]
+fn run_json_carries_the_over_time_outputs_as_the_files_have_them() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("pv.toml"), priced_prime_video()).unwrap();
+    let out = run_folder(
+        dir.path(),
+        "2",
+        &["--over-time", "--json", "--no-plots", "--out", "o"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let o = &json["over_time"];
+    assert_eq!(o["replications"], 3);
+    let folder = dir.path().join("o");
+    let rows = |f: &str| -> Vec<Vec<String>> {
+        csv::Reader::from_path(folder.join(f))
+            .unwrap()
+            .records()
+            .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+            .collect()
+    };
+    // A CSV cell against a JSON value: numbers exactly, NaN and empty as
+    // null. serde_json's reader may round a long number differently from
+    // Rust's (its `float_roundtrip` is off), so the CSV's number is sent
+    // through the same writer and reader: equal only if the JSON wrote the
+    // same shortest text, i.e. the same f64.
+    let same = |cell: &str, v: &serde_json::Value| match cell {
+        "" | "NaN" => v.is_null(),
+        _ => {
+            let x: f64 = cell.parse().unwrap();
+            let text = serde_json::to_string(&x).unwrap();
+            let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+            v.as_f64().is_some() && v.as_f64() == back.as_f64()
+        }
+    };
+    let be = rows(files::BREAK_EVEN_CSV);
+    let json_be = o["break_even"].as_array().unwrap();
+    assert_eq!(be.len(), json_be.len());
+    assert!(be.len() >= 2, "{be:?}");
+    for (r, j) in be.iter().zip(json_be) {
+        for (i, key) in files::BREAK_EVEN_COLUMNS.iter().enumerate() {
+            let ok = match i {
+                0..=2 => j[key] == r[i].as_str(),
+                _ => same(&r[i], &j[key]),
+            };
+            assert!(ok, "{key}: csv `{}`, json {}", r[i], j[key]);
+        }
+    }
+    // Long CSV rows (key columns, day, quantity, estimate, low, high, n)
+    // against the JSON's arrays per (key, quantity).
+    let check_long = |file: &str, json_key: &str, keys: &[&str]| {
+        let csv = rows(file);
+        let series = o[json_key].as_array().unwrap();
+        let k = keys.len();
+        let mut seen = 0;
+        for r in &csv {
+            let s = series
+                .iter()
+                .find(|s| {
+                    keys.iter()
+                        .enumerate()
+                        .all(|(i, key)| s[key] == r[i].as_str())
+                        && s["quantity"] == r[k + 1].as_str()
+                })
+                .unwrap_or_else(|| panic!("{file}: no {json_key} series for {r:?}"));
+            let day: usize = r[k].parse().unwrap();
+            for (c, col) in ["estimate", "ci95_low", "ci95_high", "n"]
+                .iter()
+                .enumerate()
+            {
+                let v = &s[col][day];
+                assert!(same(&r[k + 2 + c], v), "{file} {r:?}: {col} is {v} in JSON");
+            }
+            seen += 1;
+        }
+        let days: usize = series
+            .iter()
+            .map(|s| s["estimate"].as_array().unwrap().len())
+            .sum();
+        assert_eq!(days, seen, "{file}: as many days in JSON as rows");
+        assert!(seen > 90, "{file}: {seen} rows");
+    };
+    check_long(files::DIFFERENCE_CSV, "jcurve", &["topology", "reference"]);
+    check_long(files::OVER_TIME_CSV, "daily", &["topology"]);
+    // The sentences are the ones printed without --json.
+    let plain = run_folder(
+        dir.path(),
+        "1",
+        &["--over-time", "--no-plots", "--out", "p"],
+    );
+    let printed = text(&plain.stdout);
+    let sentences = o["sentences"].as_array().unwrap();
+    assert!(!sentences.is_empty());
+    for s in sentences {
+        assert!(printed.contains(s.as_str().unwrap()), "{s}");
+    }
+}
