@@ -4,7 +4,8 @@
 //! Per replication, every day from time 0 (warm-up included: the dip of a
 //! move is its warm-up) gets the items done that day, their mean lead time
 //! and their cost of delay; across replications each day is summarized with
-//! a Student-t interval. Against a reference, the cumulative differences are
+//! a Student-t interval (the lead time's cut at 0, and none on a day with
+//! too few items done). Against a reference, the cumulative differences are
 //! taken replication by replication (common random numbers) before they are
 //! summarized, and the break-even day is read off the mean and its bands.
 
@@ -131,6 +132,12 @@ impl CumulativeQuantity {
     }
 }
 
+/// The items done on a day, across the replications, below which its mean
+/// lead time gets no interval (docs/model.md, "Over time"): a t interval
+/// over replications whose means rest on one or two items each would be a
+/// confident-looking number the data cannot back.
+pub const MIN_COMPLETIONS: f64 = 10.0;
+
 /// Day-by-day summaries across replications: `days[d]`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Band {
@@ -154,6 +161,28 @@ impl Band {
                 })
                 .collect(),
         }
+    }
+
+    /// The band of the daily lead time, a mean over the items done each
+    /// day: `series[r][d]` as [`Band::of`], `done[r][d]` the items behind
+    /// it. A lead time is never negative, so the t interval is cut at 0;
+    /// and a day with fewer than [`MIN_COMPLETIONS`] items done across the
+    /// replications has no interval (NaN: too few to say), only its mean.
+    pub fn of_lead_time(series: &[Vec<f64>], done: &[Vec<f64>], days: usize) -> Band {
+        let mut band = Band::of(series, days);
+        for (d, s) in band.days.iter_mut().enumerate() {
+            let items: f64 = (done.iter())
+                .filter_map(|r| r.get(d).copied())
+                .filter(|x| x.is_finite())
+                .sum();
+            if items < MIN_COMPLETIONS {
+                s.ci_low = f64::NAN;
+                s.ci_high = f64::NAN;
+            } else {
+                s.ci_low = s.ci_low.max(0.0);
+            }
+        }
+        band
     }
 
     /// The break-even of this cumulative gain (see [`break_even`]).
@@ -355,7 +384,14 @@ pub fn compute(exp: &Experiment, pairs: &[(String, String)]) -> Result<OverTime,
             })
             .map(|q| {
                 let series: Vec<Vec<f64>> = t.daily.iter().map(|d| q.of(d).to_vec()).collect();
-                (q, Band::of(&series, days))
+                let band = if q == DailyQuantity::LeadTime {
+                    let done: Vec<Vec<f64>> =
+                        t.daily.iter().map(|d| d.throughput.clone()).collect();
+                    Band::of_lead_time(&series, &done, days)
+                } else {
+                    Band::of(&series, days)
+                };
+                (q, band)
             })
             .collect();
         topologies.push(TopologyOverTime {

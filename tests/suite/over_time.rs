@@ -592,3 +592,81 @@ fn run_json_carries_the_over_time_outputs_as_the_files_have_them() {
         assert!(printed.contains(s.as_str().unwrap()), "{s}");
     }
 }
+
+/// The lead-time band respects its support: a day with fewer than
+/// `MIN_COMPLETIONS` items done across the replications has no interval
+/// (too few to say), every other day the t interval of the replications'
+/// means cut at 0; the chart says so and draws no band there.
+#[test]
+fn the_lead_time_band_is_never_negative_and_absent_on_days_with_too_few_items() {
+    // About 1.2 items a day per replication: 10 replications give days on
+    // both sides of the threshold.
+    let sc = load_str(
+        "pv.toml",
+        &priced_prime_video(),
+        &[
+            "simulation.warmup=0".parse().unwrap(),
+            "simulation.horizon=150".parse().unwrap(),
+        ],
+    )
+    .unwrap();
+    let options = RunOptions {
+        replications: Some(10),
+        over_time: true,
+        ..RunOptions::default()
+    };
+    let exp = orgsim::experiment::run(&sc, &options).unwrap();
+    let o = over_time::compute(&exp, &[]).unwrap();
+    let (mut too_few, mut cut, mut given) = (0, 0, 0);
+    for (t, summary) in exp.topologies.iter().zip(&o.topologies) {
+        let band = &(summary.bands.iter())
+            .find(|(q, _)| *q == over_time::DailyQuantity::LeadTime)
+            .unwrap()
+            .1;
+        for d in 0..o.days {
+            let values: Vec<f64> = t.daily.iter().map(|s| s.lead_time[d]).collect();
+            let done: f64 = t.daily.iter().map(|s| s.throughput[d]).sum();
+            let t_interval = Summary::of(&values);
+            let s = band.days[d];
+            assert_eq!(s.n, t_interval.n, "day {d}");
+            assert!(s.mean == t_interval.mean || s.mean.is_nan() && t_interval.mean.is_nan());
+            if done < over_time::MIN_COMPLETIONS {
+                assert!(
+                    s.ci_low.is_nan() && s.ci_high.is_nan(),
+                    "{} day {d}: {s:?}",
+                    t.name
+                );
+                too_few += usize::from(done > 0.0);
+            } else {
+                assert_eq!(s.ci_low, t_interval.ci_low.max(0.0), "{} day {d}", t.name);
+                assert_eq!(s.ci_high, t_interval.ci_high, "{} day {d}", t.name);
+                assert!(s.ci_low >= 0.0);
+                cut += usize::from(t_interval.ci_low < 0.0);
+                given += 1;
+            }
+        }
+    }
+    // The run has days of both kinds (with 10 items or more, no t interval
+    // happens to go below 0 here: `cut` counts them).
+    assert!(too_few > 20 && given > 100, "{too_few} {cut} {given}");
+    // Two replications of 5 items each, means 1 and 30: the t interval
+    // (t = 12.7) goes far below 0 and is cut there; with 4 items each, too
+    // few to say.
+    let clipped = Band::of_lead_time(&[vec![1.0], vec![30.0]], &[vec![5.0], vec![5.0]], 1);
+    let t_interval = Summary::of(&[1.0, 30.0]);
+    assert!(t_interval.ci_low < -100.0);
+    assert_eq!(clipped.days[0].ci_low, 0.0);
+    assert_eq!(clipped.days[0].ci_high, t_interval.ci_high);
+    assert_eq!(clipped.days[0].mean, 15.5);
+    let few = Band::of_lead_time(&[vec![1.0], vec![30.0]], &[vec![4.0], vec![5.0]], 1);
+    assert!(few.days[0].ci_low.is_nan() && few.days[0].ci_high.is_nan());
+    assert_eq!(few.days[0].mean, 15.5);
+    // The file says NaN on those days, and the chart's caption says why.
+    let csv = String::from_utf8(files::over_time_csv(&o)).unwrap();
+    assert!(csv.contains(",lead_time,") && csv.contains(",NaN,NaN,"));
+    let caption = orgsim::report::charts::over_time::daily_caption(&o);
+    assert!(
+        caption.contains("cut at 0") && caption.contains("fewer than 10 items done"),
+        "{caption}"
+    );
+}

@@ -46,12 +46,27 @@ pub fn smooth(v: &[f64], w: usize) -> Vec<f64> {
         .collect()
 }
 
-/// The mean, low and high columns of `band`, smoothed over `w` days.
+/// The mean, low and high columns of `band`, smoothed over `w` days; a day
+/// without an interval of its own (too few items to say) keeps none, so
+/// the band has a gap there rather than its neighbours' width.
 fn columns(band: &Band, w: usize) -> [Vec<f64>; 3] {
     let col = |f: fn(&crate::stats::Summary) -> f64| {
         smooth(&band.days.iter().map(f).collect::<Vec<_>>(), w)
     };
-    [col(|s| s.mean), col(|s| s.ci_low), col(|s| s.ci_high)]
+    let has = |d: usize| band.days[d].ci_low.is_finite() && band.days[d].ci_high.is_finite();
+    let masked = |mut v: Vec<f64>| {
+        for (d, x) in v.iter_mut().enumerate() {
+            if !has(d) {
+                *x = f64::NAN;
+            }
+        }
+        v
+    };
+    [
+        col(|s| s.mean),
+        masked(col(|s| s.ci_low)),
+        masked(col(|s| s.ci_high)),
+    ]
 }
 
 /// Draws a band (filled between low and high where both are finite) and its
@@ -112,8 +127,9 @@ impl Figure for Daily<'_> {
             px,
             "Throughput and lead time per day, from day 0 (warm-up included)",
             &format!(
-                "mean of {} replications, bands: 95% CI per day; both smoothed over {SMOOTHING_DAYS} days (centred)",
-                o.replications
+                "mean of {} replications, bands: 95% CI per day (lead time: none where fewer than {} items were done); both smoothed over {SMOOTHING_DAYS} days (centred)",
+                o.replications,
+                crate::experiment::over_time::MIN_COMPLETIONS
             ),
         )?;
         let entries: Vec<Entry> = (o.topologies.iter().enumerate())
@@ -167,8 +183,9 @@ impl Figure for Daily<'_> {
 /// The caption of the daily-series chart.
 pub fn daily_caption(o: &OverTime) -> String {
     format!(
-        "Items done per day and their mean lead time, from day 0 of the run: the warm-up is included, because the dip of a move is its warm-up. Lines: the mean of {} replications; bands: the 95% t interval of each day; both smoothed over {SMOOTHING_DAYS} days for the chart (over_time.csv keeps the raw days).",
-        o.replications
+        "Items done per day and their mean lead time, from day 0 of the run: the warm-up is included, because the dip of a move is its warm-up. Lines: the mean of {} replications; bands: the 95% t interval of each day, the lead time's cut at 0 (a lead time is never negative) and left out on days with fewer than {} items done across the replications (too few to say: the gaps); both smoothed over {SMOOTHING_DAYS} days for the chart (over_time.csv keeps the raw days).",
+        o.replications,
+        crate::experiment::over_time::MIN_COMPLETIONS
     )
 }
 
