@@ -345,3 +345,87 @@ fn no_plots_writes_no_flow_file_and_a_folder_without_them_draws_no_flow_chart() 
         "{message}"
     );
 }
+
+/// A least-squares line `y = a x + b` through `points` and the largest
+/// distance of a point from it.
+fn line_fit(points: &[(f64, f64)]) -> (f64, f64, f64) {
+    let n = points.len() as f64;
+    let (mx, my) = points
+        .iter()
+        .fold((0.0, 0.0), |(a, b), (x, y)| (a + x / n, b + y / n));
+    let sxy: f64 = points.iter().map(|(x, y)| (x - mx) * (y - my)).sum();
+    let sxx: f64 = points.iter().map(|(x, _)| (x - mx) * (x - mx)).sum();
+    let a = sxy / sxx;
+    let b = my - a * mx;
+    let worst = points
+        .iter()
+        .map(|(x, y)| (y - (a * x + b)).abs())
+        .fold(0.0, f64::max);
+    (a, b, worst)
+}
+
+/// A 5,000-day run (16,000 items) draws a light scatter: at most
+/// `MAX_DOTS` dots, a systematic sample of `cycle_time.csv` in completion
+/// order whose positions are those items' (done, lead time) on the chart's
+/// axes to the pixel; the file keeps every item.
+#[test]
+fn a_long_runs_scatter_stays_light_and_draws_a_sample_of_its_own_items() {
+    use orgsim::report::charts::flow::{MAX_DOTS, dot_stride};
+    let dir = tempfile::tempdir().unwrap();
+    let out = orgsim(
+        &[
+            "run",
+            "mmc",
+            "--reps",
+            "1",
+            "--depends",
+            "off",
+            "-q",
+            "--out",
+            "o",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let folder = dir.path().join("o");
+    let items = rows(&folder.join("cycle_time.csv"));
+    assert!(items.len() > 10 * MAX_DOTS, "{} items", items.len());
+    let svg_path = folder.join("cycle_time_team-of-4.svg");
+    let size = fs::metadata(&svg_path).unwrap().len();
+    assert!(size < 200_000, "{size} bytes");
+    let svg = fs::read_to_string(&svg_path).unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let dots: Vec<(f64, f64)> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("circle"))
+        .map(|n| {
+            let at = |a: &str| n.attribute(a).unwrap().parse::<f64>().unwrap();
+            (at("cx"), at("cy"))
+        })
+        .collect();
+    let stride = dot_stride(items.len());
+    let sample: Vec<(f64, f64)> = items
+        .iter()
+        .step_by(stride)
+        .map(|r| (num(r, "done"), num(r, "lead_time")))
+        .collect();
+    assert!(sample.len() <= MAX_DOTS);
+    assert_eq!(dots.len(), sample.len(), "one dot per sampled item");
+    // Pixels are whole: each dot is within a pixel of the line the axes
+    // map its item's day and lead time to.
+    let xs: Vec<(f64, f64)> = sample.iter().zip(&dots).map(|(s, d)| (s.0, d.0)).collect();
+    let ys: Vec<(f64, f64)> = sample.iter().zip(&dots).map(|(s, d)| (s.1, d.1)).collect();
+    let (ax, _, worst_x) = line_fit(&xs);
+    let (ay, _, worst_y) = line_fit(&ys);
+    assert!(ax > 0.0 && ay < 0.0, "later is right, longer is up");
+    assert!(worst_x <= 1.0 && worst_y <= 1.0, "{worst_x} {worst_y}");
+    assert!(
+        svg.contains(&format!("one in every {stride} items done")),
+        "the chart says it is a sample"
+    );
+    // The percentiles are still those of every item.
+    let mut leads: Vec<f64> = items.iter().map(|r| num(r, "lead_time")).collect();
+    leads.sort_by(f64::total_cmp);
+    let label = format!("p85 {} d", numbers::sig(percentile(&leads, 0.85)));
+    assert!(svg.contains(&label), "{label}");
+}
