@@ -9,6 +9,7 @@ use crate::model::Category;
 use crate::util::atomic::write_atomic;
 
 pub use crate::util::fmt::number;
+use crate::util::fmt::push_number;
 
 pub(crate) fn to_bytes(
     header: &[String],
@@ -81,27 +82,38 @@ pub fn comparison_csv(exp: &Experiment) -> io::Result<Vec<u8>> {
 
 /// `replications.csv`: one row per (topology, replication), one column per metric.
 pub fn replications_csv(exp: &Experiment) -> io::Result<Vec<u8>> {
+    use std::fmt::Write as _;
     let names = exp.all_metric_names();
     let mut header = strings(&["topology", "replication"]);
     header.extend(names.iter().cloned());
     let reps = exp.scenario.run.replications as usize;
-    let rows = exp.topologies.iter().flat_map(|t| {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(&header)?;
+    // One cell's text at a time, in one buffer: a row is every metric of a
+    // replication, and a run may have thousands of replications.
+    let mut cell = String::new();
+    for t in &exp.topologies {
         let by_name = t.metrics_by_name();
         let columns: Vec<Option<&[f64]>> = names
             .iter()
             .map(|m| by_name.get(m.as_str()).copied())
             .collect();
-        (0..reps).map(move |r| {
-            let mut row = vec![t.name.clone(), r.to_string()];
-            row.extend(
-                columns
-                    .iter()
-                    .map(|c| c.map_or_else(String::new, |v| number(v[r]))),
-            );
-            row
-        })
-    });
-    to_bytes(&header, rows)
+        for r in 0..reps {
+            w.write_field(&t.name)?;
+            cell.clear();
+            write!(cell, "{r}").expect("writing to a String cannot fail");
+            w.write_field(&cell)?;
+            for column in &columns {
+                cell.clear();
+                if let Some(values) = column {
+                    push_number(&mut cell, values[r]);
+                }
+                w.write_field(&cell)?;
+            }
+            w.write_record(None::<&[u8]>)?;
+        }
+    }
+    w.into_inner().map_err(|e| io::Error::other(e.to_string()))
 }
 
 /// `items.csv`: one row per completed item of every replication.

@@ -5,13 +5,15 @@
 //! scheduled, or a place in a leader's queue); a task passed on is returned
 //! to the lifecycle, which puts it in its backlog.
 
+use std::collections::VecDeque;
+
 use rand::RngExt;
 
 use super::Cx;
 use super::arena::TaskRef;
 use super::event::Event as Any;
 use super::wip::{ClassQueue, TeamGate};
-use crate::engine::{ReplicationStreams, SimRng};
+use crate::engine::{Calendar, Key, ReplicationStreams, SimRng};
 use crate::model::item::{Phase, Stamp};
 use crate::model::plan::Immediate;
 use crate::model::purpose;
@@ -23,8 +25,9 @@ use crate::stats::TimeAverage;
 pub(crate) enum Event {
     /// A handoff is over.
     HandedOver(TaskRef),
-    /// A request reaches its team's planning boundary.
-    Planned(TaskRef),
+    /// The first request waiting for a planning boundary (see
+    /// [`Intake::next_planned`]) reaches it.
+    Planned,
     /// A leader (index into the organization's leaders) finishes a decision.
     LeaderDone(u32),
     /// The executive finishes a decision.
@@ -75,6 +78,17 @@ pub(crate) struct Intake<'a> {
     pub(crate) executive: Leader,
     /// The teams' WIP limits, between the handoff and the rest of intake.
     pub(crate) gate: TeamGate,
+    /// The requests waiting for a planning boundary, each with the place
+    /// in the order of events its own event would have had, in that order:
+    /// the boundaries are the same for every team, so a later request never
+    /// waits for an earlier one. Only the first is in the calendar (as
+    /// [`Event::Planned`]), which keeps a boundary's dozens of requests out
+    /// of its heap.
+    planned: VecDeque<(Key, TaskRef)>,
+    /// Whether the first waiting request is taken care of: its
+    /// [`Event::Planned`] is in the calendar, or is being handled (the
+    /// lifecycle then calls [`next_planned`](Intake::next_planned)).
+    planned_due: bool,
 }
 
 impl<'a> Intake<'a> {
@@ -94,6 +108,8 @@ impl<'a> Intake<'a> {
                 .collect(),
             executive: Leader::new(1.0, window_start),
             gate: TeamGate::new(org),
+            planned: VecDeque::new(),
+            planned_due: false,
         }
     }
 
@@ -143,7 +159,13 @@ impl<'a> Intake<'a> {
     pub(crate) fn handle(&mut self, cx: &mut Cx, event: Event) -> Option<TaskRef> {
         match event {
             Event::HandedOver(tr) => self.handed_over(cx, tr),
-            Event::Planned(tr) => self.planned(cx, tr),
+            Event::Planned => {
+                let (_, tr) = self
+                    .planned
+                    .pop_front()
+                    .expect("a Planned event stands for the first waiting request");
+                self.planned(cx, tr)
+            }
             Event::LeaderDone(leader) => self.leader_done(cx, leader as usize),
             Event::ExecutiveDone => self.executive_done(cx),
         }
@@ -204,16 +226,39 @@ impl<'a> Intake<'a> {
         if cadence > 0.0 {
             let boundary = ((now / cadence).ceil() * cadence).max(now);
             if boundary > now {
-                cx.cal
-                    .schedule_at(boundary, Any::Intake(Event::Planned(tr)));
+                let key = cx.cal.reserve(boundary);
+                debug_assert!(self.planned.back().is_none_or(|&(last, _)| last < key));
+                if !self.planned_due {
+                    cx.cal.schedule_reserved(key, Any::Intake(Event::Planned));
+                    self.planned_due = true;
+                }
+                self.planned.push_back((key, tr));
                 return None;
             }
         }
         self.planned(cx, tr)
     }
 
+    /// After an [`Event::Planned`]: the next waiting request, taken out, if
+    /// `take` and its event would come out of the calendar next (at this
+    /// boundary, nothing else before it), so that the lifecycle handles it
+    /// as that event at once (see [`planned`](Intake::planned)); otherwise
+    /// None, with the first waiting request, if any, put in the calendar.
+    pub(crate) fn next_planned(&mut self, cal: &mut Calendar<Any>, take: bool) -> Option<TaskRef> {
+        let Some(&(key, tr)) = self.planned.front() else {
+            self.planned_due = false;
+            return None;
+        };
+        if take && key.time() == cal.now() && cal.next_key().is_none_or(|next| key < next) {
+            self.planned.pop_front();
+            return Some(tr);
+        }
+        cal.schedule_reserved(key, Any::Intake(Event::Planned));
+        None
+    }
+
     /// The request is in the team's plan: its leader must decide on it.
-    fn planned(&mut self, cx: &mut Cx, tr: TaskRef) -> Option<TaskRef> {
+    pub(crate) fn planned(&mut self, cx: &mut Cx, tr: TaskRef) -> Option<TaskRef> {
         let now = cx.cal.now();
         let task = cx.items.task(tr);
         task.stamp(Stamp::Planned, now);

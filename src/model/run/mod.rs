@@ -389,14 +389,36 @@ impl Handler<Event> for Replication<'_> {
             items: &mut self.items,
         };
         self.m.handle(&mut cx, event);
+        self.m.debug_check(cx.cal.now());
+        if event == Event::Intake(intake::Event::Planned) {
+            // The requests reaching this boundary after the first, each
+            // handled as its own event would have been, while it would come
+            // out of the calendar next.
+            loop {
+                let take = !self.m.probes.should_stop(cx.items.in_flight());
+                let Some(tr) = self.m.intake.next_planned(cx.cal, take) else {
+                    break;
+                };
+                self.m.probes.events += 1;
+                if let Some(tr) = self.m.intake.planned(&mut cx, tr) {
+                    self.m.work.enqueue(&mut cx, tr, self.m.swarm.as_mut());
+                }
+                self.m.debug_check(cx.cal.now());
+            }
+        }
+    }
+}
+
+impl Mechanisms<'_> {
+    /// Checks (in debug builds) what must hold after every event.
+    #[inline(always)]
+    fn debug_check(&self, now: f64) {
         debug_assert!(
-            self.m
-                .work
+            self.work
                 .pools
                 .iter()
                 .all(|p| p.backlog.is_empty() || !p.has_free_person()),
-            "a person is free while their pool's backlog holds work (t = {})",
-            cal.now()
+            "a person is free while their pool's backlog holds work (t = {now})"
         );
     }
 }

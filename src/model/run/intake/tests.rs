@@ -44,15 +44,54 @@ fn a_request_handed_over_between_boundaries_is_parked_until_the_next() {
     at(&mut bench, 3.0);
     let tr = bench.item(0, 0, 1.0, true);
     assert_eq!(intake.ready(&mut bench.cx(), tr, None), None, "parked");
-    assert_eq!(bench.next(100.0), Some(Any::Intake(Event::Planned(tr))));
+    assert_eq!(bench.next(100.0), Some(Any::Intake(Event::Planned)));
     assert_eq!(bench.cal.now(), 10.0);
-    let back = intake.handle(&mut bench.cx(), Event::Planned(tr));
+    let back = intake.handle(&mut bench.cx(), Event::Planned);
     assert_eq!(back, Some(tr), "no decision step: into the backlog");
     let task = bench.items.task(tr);
     assert_eq!(task.at(Stamp::HandedOver), 3.0);
     assert_eq!(task.at(Stamp::Planned), 10.0);
     assert_eq!(task.at(Stamp::Decided), 10.0);
     assert_eq!(bench.items.item(tr.slot()).handoffs, 1);
+}
+
+/// The requests parked for one boundary leave their queue in the order
+/// their own events would have come out of the calendar: one after another
+/// while nothing else comes between, and after an event scheduled at the
+/// boundary between them.
+#[test]
+fn requests_at_one_boundary_come_out_in_their_order_around_other_events() {
+    let sc = matrix("intake_cadence = 10");
+    let org = org(&sc);
+    let rngs = RngFactory::new(1).replication(0);
+    let mut intake = Intake::new(&org, &rngs, 0.0);
+    let mut bench = Bench::new();
+    at(&mut bench, 3.0);
+    let [first, second, third] = [(); 3].map(|()| bench.item(0, 0, 1.0, true));
+    assert_eq!(intake.ready(&mut bench.cx(), first, None), None);
+    assert_eq!(intake.ready(&mut bench.cx(), second, None), None);
+    let probe = Any::Probe(crate::model::run::probes::Event::FlowSample(7));
+    bench.cal.schedule_at(10.0, probe);
+    assert_eq!(intake.ready(&mut bench.cx(), third, None), None);
+    assert_eq!(bench.cal.len(), 2, "one event for the parked requests");
+    assert_eq!(bench.next(100.0), Some(Any::Intake(Event::Planned)));
+    assert_eq!(intake.handle(&mut bench.cx(), Event::Planned), Some(first));
+    assert_eq!(intake.next_planned(&mut bench.cal, true), Some(second));
+    assert_eq!(intake.planned(&mut bench.cx(), second), Some(second));
+    assert_eq!(
+        intake.next_planned(&mut bench.cal, true),
+        None,
+        "the probe first"
+    );
+    assert_eq!(bench.next(100.0), Some(probe));
+    assert_eq!(bench.next(100.0), Some(Any::Intake(Event::Planned)));
+    assert_eq!(bench.cal.now(), 10.0);
+    assert_eq!(intake.handle(&mut bench.cx(), Event::Planned), Some(third));
+    assert_eq!(intake.next_planned(&mut bench.cal, true), None);
+    assert!(bench.cal.is_empty());
+    for tr in [first, second, third] {
+        assert_eq!(bench.items.task(tr).at(Stamp::Planned), 10.0);
+    }
 }
 
 #[test]
