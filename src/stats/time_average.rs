@@ -30,7 +30,7 @@ impl TimeAverage {
     #[inline]
     pub fn set(&mut self, t: f64, level: f64) {
         // `t.max(self.start)` for every time a simulation gives (NaN gives
-        // the start, as `max` does), in one instruction: `max` spends six
+        // the start, as `max` does), in one or two instructions: `max` spends seven
         // on its NaN rule, and this runs several times per simulated item.
         let t = if t > self.start { t } else { self.start };
         debug_assert!(

@@ -75,6 +75,11 @@ pub(crate) struct Probes<'a> {
     /// every event.
     max_wip: u64,
     max_events: u64,
+    /// The event count at which [`should_stop`](Probes::should_stop) looks
+    /// next at `max_events` and the stop flag: the nearer of `max_events`
+    /// and the next multiple of [`STOP_CHECK_EVERY`], so that every other
+    /// event costs one comparison for both.
+    next_check: u64,
     /// Looked at every [`STOP_CHECK_EVERY`] events.
     stop: &'a AtomicBool,
 }
@@ -136,6 +141,7 @@ impl<'a> Probes<'a> {
             wip_trend: WindowTrend::new(start, end),
             max_wip: limits.max_wip,
             max_events: limits.max_events,
+            next_check: limits.max_events.min(STOP_CHECK_EVERY),
             stop,
         }
     }
@@ -248,6 +254,9 @@ impl<'a> Probes<'a> {
         let in_window = self.in_window(now);
         let keep = self.keep_flow || self.keep_items;
         let tally = &mut self.streams[k];
+        tally.in_system -= 1;
+        tally.wip.set(now, level(tally.in_system));
+        let in_system = tally.in_system;
         if in_window {
             let counts = [
                 item.teams.len() as u32,
@@ -268,11 +277,8 @@ impl<'a> Probes<'a> {
                 tally.complete_counts(now - item.arrival, counts);
             }
         }
-        let tally = &mut self.streams[k];
-        tally.in_system -= 1;
-        tally.wip.set(now, level(tally.in_system));
         if let Some(a) = self.series_wip.get_mut(k) {
-            a.set(now, level(tally.in_system));
+            a.set(now, level(in_system));
         }
     }
 
@@ -328,14 +334,28 @@ impl<'a> Probes<'a> {
     /// Whether the replication must stop after this event: saturated, or
     /// (looked at now and then) stopped from outside.
     #[inline]
-    pub(crate) fn should_stop(&self, in_flight: usize) -> bool {
-        self.saturated(in_flight)
-            || (self.events % STOP_CHECK_EVERY == 0 && self.stop.load(Ordering::Relaxed))
+    pub(crate) fn should_stop(&mut self, in_flight: usize) -> bool {
+        self.wip_reached(in_flight) || (self.events >= self.next_check && self.check_events())
+    }
+
+    /// [`should_stop`](Probes::should_stop) at its next check: whether the
+    /// events reached `max_events`, or a multiple of [`STOP_CHECK_EVERY`]
+    /// with the stop flag set; the check after is set.
+    #[cold]
+    #[inline(never)]
+    fn check_events(&mut self) -> bool {
+        if self.events >= self.max_events {
+            return true;
+        }
+        let stopped = self.events % STOP_CHECK_EVERY == 0 && self.stop.load(Ordering::Relaxed);
+        let next = (self.events / STOP_CHECK_EVERY + 1) * STOP_CHECK_EVERY;
+        self.next_check = next.min(self.max_events);
+        stopped
     }
 }
 
 /// A count of items as a level of a time average: the same value as
-/// `n as f64` for every count below 2^63, in one instruction where the
+/// `n as f64` for every count below 2^63, in two instructions where the
 /// conversion of a `u64` takes six (x86-64 has no unsigned conversion).
 #[inline(always)]
 fn level(n: u64) -> f64 {
@@ -454,10 +474,57 @@ mod tests {
         assert!(p.saturated(0) && !p.wip_reached(0));
         assert!(p.should_stop(0));
         p.events = 4096;
-        let p = Probes {
+        let mut p = Probes {
             max_events: u64::MAX,
+            next_check: STOP_CHECK_EVERY,
             ..p
         };
         assert!(!p.should_stop(0), "the stop flag is not set");
+        assert_eq!(
+            p.next_check,
+            2 * STOP_CHECK_EVERY,
+            "looked at the flag again then"
+        );
+    }
+
+    #[test]
+    fn the_stop_flag_and_the_event_limit_are_looked_at_when_due() {
+        static STOPPED: AtomicBool = AtomicBool::new(true);
+        let limits = Limits {
+            keep_items: false,
+            keep_series: false,
+            keep_flow: false,
+            keep_events: false,
+            max_wip: 100,
+            max_events: 10_000,
+        };
+        let mut p = Probes::new(1, 0.0, 1.0, limits, &STOPPED);
+        let mut stopped_at = None;
+        for _ in 0..3 * STOP_CHECK_EVERY {
+            p.events += 1;
+            if p.should_stop(0) {
+                stopped_at = Some(p.events);
+                break;
+            }
+        }
+        assert_eq!(
+            stopped_at,
+            Some(STOP_CHECK_EVERY),
+            "the flag, at its first look"
+        );
+        let mut p = Probes::new(1, 0.0, 1.0, limits, &RUNNING);
+        let mut stopped_at = None;
+        for _ in 0..3 * STOP_CHECK_EVERY {
+            p.events += 1;
+            if p.should_stop(0) {
+                stopped_at = Some(p.events);
+                break;
+            }
+        }
+        assert_eq!(
+            stopped_at,
+            Some(10_000),
+            "max_events, between two looks at the flag"
+        );
     }
 }
