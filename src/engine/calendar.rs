@@ -428,8 +428,9 @@ pub trait Handler<E> {
     /// Reacts to `event`, which happens at `calendar.now()`.
     fn handle(&mut self, calendar: &mut Calendar<E>, event: E);
 
-    /// Whether the run must stop early (checked after every event).
-    fn should_stop(&self) -> bool {
+    /// Whether the run must stop early (checked after every event; `&mut`
+    /// so that a handler can keep when to look at costlier conditions).
+    fn should_stop(&mut self) -> bool {
         false
     }
 }

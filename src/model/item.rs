@@ -242,15 +242,25 @@ impl ItemRun {
     #[inline]
     pub fn critical_path(&self) -> Breakdown {
         let mut b = Breakdown::default();
+        self.add_critical_path(&mut b);
+        b
+    }
+
+    /// Adds the [`critical_path`](ItemRun::critical_path) split to `into`,
+    /// one addition per category: `into + critical_path()` category by
+    /// category, bit for bit, without the breakdown in between (a
+    /// category's part is added to 0 there, which changes no bit).
+    #[inline]
+    pub fn add_critical_path(&self, into: &mut Breakdown) {
         if let Some(r) = self.last_rework {
             let task = &self.tasks[r];
-            b.add(
+            into.add(
                 Category::Rework,
                 task.at(Stamp::Finished) - task.at(Stamp::Ready),
             );
         }
         if let Some((entered, left)) = self.review {
-            b.add(Category::Review, left - entered);
+            into.add(Category::Review, left - entered);
         }
         // Summed in locals (one per stretch) rather than in the breakdown,
         // which the compiler keeps in memory: the same additions in the same
@@ -278,10 +288,14 @@ impl ItemRun {
         // the item waited in its stream's backlog (a stream WIP limit).
         let started = self.tasks[t].at(Stamp::Ready);
         for (sum, (_, _, category)) in stretches.into_iter().zip(STRETCHES) {
-            b.add(category, sum);
+            if category == Category::Blocked {
+                // Its stretch before the team's intake, then its wait in
+                // the stream's backlog: summed in that order, added once.
+                into.add(category, sum + (started - self.arrival));
+            } else {
+                into.add(category, sum);
+            }
         }
-        b.add(Category::Interrupted, interrupted);
-        b.add(Category::Blocked, started - self.arrival);
-        b
+        into.add(Category::Interrupted, interrupted);
     }
 }

@@ -102,9 +102,17 @@ impl StreamTally {
     /// escalations, defects and escaped defects (in that order).
     #[inline]
     pub fn complete_parts(&mut self, lead_time: f64, breakdown: &Breakdown, counts: [u32; 5]) {
+        self.breakdown.add_all(breakdown);
+        self.complete_counts(lead_time, counts);
+    }
+
+    /// [`complete_parts`](StreamTally::complete_parts) but for the
+    /// breakdown, which the caller adds to [`StreamTally::breakdown`]
+    /// itself (e.g. with [`ItemRun::add_critical_path`](super::item::ItemRun::add_critical_path)).
+    #[inline]
+    pub fn complete_counts(&mut self, lead_time: f64, counts: [u32; 5]) {
         let [teams, handoffs, escalations, defects, escaped] = counts;
         self.lead_times.record(lead_time);
-        self.breakdown.add_all(breakdown);
         self.teams += u64::from(teams);
         self.handoffs += u64::from(handoffs);
         self.escalations += u64::from(escalations);

@@ -88,7 +88,10 @@ impl DurationHistogram {
     /// An empty histogram for durations from 0 to `longest` days (longer
     /// ones are recorded as `longest`).
     pub fn new(longest: f64) -> Self {
-        let longest = (longest.max(0.0) * UNITS_PER_DAY).ceil().max(2.0) as u64;
+        // At most 2^63 - 1 units (nine trillion days), which `record`'s
+        // conversion through i64 relies on.
+        let longest =
+            ((longest.max(0.0) * UNITS_PER_DAY).ceil().max(2.0) as u64).min(i64::MAX as u64);
         let buckets = bucket(longest) + 1;
         Self {
             few: Vec::new(),
@@ -107,7 +110,12 @@ impl DurationHistogram {
         self.sum += days;
         self.count += 1;
         // Rounded to the nearest unit (`as` saturates, and NaN gives 0).
-        let units = ((days.max(0.0) * UNITS_PER_DAY + 0.5) as u64).min(self.longest);
+        // The comparison is `days.max(0.0)` without `max`'s NaN rule (NaN
+        // gives 0 either way), and the conversion through i64 gives the same
+        // units as through u64 once capped at `longest` (below 2^63, `new`): both
+        // cost instructions on every item, the u64 conversion twice as many.
+        let days = if days > 0.0 { days } else { 0.0 };
+        let units = (((days * UNITS_PER_DAY + 0.5) as i64) as u64).min(self.longest);
         let index = bucket(units);
         // The common case, the counts already there, in line: one test
         // (`counts` is empty or holds every bucket) instead of a call.

@@ -51,6 +51,9 @@ pub(crate) struct Arena {
     /// of the fix items: counted at every change so that a flow sample need
     /// not look at every item.
     states: [[u64; 3]; 2],
+    /// Whether `states` is kept: only a replication that samples the
+    /// cumulative flow reads it (see [`Arena::counting`]).
+    counting: bool,
 }
 
 impl Arena {
@@ -64,7 +67,17 @@ impl Arena {
             task_room,
             team_room: task_room.min(teams),
             states: [[0; 3]; 2],
+            counting: true,
         }
+    }
+
+    /// The same arena, counting the items in each state only if `counting`
+    /// (the replication samples the cumulative flow): the counts cost some
+    /// 45 instructions per item, and most replications (every one of a
+    /// benchmark, all but the first of a run) sample no flow.
+    pub(crate) fn counting(mut self, counting: bool) -> Self {
+        self.counting = counting;
+        self
     }
 
     /// A slot for a new item of stream `k` arriving at `now`, with no task
@@ -79,7 +92,9 @@ impl Arena {
             Slot::new(self.items.len() - 1)
         });
         self.items[slot.index()].reset(k, now, fix);
-        self.states[usize::from(fix)][ItemState::Intake as usize] += 1;
+        if self.counting {
+            self.states[usize::from(fix)][ItemState::Intake as usize] += 1;
+        }
         slot
     }
 
@@ -103,7 +118,9 @@ impl Arena {
         self.free.push(slot);
         let item = &mut self.items[slot.index()];
         item.live = false;
-        self.states[usize::from(item.fix)][item.counted_state() as usize] -= 1;
+        if self.counting {
+            self.states[usize::from(item.fix)][item.counted_state() as usize] -= 1;
+        }
     }
 
     /// A task of the item in `slot` enters a backlog (its phase set
@@ -111,6 +128,9 @@ impl Arena {
     /// another of its tasks is worked on.
     #[inline]
     pub(crate) fn task_queued(&mut self, slot: Slot) {
+        if !self.counting {
+            return;
+        }
         let item = &mut self.items[slot.index()];
         item.queued += 1;
         if item.queued == 1 && item.working == 0 {
@@ -124,6 +144,9 @@ impl Arena {
     /// progress.
     #[inline]
     pub(crate) fn task_started(&mut self, slot: Slot) {
+        if !self.counting {
+            return;
+        }
         let item = &mut self.items[slot.index()];
         item.queued -= 1;
         item.working += 1;
@@ -138,6 +161,9 @@ impl Arena {
     /// false) or back in its backlog (`paused`).
     #[inline]
     pub(crate) fn task_stopped(&mut self, slot: Slot, paused: bool) {
+        if !self.counting {
+            return;
+        }
         let item = &mut self.items[slot.index()];
         item.working -= 1;
         item.queued += u32::from(paused);
@@ -153,6 +179,9 @@ impl Arena {
     /// queued or worked on any more (they are handed to the new
     /// organization, which counts them again as they enter its backlogs).
     pub(crate) fn tasks_withdrawn(&mut self, slot: Slot) {
+        if !self.counting {
+            return;
+        }
         let item = &mut self.items[slot.index()];
         let before = item.counted_state();
         item.queued = 0;
@@ -163,9 +192,14 @@ impl Arena {
     }
 
     /// Items of the streams in flight (fix items apart) in the intake, in
-    /// the backlog and in progress (docs/model.md, "Output files", cfd.csv).
+    /// the backlog and in progress (docs/model.md, "Output files", cfd.csv),
+    /// when [counted](Arena::counting).
     #[inline]
     pub(crate) fn states(&self) -> [u64; 3] {
+        debug_assert!(
+            self.counting,
+            "the states of an arena that does not count them"
+        );
         self.states[0]
     }
 
@@ -305,6 +339,20 @@ mod tests {
         arena.release(a);
         arena.release(fix);
         assert_eq!(arena.states(), [0, 1, 0]);
+    }
+
+    #[test]
+    fn an_arena_that_does_not_count_leaves_the_items_counts_alone() {
+        let mut arena = Arena::new(2, 2).counting(false);
+        let a = arena.new_item(0, 0.0, false);
+        arena.task_queued(a);
+        arena.task_started(a);
+        assert_eq!((arena.item(a).queued, arena.item(a).working), (0, 0));
+        assert_eq!(arena.states, [[0; 3]; 2]);
+        arena.task_stopped(a, false);
+        arena.release(a);
+        assert_eq!(arena.states, [[0; 3]; 2], "nothing counted, nothing taken");
+        assert_eq!(arena.in_flight(), 0);
     }
 
     #[test]

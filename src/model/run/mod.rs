@@ -378,7 +378,7 @@ impl Mechanisms<'_> {
 
 impl Handler<Event> for Replication<'_> {
     #[inline]
-    fn should_stop(&self) -> bool {
+    fn should_stop(&mut self) -> bool {
         self.m.probes.should_stop(self.items.in_flight())
     }
 

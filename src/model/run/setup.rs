@@ -46,7 +46,7 @@ impl<'a> Replication<'a> {
         let mut m = Mechanisms::build(&setup, org, window.start);
         m.switch = (org.transition.as_deref()).map(|t| Box::new(Pending { to: t, setup }));
         Self {
-            items: Arena::new(max_tasks, org.teams.len()),
+            items: Arena::new(max_tasks, org.teams.len()).counting(recording.flow),
             m,
         }
     }
