@@ -28,6 +28,7 @@ pub mod manifest;
 pub mod merge;
 pub mod shard;
 pub mod spec;
+pub mod stored;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -52,6 +53,7 @@ pub use manifest::{SweepManifest, SweepPrecision};
 pub use merge::{Gathered, MergeResults, merge};
 pub use shard::Shard;
 pub use spec::{Grid, PointValue, Vary};
+pub use stored::{RecordSource, StoredRecords};
 
 /// Most points a sweep may have.
 pub const MAX_POINTS: usize = 10_000;
