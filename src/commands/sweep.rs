@@ -1,6 +1,7 @@
 //! `orgsim sweep`: run a scenario over a grid of parameter values; the work
 //! is done by `experiment::sweep`.
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use super::{Failure, interrupt, output, source, stdio};
@@ -103,9 +104,13 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
                 )));
             }
             if args.json {
-                outln!("{}", sweep_json::sweep_json(&res.manifest, &res.records))?;
+                let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+                sweep_json::write_sweep_json(&mut out, &res.manifest, &res.records)
+                    .and_then(|()| out.write_all(b"\n"))
+                    .and_then(|()| out.flush())
+                    .map_err(stdio::stdout_failure)?;
             } else {
-                stdio::print(&sweep_csv::table(&res.manifest, &res.records))?;
+                stdio::print(&sweep_csv::table(&res.manifest, res.records.briefs()))?;
             }
             if !args.common.quiet {
                 if res.resumed > 0 {

@@ -276,8 +276,11 @@ pub fn define_first_use(
     render: impl Fn(&[(&str, &str)], Placement) -> String,
 ) -> String {
     let mut at: Vec<(usize, Placement, Vec<Term>)> = Vec::new();
+    // Lowered once: a report of a big organization holds tens of MB of
+    // charts.
+    let lower = html.to_ascii_lowercase();
     for (term, meaning) in GLOSSARY {
-        let Some(use_at) = first_text_use(html, term) else {
+        let Some(use_at) = first_text_use(&lower, term) else {
             continue;
         };
         let Some((pos, placement)) = element_end(html, use_at) else {
@@ -323,19 +326,29 @@ fn element_end(html: &str, from: usize) -> Option<(usize, Placement)> {
 
 /// The byte offset of the first use of `term` as a whole word (any case;
 /// not a part of a dotted path or a name with `-` or `_`) in the visible
-/// text of `html`.
-fn first_text_use(html: &str, term: &str) -> Option<usize> {
-    let lower = html.to_ascii_lowercase();
+/// text of `lower` (the page in lower case).
+fn first_text_use(lower: &str, term: &str) -> Option<usize> {
     let bytes = lower.as_bytes();
+    // The next `c` at or after `i` (the end if none): tags and the text of
+    // charts are skipped whole.
+    let next = |i: usize, c: u8| {
+        bytes[i..]
+            .iter()
+            .position(|&b| b == c)
+            .map_or(bytes.len(), |k| i + k)
+    };
     let start = lower.find("<body").unwrap_or(0);
     let (mut i, mut in_tag, mut svg_depth) = (start, false, 0usize);
     while i < bytes.len() {
         let rest = &bytes[i..];
         if in_tag {
-            if bytes[i] == b'>' {
-                in_tag = false;
-            }
+            i = next(i, b'>');
+            in_tag = false;
             i += 1;
+            continue;
+        }
+        if svg_depth > 0 && bytes[i] != b'<' {
+            i = next(i, b'<');
             continue;
         }
         if bytes[i] == b'<' {

@@ -23,35 +23,103 @@ use crate::util::fmt::number;
 
 use super::layout::{COMPARISON_COLUMNS, SUMMARY_COLUMNS};
 
-fn long_csv<'a>(
-    paths: &[String],
-    columns: &[&str],
-    records: &'a [PointRecord],
-    rows: impl Fn(&'a PointRecord) -> &'a [Vec<String>],
-) -> io::Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let header: Vec<&str> = paths
+/// The header of a long file: the varied paths, then `columns`.
+fn header<'a>(paths: &'a [String], columns: &[&'a str]) -> Vec<&'a str> {
+    paths
         .iter()
         .map(String::as_str)
         .chain(columns.iter().copied())
-        .collect();
-    w.write_record(&header)?;
-    for r in records {
-        for row in rows(r) {
-            w.write_record(r.values.iter().chain(row))?;
-        }
+        .collect()
+}
+
+/// The writers of the four files of a sweep, fed one point at a time in
+/// grid order, so that no file is ever whole in memory.
+#[derive(Debug)]
+pub struct SweepWriters<W: io::Write> {
+    summary: csv::Writer<W>,
+    comparison: csv::Writer<W>,
+    points: csv::Writer<W>,
+    replications: csv::Writer<W>,
+    precision: Option<SweepPrecision>,
+}
+
+impl<W: io::Write> SweepWriters<W> {
+    /// Starts `sweep.csv`, `sweep_comparison.csv`, `sweep_points.csv` and
+    /// `sweep_replications.csv` (in that order in `outs`) of a sweep
+    /// varying `paths` with the precision target `precision`: writes their
+    /// headers.
+    pub fn new(
+        outs: [W; 4],
+        paths: &[String],
+        precision: Option<&SweepPrecision>,
+    ) -> io::Result<SweepWriters<W>> {
+        let [summary, comparison, points, replications] = outs.map(csv::Writer::from_writer);
+        let mut w = SweepWriters {
+            summary,
+            comparison,
+            points,
+            replications,
+            precision: precision.cloned(),
+        };
+        w.summary.write_record(header(paths, &SUMMARY_COLUMNS))?;
+        w.comparison
+            .write_record(header(paths, &COMPARISON_COLUMNS))?;
+        w.points.write_record(header(paths, &POINT_COLUMNS))?;
+        w.replications
+            .write_record(header(paths, &REPLICATION_COLUMNS))?;
+        Ok(w)
     }
-    w.into_inner().map_err(|e| io::Error::other(e.to_string()))
+
+    /// Writes the rows of `r`, the next point in grid order, to each file.
+    pub fn push(&mut self, r: &PointRecord) -> io::Result<()> {
+        for row in &r.summary {
+            self.summary.write_record(r.values.iter().chain(row))?;
+        }
+        for row in &r.comparison {
+            self.comparison.write_record(r.values.iter().chain(row))?;
+        }
+        point_row(&mut self.points, self.precision.as_ref(), r)?;
+        replication_rows(&mut self.replications, r)
+    }
+
+    /// Flushes the four files and returns their writers, in the order given
+    /// to [`SweepWriters::new`].
+    pub fn finish(self) -> io::Result<[W; 4]> {
+        let inner = |w: csv::Writer<W>| w.into_inner().map_err(|e| io::Error::other(e.to_string()));
+        Ok([
+            inner(self.summary)?,
+            inner(self.comparison)?,
+            inner(self.points)?,
+            inner(self.replications)?,
+        ])
+    }
+}
+
+/// The four files of `records` (in the order given: grid order) in memory:
+/// `sweep.csv`, `sweep_comparison.csv`, `sweep_points.csv`,
+/// `sweep_replications.csv`.
+fn in_memory(
+    paths: &[String],
+    precision: Option<&SweepPrecision>,
+    records: &[PointRecord],
+) -> io::Result<[Vec<u8>; 4]> {
+    let mut w = SweepWriters::new(std::array::from_fn(|_| Vec::new()), paths, precision)?;
+    for r in records {
+        w.push(r)?;
+    }
+    w.finish()
 }
 
 /// `sweep.csv` of `records` (in the order given: grid order).
 pub fn sweep_csv(paths: &[String], records: &[PointRecord]) -> io::Result<Vec<u8>> {
-    long_csv(paths, &SUMMARY_COLUMNS, records, |r| &r.summary)
+    let [summary, ..] = in_memory(paths, None, records)?;
+    Ok(summary)
 }
 
 /// `sweep_comparison.csv` of `records` (in the order given: grid order).
 pub fn comparison_csv(paths: &[String], records: &[PointRecord]) -> io::Result<Vec<u8>> {
-    long_csv(paths, &COMPARISON_COLUMNS, records, |r| &r.comparison)
+    let [_, comparison, ..] = in_memory(paths, None, records)?;
+    Ok(comparison)
 }
 
 /// The columns of `sweep_replications.csv` after the varied paths.
@@ -74,38 +142,39 @@ pub fn write_replications_csv<W: io::Write>(
     records: &[PointRecord],
 ) -> io::Result<W> {
     let mut w = csv::Writer::from_writer(out);
-    let header: Vec<&str> = paths
-        .iter()
-        .map(String::as_str)
-        .chain(REPLICATION_COLUMNS)
-        .collect();
-    w.write_record(&header)?;
+    w.write_record(header(paths, &REPLICATION_COLUMNS))?;
     for r in records {
-        let n = r.replications as usize;
-        let rows = &r.summary;
-        let mut start = 0;
-        while start < rows.len() {
-            let topology = &rows[start][0];
-            let end = start + rows[start..].partition_point(|row| &row[0] == topology);
-            for rep in 0..n {
-                let rep_text = rep.to_string();
-                for (i, row) in rows.iter().enumerate().take(end).skip(start) {
-                    let value = r
-                        .per_replication
-                        .get(i * n + rep)
-                        .map_or_else(String::new, |&x| number(x));
-                    w.write_record(r.values.iter().map(String::as_str).chain([
-                        topology.as_str(),
-                        &rep_text,
-                        &row[1],
-                        &value,
-                    ]))?;
-                }
-            }
-            start = end;
-        }
+        replication_rows(&mut w, r)?;
     }
     w.into_inner().map_err(|e| io::Error::other(e.to_string()))
+}
+
+/// The rows of `sweep_replications.csv` of point `r`.
+fn replication_rows<W: io::Write>(w: &mut csv::Writer<W>, r: &PointRecord) -> io::Result<()> {
+    let n = r.replications as usize;
+    let rows = &r.summary;
+    let mut start = 0;
+    while start < rows.len() {
+        let topology = &rows[start][0];
+        let end = start + rows[start..].partition_point(|row| &row[0] == topology);
+        for rep in 0..n {
+            let rep_text = rep.to_string();
+            for (i, row) in rows.iter().enumerate().take(end).skip(start) {
+                let value = r
+                    .per_replication
+                    .get(i * n + rep)
+                    .map_or_else(String::new, |&x| number(x));
+                w.write_record(r.values.iter().map(String::as_str).chain([
+                    topology.as_str(),
+                    &rep_text,
+                    &row[1],
+                    &value,
+                ]))?;
+            }
+        }
+        start = end;
+    }
+    Ok(())
 }
 
 /// `sweep_points.csv` of `records` (in the order given: grid order): how
@@ -116,28 +185,29 @@ pub fn points_csv(
     precision: Option<&SweepPrecision>,
     records: &[PointRecord],
 ) -> io::Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let header: Vec<&str> = paths
-        .iter()
-        .map(String::as_str)
-        .chain(POINT_COLUMNS)
-        .collect();
-    w.write_record(&header)?;
-    for r in records {
-        let mut row = r.values.clone();
-        row.push(r.replications.to_string());
-        match (precision, &r.precision) {
-            (Some(target), Some(p)) => row.extend([
-                target.metric.clone(),
-                number(target.target),
-                p.achieved.clone(),
-                p.met.to_string(),
-            ]),
-            _ => row.extend(std::iter::repeat_n(String::new(), 4)),
-        }
-        w.write_record(&row)?;
+    let [_, _, points, _] = in_memory(paths, precision, records)?;
+    Ok(points)
+}
+
+/// The row of `sweep_points.csv` of point `r`.
+fn point_row<W: io::Write>(
+    w: &mut csv::Writer<W>,
+    precision: Option<&SweepPrecision>,
+    r: &PointRecord,
+) -> io::Result<()> {
+    let mut row = r.values.clone();
+    row.push(r.replications.to_string());
+    match (precision, &r.precision) {
+        (Some(target), Some(p)) => row.extend([
+            target.metric.clone(),
+            number(target.target),
+            p.achieved.clone(),
+            p.met.to_string(),
+        ]),
+        _ => row.extend(std::iter::repeat_n(String::new(), 4)),
     }
-    w.into_inner().map_err(|e| io::Error::other(e.to_string()))
+    w.write_record(&row)?;
+    Ok(())
 }
 
 /// A number with 3 significant digits, `n/a` when undefined.

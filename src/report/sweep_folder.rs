@@ -20,8 +20,10 @@ use std::time::{Duration, Instant, SystemTime};
 
 use crate::experiment::Progress;
 use crate::experiment::runner::thread_pool;
+use crate::experiment::sweep::checkpoint::LineAt;
 use crate::experiment::sweep::{
-    PointRecord, SweepError, SweepManifest, SweepPlan, checkpoint, manifest,
+    PointRecord, RecordSource, StoredRecords, SweepError, SweepManifest, SweepPlan, checkpoint,
+    manifest, stored,
 };
 use crate::util::atomic::write_atomic;
 use crate::util::staging;
@@ -50,8 +52,9 @@ pub struct SweepResults {
     pub folder: PathBuf,
     /// The folder's manifest, complete and finished.
     pub manifest: SweepManifest,
-    /// Every point of the folder, in grid order.
-    pub records: Vec<PointRecord>,
+    /// Every point of the folder, in grid order, read back from the
+    /// checkpoint as they are written out.
+    pub records: StoredRecords,
     /// Points kept from an earlier run (`--resume`).
     pub resumed: usize,
     /// Points of an earlier sweep in the folder discarded (no `--resume`).
@@ -222,12 +225,22 @@ pub fn execute_with_progress(
     result?;
     synced?;
 
-    let contents = checkpoint::read(&checkpoint_path, &identity).map_err(SweepError::Damaged)?;
-    let mut records = Vec::new();
-    for (r, line) in contents.records.into_iter().zip(contents.lines) {
-        check_record(&r, plan, &planned, &checkpoint_path, line)?;
-        records.push(r);
-    }
+    // Each point's rows stay in the checkpoint: only where its line is and
+    // what the stdout table shows are kept (see `experiment::sweep::stored`).
+    let mut kept: Vec<(LineAt, PointRecord)> = Vec::new();
+    let mut invalid = None;
+    checkpoint::scan(&checkpoint_path, &identity, |r, at| {
+        if let Err(e) = check_record(&r, plan, &planned, &checkpoint_path, at.number) {
+            invalid = Some(e);
+            return Err(String::new());
+        }
+        kept.push((at, stored::brief(&r)));
+        Ok(())
+    })
+    .map_err(|e| invalid.take().unwrap_or(SweepError::Damaged(e)))?;
+    kept.sort_by_key(|(_, r)| r.point);
+    let (lines, briefs): (Vec<LineAt>, Vec<PointRecord>) = kept.into_iter().unzip();
+    let records = StoredRecords::new(&checkpoint_path, &identity, lines, briefs);
     manifest.points_done = records.len();
     if records.len() < planned.len() {
         write_atomic(&manifest_path, manifest.to_json().as_bytes())
@@ -246,7 +259,6 @@ pub fn execute_with_progress(
             planned.len()
         )));
     }
-    records.sort_by_key(|r| r.point);
     manifest.complete = true;
     manifest.finished = Some(rfc3339(SystemTime::now()));
     Ok(SweepOutcome::Complete(Box::new(SweepResults {

@@ -3,11 +3,14 @@
 //! `sweep_points.csv` under the same names (the varied paths as given, then
 //! the columns of `summary.csv`, `comparison.csv` or `sweep_points.csv`).
 
+use std::io;
+
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::{Map, Value, json};
 
 use super::layout::{COMPARISON_COLUMNS, SUMMARY_COLUMNS};
 use super::sweep_csv::POINT_COLUMNS;
-use crate::experiment::sweep::{PointRecord, SweepManifest};
+use crate::experiment::sweep::{PointRecord, RecordSource, SweepManifest};
 
 /// A cell as JSON: empty is `null` (a value withheld, as in the CSV),
 /// `true`/`false` booleans, a number a number, anything else a string.
@@ -26,52 +29,98 @@ fn cell(text: &str) -> Value {
     }
 }
 
-/// The rows `rows` picks from each record, as objects keyed by the path
-/// columns and `columns`.
-fn rows<'a>(
+/// The rows `rows` picks from record `r`, as objects keyed by the path
+/// columns and `columns`, each handed to `out`.
+fn rows_of<'a, E>(
     paths: &[String],
     columns: &[&str],
-    records: &'a [PointRecord],
+    r: &'a PointRecord,
     rows: impl Fn(&'a PointRecord) -> &'a [Vec<String>],
-) -> Vec<Value> {
-    let mut out = Vec::new();
-    for r in records {
-        for row in rows(r) {
-            let mut object = Map::new();
-            for (name, text) in paths.iter().zip(&r.values) {
-                object.insert(name.clone(), cell(text));
-            }
-            for (name, text) in columns.iter().zip(row) {
-                object.insert((*name).to_string(), cell(text));
-            }
-            out.push(Value::Object(object));
-        }
-    }
-    out
-}
-
-/// The rows of `sweep_points.csv`, as objects keyed by its columns.
-fn point_rows(manifest: &SweepManifest, records: &[PointRecord]) -> Vec<Value> {
-    let mut out = Vec::new();
-    for r in records {
+    out: &mut impl FnMut(Value) -> Result<(), E>,
+) -> Result<(), E> {
+    for row in rows(r) {
         let mut object = Map::new();
-        for (name, text) in manifest.paths.iter().zip(&r.values) {
+        for (name, text) in paths.iter().zip(&r.values) {
             object.insert(name.clone(), cell(text));
         }
-        let precision = manifest.precision.as_ref().zip(r.precision.as_ref());
-        let cells = [
-            Value::from(r.replications),
-            precision.map_or(Value::Null, |(t, _)| Value::from(t.metric.clone())),
-            precision.map_or(Value::Null, |(t, _)| Value::from(t.target)),
-            precision.map_or(Value::Null, |(_, p)| cell(&p.achieved)),
-            precision.map_or(Value::Null, |(_, p)| Value::Bool(p.met)),
-        ];
-        for (name, value) in POINT_COLUMNS.iter().zip(cells) {
-            object.insert((*name).to_string(), value);
+        for (name, text) in columns.iter().zip(row) {
+            object.insert((*name).to_string(), cell(text));
         }
-        out.push(Value::Object(object));
+        out(Value::Object(object))?;
     }
-    out
+    Ok(())
+}
+
+/// The row of `sweep_points.csv` of record `r`, as an object keyed by its
+/// columns.
+fn point_row(manifest: &SweepManifest, r: &PointRecord) -> Value {
+    let mut object = Map::new();
+    for (name, text) in manifest.paths.iter().zip(&r.values) {
+        object.insert(name.clone(), cell(text));
+    }
+    let precision = manifest.precision.as_ref().zip(r.precision.as_ref());
+    let cells = [
+        Value::from(r.replications),
+        precision.map_or(Value::Null, |(t, _)| Value::from(t.metric.clone())),
+        precision.map_or(Value::Null, |(t, _)| Value::from(t.target)),
+        precision.map_or(Value::Null, |(_, p)| cell(&p.achieved)),
+        precision.map_or(Value::Null, |(_, p)| Value::Bool(p.met)),
+    ];
+    for (name, value) in POINT_COLUMNS.iter().zip(cells) {
+        object.insert((*name).to_string(), value);
+    }
+    Value::Object(object)
+}
+
+/// Which rows of every record a list of the document holds.
+#[derive(Clone, Copy)]
+enum Rows {
+    Summary,
+    Comparison,
+    PerPoint,
+}
+
+impl Rows {
+    const ALL: [(&'static str, Rows); 3] = [
+        ("summary", Rows::Summary),
+        ("comparison", Rows::Comparison),
+        ("per_point", Rows::PerPoint),
+    ];
+
+    /// Hands every object of this list in record `r` to `out`.
+    fn each<E>(
+        self,
+        manifest: &SweepManifest,
+        r: &PointRecord,
+        out: &mut impl FnMut(Value) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let paths = &manifest.paths;
+        match self {
+            Rows::Summary => rows_of(paths, &SUMMARY_COLUMNS, r, |r| &r.summary, out),
+            Rows::Comparison => rows_of(paths, &COMPARISON_COLUMNS, r, |r| &r.comparison, out),
+            Rows::PerPoint => out(point_row(manifest, r)),
+        }
+    }
+}
+
+/// The small fields of the document, the lists as placeholders (`null`)
+/// in their places.
+fn head(manifest: &SweepManifest) -> Value {
+    json!({
+        "scenario": manifest.scenario,
+        "seed": manifest.seed,
+        "replications": manifest.replications,
+        "precision": manifest.precision,
+        "warmup": manifest.warmup,
+        "horizon": manifest.horizon,
+        "topologies": manifest.topologies,
+        "paths": manifest.paths,
+        "points": manifest.points.len(),
+        "warnings": manifest.warnings,
+        "summary": Value::Null,
+        "comparison": Value::Null,
+        "per_point": Value::Null,
+    })
 }
 
 /// The JSON document of a finished sweep: its identity (scenario, seed,
@@ -80,23 +129,95 @@ fn point_rows(manifest: &SweepManifest, records: &[PointRecord]) -> Vec<Value> {
 /// (`summary`), `sweep_comparison.csv` (`comparison`) and
 /// `sweep_points.csv` (`per_point`), in grid order.
 pub fn sweep_json(manifest: &SweepManifest, records: &[PointRecord]) -> String {
-    let paths = &manifest.paths;
-    let report = json!({
-        "scenario": manifest.scenario,
-        "seed": manifest.seed,
-        "replications": manifest.replications,
-        "precision": manifest.precision,
-        "warmup": manifest.warmup,
-        "horizon": manifest.horizon,
-        "topologies": manifest.topologies,
-        "paths": paths,
-        "points": manifest.points.len(),
-        "warnings": manifest.warnings,
-        "summary": rows(paths, &SUMMARY_COLUMNS, records, |r| &r.summary),
-        "comparison": rows(paths, &COMPARISON_COLUMNS, records, |r| &r.comparison),
-        "per_point": point_rows(manifest, records),
-    });
+    let mut report = head(manifest);
+    if let Some(object) = report.as_object_mut() {
+        for (key, rows) in Rows::ALL {
+            let mut list = Vec::new();
+            for r in records {
+                let _ = rows.each::<()>(manifest, r, &mut |v| {
+                    list.push(v);
+                    Ok(())
+                });
+            }
+            object.insert(key.to_string(), Value::Array(list));
+        }
+    }
     serde_json::to_string_pretty(&report).unwrap_or_default()
+}
+
+/// Writes [`sweep_json`]'s document of `records` to `out`, byte for byte,
+/// but a point at a time: the rows are never all in memory (each list
+/// reads the records once more).
+pub fn write_sweep_json<W: io::Write>(
+    out: W,
+    manifest: &SweepManifest,
+    records: &dyn RecordSource,
+) -> io::Result<()> {
+    let document = Document {
+        head: head(manifest),
+        manifest,
+        records,
+    };
+    serde_json::to_writer_pretty(out, &document).map_err(io::Error::from)
+}
+
+/// The document, its lists serialized as they are read.
+struct Document<'a> {
+    head: Value,
+    manifest: &'a SweepManifest,
+    records: &'a dyn RecordSource,
+}
+
+/// One list of the document.
+struct List<'a> {
+    rows: Rows,
+    manifest: &'a SweepManifest,
+    records: &'a dyn RecordSource,
+}
+
+impl Serialize for Document<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let Some(fields) = self.head.as_object() else {
+            return self.head.serialize(serializer);
+        };
+        // In the order of the map of the head, whatever order it keeps.
+        let mut map = serializer.serialize_map(Some(fields.len()))?;
+        for (key, value) in fields {
+            match Rows::ALL.iter().find(|(k, _)| k == key) {
+                Some(&(_, rows)) => map.serialize_entry(
+                    key,
+                    &List {
+                        rows,
+                        manifest: self.manifest,
+                        records: self.records,
+                    },
+                )?,
+                None => map.serialize_entry(key, value)?,
+            }
+        }
+        map.end()
+    }
+}
+
+impl Serialize for List<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::Error;
+        let mut seq = serializer.serialize_seq(None)?;
+        let mut failed = None;
+        let read = self.records.for_each(&mut |r| {
+            self.rows
+                .each(self.manifest, r, &mut |v| seq.serialize_element(&v))
+                .map_err(|e| {
+                    failed = Some(e);
+                    io::Error::other("stopped")
+                })
+        });
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        read.map_err(S::Error::custom)?;
+        seq.end()
+    }
 }
 
 #[cfg(test)]

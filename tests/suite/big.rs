@@ -212,3 +212,107 @@ fn the_utilization_chart_of_many_teams_shows_the_distribution_and_the_busiest() 
         .count();
     assert_eq!(rows, 60);
 }
+
+/// A finished sweep keeps in memory, per point, only the rows its stdout
+/// table shows (four metrics per topology, one comparison), however many
+/// rows per stream and team its points have; the final files and the
+/// `--json` document, streamed back from the checkpoint a point at a time,
+/// are byte for byte those written from every record in memory; and the
+/// charts keep only the metrics they draw.
+#[test]
+fn a_finished_sweep_keeps_only_the_tables_rows_of_each_point() {
+    use orgsim::experiment::sweep::{self, BaseScenario, SweepSettings, Vary, checkpoint};
+    use orgsim::report::charts::SweepData;
+    use orgsim::report::sweep_folder::{self, SweepOutcome, SweepRun};
+    use orgsim::report::{sweep_files, sweep_json};
+
+    let base = BaseScenario {
+        source_name: "big.toml".into(),
+        source: "big.toml".into(),
+        text: generator::streams(30, 10.0, 20.0),
+        overrides: vec![],
+    };
+    let plan = sweep::plan(
+        &base,
+        vec![Vary::parse("workload.load=0.5,0.6,0.7").unwrap()],
+        &SweepSettings {
+            replications: Some(2),
+            ..SweepSettings::default()
+        },
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("sweep");
+    let run = SweepRun {
+        threads: Some(2),
+        ..SweepRun::default()
+    };
+    let SweepOutcome::Complete(res) = sweep_folder::execute(&plan, &folder, &run).unwrap() else {
+        panic!("not stopped, yet interrupted");
+    };
+    let full = checkpoint::read(res.records.path(), &res.manifest.identity())
+        .unwrap()
+        .records;
+    let mut full_sorted = full.clone();
+    full_sorted.sort_by_key(|r| r.point);
+    let topologies = res.manifest.topologies.len();
+    assert_eq!(res.records.briefs().len(), 3);
+    for (k, brief) in res.records.briefs().iter().enumerate() {
+        let whole = res.records.load(k).unwrap();
+        assert_eq!(whole, full_sorted[k]);
+        assert_eq!(brief.point, k);
+        // Each stream and team has rows of its own: many more than kept.
+        assert!(
+            whole.summary.len() > 30 * topologies,
+            "{}",
+            whole.summary.len()
+        );
+        assert_eq!(brief.summary.len(), 4 * topologies);
+        assert_eq!(brief.comparison.len(), topologies - 1);
+        assert!(brief.per_replication.is_empty());
+        for row in &brief.summary {
+            assert_eq!(whole.summary_row(&row[0], &row[1]), Some(row.as_slice()));
+        }
+    }
+
+    let streamed = dir.path().join("streamed");
+    let in_memory = dir.path().join("in-memory");
+    for d in [&streamed, &in_memory] {
+        fs::create_dir_all(d).unwrap();
+    }
+    let names = |paths: Vec<std::path::PathBuf>| -> Vec<String> {
+        paths
+            .iter()
+            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect()
+    };
+    let a = names(sweep_files::write_all(&streamed, &res.manifest, &res.records, false).unwrap());
+    let b = names(sweep_files::write_all(&in_memory, &res.manifest, &full_sorted, false).unwrap());
+    assert_eq!(a, b);
+    for name in &a {
+        assert_eq!(
+            fs::read(streamed.join(name)).unwrap(),
+            fs::read(in_memory.join(name)).unwrap(),
+            "{name}"
+        );
+    }
+    let mut json = Vec::new();
+    sweep_json::write_sweep_json(&mut json, &res.manifest, &res.records).unwrap();
+    assert_eq!(
+        text(&json),
+        sweep_json::sweep_json(&res.manifest, &full_sorted)
+    );
+
+    let data = SweepData::load(&streamed).unwrap();
+    let csv = text(&fs::read(streamed.join("sweep.csv")).unwrap());
+    let mut in_file: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(2).unwrap())
+        .collect();
+    in_file.sort_unstable();
+    in_file.dedup();
+    assert!(in_file.len() > 30, "{}", in_file.len());
+    assert!(data.metrics.len() <= 7, "{:?}", data.metrics);
+    assert!(data.has_metric("lead_time_mean") && data.has_metric("throughput"));
+}

@@ -205,8 +205,9 @@ fn a_sweep_plans_every_replication_of_its_points_once_and_runs_them_with_the_one
         },
     )
     .unwrap();
-    assert_eq!(res.records[1].summary, exp.summary_records());
-    assert_eq!(res.records[1].comparison, exp.comparison_records());
+    let point = res.records.load(1).unwrap();
+    assert_eq!(point.summary, exp.summary_records());
+    assert_eq!(point.comparison, exp.comparison_records());
     // The sweep wrote its checkpoint and manifest, and no final file: those
     // are the caller's (report::sweep_files).
     assert!(dir.path().join(sweep::manifest::CHECKPOINT).is_file());

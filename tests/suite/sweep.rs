@@ -619,8 +619,8 @@ fn a_stop_before_the_start_keeps_nothing_and_resume_finishes() {
     };
     match sweep_folder::execute(&plan, &folder, &resume).unwrap() {
         SweepOutcome::Complete(res) => {
-            assert_eq!(res.records.len(), 2);
-            assert_eq!(res.records[1].values, ["1"]);
+            assert_eq!(res.records.briefs().len(), 2);
+            assert_eq!(res.records.briefs()[1].values, ["1"]);
         }
         SweepOutcome::Interrupted { .. } => panic!("not stopped"),
     }

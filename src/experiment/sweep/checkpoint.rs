@@ -9,8 +9,9 @@
 //! complete or absent: a process killed in the middle of a write leaves at
 //! most a trailing partial line, which reading ignores and resuming cuts off.
 
+use std::collections::BTreeMap;
 use std::fs;
-use std::io::{self, BufRead, Read};
+use std::io::{self, BufRead, Read, Seek};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -212,23 +213,55 @@ pub struct CheckpointContents {
 /// what a machine crash can leave) is a torn tail, ignored. Anything else is
 /// an error naming the line.
 pub fn read(path: &Path, identity: &str) -> Result<CheckpointContents, String> {
+    let mut contents = CheckpointContents::default();
+    let end = scan(path, identity, |record, line| {
+        contents.records.push(record);
+        contents.lines.push(line.number);
+        Ok(())
+    })?;
+    contents.complete_len = end.complete_len;
+    contents.partial_tail = end.partial_tail;
+    Ok(contents)
+}
+
+/// Where a record is in its checkpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineAt {
+    /// The line's number, from 1 (for messages).
+    pub number: usize,
+    /// The byte offset where it starts.
+    pub offset: u64,
+}
+
+/// How a scanned checkpoint ends.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ScanEnd {
+    /// Bytes of the complete lines (where a torn tail starts).
+    pub complete_len: u64,
+    /// Whether a torn tail follows them.
+    pub partial_tail: bool,
+}
+
+/// Reads the checkpoint at `path` as [`read`] does, but hands each record
+/// to `visit` (with where its line is) instead of keeping it, so that a
+/// checkpoint of any size is read in the memory of one line; an error of
+/// `visit` stops the reading and is returned.
+pub fn scan(
+    path: &Path,
+    identity: &str,
+    mut visit: impl FnMut(PointRecord, LineAt) -> Result<(), String>,
+) -> Result<ScanEnd, String> {
     // Read a line at a time: a checkpoint holds every replication's values
     // of every point, so the file is not read into memory as a whole.
     let mut reader = match fs::File::open(path) {
         Ok(f) => io::BufReader::new(f),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(CheckpointContents::default()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(ScanEnd::default()),
         Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
     };
     let cannot = |e: io::Error| format!("cannot read {}: {e}", path.display());
-    let mut contents = CheckpointContents::default();
+    let mut seen: BTreeMap<usize, usize> = BTreeMap::new();
     let (mut end, mut total) = (0, 0);
     let mut raw = Vec::new();
-    let damaged = |n: usize, why: String| {
-        format!(
-            "{}: line {n} {why}; the checkpoint is damaged or was edited: nothing was run (remove the folder, or use another --out, to start over)",
-            path.display()
-        )
-    };
     for n in 1.. {
         raw.clear();
         let read = reader.read_until(b'\n', &mut raw).map_err(cannot)?;
@@ -247,58 +280,88 @@ pub fn read(path: &Path, identity: &str) -> Result<CheckpointContents, String> {
         let Some(body) = raw.strip_suffix(b"\n") else {
             break; // the unterminated last line
         };
-        let parsed: LineIn = serde_json::from_slice(body).map_err(|e| {
-            damaged(
-                n,
-                if serde_json::from_slice::<PointRecord>(body).is_ok() {
-                    "has no sweep identity (it was written by an older orgsim)".to_string()
-                } else {
-                    format!("is not a finished point ({e})")
-                },
-            )
-        })?;
-        let record = PointRecord {
-            point: parsed.point,
-            values: parsed.values,
-            summary: parsed.summary,
-            comparison: parsed.comparison,
-            replications: parsed.replications,
-            precision: parsed.precision,
-            per_replication: parsed.per_replication,
-        };
-        if parsed.sweep != identity {
+        let record = parse_line(path, n, body, identity)?;
+        if let Some(first) = seen.insert(record.point, n) {
             return Err(damaged(
+                path,
                 n,
-                format!(
-                    "belongs to another sweep (identity {} where this sweep's is {identity})",
-                    parsed.sweep
-                ),
+                format!("repeats point {} of line {first}", record.point + 1),
             ));
         }
-        if checksum(identity, &record).ok().as_deref() != Some(parsed.check.as_str()) {
-            return Err(damaged(n, "does not match its checksum".to_string()));
-        }
-        if let Some(k) = contents
-            .records
-            .iter()
-            .position(|r| r.point == record.point)
-        {
-            return Err(damaged(
-                n,
-                format!(
-                    "repeats point {} of line {}",
-                    record.point + 1,
-                    contents.lines[k]
-                ),
-            ));
-        }
-        contents.records.push(record);
-        contents.lines.push(n);
+        visit(
+            record,
+            LineAt {
+                number: n,
+                offset: end as u64,
+            },
+        )?;
         end += raw.len();
     }
-    contents.complete_len = end as u64;
-    contents.partial_tail = end < total;
-    Ok(contents)
+    Ok(ScanEnd {
+        complete_len: end as u64,
+        partial_tail: end < total,
+    })
+}
+
+/// Reads again the record of the checkpoint at `path` whose line is `at`
+/// (as [`scan`] found it), checking it as [`scan`] does.
+pub fn read_at(
+    reader: &mut io::BufReader<fs::File>,
+    path: &Path,
+    identity: &str,
+    at: LineAt,
+) -> io::Result<PointRecord> {
+    reader.seek(io::SeekFrom::Start(at.offset))?;
+    let mut raw = Vec::new();
+    reader.read_until(b'\n', &mut raw)?;
+    let body = raw.strip_suffix(b"\n").unwrap_or(&raw);
+    parse_line(path, at.number, body, identity).map_err(io::Error::other)
+}
+
+fn damaged(path: &Path, n: usize, why: String) -> String {
+    format!(
+        "{}: line {n} {why}; the checkpoint is damaged or was edited: nothing was run (remove the folder, or use another --out, to start over)",
+        path.display()
+    )
+}
+
+/// The record of line `n`, `body` (without its newline), of the checkpoint
+/// of the sweep `identity` at `path`, its identity and checksum checked.
+fn parse_line(path: &Path, n: usize, body: &[u8], identity: &str) -> Result<PointRecord, String> {
+    let parsed: LineIn = serde_json::from_slice(body).map_err(|e| {
+        damaged(
+            path,
+            n,
+            if serde_json::from_slice::<PointRecord>(body).is_ok() {
+                "has no sweep identity (it was written by an older orgsim)".to_string()
+            } else {
+                format!("is not a finished point ({e})")
+            },
+        )
+    })?;
+    let record = PointRecord {
+        point: parsed.point,
+        values: parsed.values,
+        summary: parsed.summary,
+        comparison: parsed.comparison,
+        replications: parsed.replications,
+        precision: parsed.precision,
+        per_replication: parsed.per_replication,
+    };
+    if parsed.sweep != identity {
+        return Err(damaged(
+            path,
+            n,
+            format!(
+                "belongs to another sweep (identity {} where this sweep's is {identity})",
+                parsed.sweep
+            ),
+        ));
+    }
+    if checksum(identity, &record).ok().as_deref() != Some(parsed.check.as_str()) {
+        return Err(damaged(path, n, "does not match its checksum".to_string()));
+    }
+    Ok(record)
 }
 
 /// The bytes of a checkpoint of the sweep `identity` holding `records` in

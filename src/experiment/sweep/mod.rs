@@ -28,6 +28,7 @@ pub mod manifest;
 pub mod merge;
 pub mod shard;
 pub mod spec;
+pub mod stored;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -52,6 +53,7 @@ pub use manifest::{SweepManifest, SweepPrecision};
 pub use merge::{Gathered, MergeResults, merge};
 pub use shard::Shard;
 pub use spec::{Grid, PointValue, Vary};
+pub use stored::{RecordSource, StoredRecords};
 
 /// Most points a sweep may have.
 pub const MAX_POINTS: usize = 10_000;
@@ -118,11 +120,17 @@ pub struct SweepSettings {
     pub max_replications: Option<u32>,
 }
 
-/// One point to run, loaded and validated.
+/// One point to run, validated. Its scenario is loaded again when it runs
+/// (from the base text and its overrides, as it was validated), not kept:
+/// a scenario of a big organization takes hundreds of kB, and a sweep may
+/// have thousands of points.
 #[derive(Debug, Clone)]
 struct PlannedPoint {
     index: usize,
-    scenario: Scenario,
+    /// `--set` overrides, then the point's values.
+    overrides: Vec<Override>,
+    /// Replications of its first batch.
+    replications: u32,
     topologies: Vec<TopologySpec>,
 }
 
@@ -136,6 +144,10 @@ pub struct SweepPlan {
     /// The manifest of the sweep (identity, grid and this folder's points).
     pub manifest: SweepManifest,
     points: Vec<PlannedPoint>,
+    /// The scenario the points' overrides apply to.
+    base: BaseScenario,
+    /// What decides the numbers beyond each point's scenario.
+    settings: SweepSettings,
     /// What the runner needs beyond the points' scenarios (the precision
     /// target).
     options: RunOptions,
@@ -192,6 +204,7 @@ pub fn plan(
         return Err(bad("a sweep needs at least one --vary PATH=SPEC".into()));
     }
     let mut points = Vec::new();
+    let mut warnings = Vec::new();
     // The first invalid point in full, the others by name only: they
     // usually fail for the same reason.
     let mut first_problem: Option<String> = None;
@@ -215,9 +228,11 @@ pub fn plan(
                         &settings.topologies,
                         settings.baseline.as_deref(),
                     );
+                    overload_warnings(&grid, i, &sc, &topologies, &mut warnings);
                     points.push(PlannedPoint {
                         index: i,
-                        scenario: sc,
+                        overrides,
+                        replications: sc.run.replications,
                         topologies,
                     });
                 }
@@ -299,7 +314,7 @@ pub fn plan(
         started: rfc3339(SystemTime::now()),
         finished: None,
         merged_from: Vec::new(),
-        warnings: overload_warnings(&grid, &points),
+        warnings,
         files: Vec::new(),
     };
     // The runner's options at every point: only the precision target
@@ -315,26 +330,31 @@ pub fn plan(
         shard: settings.shard,
         manifest,
         points,
+        base: base.clone(),
+        settings: settings.clone(),
         options,
     })
 }
 
-/// `orgsim check`'s warnings at each planned point, for the topologies it
-/// runs, each prefixed by its point.
-fn overload_warnings(grid: &Grid, points: &[PlannedPoint]) -> Vec<Warning> {
-    let mut warnings = Vec::new();
-    for p in points {
-        for report in capacity::analyse(&p.scenario.model) {
-            if p.topologies
-                .iter()
-                .any(|t| t.name == report.organization.name)
-            {
-                let prefix = format!("point {} ({})", p.index + 1, grid.describe(p.index));
-                warnings.extend(report.warnings.iter().map(|w| w.prefixed(&prefix)));
-            }
+/// `orgsim check`'s warnings at planned point `index`, whose scenario is
+/// `sc`, for the `topologies` it runs, each prefixed by its point, added to
+/// `warnings`.
+fn overload_warnings(
+    grid: &Grid,
+    index: usize,
+    sc: &Scenario,
+    topologies: &[TopologySpec],
+    warnings: &mut Vec<Warning>,
+) {
+    for report in capacity::analyse(&sc.model) {
+        if topologies
+            .iter()
+            .any(|t| t.name == report.organization.name)
+        {
+            let prefix = format!("point {} ({})", index + 1, grid.describe(index));
+            warnings.extend(report.warnings.iter().map(|w| w.prefixed(&prefix)));
         }
     }
-    warnings
 }
 
 fn adjust(sc: &mut Scenario, settings: &SweepSettings) {
@@ -363,19 +383,24 @@ impl SweepPlan {
 
     /// The replications (jobs) of one point: topologies × replications.
     fn jobs(p: &PlannedPoint) -> usize {
-        p.topologies.len() * p.scenario.run.replications as usize
+        p.topologies.len() * p.replications as usize
     }
 }
 
-/// Runs the replications of a point (to the precision target of
-/// `options`, if any); `None` if `stop` cut them short.
+/// Runs the replications of a point of `plan` (to the precision target of
+/// its options, if any); `None` if `stop` cut them short.
 fn run_point(
+    plan: &SweepPlan,
     p: &PlannedPoint,
-    options: &RunOptions,
     stop: Option<&AtomicBool>,
     progress: &dyn Progress,
 ) -> Result<Option<Experiment>, SweepError> {
-    match run_specs(p.scenario.clone(), &p.topologies, options, stop, progress) {
+    let base = &plan.base;
+    // The same text and overrides as when the point was validated.
+    let mut scenario = scenario::load_str(&base.source_name, &base.text, &p.overrides)
+        .map_err(|e| SweepError::BadInput(e.to_string()))?;
+    adjust(&mut scenario, &plan.settings);
+    match run_specs(scenario, &p.topologies, &plan.options, stop, progress) {
         Ok(exp) => Ok(Some(exp)),
         Err(RunError::Interrupted { .. }) => Ok(None),
         Err(e) => Err(e.into()),
@@ -412,7 +437,7 @@ impl SweepPlan {
             // The point's first batch is already counted in `total_jobs`;
             // the batches a precision target adds are announced as they start.
             let per_point = PlannedFirst::new(progress);
-            let Some(exp) = run_point(p, &self.options, stop, &per_point)? else {
+            let Some(exp) = run_point(self, p, stop, &per_point)? else {
                 return Ok(());
             };
             finished(PointRecord::new(p.index, self.grid.cells(p.index), &exp))

@@ -109,6 +109,9 @@ struct Table {
     path: PathBuf,
     header: Vec<String>,
     rows: Vec<Vec<String>>,
+    /// The line of each row in the file, when rows were skipped (else row
+    /// `i` is on line `i + 2`).
+    lines: Option<Vec<usize>>,
 }
 
 impl Table {
@@ -132,7 +135,57 @@ impl Table {
             path: path.to_path_buf(),
             header,
             rows,
+            lines: None,
         })
+    }
+
+    /// Reads the CSV file at `path` a record at a time, showing `every`
+    /// record (with its line) and keeping only those `keep` accepts, so
+    /// that a long file is never whole in memory.
+    fn read_filtered(
+        path: &Path,
+        mut every: impl FnMut(&[String], usize, &csv::StringRecord) -> Result<(), ChartError>,
+        keep: impl Fn(&[String], &csv::StringRecord) -> bool,
+    ) -> Result<Self, ChartError> {
+        let file = fs::File::open(path).map_err(|e| ChartError::io(path, e))?;
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .from_reader(std::io::BufReader::new(file));
+        let header: Vec<String> = reader
+            .headers()
+            .map_err(|e| ChartError::format(path, e.to_string()))?
+            .iter()
+            .map(str::to_string)
+            .collect();
+        let (mut rows, mut lines) = (Vec::new(), Vec::new());
+        let mut record = csv::StringRecord::new();
+        for line in 2.. {
+            let more = reader
+                .read_record(&mut record)
+                .map_err(|e| ChartError::format(path, e.to_string()))?;
+            if !more {
+                break;
+            }
+            every(&header, line, &record)?;
+            if keep(&header, &record) {
+                rows.push(record.iter().map(str::to_string).collect());
+                lines.push(line);
+            }
+        }
+        Ok(Self {
+            path: path.to_path_buf(),
+            header,
+            rows,
+            lines: Some(lines),
+        })
+    }
+
+    /// The line of `row` in the file.
+    fn line(&self, row: usize) -> usize {
+        self.lines
+            .as_ref()
+            .and_then(|l| l.get(row).copied())
+            .unwrap_or(row + 2)
     }
 
     /// The index of `column`, or an error naming the file.
@@ -158,7 +211,7 @@ impl Table {
                 &self.path,
                 format!(
                     "line {}: `{cell}` in column `{}` is not a number",
-                    row + 2,
+                    self.line(row),
                     self.header[col]
                 ),
             )
@@ -183,7 +236,7 @@ impl Table {
                                 &self.path,
                                 format!(
                                     "line {}: `{cell}` in column `{}` is not a value sweep.csv has",
-                                    row + 2,
+                                    self.line(row),
                                     self.header[c]
                                 ),
                             )
@@ -559,37 +612,47 @@ pub struct SweepData {
     pub metrics: Vec<String>,
 }
 
+/// Whether the sweep's charts or report read `metric` (the rows of the
+/// other metrics of `sweep.csv` are not kept).
+fn charted(metric: &str) -> bool {
+    super::SWEEP_METRICS.iter().any(|m| m.name() == metric)
+        || metric == Metric::Unstable.name()
+        || metric == Metric::Saturated.name()
+}
+
+/// What the rows of `sweep.csv` hold in one varied-path column: whether
+/// every value is a finite number, the distinct values in order of first
+/// appearance, and the first line where the value is empty.
+struct AxisCells {
+    numeric: bool,
+    distinct: Unique,
+    first_empty: Option<usize>,
+}
+
+impl Default for AxisCells {
+    fn default() -> Self {
+        AxisCells {
+            numeric: true,
+            distinct: Unique::default(),
+            first_empty: None,
+        }
+    }
+}
+
+impl AxisCells {
+    fn add(&mut self, line: usize, cell: &str) {
+        if cell.is_empty() {
+            self.first_empty.get_or_insert(line);
+            return;
+        }
+        self.numeric &= cell.parse::<f64>().is_ok_and(f64::is_finite);
+        self.distinct.push(cell);
+    }
+}
+
 /// A point as a map key (exact bits; -0.0 folded into 0.0).
 fn key(point: &[f64]) -> Vec<u64> {
     point.iter().map(|x| (x + 0.0).to_bits()).collect()
-}
-
-/// The categories of each varied path of `cells` (the leading cells of each
-/// row): None for a path whose every value is a finite number, else its
-/// distinct values in order of first appearance. Refuses an empty value.
-pub fn sweep_categories<'a>(
-    paths: &[String],
-    rows: impl Iterator<Item = &'a [String]> + Clone,
-) -> Result<Vec<Option<Vec<String>>>, String> {
-    let mut out = Vec::new();
-    for (c, path) in paths.iter().enumerate() {
-        let cells = rows.clone().map(|r| r.get(c).map_or("", |s| s.trim()));
-        let mut numeric = true;
-        for (i, cell) in cells.clone().enumerate() {
-            if cell.is_empty() {
-                return Err(format!("line {}: the value of `{path}` is empty", i + 2));
-            }
-            numeric &= cell.parse::<f64>().is_ok_and(f64::is_finite);
-        }
-        out.push((!numeric).then(|| {
-            let mut distinct: Vec<String> = Vec::new();
-            for cell in cells {
-                push_unique(&mut distinct, cell);
-            }
-            distinct
-        }));
-    }
-    Ok(out)
 }
 
 impl SweepData {
@@ -603,7 +666,34 @@ impl SweepData {
             return Err(ChartError::NoResults(dir.to_path_buf()));
         }
         let manifest = read_info(dir, &[sweep_files::MANIFEST, layout::MANIFEST_JSON])?;
-        let t = Table::read(&path)?;
+        // sweep.csv is read a row at a time and only the rows of the
+        // metrics the charts and the report show are kept (a big
+        // organization has thousands of rows per point, per stream and
+        // team); every row's varied values are checked and gathered.
+        let mut axes: Vec<AxisCells> = Vec::new();
+        let mut topology_column = None;
+        let t = Table::read_filtered(
+            &path,
+            |header, line, record| {
+                let ct = *topology_column
+                    .get_or_insert_with(|| header.iter().position(|h| h == "topology"));
+                let Some(ct) = ct else { return Ok(()) };
+                if axes.is_empty() {
+                    axes = (0..ct).map(|_| AxisCells::default()).collect();
+                }
+                for (axis, cell) in axes.iter_mut().zip(record.iter()) {
+                    axis.add(line, cell.trim());
+                }
+                for axis in axes.iter_mut().skip(record.len()) {
+                    axis.add(line, "");
+                }
+                Ok(())
+            },
+            |header, record| {
+                let metric = header.iter().position(|h| h == "metric");
+                metric.is_some_and(|c| record.get(c).is_some_and(charted))
+            },
+        )?;
         let ct = t.col("topology")?;
         if ct == 0 {
             return Err(ChartError::format(
@@ -612,21 +702,41 @@ impl SweepData {
             ));
         }
         let params: Vec<String> = t.header[..ct].to_vec();
-        let categories = sweep_categories(&params, t.rows.iter().map(Vec::as_slice))
-            .map_err(|e| ChartError::format(&path, e))?;
+        for (axis, p) in axes.iter().zip(&params) {
+            if let Some(line) = axis.first_empty {
+                return Err(ChartError::format(
+                    &path,
+                    format!("line {line}: the value of `{p}` is empty"),
+                ));
+            }
+        }
+        let categories: Vec<Option<Vec<String>>> = axes
+            .iter()
+            .map(|a| (!a.numeric).then(|| a.distinct.names.clone()))
+            .collect();
+        let mut values: Vec<Vec<f64>> = axes
+            .iter()
+            .map(|a| {
+                if a.numeric {
+                    let mut v: Vec<f64> = Vec::new();
+                    for x in a.distinct.names.iter().filter_map(|c| c.parse().ok()) {
+                        if !v.contains(&x) {
+                            v.push(x);
+                        }
+                    }
+                    v
+                } else {
+                    (0..a.distinct.names.len()).map(|k| k as f64).collect()
+                }
+            })
+            .collect();
         let cm = t.col("metric")?;
         let cs = t.cols(layout::summary_stats())?;
         let mut topologies = Vec::new();
         let mut metrics = Vec::new();
-        let mut values: Vec<Vec<f64>> = vec![Vec::new(); ct];
         let mut summary = BTreeMap::new();
         for r in 0..t.rows.len() {
             let point = t.point(r, &categories)?;
-            for (c, x) in point.iter().enumerate() {
-                if !values[c].contains(x) {
-                    values[c].push(*x);
-                }
-            }
             let (topo, metric) = (t.text(r, ct), t.text(r, cm));
             push_unique(&mut topologies, topo);
             push_unique(&mut metrics, metric);
@@ -657,7 +767,14 @@ impl SweepData {
         let mut comparison = BTreeMap::new();
         let path = dir.join(sweep_files::COMPARISON_CSV);
         if path.is_file() {
-            let t = Table::read(&path)?;
+            let t = Table::read_filtered(
+                &path,
+                |_, _, _| Ok(()),
+                |header, record| {
+                    let metric = header.iter().position(|h| h == "metric");
+                    metric.is_some_and(|c| record.get(c).is_some_and(charted))
+                },
+            )?;
             let ct = t.col("topology")?;
             let cm = t.col("metric")?;
             let cd = t.cols(layout::comparison_stats())?;
