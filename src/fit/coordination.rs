@@ -372,11 +372,14 @@ pub fn fit(
     let (p, d) = minimize(mk(log), so_far, &ALL, 0.25 * s, s);
     keep(&mut best, p, d);
     let (values, d) = best.expect("starts");
-    // Bootstrap: refit from the fit on resamples of the items' histories.
+    // Bootstrap: refit from the fit on resamples of the items' histories,
+    // each on its own random numbers, so that the spread of the refits
+    // holds the simulation noise of the fit as well as the items' (with
+    // the fit's seed, a refit on the full log would give the fit back).
     let boot = (bootstrap > 1 && !items.is_empty()).then(|| {
         let mut rng = RngFactory::new(seed).stream(0, 0xB007);
         let fits: Vec<[f64; PARAMETERS]> = (0..bootstrap)
-            .map(|_| {
+            .map(|b| {
                 let mut h = History {
                     span: log.span,
                     ..History::default()
@@ -386,7 +389,14 @@ pub fn fit(
                     merge(&mut h, &items[i]);
                 }
                 minimize(
-                    problem(model, &h, replications, seed, &evaluations, progress),
+                    problem(
+                        model,
+                        &h,
+                        replications,
+                        refit_seed(seed, b),
+                        &evaluations,
+                        progress,
+                    ),
                     values,
                     &ALL,
                     0.25 * s,
@@ -412,6 +422,17 @@ pub fn fit(
         refits: boot.map(|(_, f)| f).unwrap_or_default(),
         ..CoordinationFit::at(values, replications)
     }
+}
+
+/// The simulation seed of bootstrap refit `refit` (from 0) of a fit on
+/// `seed`: `seed` plus `refit + 1` times an odd constant, modulo 2^63 (a
+/// scenario's seed is a TOML integer, at most 2^63 − 1), so that it
+/// depends on nothing but the two (the same whatever the threads) and,
+/// for a `seed` below 2^63, differs from it and from every other refit's;
+/// the generator's seeding (SplitMix64) makes nearby seeds' random
+/// numbers independent.
+pub fn refit_seed(seed: u64, refit: usize) -> u64 {
+    seed.wrapping_add((refit as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15)) & (u64::MAX >> 1)
 }
 
 /// Adds one item's history to `h`.

@@ -355,6 +355,41 @@ fn escalation_probability_and_decision_trade_along_their_product() {
     assert!(mean > 3.0 * se, "p 0.3, d 4: {mean} (se {se})");
 }
 
+/// Each bootstrap refit simulates on its own seed, so that the refits'
+/// spread holds the simulation noise: the seeds differ from the fit's and
+/// from each other (and stay a TOML integer), and refits of the full log
+/// (a single item, so that every resample is the whole log) differ from
+/// each other, where on the fit's own seed each would give the fit back.
+/// The fit is the same on 1 and 2 threads.
+#[test]
+fn each_bootstrap_refit_simulates_on_its_own_seed() {
+    use fit::coordination::refit_seed;
+    for seed in [0, 3, u64::MAX >> 1] {
+        let seeds: Vec<u64> = (0..64).map(|b| refit_seed(seed, b)).collect();
+        let distinct: std::collections::BTreeSet<u64> = seeds.iter().copied().collect();
+        assert_eq!(distinct.len(), seeds.len(), "seed {seed}");
+        assert!(seeds.iter().all(|&s| s != seed && s <= i64::MAX as u64));
+    }
+    let (m, observed, _) = fitted_log(&known_with_coordination());
+    let whole = std::slice::from_ref(&observed);
+    let on = |threads: usize| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| fit::coordination::fit(&m, &observed, whole, 2, 3, 3, &|_| {}))
+    };
+    let c = on(1);
+    assert_eq!(c.refits.len(), 3);
+    for (a, i) in c.refits.iter().zip(1..) {
+        for b in &c.refits[i..] {
+            assert_ne!(a, b, "two refits of the full log are equal");
+        }
+    }
+    assert!(c.bootstrap.unwrap().0.iter().any(|&sd| sd > 0.0), "{c:?}");
+    assert_eq!(on(2), c);
+}
+
 #[test]
 fn every_problem_of_a_bad_log_is_reported_with_its_line() {
     let header =
