@@ -292,7 +292,7 @@ fn report(
             };
             let _ = writeln!(
                 s,
-                "- identified jointly: the escalation's probability and executive decision trade against each other within the simulation noise, and their bootstrap sds understate that (they resample the items on the fit's own random numbers; docs/model.md, \"What the fit assumes\"); what the waits pin down is the executive delay per request, probability × decision = {:.3} days{}, {:.3} days with the cross-team handoff{}",
+                "- identified jointly: the escalation's probability and executive decision trade against each other within the simulation noise (their bootstrap sds hold the simulation noise, each refit on its own random numbers, but the executive decision's is still about 2 to 3 times too small on the round-trip logs; docs/model.md, \"What the fit assumes\"); what the waits pin down is the executive delay per request, probability × decision = {:.3} days{}, {:.3} days with the cross-team handoff{}",
                 c.escalation_delay(),
                 joint(&|r| r[4] * r[5]),
                 c.handoff + c.escalation_delay(),

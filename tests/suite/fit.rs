@@ -202,15 +202,16 @@ fn fitted_log(toml: &str) -> (fit::FittedModel, fidelity::History, Vec<fidelity:
 /// coordination is `truth` (in `NAMES` order), checks the values of
 /// `checked` (indices in `NAMES`) and the escalation's delay per request
 /// (of a request meeting `request_delay` days of coordination on
-/// average), that the fit is at least as close to the log as the truth is
-/// on the fit's own random numbers (the optimizer found the distance's
-/// minimum, not a point beside it), and that the fitted model's lead
+/// average; told from none if `detected`), that the fit is at least as
+/// close to the log as the truth is on the fit's own random numbers (the
+/// optimizer found the distance's minimum, not a point beside it), and that the fitted model's lead
 /// times are the log's within simulation noise.
 fn coordination_round_trip(
     toml: &str,
     truth: [f64; fit::coordination::PARAMETERS],
     checked: &[usize],
     request_delay: f64,
+    detected: bool,
 ) {
     let (mut m, observed, items) = fitted_log(toml);
     let c = fit::coordination::fit(&m, &observed, &items, 4, 3, 8, &|_| {});
@@ -248,12 +249,21 @@ fn coordination_round_trip(
             "escalation delay: fitted {v}, true 0, tolerance {tolerance}"
         );
     } else {
-        // Some: found (more than 3 bootstrap standard deviations from 0;
-        // its factors are checked above), and the cross-team handoff,
-        // which shares the requests' waits with it, not holding it
-        // instead: the handoff within a quarter of the request's whole
+        // Some: the delay per request within 3 bootstrap standard
+        // deviations of the truth (or a quarter of it), and, where
+        // `detected`, found (more than 3 bootstrap standard deviations
+        // from 0; its factors are checked above); and the cross-team
+        // handoff, which shares the requests' waits with it, not holding
+        // it instead: the handoff within a quarter of the request's whole
         // delay, and the two together likewise.
-        assert!(v > 3.0 * sd, "escalation delay {v} (sd {sd})");
+        let tolerance = (3.0 * sd).max(0.25 * escalation_delay);
+        assert!(
+            (v - escalation_delay).abs() <= tolerance,
+            "escalation delay: fitted {v}, true {escalation_delay}, tolerance {tolerance}"
+        );
+        if detected {
+            assert!(v > 3.0 * sd, "escalation delay {v} (sd {sd})");
+        }
         let tolerance = (3.0 * refit_sd(&c, |r| r[0])).max(0.25 * request_delay);
         assert!(
             (c.handoff - truth[0]).abs() <= tolerance,
@@ -290,6 +300,7 @@ fn coordination_delays_are_fitted_back_by_simulation() {
         [1.0, 0.1, 0.0, 0.3, 0.0, 0.0],
         &[0, 1, 3],
         1.0 + 0.3,
+        false,
     );
 }
 
@@ -303,11 +314,15 @@ fn escalation_is_fitted_back_by_simulation() {
         [0.2, 0.1, 0.0, 0.1, 0.3, 3.0],
         &[1, 4, 5],
         0.2 + 0.1 + 0.3 * 3.0,
+        true,
     );
 }
 
 /// One request in ten escalated, the executive taking 5 days: a rarer,
-/// longer escalation, told from the one above.
+/// longer escalation, told from the one above. Not told from no
+/// escalation at 3 bootstrap standard deviations: with the simulation
+/// noise in the refits, the fitted 0.37 days per request is about 2 of
+/// them from 0 (docs/model.md, "What the fit assumes").
 #[test]
 fn a_rare_long_escalation_is_fitted_back_by_simulation() {
     coordination_round_trip(
@@ -315,6 +330,7 @@ fn a_rare_long_escalation_is_fitted_back_by_simulation() {
         [0.2, 0.1, 0.0, 0.1, 0.1, 5.0],
         &[1, 4, 5],
         0.2 + 0.1 + 0.1 * 5.0,
+        false,
     );
 }
 
