@@ -770,7 +770,7 @@ impl FittedModel {
                 let _ = writeln!(w, "decision = {}", exp(c.decision));
                 let _ = writeln!(
                     w,
-                    "# Escalation to the executive: probability {}{}, executive decision mean {} days{} (their product, {} days per request, is what the waits pin down best).",
+                    "# Escalation to the executive: probability {}{}, executive decision mean {} days{} (their product, {} days per request, is what the waits pin down best: the two apart are weakly identified, the distance changing along a constant product by less than the simulation noise, docs/model.md).",
                     num3(c.escalation_probability),
                     se(4),
                     num3(c.escalation_decision),

@@ -162,11 +162,12 @@ fn known_with_coordination() -> String {
         )
 }
 
-/// [`KNOWN`] with coupled tasks, short handoffs and decisions, and one
-/// request in three escalated to the executive, who takes 3 days on
-/// average: the waits of requests are then a mixture (most short, a third
-/// about 3 days longer) that no handoff or decision alone can mimic.
-fn known_with_escalation() -> String {
+/// [`KNOWN`] with coupled tasks, short handoffs and decisions, and a share
+/// `probability` of the requests escalated to the executive, who takes
+/// `decision` days on average: the waits of requests are then a mixture
+/// (most short, a few much longer) that no handoff or decision alone can
+/// mimic.
+fn known_with_escalation(probability: f64, decision: f64) -> String {
     KNOWN
         .replace(
             "[organization]",
@@ -174,7 +175,7 @@ fn known_with_escalation() -> String {
         )
         .replace(
             "[[topologies]]",
-            "[coordination]\nhandoff = { dist = \"exponential\", mean = 0.2 }\ninternal_handoff = { dist = \"exponential\", mean = 0.1 }\nintake_cadence = 0\ndecision = { dist = \"exponential\", mean = 0.1 }\nescalation = { probability = 0.3, decision = { dist = \"exponential\", mean = 3.0 } }\n\n[[topologies]]",
+            &format!("[coordination]\nhandoff = {{ dist = \"exponential\", mean = 0.2 }}\ninternal_handoff = {{ dist = \"exponential\", mean = 0.1 }}\nintake_cadence = 0\ndecision = {{ dist = \"exponential\", mean = 0.1 }}\nescalation = {{ probability = {probability}, decision = {{ dist = \"exponential\", mean = {decision} }} }}\n\n[[topologies]]"),
         )
 }
 
@@ -185,34 +186,50 @@ fn refit_sd(c: &fit::coordination::CoordinationFit, f: impl Fn(&[f64]) -> f64) -
     (v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (v.len() - 1) as f64).sqrt()
 }
 
-/// Fits the coordination of the log simulated from `toml`, checks the
-/// values of `truth` (index in `NAMES`, true value) and the escalation's
-/// delay per request (of a request meeting `request_delay` days of
-/// coordination on average), and that the fitted model's lead times are the log's
-/// within simulation noise.
-fn coordination_round_trip(
-    toml: &str,
-    truth: &[(usize, f64)],
-    escalation_delay: f64,
-    request_delay: f64,
-) {
+/// The log simulated from `toml`, its fitted structure and its history.
+fn fitted_log(toml: &str) -> (fit::FittedModel, fidelity::History, Vec<fidelity::History>) {
     let csv = simulated_log(toml);
     let log = read(&csv, &ReadOptions::default()).unwrap();
-    let mut m = fit::fit_structure(&log);
+    let m = fit::fit_structure(&log);
     let text = m.scenario_toml("c", "log.csv", 8, 3);
     let sc = orgsim::scenario::load_str("scenario.toml", &text, &[]).unwrap();
     let observed = fidelity::of_log(&log, sc.run.horizon);
     let items = fidelity::of_log_items(&log, sc.run.horizon);
+    (m, observed, items)
+}
+
+/// Fits the coordination of the log simulated from `toml`, whose true
+/// coordination is `truth` (in `NAMES` order), checks the values of
+/// `checked` (indices in `NAMES`) and the escalation's delay per request
+/// (of a request meeting `request_delay` days of coordination on
+/// average; told from none if `detected`), that the fit is at least as
+/// close to the log as the truth is on the fit's own random numbers (the
+/// optimizer found the distance's minimum, not a point beside it), and that the fitted model's lead
+/// times are the log's within simulation noise.
+fn coordination_round_trip(
+    toml: &str,
+    truth: [f64; fit::coordination::PARAMETERS],
+    checked: &[usize],
+    request_delay: f64,
+    detected: bool,
+) {
+    let (mut m, observed, items) = fitted_log(toml);
     let c = fit::coordination::fit(&m, &observed, &items, 4, 3, 8, &|_| {});
     println!("{c:?}");
     assert!(c.distance < c.distance_without, "{c:?}");
+    let at_truth = fit::coordination::distance_at(&m, &observed, truth, 4, 3);
+    assert!(
+        c.distance <= at_truth,
+        "the fit's distance {} is above the truth's {at_truth}",
+        c.distance
+    );
     let (sd, n) = c.bootstrap.unwrap();
     assert_eq!((n, c.refits.len()), (8, 8));
     // The stated tolerance: within 3 bootstrap standard deviations, or a
     // quarter of the true value (the bootstrap resamples the log's items,
     // not the simulation noise of 4 replications per evaluation).
-    for &(k, truth) in truth {
-        let v = c.values()[k];
+    for &k in checked {
+        let (v, truth) = (c.values()[k], truth[k]);
         let tolerance = (3.0 * sd[k]).max(0.25 * truth);
         assert!(
             (v - truth).abs() <= tolerance,
@@ -220,8 +237,7 @@ fn coordination_round_trip(
             fit::coordination::NAMES[k]
         );
     }
-    // The escalation's delay per request (probability × executive
-    // decision), which the waits pin down better than its two factors.
+    let escalation_delay = truth[4] * truth[5];
     let v = c.escalation_delay();
     let sd = refit_sd(&c, |r| r[4] * r[5]);
     if escalation_delay == 0.0 {
@@ -233,17 +249,29 @@ fn coordination_round_trip(
             "escalation delay: fitted {v}, true 0, tolerance {tolerance}"
         );
     } else {
-        // Some: found (more than 3 bootstrap standard deviations from 0)
-        // and not overstated. The waits do not tell an escalation from a
-        // longer handoff well (docs/model.md), so the fit may give part of
-        // it to the handoff: the test holds the sum of the two, within the
-        // tolerance of the handoff's and the escalation's bootstrap spread
-        // or a quarter of the request's whole delay.
+        // Some: the delay per request within 3 bootstrap standard
+        // deviations of the truth (or a quarter of it), and, where
+        // `detected`, found (more than 3 bootstrap standard deviations
+        // from 0; its factors are checked above); and the cross-team
+        // handoff, which shares the requests' waits with it, not holding
+        // it instead: the handoff within a quarter of the request's whole
+        // delay, and the two together likewise.
+        let tolerance = (3.0 * sd).max(0.25 * escalation_delay);
         assert!(
-            v > 3.0 * sd && v <= escalation_delay,
-            "escalation delay {v} (sd {sd})"
+            (v - escalation_delay).abs() <= tolerance,
+            "escalation delay: fitted {v}, true {escalation_delay}, tolerance {tolerance}"
         );
-        let truth_sum = truth[0].1 + escalation_delay;
+        if detected {
+            assert!(v > 3.0 * sd, "escalation delay {v} (sd {sd})");
+        }
+        let tolerance = (3.0 * refit_sd(&c, |r| r[0])).max(0.25 * request_delay);
+        assert!(
+            (c.handoff - truth[0]).abs() <= tolerance,
+            "handoff: fitted {}, true {}, tolerance {tolerance}",
+            c.handoff,
+            truth[0]
+        );
+        let truth_sum = truth[0] + escalation_delay;
         let sum = c.handoff + v;
         let tolerance = (3.0 * refit_sd(&c, |r| r[0] + r[4] * r[5])).max(0.25 * request_delay);
         assert!(
@@ -269,20 +297,113 @@ fn coordination_round_trip(
 fn coordination_delays_are_fitted_back_by_simulation() {
     coordination_round_trip(
         &known_with_coordination(),
-        &[(0, 1.0), (1, 0.1), (3, 0.3)],
-        0.0,
+        [1.0, 0.1, 0.0, 0.3, 0.0, 0.0],
+        &[0, 1, 3],
         1.0 + 0.3,
+        false,
     );
 }
 
+/// One request in three escalated, the executive taking 3 days: the
+/// probability and the executive's decision come back each within its
+/// tolerance, not only their product.
 #[test]
 fn escalation_is_fitted_back_by_simulation() {
     coordination_round_trip(
-        &known_with_escalation(),
-        &[(0, 0.2), (1, 0.1)],
-        0.9,
-        0.2 + 0.1 + 0.9,
+        &known_with_escalation(0.3, 3.0),
+        [0.2, 0.1, 0.0, 0.1, 0.3, 3.0],
+        &[1, 4, 5],
+        0.2 + 0.1 + 0.3 * 3.0,
+        true,
     );
+}
+
+/// One request in ten escalated, the executive taking 5 days: a rarer,
+/// longer escalation, told from the one above. Not told from no
+/// escalation at 3 bootstrap standard deviations: with the simulation
+/// noise in the refits, the fitted 0.37 days per request is about 2 of
+/// them from 0 (docs/model.md, "What the fit assumes").
+#[test]
+fn a_rare_long_escalation_is_fitted_back_by_simulation() {
+    coordination_round_trip(
+        &known_with_escalation(0.1, 5.0),
+        [0.2, 0.1, 0.0, 0.1, 0.1, 5.0],
+        &[1, 4, 5],
+        0.2 + 0.1 + 0.1 * 5.0,
+        false,
+    );
+}
+
+/// The evidence for docs/model.md's "jointly identified": on the log of
+/// one request in three escalated for 3 days, the distance hardly changes
+/// along the curve probability × decision = 0.9 (halving the probability
+/// and doubling the decision, or the other way round by half) — less than
+/// 3 standard errors of the mean paired difference over 12 seeds, and
+/// less than the spread of one evaluation — whereas a third more
+/// executive time per request, off that curve, is far worse.
+#[test]
+fn escalation_probability_and_decision_trade_along_their_product() {
+    let (m, observed, _) = fitted_log(&known_with_escalation(0.3, 3.0));
+    let at = |p: f64, d: f64, seed: u64| {
+        fit::coordination::distance_at(&m, &observed, [0.2, 0.1, 0.0, 0.1, p, d], 4, seed)
+    };
+    let seeds: Vec<u64> = std::iter::once(3).chain(101..112).collect();
+    let truth: Vec<f64> = seeds.iter().map(|&s| at(0.3, 3.0, s)).collect();
+    let paired = |p: f64, d: f64| {
+        let diff: Vec<f64> = seeds
+            .iter()
+            .zip(&truth)
+            .map(|(&s, t)| at(p, d, s) - t)
+            .collect();
+        let n = diff.len() as f64;
+        let mean = diff.iter().sum::<f64>() / n;
+        let sd = (diff.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+        (mean, sd, sd / n.sqrt())
+    };
+    for (p, d) in [(0.15, 6.0), (0.45, 2.0)] {
+        let (mean, sd, se) = paired(p, d);
+        assert!(
+            mean.abs() <= 3.0 * se && mean.abs() < sd,
+            "p {p}, d {d}: distance {mean} from the truth's (se {se}, sd {sd})"
+        );
+    }
+    let (mean, _, se) = paired(0.3, 4.0);
+    assert!(mean > 3.0 * se, "p 0.3, d 4: {mean} (se {se})");
+}
+
+/// Each bootstrap refit simulates on its own seed, so that the refits'
+/// spread holds the simulation noise: the seeds differ from the fit's and
+/// from each other (and stay a TOML integer), and refits of the full log
+/// (a single item, so that every resample is the whole log) differ from
+/// each other, where on the fit's own seed each would give the fit back.
+/// The fit is the same on 1 and 2 threads.
+#[test]
+fn each_bootstrap_refit_simulates_on_its_own_seed() {
+    use fit::coordination::refit_seed;
+    for seed in [0, 3, u64::MAX >> 1] {
+        let seeds: Vec<u64> = (0..64).map(|b| refit_seed(seed, b)).collect();
+        let distinct: std::collections::BTreeSet<u64> = seeds.iter().copied().collect();
+        assert_eq!(distinct.len(), seeds.len(), "seed {seed}");
+        assert!(seeds.iter().all(|&s| s != seed && s <= i64::MAX as u64));
+    }
+    let (m, observed, _) = fitted_log(&known_with_coordination());
+    let whole = std::slice::from_ref(&observed);
+    let on = |threads: usize| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| fit::coordination::fit(&m, &observed, whole, 2, 3, 3, &|_| {}))
+    };
+    let c = on(1);
+    assert_eq!(c.refits.len(), 3);
+    for (a, i) in c.refits.iter().zip(1..) {
+        for b in &c.refits[i..] {
+            assert_ne!(a, b, "two refits of the full log are equal");
+        }
+    }
+    assert!(c.bootstrap.unwrap().0.iter().any(|&sd| sd > 0.0), "{c:?}");
+    assert_eq!(on(2), c);
 }
 
 #[test]
