@@ -33,6 +33,16 @@ pub fn write_report(dir: &Path) -> Result<PathBuf, ChartError> {
             super::explore_html::report(&charts::explore::ExploreData::load(dir)?)?
         }
     };
+    write_page(dir, &html)
+}
+
+/// Writes `report.html` into the `run` result folder `dir` from `data`,
+/// already read from it ([`RunData::load`]); returns its path.
+pub fn write_run_report(dir: &Path, data: &RunData) -> Result<PathBuf, ChartError> {
+    write_page(dir, &run_report(data)?)
+}
+
+fn write_page(dir: &Path, html: &str) -> Result<PathBuf, ChartError> {
     let path = dir.join(FILE);
     write_atomic(&path, html.as_bytes()).map_err(|e| ChartError::Io {
         path: path.clone(),

@@ -519,7 +519,12 @@ pub fn upper_first(s: &str) -> String {
 /// Draws every chart of the `run` result folder `dir` into it, as SVG and
 /// PNG; returns the files written.
 pub fn render_run(dir: &Path) -> Result<Vec<PathBuf>, ChartError> {
-    let data = RunData::load(dir)?;
+    render_run_data(dir, &RunData::load(dir)?)
+}
+
+/// Draws every chart of the `run` result folder `dir` from `data`, already
+/// read from it ([`RunData::load`]); returns the files written.
+pub fn render_run_data(dir: &Path, data: &RunData) -> Result<Vec<PathBuf>, ChartError> {
     let mut written = Vec::new();
     for chart in RunChart::plan(&data) {
         written.extend(write_both(
