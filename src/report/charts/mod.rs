@@ -526,13 +526,13 @@ pub fn render_run(dir: &Path) -> Result<Vec<PathBuf>, ChartError> {
 /// read from it ([`RunData::load`]); returns the files written.
 pub fn render_run_data(dir: &Path, data: &RunData) -> Result<Vec<PathBuf>, ChartError> {
     let mut written = Vec::new();
-    for chart in RunChart::plan(&data) {
+    for chart in RunChart::plan(data) {
         written.extend(write_both(
             dir,
             &chart.stem(),
             &RunFigure {
                 chart: &chart,
-                data: &data,
+                data,
             },
         )?);
     }
