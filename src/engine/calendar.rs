@@ -258,18 +258,10 @@ impl<E: Copy> Calendar<E> {
     /// scheduling order.
     #[inline]
     fn entry(&mut self, time: f64, event: E) -> Entry<E> {
-        // `+ 0.0` turns a negative zero into zero, whose bits order first.
-        let time = if time >= self.now {
-            time + 0.0
-        } else {
-            self.now
-        };
-        let entry = Entry {
-            key: (u128::from(time.to_bits()) << 64) | u128::from(self.seq),
+        Entry {
+            key: self.reserve(time).0,
             event,
-        };
-        self.seq += 1;
-        entry
+        }
     }
 
     /// The key and the lane of the earliest event in the lanes ([`EMPTY`]
@@ -379,6 +371,7 @@ impl<E: Copy> Calendar<E> {
     /// [`schedule_reserved`](Calendar::schedule_reserved).
     #[inline]
     pub fn reserve(&mut self, time: f64) -> Key {
+        // `+ 0.0` turns a negative zero into zero, whose bits order first.
         let time = if time >= self.now {
             time + 0.0
         } else {
