@@ -43,6 +43,17 @@ const STRETCHES: [(Stamp, Stamp, Category); 7] = [
     (Stamp::Started, Stamp::Finished, Category::Work),
 ];
 
+/// [`STRETCHES`] less the `blocked` one, for a task accepted the moment its
+/// handoff ended (`Accepted` = `HandedOver`).
+const UNHELD_STRETCHES: [(Stamp, Stamp, Category); 6] = [
+    (Stamp::Ready, Stamp::HandedOver, Category::Handoff),
+    (Stamp::Accepted, Stamp::Planned, Category::Cadence),
+    (Stamp::Planned, Stamp::Decided, Category::Decision),
+    (Stamp::Decided, Stamp::Queued, Category::Escalation),
+    (Stamp::Queued, Stamp::Started, Category::Queue),
+    (Stamp::Started, Stamp::Finished, Category::Work),
+];
+
 /// Where a task is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Phase {
@@ -252,6 +263,29 @@ impl ItemRun {
     /// category's part is added to 0 there, which changes no bit).
     #[inline]
     pub fn add_critical_path(&self, into: &mut Breakdown) {
+        self.add_path(into, &STRETCHES, true);
+    }
+
+    /// [`add_critical_path`](ItemRun::add_critical_path) for an item that
+    /// was never held back (no WIP limit and no transition's switch in its
+    /// replication): its `blocked` part is 0 (each task accepted the moment
+    /// its handoff ended, the root task ready on arrival), so the same sums,
+    /// bit for bit, without that stretch (adding 0 changes no bit).
+    #[inline]
+    pub fn add_critical_path_unheld(&self, into: &mut Breakdown) {
+        self.add_path(into, &UNHELD_STRETCHES, false);
+    }
+
+    /// The critical path's split by the task stretches `table`, the wait in
+    /// the stream's backlog counted if `held` (see
+    /// [`add_critical_path`](ItemRun::add_critical_path)).
+    #[inline(always)]
+    fn add_path<const N: usize>(
+        &self,
+        into: &mut Breakdown,
+        table: &[(Stamp, Stamp, Category); N],
+        held: bool,
+    ) {
         if let Some(r) = self.last_rework {
             let task = &self.tasks[r];
             into.add(
@@ -265,12 +299,13 @@ impl ItemRun {
         // Summed in locals (one per stretch) rather than in the breakdown,
         // which the compiler keeps in memory: the same additions in the same
         // order, so the same bits, without a store and reload per addition.
-        let mut stretches = [0.0f64; STRETCHES.len()];
+        let mut stretches = [0.0f64; N];
         let mut interrupted = 0.0;
         let mut t = self.last_original;
         loop {
             let task = &self.tasks[t];
-            for (sum, (from, to, category)) in stretches.iter_mut().zip(STRETCHES) {
+            debug_assert!(held || task.at(Stamp::Accepted) == task.at(Stamp::HandedOver));
+            for (sum, &(from, to, category)) in stretches.iter_mut().zip(table) {
                 *sum += task.at(to) - task.at(from);
                 if category == Category::Work {
                     // Between its first start and its finish, the time lost
@@ -287,7 +322,8 @@ impl ItemRun {
         // The root task was ready when the item was started: before that
         // the item waited in its stream's backlog (a stream WIP limit).
         let started = self.tasks[t].at(Stamp::Ready);
-        for (sum, (_, _, category)) in stretches.into_iter().zip(STRETCHES) {
+        debug_assert!(held || started == self.arrival);
+        for (sum, &(_, _, category)) in stretches.into_iter().zip(table) {
             if category == Category::Blocked {
                 // Its stretch before the team's intake, then its wait in
                 // the stream's backlog: summed in that order, added once.

@@ -123,38 +123,36 @@ impl Arena {
         }
     }
 
+    /// The item in flight in `slot`, and the counts of items in each state
+    /// if they are kept: a change of its tasks counted with the item at
+    /// hand, without a second look-up.
+    #[inline]
+    pub(crate) fn item_counted(&mut self, slot: Slot) -> (&mut ItemRun, Counts<'_>) {
+        let item = &mut self.items[slot.index()];
+        debug_assert!(item.live, "events only refer to items in flight");
+        let states = if self.counting {
+            Some(&mut self.states)
+        } else {
+            None
+        };
+        (item, Counts(states))
+    }
+
     /// A task of the item in `slot` enters a backlog (its phase set
     /// [`Phase::Queued`] by the caller): the item is in the backlog unless
     /// another of its tasks is worked on.
-    #[inline]
+    #[cfg(test)]
     pub(crate) fn task_queued(&mut self, slot: Slot) {
-        if !self.counting {
-            return;
-        }
-        let item = &mut self.items[slot.index()];
-        item.queued += 1;
-        if item.queued == 1 && item.working == 0 {
-            let states = &mut self.states[usize::from(item.fix)];
-            states[ItemState::Intake as usize] -= 1;
-            states[ItemState::Backlog as usize] += 1;
-        }
+        let (item, mut counts) = self.item_counted(slot);
+        counts.queued(item);
     }
 
     /// A queued task of the item in `slot` is started: the item is in
     /// progress.
     #[inline]
     pub(crate) fn task_started(&mut self, slot: Slot) {
-        if !self.counting {
-            return;
-        }
-        let item = &mut self.items[slot.index()];
-        item.queued -= 1;
-        item.working += 1;
-        if item.working == 1 {
-            let states = &mut self.states[usize::from(item.fix)];
-            states[ItemState::Backlog as usize] -= 1;
-            states[ItemState::InProgress as usize] += 1;
-        }
+        let (item, mut counts) = self.item_counted(slot);
+        counts.started(item);
     }
 
     /// A task of the item in `slot` being worked on stops, done (`paused`
@@ -227,6 +225,42 @@ impl Arena {
     /// Every item in flight, in slot order.
     pub(crate) fn live(&self) -> impl Iterator<Item = &ItemRun> {
         self.items.iter().filter(|i| i.live)
+    }
+}
+
+/// The arena's counts of items in each state, borrowed beside one of its
+/// items (see [`Arena::item_counted`]); `None` when they are not kept.
+#[derive(Debug)]
+pub(crate) struct Counts<'a>(Option<&'a mut [[u64; 3]; 2]>);
+
+impl Counts<'_> {
+    /// A task of `item` enters a backlog (see [`Arena::task_queued`]).
+    #[inline]
+    pub(crate) fn queued(&mut self, item: &mut ItemRun) {
+        let Some(states) = self.0.as_deref_mut() else {
+            return;
+        };
+        item.queued += 1;
+        if item.queued == 1 && item.working == 0 {
+            let states = &mut states[usize::from(item.fix)];
+            states[ItemState::Intake as usize] -= 1;
+            states[ItemState::Backlog as usize] += 1;
+        }
+    }
+
+    /// A queued task of `item` is started (see [`Arena::task_started`]).
+    #[inline]
+    pub(crate) fn started(&mut self, item: &mut ItemRun) {
+        let Some(states) = self.0.as_deref_mut() else {
+            return;
+        };
+        item.queued -= 1;
+        item.working += 1;
+        if item.working == 1 {
+            let states = &mut states[usize::from(item.fix)];
+            states[ItemState::Backlog as usize] -= 1;
+            states[ItemState::InProgress as usize] += 1;
+        }
     }
 }
 

@@ -14,7 +14,7 @@ use super::arena::TaskRef;
 use super::event::Event as Any;
 use super::wip::{ClassQueue, TeamGate};
 use crate::engine::{Calendar, Key, ReplicationStreams, SimRng};
-use crate::model::item::{Phase, Stamp};
+use crate::model::item::{Phase, Stamp, TaskRun};
 use crate::model::plan::Immediate;
 use crate::model::purpose;
 use crate::model::topology::Organization;
@@ -148,10 +148,17 @@ impl<'a> Intake<'a> {
         if delay > 0.0 {
             cx.cal
                 .schedule_in(delay, Any::Intake(Event::HandedOver(tr)));
-            None
-        } else {
-            self.handed_over(cx, tr)
+            return None;
         }
+        if self.gate.is_active() {
+            return self.handed_over(cx, tr);
+        }
+        // No limit: accepted at once, with the task at hand.
+        let task = &mut item.tasks[tr.task()];
+        if self.accept_at_once(task, now) {
+            return Some(tr);
+        }
+        self.await_cadence(cx, tr, now)
     }
 
     /// Handles an intake event; returns the task it lets into its backlog, if any.
@@ -177,8 +184,8 @@ impl<'a> Intake<'a> {
     fn handed_over(&mut self, cx: &mut Cx, tr: TaskRef) -> Option<TaskRef> {
         let now = cx.cal.now();
         let task = cx.items.task(tr);
-        task.stamp(Stamp::HandedOver, now);
         if self.gate.is_active() {
+            task.stamp(Stamp::HandedOver, now);
             let team = task.team;
             let expedite = cx.items.item(tr.slot()).expedite;
             return if self.gate.enter(team, tr, expedite) {
@@ -187,15 +194,26 @@ impl<'a> Intake<'a> {
                 None
             };
         }
-        // No limit: accepted at once (the same steps as `accepted`, on the
-        // task at hand).
+        if self.accept_at_once(task, now) {
+            return Some(tr);
+        }
+        self.await_cadence(cx, tr, now)
+    }
+
+    /// The handoff of `task` is over at `now` and no team has a WIP limit:
+    /// accepted at once (the same steps as [`accepted`](Intake::accepted),
+    /// on the task at hand). Returns whether it enters its backlog now
+    /// (else it is a request that awaits its team's cadence).
+    #[inline]
+    fn accept_at_once(&self, task: &mut TaskRun, now: f64) -> bool {
+        task.stamp(Stamp::HandedOver, now);
         task.stamp(Stamp::Accepted, now);
         if !task.request || self.immediate.intake {
             task.stamp(Stamp::Planned, now);
             task.stamp(Stamp::Decided, now);
-            return Some(tr);
+            return true;
         }
-        self.await_cadence(cx, tr, now)
+        false
     }
 
     /// The task's team accepts it (at once, or when a place under its WIP

@@ -153,6 +153,8 @@ struct Mechanisms<'a> {
     swarm: Option<Swarm<'a>>,
     quality: Quality<'a>,
     probes: Probes<'a>,
+    /// Whether some stream is closed (keeps its items in flight).
+    closed: bool,
     /// The streams' WIP limits.
     stream_gate: StreamGate,
     /// Which items are expedite; `None` when none is.
@@ -200,6 +202,9 @@ impl Mechanisms<'_> {
             Event::Intake(e) => {
                 if let Some(tr) = self.intake.handle(cx, e) {
                     self.work.enqueue(cx, tr, self.swarm.as_mut());
+                }
+                if e == intake::Event::Planned {
+                    self.planned_boundary(cx);
                 }
             }
             Event::Work(e) => {
@@ -298,13 +303,19 @@ impl Mechanisms<'_> {
         let item = cx.items.item(slot);
         let (fix, item_type) = (item.fix, item.item_type);
         let (team, rework) = (item.tasks[index].team, item.tasks[index].rework);
+        if rework {
+            item.last_rework = Some(index);
+        } else if !fix {
+            item.last_original = index;
+        }
+        // Counted down here, with the item at hand: nothing below reads it
+        // before the item's end is decided.
+        item.remaining -= 1;
+        let finished = item.remaining == 0;
         if self.intake.gate.is_active() {
             self.team_place_freed(cx, team);
         }
-        if rework {
-            cx.items.item(slot).last_rework = Some(index);
-        } else if !fix {
-            cx.items.item(slot).last_original = index;
+        if !rework && !fix {
             self.quality.task_finished(cx, tr);
             for i in 0..self.successors[item_type][index].len() {
                 let succ = TaskRef::new(slot, self.successors[item_type][index][i]);
@@ -316,9 +327,7 @@ impl Mechanisms<'_> {
                 }
             }
         }
-        let item = cx.items.item(slot);
-        item.remaining -= 1;
-        if item.remaining > 0 {
+        if !finished {
             return;
         }
         if !self.quality.item_finished(cx, slot) {
@@ -366,11 +375,12 @@ impl Mechanisms<'_> {
             && self
                 .arrivals
                 .backlog_item_done(StreamId::new(k), item.index, now);
-        self.quality.completed(cx, slot);
-        self.probes.record(now, cx.items.item(slot));
+        let item = cx.items.item(slot);
+        self.quality.completed(cx.cal, item);
+        self.probes.record(now, item);
         cx.items.release(slot);
         self.stream_place_freed(cx, k);
-        if !of_backlog && self.arrivals.closed_wip(StreamId::new(k)).is_some() {
+        if !of_backlog && self.closed && self.arrivals.closed_wip(StreamId::new(k)).is_some() {
             self.arrive(cx, StreamId::new(k));
         }
     }
@@ -390,26 +400,31 @@ impl Handler<Event> for Replication<'_> {
         };
         self.m.handle(&mut cx, event);
         self.m.debug_check(cx.cal.now());
-        if event == Event::Intake(intake::Event::Planned) {
-            // The requests reaching this boundary after the first, each
-            // handled as its own event would have been, while it would come
-            // out of the calendar next.
-            loop {
-                let take = !self.m.probes.should_stop(cx.items.in_flight());
-                let Some(tr) = self.m.intake.next_planned(cx.cal, take) else {
-                    break;
-                };
-                self.m.probes.events += 1;
-                if let Some(tr) = self.m.intake.planned(&mut cx, tr) {
-                    self.m.work.enqueue(&mut cx, tr, self.m.swarm.as_mut());
-                }
-                self.m.debug_check(cx.cal.now());
-            }
-        }
     }
 }
 
 impl Mechanisms<'_> {
+    /// After the first request reaching a planning boundary: the requests
+    /// reaching it after the first, each handled as its own event would
+    /// have been, while it would come out of the calendar next.
+    // Called from the intake's arm of the dispatch, so that other events
+    // do not test for it.
+    #[inline(never)]
+    fn planned_boundary(&mut self, cx: &mut Cx) {
+        self.debug_check(cx.cal.now());
+        loop {
+            let take = !self.probes.should_stop(cx.items.in_flight());
+            let Some(tr) = self.intake.next_planned(cx.cal, take) else {
+                break;
+            };
+            self.probes.events += 1;
+            if let Some(tr) = self.intake.planned(cx, tr) {
+                self.work.enqueue(cx, tr, self.swarm.as_mut());
+            }
+            self.debug_check(cx.cal.now());
+        }
+    }
+
     /// Checks (in debug builds) what must hold after every event.
     #[inline(always)]
     fn debug_check(&self, now: f64) {

@@ -75,6 +75,8 @@ pub(crate) struct Probes<'a> {
     /// every event.
     max_wip: u64,
     max_events: u64,
+    /// See [`Limits::held`].
+    held: bool,
     /// The event count at which [`should_stop`](Probes::should_stop) looks
     /// next at `max_events` and the stop flag: the nearer of `max_events`
     /// and the next multiple of [`STOP_CHECK_EVERY`], so that every other
@@ -100,6 +102,10 @@ pub(crate) struct Limits {
     pub(crate) max_wip: u64,
     /// `simulation.max_events`.
     pub(crate) max_events: u64,
+    /// Whether an item may be held back (a WIP limit, or a transition's
+    /// switch that hands its tasks over again): otherwise every item's
+    /// `blocked` part is 0 and is not summed.
+    pub(crate) held: bool,
 }
 
 impl<'a> Probes<'a> {
@@ -141,6 +147,7 @@ impl<'a> Probes<'a> {
             wip_trend: WindowTrend::new(start, end),
             max_wip: limits.max_wip,
             max_events: limits.max_events,
+            held: limits.held,
             next_check: limits.max_events.min(STOP_CHECK_EVERY),
             stop,
         }
@@ -273,7 +280,11 @@ impl<'a> Probes<'a> {
                 // Straight into the tally: the same sums, without the
                 // item's breakdown built and added (measured: some 25
                 // instructions per item).
-                item.add_critical_path(&mut tally.breakdown);
+                if self.held {
+                    item.add_critical_path(&mut tally.breakdown);
+                } else {
+                    item.add_critical_path_unheld(&mut tally.breakdown);
+                }
                 tally.complete_counts(now - item.arrival, counts);
             }
         }
@@ -391,6 +402,7 @@ mod tests {
             keep_events: false,
             max_wip,
             max_events,
+            held: true,
         };
         Probes::new(2, 10.0, 20.0, limits, &RUNNING)
     }
@@ -497,6 +509,7 @@ mod tests {
             keep_events: false,
             max_wip: 100,
             max_events: 10_000,
+            held: true,
         };
         let mut p = Probes::new(1, 0.0, 1.0, limits, &STOPPED);
         let mut stopped_at = None;

@@ -8,8 +8,9 @@ use std::collections::VecDeque;
 use super::Cx;
 use super::arena::TaskRef;
 use super::event::Event as Any;
-use crate::engine::{ReplicationStreams, SimRng};
+use crate::engine::{Calendar, ReplicationStreams, SimRng};
 use crate::model::ids::Slot;
+use crate::model::item::ItemRun;
 use crate::model::purpose;
 use crate::model::routing::Routing;
 use crate::model::spec::{BarRaiser, Quality as QualitySpec};
@@ -157,10 +158,10 @@ impl<'a> Quality<'a> {
     /// bar raiser, false if it is complete (no bar raisers, a fix item, or
     /// already reviewed).
     pub(crate) fn item_finished(&mut self, cx: &mut Cx, slot: Slot) -> bool {
-        let item = cx.items.item(slot);
         let Some(reviewers) = self.reviewers.as_mut() else {
             return false;
         };
+        let item = cx.items.item(slot);
         if item.review.is_some() || item.fix {
             return false;
         }
@@ -233,22 +234,20 @@ impl<'a> Quality<'a> {
     /// The item in `slot` (not a fix item) is done: the defects no review
     /// caught escape, and each comes back as a fix item later.
     #[inline]
-    pub(crate) fn completed(&mut self, cx: &mut Cx, slot: Slot) {
-        let item = cx.items.item(slot);
+    pub(crate) fn completed(&mut self, cal: &mut Calendar<Any>, item: &mut ItemRun) {
         if item.review.is_none() {
             // No bar raiser looked at it: every defect escapes.
             item.escaped = item.defects;
         }
         if item.defects > 0 {
-            self.escape(cx, slot);
+            self.escape(cal, item);
         }
     }
 
-    /// The defects of the item in `slot` that its review (if any) did not
-    /// catch come back as fix items (out of line: most items have none).
+    /// The defects of `item` that its review (if any) did not catch come
+    /// back as fix items (out of line: most items have none).
     #[inline(never)]
-    fn escape(&mut self, cx: &mut Cx, slot: Slot) {
-        let item = cx.items.item(slot);
+    fn escape(&mut self, cal: &mut Calendar<Any>, item: &ItemRun) {
         let k = item.stream;
         let reviewed = item.review.is_some();
         for t in item.tasks.iter().filter(|t| t.defect && !t.rework) {
@@ -271,7 +270,7 @@ impl<'a> Quality<'a> {
                 };
                 let id = u32::try_from(id).expect("fewer than 2^32 escaped defects");
                 let event = Any::Quality(Event::FixArrival(id));
-                cx.cal.schedule_in(self.spec.escape_delay, event);
+                cal.schedule_in(self.spec.escape_delay, event);
             }
         }
     }
@@ -402,7 +401,7 @@ bar_raiser = { reviewers = 1, review = { dist = "constant", value = 2 }, catch =
         q.task_finished(&mut bench.cx(), tr);
         let slot = tr.slot();
         assert!(!q.item_finished(&mut bench.cx(), slot), "no bar raisers");
-        q.completed(&mut bench.cx(), slot);
+        q.completed(&mut bench.cal, bench.items.item(slot));
         assert_eq!(bench.items.item(slot).escaped, 1, "unreviewed: it escapes");
         assert_eq!(bench.next(100.0), Some(Any::Quality(Event::FixArrival(0))));
         assert_eq!(bench.cal.now(), 20.0);

@@ -103,6 +103,8 @@ impl<'a> Mechanisms<'a> {
             .then(|| org.teams.iter().map(|t| t.speed(communication)).collect());
         let classes = Some(Classes::new(model)).filter(Classes::any);
         let stream_class = wip::backlog_classes(stream_classes(model, org.queue), &classes);
+        let stream_gate = StreamGate::new(model);
+        let intake = Intake::new(org, rngs, window_start);
         let limits = probes::Limits {
             keep_items: recording.items,
             keep_series: recording.series,
@@ -110,6 +112,7 @@ impl<'a> Mechanisms<'a> {
             keep_events: recording.events,
             max_wip: limits.max_wip,
             max_events: limits.max_events,
+            held: stream_gate.is_active() || intake.gate.is_active() || org.transition.is_some(),
         };
         Mechanisms {
             model,
@@ -118,12 +121,14 @@ impl<'a> Mechanisms<'a> {
             arrivals: Arrivals::new(model, &routing, rngs),
             routing,
             successors,
-            intake: Intake::new(org, rngs, window_start),
+            intake,
             work: Work::new(pools, stream_class).with(crews, speed),
             swarm,
             quality: Quality::new(&model.quality, org, rngs, window_start),
             probes: Probes::new(streams, window.start, window_end, limits, stop),
-            stream_gate: StreamGate::new(model),
+            closed: (model.workload.streams.iter())
+                .any(|s| matches!(s.arrivals, spec::Arrivals::Closed { .. })),
+            stream_gate,
             classes,
             switch: None,
             before: None,

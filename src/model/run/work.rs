@@ -11,8 +11,9 @@ use super::dispatch::Crews;
 use super::event::Event as Any;
 use super::pools::Pools;
 use super::swarm::Swarm;
+use crate::engine::Calendar;
 use crate::model::ids::PoolId;
-use crate::model::item::{Phase, Stamp, TaskRun};
+use crate::model::item::{ItemRun, Phase, Stamp, TaskRun};
 use crate::model::transition::Relearning;
 
 /// What happens in work.
@@ -83,14 +84,15 @@ impl Work {
     #[inline]
     pub(crate) fn enqueue(&mut self, cx: &mut Cx, tr: TaskRef, swarm: Option<&mut Swarm>) {
         let now = cx.cal.now();
-        cx.items.task_queued(tr.slot());
-        let item = cx.items.item(tr.slot());
+        let (item, mut counts) = cx.items.item_counted(tr.slot());
+        counts.queued(item);
         let task = &mut item.tasks[tr.task()];
         task.stamp(Stamp::Queued, now);
         task.phase = Phase::Queued;
         let p = self.pools.of_task(task);
         if self.pools[p].has_free_person() {
-            self.start(cx, p, tr, swarm);
+            counts.started(item);
+            self.start_on(cx.cal, p, tr, item, swarm);
         } else {
             let class = self.class(item.stream, item.expedite);
             if self.crews.is_some() {
@@ -182,10 +184,24 @@ impl Work {
     /// A person of `pool` starts (or resumes) `tr`.
     #[inline]
     fn start(&mut self, cx: &mut Cx, pool: PoolId, tr: TaskRef, swarm: Option<&mut Swarm>) {
-        let now = cx.cal.now();
+        let (item, mut counts) = cx.items.item_counted(tr.slot());
+        counts.started(item);
+        self.start_on(cx.cal, pool, tr, item, swarm);
+    }
+
+    /// A person of `pool` starts (or resumes) `tr`, a task of `item` (its
+    /// start counted by the caller).
+    #[inline]
+    fn start_on(
+        &mut self,
+        cal: &mut Calendar<Any>,
+        pool: PoolId,
+        tr: TaskRef,
+        item: &mut ItemRun,
+        swarm: Option<&mut Swarm>,
+    ) {
+        let now = cal.now();
         let slot = self.pools[pool].occupy(now, tr);
-        cx.items.task_started(tr.slot());
-        let item = cx.items.item(tr.slot());
         let task = &mut item.tasks[tr.task()];
         task.service_slot = slot;
         match task.paused_at.take() {
@@ -210,7 +226,7 @@ impl Work {
             work /= self.efficiency(&item.tasks[tr.task()], now);
         }
         item.touch_team(team);
-        cx.cal.schedule_in(work, Any::Work(Event::Done(tr, epoch)));
+        cal.schedule_in(work, Any::Work(Event::Done(tr, epoch)));
     }
 
     /// Tops up a pool's free people with tasks from its backlog.
