@@ -159,18 +159,8 @@ impl Arena {
     /// false) or back in its backlog (`paused`).
     #[inline]
     pub(crate) fn task_stopped(&mut self, slot: Slot, paused: bool) {
-        if !self.counting {
-            return;
-        }
-        let item = &mut self.items[slot.index()];
-        item.working -= 1;
-        item.queued += u32::from(paused);
-        if item.working == 0 {
-            let now = item.counted_state();
-            let states = &mut self.states[usize::from(item.fix)];
-            states[ItemState::InProgress as usize] -= 1;
-            states[now as usize] += 1;
-        }
+        let (item, mut counts) = self.item_counted(slot);
+        counts.stopped(item, paused);
     }
 
     /// The item in `slot` at a transition's switch: none of its tasks is
@@ -245,6 +235,22 @@ impl Counts<'_> {
             let states = &mut states[usize::from(item.fix)];
             states[ItemState::Intake as usize] -= 1;
             states[ItemState::Backlog as usize] += 1;
+        }
+    }
+
+    /// A task of `item` being worked on stops (see [`Arena::task_stopped`]).
+    #[inline]
+    pub(crate) fn stopped(&mut self, item: &mut ItemRun, paused: bool) {
+        let Some(states) = self.0.as_deref_mut() else {
+            return;
+        };
+        item.working -= 1;
+        item.queued += u32::from(paused);
+        if item.working == 0 {
+            let now = item.counted_state();
+            let states = &mut states[usize::from(item.fix)];
+            states[ItemState::InProgress as usize] -= 1;
+            states[now as usize] += 1;
         }
     }
 

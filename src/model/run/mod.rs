@@ -375,7 +375,6 @@ impl Mechanisms<'_> {
             && self
                 .arrivals
                 .backlog_item_done(StreamId::new(k), item.index, now);
-        let item = cx.items.item(slot);
         self.quality.completed(cx.cal, item);
         self.probes.record(now, item);
         cx.items.release(slot);
@@ -389,7 +388,9 @@ impl Mechanisms<'_> {
 impl Handler<Event> for Replication<'_> {
     #[inline]
     fn should_stop(&mut self) -> bool {
-        self.m.probes.should_stop(self.items.in_flight())
+        let in_flight = self.m.probes.items_in_flight();
+        debug_assert_eq!(in_flight, self.items.in_flight());
+        self.m.probes.should_stop(in_flight)
     }
 
     fn handle(&mut self, cal: &mut Calendar<Event>, event: Event) {

@@ -169,6 +169,14 @@ impl<'a> Probes<'a> {
         self.in_flight
     }
 
+    /// Items in flight now, fix items included: between two events, the
+    /// arena's count (the probes count an item in with its admission and
+    /// out with its completion), without reaching into the arena.
+    #[inline]
+    pub(crate) fn items_in_flight(&self) -> usize {
+        self.in_flight as usize
+    }
+
     /// An item of stream `k` (a fix item if `fix`) is in flight from `now`.
     pub(crate) fn admitted(&mut self, now: f64, k: usize, fix: bool) {
         if fix {

@@ -253,7 +253,8 @@ impl Work {
         let now = cx.cal.now();
         match event {
             Event::Done(tr, epoch) => {
-                let task = cx.items.task(tr);
+                let (item, mut counts) = cx.items.item_counted(tr.slot());
+                let task = &mut item.tasks[tr.task()];
                 if task.epoch != epoch {
                     return None; // interrupted since this completion was scheduled
                 }
@@ -261,7 +262,7 @@ impl Work {
                 task.phase = Phase::Done;
                 let p = self.pools.of_task(task);
                 let slot = task.service_slot;
-                cx.items.task_stopped(tr.slot(), false);
+                counts.stopped(item, false);
                 self.release(cx, p, slot);
                 self.fill(cx, p, swarm);
                 Some(tr)
