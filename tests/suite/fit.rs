@@ -515,6 +515,72 @@ fn each_parametric_refit_is_a_whole_fit_of_its_own_simulated_log() {
     assert_eq!(on(2), c);
 }
 
+/// `--bootstrap-kind` from the command line: the report and the
+/// scenario's comments say which bootstrap made the sds, the items' one
+/// with its warning that they are too small; an unknown kind is refused
+/// with exit 2.
+#[test]
+fn the_bootstrap_kind_is_chosen_on_the_command_line_and_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let toml = known_with_coordination().replace("horizon = 400", "horizon = 60");
+    std::fs::write(dir.path().join("log.csv"), simulated_log(&toml)).unwrap();
+    let bad = orgsim(
+        &["fit", "log.csv", "--bootstrap-kind", "jackknife", "-q"],
+        dir.path(),
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        text(&bad.stderr).contains("jackknife"),
+        "{}",
+        text(&bad.stderr)
+    );
+    for (kind, said, warning) in [
+        (
+            "items",
+            "2 refits of resamples of the log's items",
+            "too small",
+        ),
+        (
+            "parametric",
+            "2 refits of logs simulated from the fit",
+            "whole refits",
+        ),
+    ] {
+        let out = orgsim(
+            &[
+                "fit",
+                "log.csv",
+                "--out",
+                kind,
+                "--reps",
+                "2",
+                "--fit-reps",
+                "1",
+                "--bootstrap",
+                "2",
+                "--bootstrap-kind",
+                kind,
+                "--no-plots",
+                "-q",
+            ],
+            dir.path(),
+        );
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let report = std::fs::read_to_string(dir.path().join(kind).join("fit-report.md")).unwrap();
+        let scenario =
+            std::fs::read_to_string(dir.path().join(kind).join("scenario.toml")).unwrap();
+        assert!(
+            report.contains(said) && scenario.contains(said),
+            "{report}\n{scenario}"
+        );
+        let uncertainty = report
+            .lines()
+            .find(|l| l.starts_with("- uncertainty:"))
+            .unwrap();
+        assert!(uncertainty.contains(warning), "{uncertainty}");
+    }
+}
+
 #[test]
 fn every_problem_of_a_bad_log_is_reported_with_its_line() {
     let header =
