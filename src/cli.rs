@@ -252,6 +252,15 @@ pub enum DependsArg {
     Off,
 }
 
+/// `orgsim fit --bootstrap-kind`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum BootstrapKindArg {
+    /// Refits of logs simulated from the fitted model, each searched afresh.
+    Parametric,
+    /// Refits of resamples of the log's items, each searched from the fit.
+    Items,
+}
+
 /// The analyses `orgsim explore` offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ExploreMethod {
@@ -358,11 +367,16 @@ pub struct FitArgs {
     #[arg(long, value_name = "N", default_value_t = 4,
           value_parser = clap::builder::RangedU64ValueParser::<u32>::new().range(1..=100))]
     pub fit_reps: u32,
-    /// Refits of the coordination on bootstrap resamples of the items, for
-    /// its standard errors (0: none).
+    /// Bootstrap refits of the coordination, for its standard errors (0:
+    /// none).
     #[arg(long, value_name = "B", default_value_t = 10,
           value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=1000))]
     pub bootstrap: usize,
+    /// What a bootstrap refit fits: a log simulated from the fitted model,
+    /// searched afresh (parametric), or a resample of the log's items,
+    /// searched from the fit (items: cheaper, its sds too small).
+    #[arg(long, value_name = "KIND", value_enum, default_value_t = BootstrapKindArg::Parametric)]
+    pub bootstrap_kind: BootstrapKindArg,
     /// Do not draw the fidelity charts (SVG and PNG); fit-report.html is
     /// still written, without them.
     #[arg(long)]

@@ -5,8 +5,9 @@
 //! `as-is` organization's simulated history closest to the log, by the
 //! distance [`distance`], found by Nelder–Mead (argmin) from several
 //! starting points, every evaluation on the same random numbers (the same
-//! seed: common random numbers), with bootstrap standard errors from refits
-//! on resamples of the log's items.
+//! seed: common random numbers), with bootstrap standard errors: by
+//! default from full refits of logs simulated from the fitted model (a
+//! parametric bootstrap), or from refits on resamples of the log's items.
 
 use argmin::core::{CostFunction, Error, Executor, State};
 use argmin::solver::neldermead::NelderMead;
@@ -15,6 +16,7 @@ use super::fidelity::{self, History};
 use super::structure::FittedModel;
 use crate::engine::RngFactory;
 use rand::RngExt;
+use rayon::prelude::*;
 
 /// The fitted coordination parameters.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,8 +43,10 @@ pub struct CoordinationFit {
     pub replications: u32,
     /// Starting points.
     pub starts: usize,
-    /// Bootstrap standard errors of the [`NAMES`] values, and the resamples.
+    /// Bootstrap standard errors of the [`NAMES`] values, and the refits.
     pub bootstrap: Option<([f64; PARAMETERS], usize)>,
+    /// How the bootstrap refits were made.
+    pub bootstrap_kind: BootstrapKind,
     /// The bootstrap refits themselves, in [`NAMES`] order.
     pub refits: Vec<[f64; PARAMETERS]>,
 }
@@ -82,9 +86,50 @@ impl CoordinationFit {
             replications,
             starts: 0,
             bootstrap: None,
+            bootstrap_kind: BootstrapKind::default(),
             refits: Vec::new(),
         }
     }
+}
+
+/// How the bootstrap refits of [`fit`] are made (docs/model.md, "What the
+/// fit assumes").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BootstrapKind {
+    /// Each refit is the whole search ([`fit`]'s three stages from its
+    /// starting points) on a log simulated from the fitted model (one
+    /// replication on its own seed, [`log_seed`]), with its own random
+    /// numbers ([`refit_seed`]): the spread of the refits is that of the
+    /// fit's estimator were the fitted model true, the queues' realization
+    /// in the log included.
+    #[default]
+    Parametric,
+    /// Each refit is a search of all six from the fit on a resample of the
+    /// log's items, with its own random numbers ([`refit_seed`]): cheaper,
+    /// but the refits start at the fit and move little, and no resample
+    /// sees that the log is one realization of the queues (its sds are too
+    /// small, docs/model.md says by how much).
+    Items,
+}
+
+impl BootstrapKind {
+    /// What one refit is made from, for the report and the scenario's
+    /// comments ("n refits of …").
+    pub fn what(self) -> &'static str {
+        match self {
+            BootstrapKind::Parametric => "logs simulated from the fit",
+            BootstrapKind::Items => "resamples of the log's items",
+        }
+    }
+}
+
+/// The bootstrap [`fit`] makes: how, and how many refits (0 or 1: none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bootstrap {
+    /// How the refits are made.
+    pub kind: BootstrapKind,
+    /// How many.
+    pub refits: usize,
 }
 
 /// How many parameters are fitted.
@@ -293,37 +338,42 @@ const REQUEST: [usize; 3] = [0, 4, 5];
 const ESCALATION_STARTS: [(f64, f64); 3] = [(0.1, 1.0), (0.3, 3.0), (0.1, 10.0)];
 const ALL: [usize; PARAMETERS] = [0, 1, 2, 3, 4, 5];
 
-/// Fits the coordination of `model` to `log` (the log's history over the
-/// fitted scenario's span) by simulation, `replications` per evaluation on
-/// `seed`, from `starts` starting points, with `bootstrap` refits (0: none).
-/// `progress` is told the evaluations run so far.
-pub fn fit(
-    model: &FittedModel,
-    log: &History,
-    items: &[History],
+/// What every evaluation of one search shares: the fitted structure, the
+/// replications per evaluation and their seed, and the count of
+/// evaluations with its progress report.
+#[derive(Clone, Copy)]
+struct Setup<'a> {
+    model: &'a FittedModel,
     replications: u32,
     seed: u64,
-    bootstrap: usize,
-    progress: &(dyn Fn(usize) + Sync),
-) -> CoordinationFit {
-    let evaluations = std::sync::atomic::AtomicUsize::new(0);
-    fn problem<'a>(
-        model: &'a FittedModel,
-        log: &'a History,
-        replications: u32,
-        seed: u64,
-        evaluations: &'a std::sync::atomic::AtomicUsize,
-        progress: &'a (dyn Fn(usize) + Sync),
-    ) -> Problem<'a> {
+    evaluations: &'a std::sync::atomic::AtomicUsize,
+    progress: &'a (dyn Fn(usize) + Sync),
+}
+
+impl<'a> Setup<'a> {
+    /// The problem of fitting `log` with this set-up.
+    fn on(self, log: &'a History) -> Problem<'a> {
         Problem {
-            model,
+            model: self.model,
             log,
-            replications,
-            seed,
-            evaluations,
-            progress,
+            replications: self.replications,
+            seed: self.seed,
+            evaluations: self.evaluations,
+            progress: self.progress,
         }
     }
+
+    /// The same on the random numbers of `seed`.
+    fn with_seed(self, seed: u64) -> Self {
+        Setup { seed, ..self }
+    }
+}
+
+/// How many starting points [`search`] tries.
+const STARTS: usize = 3 + 2 * ESCALATION_STARTS.len();
+
+/// The search of [`fit`] on `log`: the point found and its distance.
+fn search(setup: Setup<'_>, log: &History) -> ([f64; PARAMETERS], f64) {
     // In three stages, so that the delays every request has are found
     // before the escalation that only some have: (1) the delays, no
     // escalation, from three starts: none, and two spreads of a scale of
@@ -336,15 +386,12 @@ pub fn fit(
     // it, each with the handoff of stage 1 and with that handoff less the
     // start's executive delay per request; (3) everything together from
     // the best so far.
-    let wait = log.waits.iter().sum::<f64>() / log.waits.len().max(1) as f64;
-    let s = wait.max(0.05);
+    let s = scale(log);
     let starts = [
         [0.0; PARAMETERS],
         [s, 0.1 * s, 0.0, 0.2 * s, 0.0, 0.0],
         [0.3 * s, 0.1 * s, 2.0 * s, 0.2 * s, 0.0, 0.0],
     ];
-    let mk = |log| problem(model, log, replications, seed, &evaluations, progress);
-    let distance_without = mk(log).at(&[0.0; PARAMETERS]);
     let mut best: Option<([f64; PARAMETERS], f64)> = None;
     fn keep(best: &mut Option<([f64; PARAMETERS], f64)>, p: [f64; PARAMETERS], d: f64) {
         if best.as_ref().is_none_or(|b| d < b.1) {
@@ -352,7 +399,7 @@ pub fn fit(
         }
     }
     for start in starts {
-        let (p, d) = minimize(mk(log), start, &DELAYS, 0.5 * s, s);
+        let (p, d) = minimize(setup.on(log), start, &DELAYS, 0.5 * s, s);
         keep(&mut best, p, d);
     }
     let delays = best.expect("three starts").0;
@@ -364,65 +411,146 @@ pub fn fit(
             if shifted {
                 start[0] = (delays[0] - start[4] * start[5]).max(0.2 * delays[0]);
             }
-            let (p, d) = minimize(mk(log), start, &REQUEST, 0.5 * s, s);
+            let (p, d) = minimize(setup.on(log), start, &REQUEST, 0.5 * s, s);
             keep(&mut best, p, d);
         }
     }
     let so_far = best.expect("starts").0;
-    let (p, d) = minimize(mk(log), so_far, &ALL, 0.25 * s, s);
+    let (p, d) = minimize(setup.on(log), so_far, &ALL, 0.25 * s, s);
     keep(&mut best, p, d);
-    let (values, d) = best.expect("starts");
-    // Bootstrap: refit from the fit on resamples of the items' histories,
-    // each on its own random numbers, so that the spread of the refits
-    // holds the simulation noise of the fit as well as the items' (with
-    // the fit's seed, a refit on the full log would give the fit back).
-    let boot = (bootstrap > 1 && !items.is_empty()).then(|| {
-        let mut rng = RngFactory::new(seed).stream(0, 0xB007);
-        let fits: Vec<[f64; PARAMETERS]> = (0..bootstrap)
-            .map(|b| {
-                let mut h = History {
-                    span: log.span,
-                    ..History::default()
-                };
-                for _ in 0..items.len() {
-                    let i = rng.random_range(0..items.len());
-                    merge(&mut h, &items[i]);
-                }
-                minimize(
-                    problem(
-                        model,
-                        &h,
-                        replications,
-                        refit_seed(seed, b),
-                        &evaluations,
-                        progress,
-                    ),
-                    values,
-                    &ALL,
-                    0.25 * s,
-                    s,
-                )
-                .0
-            })
-            .collect();
+    best.expect("starts")
+}
+
+/// The typical delay of `log` the search's steps and starts are measured
+/// in: its mean wait before a task (at least 0.05 days).
+fn scale(log: &History) -> f64 {
+    let wait = log.waits.iter().sum::<f64>() / log.waits.len().max(1) as f64;
+    wait.max(0.05)
+}
+
+/// Fits the coordination of `model` to `log` (the log's history over the
+/// fitted scenario's span; `items`, its items' histories, are what
+/// [`BootstrapKind::Items`] resamples) by simulation, `replications` per
+/// evaluation on `seed`, from several starting points, with the
+/// `bootstrap` refits. `progress` is told the evaluations run so far.
+pub fn fit(
+    model: &FittedModel,
+    log: &History,
+    items: &[History],
+    replications: u32,
+    seed: u64,
+    bootstrap: Bootstrap,
+    progress: &(dyn Fn(usize) + Sync),
+) -> CoordinationFit {
+    let evaluations = std::sync::atomic::AtomicUsize::new(0);
+    let setup = Setup {
+        model,
+        replications,
+        seed,
+        evaluations: &evaluations,
+        progress,
+    };
+    let distance_without = setup.on(log).at(&[0.0; PARAMETERS]);
+    let (values, d) = search(setup, log);
+    let fits: Vec<[f64; PARAMETERS]> = match bootstrap.kind {
+        _ if bootstrap.refits < 2 => Vec::new(),
+        // Each refit on its own random numbers, so that the spread of the
+        // refits holds the simulation noise of the fit (with the fit's
+        // seed, a refit on the fit's own simulated history would find it
+        // again at no cost).
+        BootstrapKind::Parametric => {
+            let mut fitted = model.clone();
+            fitted.coordination = Some(CoordinationFit::at(values, 1));
+            (0..bootstrap.refits)
+                .into_par_iter()
+                .map(|b| {
+                    let h = simulated_log(&fitted, log.span, log_seed(seed, b));
+                    search(setup.with_seed(refit_seed(seed, b)), &h).0
+                })
+                .collect()
+        }
+        BootstrapKind::Items if items.is_empty() => Vec::new(),
+        BootstrapKind::Items => {
+            let s = scale(log);
+            let mut rng = RngFactory::new(seed).stream(0, 0xB007);
+            let resamples: Vec<History> = (0..bootstrap.refits)
+                .map(|_| {
+                    let mut h = History {
+                        span: log.span,
+                        ..History::default()
+                    };
+                    for _ in 0..items.len() {
+                        let i = rng.random_range(0..items.len());
+                        merge(&mut h, &items[i]);
+                    }
+                    h
+                })
+                .collect();
+            resamples
+                .iter()
+                .enumerate()
+                .map(|(b, h)| {
+                    minimize(
+                        setup.with_seed(refit_seed(seed, b)).on(h),
+                        values,
+                        &ALL,
+                        0.25 * s,
+                        s,
+                    )
+                    .0
+                })
+                .collect()
+        }
+    };
+    let sd = (fits.len() > 1).then(|| {
         let mut sd = [0.0; PARAMETERS];
         for (k, sd) in sd.iter_mut().enumerate() {
             let m = fits.iter().map(|f| f[k]).sum::<f64>() / fits.len() as f64;
             *sd = (fits.iter().map(|f| (f[k] - m).powi(2)).sum::<f64>() / (fits.len() - 1) as f64)
                 .sqrt();
         }
-        (sd, fits)
+        (sd, fits.len())
     });
     CoordinationFit {
         distance: d,
         distance_without,
         evaluations: evaluations.into_inner(),
-        starts: starts.len() + 2 * ESCALATION_STARTS.len(),
-        bootstrap: boot.as_ref().map(|(sd, f)| (*sd, f.len())),
-        refits: boot.map(|(_, f)| f).unwrap_or_default(),
+        starts: STARTS,
+        bootstrap: sd,
+        bootstrap_kind: bootstrap.kind,
+        refits: fits,
         ..CoordinationFit::at(values, replications)
     }
 }
+
+/// The history of one replication of `fitted`'s `as-is` organization on
+/// `seed` over `span` days: a log the fit would see were `fitted` the
+/// organization (the parametric bootstrap's).
+pub fn simulated_log(fitted: &FittedModel, span: f64, seed: u64) -> History {
+    let text = fitted.scenario_toml("bootstrap", "log", 1, seed);
+    let Ok(sc) = crate::scenario::load_str("bootstrap", &text, &[]) else {
+        return History {
+            span,
+            ..History::default()
+        };
+    };
+    fidelity::simulate(&sc, "as-is", 1, &|| {})
+        .pop()
+        .unwrap_or_default()
+}
+
+/// The seed of the log simulated for parametric bootstrap refit `refit`
+/// (from 0) of a fit on `seed`: [`refit_seed`] of the refit's number
+/// shifted by 2^32, so that, for fewer than 2^32 refits and a `seed` below
+/// 2^63, it differs from `seed`, from every refit's simulation seed and
+/// from every other refit's log seed.
+pub fn log_seed(seed: u64, refit: usize) -> u64 {
+    seed.wrapping_add(((refit as u64) + (1 << 32) + 1).wrapping_mul(GOLDEN)) & (u64::MAX >> 1)
+}
+
+/// 2^64 over the golden ratio, odd: multiples of it by distinct numbers
+/// below 2^63 differ modulo 2^63.
+const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;
 
 /// The simulation seed of bootstrap refit `refit` (from 0) of a fit on
 /// `seed`: `seed` plus `refit + 1` times an odd constant, modulo 2^63 (a
@@ -432,7 +560,7 @@ pub fn fit(
 /// the generator's seeding (SplitMix64) makes nearby seeds' random
 /// numbers independent.
 pub fn refit_seed(seed: u64, refit: usize) -> u64 {
-    seed.wrapping_add((refit as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15)) & (u64::MAX >> 1)
+    seed.wrapping_add((refit as u64 + 1).wrapping_mul(GOLDEN)) & (u64::MAX >> 1)
 }
 
 /// Adds one item's history to `h`.

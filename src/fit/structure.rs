@@ -720,8 +720,9 @@ impl FittedModel {
                 );
                 let se = |k: usize| match c.bootstrap {
                     Some((sd, n)) => format!(
-                        " (bootstrap sd {} over {n} resamples of the items)",
-                        num3(sd[k])
+                        " (bootstrap sd {} over {n} refits of {})",
+                        num3(sd[k]),
+                        c.bootstrap_kind.what()
                     ),
                     None => String::new(),
                 };

@@ -162,6 +162,21 @@ fn known_with_coordination() -> String {
         )
 }
 
+/// [`KNOWN`] with coupled tasks, a short cross-team handoff, and a planning
+/// boundary every 2 days for requests (a wait of 1 day on average, spread
+/// evenly where the handoff's is exponential).
+fn known_with_cadence() -> String {
+    KNOWN
+        .replace(
+            "[organization]",
+            "[architecture]\ncoupling = 0.2\n\n[organization]",
+        )
+        .replace(
+            "[[topologies]]",
+            "[coordination]\nhandoff = { dist = \"exponential\", mean = 0.3 }\ninternal_handoff = { dist = \"exponential\", mean = 0.1 }\nintake_cadence = 2\ndecision = { dist = \"exponential\", mean = 0.3 }\n\n[[topologies]]",
+        )
+}
+
 /// [`KNOWN`] with coupled tasks, short handoffs and decisions, and a share
 /// `probability` of the requests escalated to the executive, who takes
 /// `decision` days on average: the waits of requests are then a mixture
@@ -178,6 +193,12 @@ fn known_with_escalation(probability: f64, decision: f64) -> String {
             &format!("[coordination]\nhandoff = {{ dist = \"exponential\", mean = 0.2 }}\ninternal_handoff = {{ dist = \"exponential\", mean = 0.1 }}\nintake_cadence = 0\ndecision = {{ dist = \"exponential\", mean = 0.1 }}\nescalation = {{ probability = {probability}, decision = {{ dist = \"exponential\", mean = {decision} }} }}\n\n[[topologies]]"),
         )
 }
+
+/// Eight parametric bootstrap refits: the round-trip tests' bootstrap.
+const PARAMETRIC_8: fit::coordination::Bootstrap = fit::coordination::Bootstrap {
+    kind: fit::coordination::BootstrapKind::Parametric,
+    refits: 8,
+};
 
 /// The sample standard deviation of `f` over the bootstrap refits of `c`.
 fn refit_sd(c: &fit::coordination::CoordinationFit, f: impl Fn(&[f64]) -> f64) -> f64 {
@@ -201,8 +222,8 @@ fn fitted_log(toml: &str) -> (fit::FittedModel, fidelity::History, Vec<fidelity:
 /// Fits the coordination of the log simulated from `toml`, whose true
 /// coordination is `truth` (in `NAMES` order), checks the values of
 /// `checked` (indices in `NAMES`) and the escalation's delay per request
-/// (of a request meeting `request_delay` days of coordination on
-/// average; told from none if `detected`), that the fit is at least as
+/// (told from none if `detected`), each within 3 standard deviations of
+/// the parametric bootstrap (8 refits), that the fit is at least as
 /// close to the log as the truth is on the fit's own random numbers (the
 /// optimizer found the distance's minimum, not a point beside it), and that the fitted model's lead
 /// times are the log's within simulation noise.
@@ -210,11 +231,10 @@ fn coordination_round_trip(
     toml: &str,
     truth: [f64; fit::coordination::PARAMETERS],
     checked: &[usize],
-    request_delay: f64,
     detected: bool,
 ) {
     let (mut m, observed, items) = fitted_log(toml);
-    let c = fit::coordination::fit(&m, &observed, &items, 4, 3, 8, &|_| {});
+    let c = fit::coordination::fit(&m, &observed, &items, 4, 3, PARAMETRIC_8, &|_| {});
     println!("{c:?}");
     assert!(c.distance < c.distance_without, "{c:?}");
     let at_truth = fit::coordination::distance_at(&m, &observed, truth, 4, 3);
@@ -225,12 +245,12 @@ fn coordination_round_trip(
     );
     let (sd, n) = c.bootstrap.unwrap();
     assert_eq!((n, c.refits.len()), (8, 8));
-    // The stated tolerance: within 3 bootstrap standard deviations, or a
-    // quarter of the true value (the bootstrap resamples the log's items,
-    // not the simulation noise of 4 replications per evaluation).
+    // The stated tolerance: within 3 bootstrap standard deviations (the
+    // parametric bootstrap's, which hold the log's realization of the
+    // queues and the simulation noise of each evaluation).
     for &k in checked {
         let (v, truth) = (c.values()[k], truth[k]);
-        let tolerance = (3.0 * sd[k]).max(0.25 * truth);
+        let tolerance = 3.0 * sd[k];
         assert!(
             (v - truth).abs() <= tolerance,
             "{}: fitted {v}, true {truth}, tolerance {tolerance}",
@@ -241,22 +261,21 @@ fn coordination_round_trip(
     let v = c.escalation_delay();
     let sd = refit_sd(&c, |r| r[4] * r[5]);
     if escalation_delay == 0.0 {
-        // None: within 3 bootstrap standard deviations of 0, or a quarter
-        // of the whole delay a request meets (the same share as above).
-        let tolerance = (3.0 * sd).max(0.25 * request_delay);
+        // None: within 3 bootstrap standard deviations of 0.
+        let tolerance = 3.0 * sd;
         assert!(
             v <= tolerance,
             "escalation delay: fitted {v}, true 0, tolerance {tolerance}"
         );
     } else {
         // Some: the delay per request within 3 bootstrap standard
-        // deviations of the truth (or a quarter of it), and, where
-        // `detected`, found (more than 3 bootstrap standard deviations
-        // from 0; its factors are checked above); and the cross-team
-        // handoff, which shares the requests' waits with it, not holding
-        // it instead: the handoff within a quarter of the request's whole
-        // delay, and the two together likewise.
-        let tolerance = (3.0 * sd).max(0.25 * escalation_delay);
+        // deviations of the truth, and, where `detected`, found (more
+        // than 3 bootstrap standard deviations from 0; its factors are
+        // checked above); and the cross-team handoff, which shares the
+        // requests' waits with it, not holding it instead: the handoff
+        // within 3 of its bootstrap standard deviations, and the two
+        // together likewise.
+        let tolerance = 3.0 * sd;
         assert!(
             (v - escalation_delay).abs() <= tolerance,
             "escalation delay: fitted {v}, true {escalation_delay}, tolerance {tolerance}"
@@ -264,7 +283,7 @@ fn coordination_round_trip(
         if detected {
             assert!(v > 3.0 * sd, "escalation delay {v} (sd {sd})");
         }
-        let tolerance = (3.0 * refit_sd(&c, |r| r[0])).max(0.25 * request_delay);
+        let tolerance = 3.0 * refit_sd(&c, |r| r[0]);
         assert!(
             (c.handoff - truth[0]).abs() <= tolerance,
             "handoff: fitted {}, true {}, tolerance {tolerance}",
@@ -273,7 +292,7 @@ fn coordination_round_trip(
         );
         let truth_sum = truth[0] + escalation_delay;
         let sum = c.handoff + v;
-        let tolerance = (3.0 * refit_sd(&c, |r| r[0] + r[4] * r[5])).max(0.25 * request_delay);
+        let tolerance = 3.0 * refit_sd(&c, |r| r[0] + r[4] * r[5]);
         assert!(
             (sum - truth_sum).abs() <= tolerance,
             "handoff + escalation delay: fitted {sum}, true {truth_sum}, tolerance {tolerance}"
@@ -298,39 +317,54 @@ fn coordination_delays_are_fitted_back_by_simulation() {
     coordination_round_trip(
         &known_with_coordination(),
         [1.0, 0.1, 0.0, 0.3, 0.0, 0.0],
-        &[0, 1, 3],
-        1.0 + 0.3,
+        &[0, 1, 2, 3, 4, 5],
+        false,
+    );
+}
+
+/// A planning cadence of 2 days: the handoff within a team, the leader's
+/// decision and the executive's are fitted back within 3 sds, but not the
+/// cadence itself, fitted to 1.26 days, 5.4 sds of the parametric
+/// bootstrap below 2 (the cross-team handoff holding part of it: 0.44
+/// against 0.3, 2.9 sds; and an escalation probability of 0.07 against
+/// none, 3.6 sds): a shortfall of the fit that docs/model.md ("What the
+/// fit assumes") states, not checked here.
+#[test]
+fn a_log_with_an_intake_cadence_is_fitted_by_simulation() {
+    coordination_round_trip(
+        &known_with_cadence(),
+        [0.3, 0.1, 2.0, 0.3, 0.0, 0.0],
+        &[1, 3, 5],
         false,
     );
 }
 
 /// One request in three escalated, the executive taking 3 days: the
 /// probability and the executive's decision come back each within its
-/// tolerance, not only their product.
+/// tolerance, not only their product. Not told from no escalation at 3
+/// sds of the parametric bootstrap: the fitted 0.68 days per request is
+/// 2.8 of them from 0 (docs/model.md, "What the fit assumes").
 #[test]
 fn escalation_is_fitted_back_by_simulation() {
     coordination_round_trip(
         &known_with_escalation(0.3, 3.0),
         [0.2, 0.1, 0.0, 0.1, 0.3, 3.0],
-        &[1, 4, 5],
-        0.2 + 0.1 + 0.3 * 3.0,
-        true,
+        &[0, 1, 2, 3, 4, 5],
+        false,
     );
 }
 
 /// One request in ten escalated, the executive taking 5 days: a rarer,
-/// longer escalation, told from the one above. Not told from no
-/// escalation at 3 bootstrap standard deviations: with the simulation
-/// noise in the refits, the fitted 0.37 days per request is about 2 of
-/// them from 0 (docs/model.md, "What the fit assumes").
+/// longer escalation, told from the one above, and from no escalation:
+/// the fitted 0.37 days per request is 4.2 sds of the parametric
+/// bootstrap from 0 (docs/model.md, "What the fit assumes").
 #[test]
 fn a_rare_long_escalation_is_fitted_back_by_simulation() {
     coordination_round_trip(
         &known_with_escalation(0.1, 5.0),
         [0.2, 0.1, 0.0, 0.1, 0.1, 5.0],
-        &[1, 4, 5],
-        0.2 + 0.1 + 0.1 * 5.0,
-        false,
+        &[0, 1, 2, 3, 4, 5],
+        true,
     );
 }
 
@@ -393,7 +427,13 @@ fn each_bootstrap_refit_simulates_on_its_own_seed() {
             .num_threads(threads)
             .build()
             .unwrap()
-            .install(|| fit::coordination::fit(&m, &observed, whole, 2, 3, 3, &|_| {}))
+            .install(|| {
+                let items = fit::coordination::Bootstrap {
+                    kind: fit::coordination::BootstrapKind::Items,
+                    refits: 3,
+                };
+                fit::coordination::fit(&m, &observed, whole, 2, 3, items, &|_| {})
+            })
     };
     let c = on(1);
     assert_eq!(c.refits.len(), 3);
@@ -404,6 +444,141 @@ fn each_bootstrap_refit_simulates_on_its_own_seed() {
     }
     assert!(c.bootstrap.unwrap().0.iter().any(|&sd| sd > 0.0), "{c:?}");
     assert_eq!(on(2), c);
+}
+
+/// The parametric bootstrap: refit `b` is the whole fit (every stage
+/// from its own starting points, not from the fit's values) of the log
+/// simulated from the fitted model on [`fit::coordination::log_seed`],
+/// on its own random numbers ([`fit::coordination::refit_seed`]); those
+/// seeds differ from the fit's and from each other (and stay a TOML
+/// integer), so the simulated logs differ from the log and from each
+/// other, and so do the refits. The fit is the same on 1 and 2 threads.
+#[test]
+fn each_parametric_refit_is_a_whole_fit_of_its_own_simulated_log() {
+    use fit::coordination::{Bootstrap, BootstrapKind, log_seed, refit_seed};
+    for seed in [0, 3, u64::MAX >> 1] {
+        let seeds: Vec<u64> = (0..64)
+            .map(|b| refit_seed(seed, b))
+            .chain((0..64).map(|b| log_seed(seed, b)))
+            .collect();
+        let distinct: std::collections::BTreeSet<u64> = seeds.iter().copied().collect();
+        assert_eq!(distinct.len(), seeds.len(), "seed {seed}");
+        assert!(seeds.iter().all(|&s| s != seed && s <= i64::MAX as u64));
+    }
+    // A shorter log than the round trips', to keep the test quick.
+    let toml = known_with_coordination().replace("horizon = 400", "horizon = 120");
+    let (m, observed, items) = fitted_log(&toml);
+    let parametric = Bootstrap {
+        kind: BootstrapKind::Parametric,
+        refits: 3,
+    };
+    let on = |threads: usize| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| fit::coordination::fit(&m, &observed, &items, 1, 3, parametric, &|_| {}))
+    };
+    let c = on(1);
+    assert_eq!(c.refits.len(), 3);
+    assert_eq!(c.bootstrap_kind, BootstrapKind::Parametric);
+    let mut fitted = m.clone();
+    fitted.coordination = Some(c.clone());
+    let none = Bootstrap {
+        kind: BootstrapKind::Parametric,
+        refits: 0,
+    };
+    let logs: Vec<fidelity::History> = (0..3)
+        .map(|b| fit::coordination::simulated_log(&fitted, observed.span, log_seed(3, b)))
+        .collect();
+    for (b, log) in logs.iter().enumerate() {
+        assert!(!log.lead_times.is_empty() && !log.waits.is_empty());
+        assert_ne!(log.lead_times, observed.lead_times, "log {b} is the log");
+        assert_ne!(log.waits, observed.waits, "log {b} is the log");
+        for other in &logs[b + 1..] {
+            assert_ne!(
+                log.lead_times, other.lead_times,
+                "two simulated logs are equal"
+            );
+        }
+        let whole = fit::coordination::fit(&m, log, &[], 1, refit_seed(3, b), none, &|_| {});
+        assert_eq!(whole.values(), c.refits[b], "refit {b}");
+        assert!(whole.bootstrap.is_none() && whole.refits.is_empty());
+    }
+    for (a, i) in c.refits.iter().zip(1..) {
+        assert_ne!(*a, c.values(), "a refit is the fit");
+        for b in &c.refits[i..] {
+            assert_ne!(a, b, "two refits are equal");
+        }
+    }
+    assert!(c.bootstrap.unwrap().0.iter().any(|&sd| sd > 0.0), "{c:?}");
+    assert_eq!(on(2), c);
+}
+
+/// `--bootstrap-kind` from the command line: the report and the
+/// scenario's comments say which bootstrap made the sds, the items' one
+/// with its warning that they are too small; an unknown kind is refused
+/// with exit 2.
+#[test]
+fn the_bootstrap_kind_is_chosen_on_the_command_line_and_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let toml = known_with_coordination().replace("horizon = 400", "horizon = 60");
+    std::fs::write(dir.path().join("log.csv"), simulated_log(&toml)).unwrap();
+    let bad = orgsim(
+        &["fit", "log.csv", "--bootstrap-kind", "jackknife", "-q"],
+        dir.path(),
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        text(&bad.stderr).contains("jackknife"),
+        "{}",
+        text(&bad.stderr)
+    );
+    for (kind, said, warning) in [
+        (
+            "items",
+            "2 refits of resamples of the log's items",
+            "too small",
+        ),
+        (
+            "parametric",
+            "2 refits of logs simulated from the fit",
+            "whole refits",
+        ),
+    ] {
+        let out = orgsim(
+            &[
+                "fit",
+                "log.csv",
+                "--out",
+                kind,
+                "--reps",
+                "2",
+                "--fit-reps",
+                "1",
+                "--bootstrap",
+                "2",
+                "--bootstrap-kind",
+                kind,
+                "--no-plots",
+                "-q",
+            ],
+            dir.path(),
+        );
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let report = std::fs::read_to_string(dir.path().join(kind).join("fit-report.md")).unwrap();
+        let scenario =
+            std::fs::read_to_string(dir.path().join(kind).join("scenario.toml")).unwrap();
+        assert!(
+            report.contains(said) && scenario.contains(said),
+            "{report}\n{scenario}"
+        );
+        let uncertainty = report
+            .lines()
+            .find(|l| l.starts_with("- uncertainty:"))
+            .unwrap();
+        assert!(uncertainty.contains(warning), "{uncertainty}");
+    }
 }
 
 #[test]
