@@ -40,7 +40,7 @@ mod sweep;
 mod validate;
 
 pub use failure::Failure;
-pub use plot::render_folder;
+pub use plot::{render_folder, render_run};
 
 use crate::cli::{Cli, Command};
 

@@ -25,13 +25,21 @@ pub fn render_folder(dir: &Path) -> Result<Vec<PathBuf>, Failure> {
     // streams reading it took a fifth of `plot`).
     let mut written;
     if let FolderKind::Run = charts::folder_kind(dir)? {
-        let data = RunData::load(dir)?;
-        written = charts::render_run_data(dir, &data)?;
-        written.push(html::write_run_report(dir, &data)?);
+        written = render_run(dir, &RunData::load(dir)?)?;
     } else {
         written = charts::render(dir)?;
         written.push(html::write_report(dir)?);
     }
+    Ok(written)
+}
+
+/// Draws every chart of the `run` result folder `dir` from `data` (what
+/// its files hold) and writes its report, embedding the charts as drawn;
+/// returns the files written.
+pub fn render_run(dir: &Path, data: &RunData) -> Result<Vec<PathBuf>, Failure> {
+    let drawn = charts::render_run_charts(dir, data)?;
+    let mut written = drawn.written;
+    written.push(html::write_run_report_with(dir, data, &drawn.svgs)?);
     Ok(written)
 }
 

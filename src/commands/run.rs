@@ -8,10 +8,11 @@ use crate::cli::{DependsArg, RunArgs};
 use orgsim::experiment::{self, RunOptions, depends, over_time};
 use orgsim::model::capacity;
 use orgsim::model::warning::{self, Warning};
+use orgsim::report::charts::data::RunDataBuilder;
 use orgsim::report::depends::{self as report_depends, DependsData};
 use orgsim::report::manifest::Manifest;
 use orgsim::report::over_time as report_over_time;
-use orgsim::report::{csv_files, flow_csv, json, table};
+use orgsim::report::{csv_files, flow_csv, json, layout, table};
 use orgsim::util::atomic::write_atomic;
 
 /// Runs the scenario as `args` say.
@@ -111,7 +112,14 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
         path: out_dir.clone(),
         source,
     };
-    let mut written = csv_files::write_all(&exp, stage.path(), args.items).map_err(write_error)?;
+    // What the charts and the report show is gathered as the files are
+    // written, exactly as they would read it back: nothing is read again.
+    let mut charted = (!args.common.no_plots).then(|| RunDataBuilder::new(stage.path(), None));
+    let mut written = match charted.as_mut() {
+        Some(data) => csv_files::write_all_charted(&exp, stage.path(), args.items, data),
+        None => csv_files::write_all(&exp, stage.path(), args.items),
+    }
+    .map_err(write_error)?;
     let over_time = match &over_time_pairs {
         Some(pairs) => {
             let pairs = pairs
@@ -125,6 +133,9 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
     };
     if options.flow_charts {
         written.extend(flow_csv::write_all(&exp, stage.path()).map_err(write_error)?);
+        if let Some(data) = charted.as_mut() {
+            data.flow(flow_csv::flow_charts(&exp));
+        }
     }
     if let Some(d) = &depends {
         let path = stage.path().join(report_depends::FILE);
@@ -137,13 +148,23 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
     }
     let mut manifest = manifest;
     let manifest_path = stage.path().join("manifest.json");
-    write_atomic(&manifest_path, manifest.to_json().as_bytes()).map_err(write_error)?;
+    let manifest_json = manifest.to_json();
+    write_atomic(&manifest_path, manifest_json.as_bytes()).map_err(write_error)?;
     written.push(manifest_path.clone());
     let interrupted = interrupt::requested();
-    if !interrupted && !args.common.no_plots {
-        // Charts and report.html are drawn from the files just written, as
-        // `orgsim plot` would.
-        written.extend(super::render_folder(stage.path())?);
+    if let Some(mut data) = charted.filter(|_| !interrupted) {
+        // Charts and report.html are drawn from what the files hold, as
+        // `orgsim plot` draws them (byte for byte), on the run's threads.
+        let info = serde_json::from_str(&manifest_json)
+            .map_err(|e| Failure::other(format!("manifest.json: {e}")))?;
+        data.manifest(Some(info));
+        let data = data.finish().ok_or_else(|| {
+            Failure::BadInput(format!(
+                "{}: holds no results",
+                out_dir.join(layout::SUMMARY_CSV).display()
+            ))
+        })?;
+        written.extend(pool.install(|| super::render_run(stage.path(), &data))?);
     }
     manifest.files = stage.file_names().map_err(write_error)?;
     write_atomic(&manifest_path, manifest.to_json().as_bytes()).map_err(write_error)?;

@@ -3,6 +3,7 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
+use super::charts::data::{CfdSample, Diff, RunDataBuilder, Stat};
 use super::layout;
 use crate::experiment::Experiment;
 use crate::model::Category;
@@ -40,10 +41,28 @@ pub fn comparison_records(exp: &Experiment) -> Vec<Vec<String>> {
 /// `summary.csv`: one row per (topology, metric), written as the rows are
 /// made (none held).
 pub fn summary_csv(exp: &Experiment) -> io::Result<Vec<u8>> {
+    summary_csv_into(exp, None)
+}
+
+/// [`summary_csv`], each row also given to `data`.
+fn summary_csv_into(
+    exp: &Experiment,
+    mut data: Option<&mut RunDataBuilder>,
+) -> io::Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(layout::SUMMARY_COLUMNS)?;
     for r in exp.summary_rows_iter() {
         let s = r.summary;
+        if let Some(data) = data.as_deref_mut() {
+            let stat = Stat {
+                mean: s.mean,
+                sd: s.sd,
+                low: s.ci_low,
+                high: s.ci_high,
+                n: s.n as u32,
+            };
+            data.summary(&r.topology, &r.metric, stat);
+        }
         w.write_record([
             r.topology.as_str(),
             &r.metric,
@@ -61,10 +80,27 @@ pub fn summary_csv(exp: &Experiment) -> io::Result<Vec<u8>> {
 /// the pairs the difference rests on (`n`) and whether it means anything
 /// (`meaningful`: false where an unstable topology's lead times are compared).
 pub fn comparison_csv(exp: &Experiment) -> io::Result<Vec<u8>> {
+    comparison_csv_into(exp, None)
+}
+
+/// [`comparison_csv`], each row also given to `data`.
+fn comparison_csv_into(
+    exp: &Experiment,
+    mut data: Option<&mut RunDataBuilder>,
+) -> io::Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(layout::COMPARISON_COLUMNS)?;
     for r in exp.comparison_rows_iter() {
         let d = r.difference;
+        if let Some(data) = data.as_deref_mut() {
+            let diff = Diff {
+                mean: d.diff.mean,
+                low: d.diff.ci_low,
+                high: d.diff.ci_high,
+                relative: d.relative,
+            };
+            data.comparison(&r.topology, &r.metric, diff);
+        }
         w.write_record([
             r.topology.as_str(),
             &r.baseline,
@@ -202,6 +238,61 @@ pub fn cfd_csv(exp: &Experiment) -> io::Result<Vec<u8>> {
             })
         }),
     )
+}
+
+/// [`write_all`], handing `data` what the charts and the report read of
+/// these files, as they would read it back (`summary.csv`,
+/// `comparison.csv`, `distribution.csv`, `cfd.csv`): `orgsim run` draws
+/// them without reading its files again.
+pub fn write_all_charted(
+    exp: &Experiment,
+    dir: &Path,
+    items: bool,
+    data: &mut RunDataBuilder,
+) -> io::Result<Vec<PathBuf>> {
+    let mut written = Vec::new();
+    let mut write = |name: &str, bytes: Vec<u8>| -> io::Result<()> {
+        let path = dir.join(name);
+        write_atomic(&path, &bytes)?;
+        written.push(path);
+        Ok(())
+    };
+    write(
+        layout::SUMMARY_CSV,
+        summary_csv_into(exp, Some(&mut *data))?,
+    )?;
+    write(
+        layout::COMPARISON_CSV,
+        comparison_csv_into(exp, Some(&mut *data))?,
+    )?;
+    write(layout::REPLICATIONS_CSV, replications_csv(exp)?)?;
+    write(layout::DISTRIBUTION_CSV, distribution_csv(exp)?)?;
+    write(layout::CFD_CSV, cfd_csv(exp)?)?;
+    if items {
+        write(layout::ITEMS_CSV, items_csv(exp)?)?;
+    }
+    for t in &exp.topologies {
+        for &(p, q) in &t.lead_time_distribution {
+            data.quantile(&t.name, p, q);
+        }
+        for f in &t.flow {
+            data.cfd(
+                &t.name,
+                "0",
+                CfdSample {
+                    time: f.time,
+                    arrived: f.arrived as f64,
+                    intake: f.intake as f64,
+                    backlog: f.backlog as f64,
+                    in_progress: f.in_progress as f64,
+                    done: f.done as f64,
+                    fix_arrived: f.fix_arrived as f64,
+                    fix_done: f.fix_done as f64,
+                },
+            );
+        }
+    }
+    Ok(written)
 }
 
 /// Writes the CSV files of `exp` into `dir` (items only if `items`), each

@@ -5,11 +5,13 @@
 //! replication 0, so a run with `--no-plots` neither records nor writes
 //! them.
 
+use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::util::atomic::write_atomic;
 
+use super::charts::flow_data::{CyclePoint, FlowCharts, WeekCount, WipAge};
 use super::csv_files::{number, to_bytes};
 use super::layout;
 use crate::experiment::{Experiment, TopologyResults};
@@ -136,6 +138,58 @@ pub fn wip_age_csv(exp: &Experiment) -> io::Result<Vec<u8>> {
             })
         }),
     )
+}
+
+/// What the flow charts read of the three files of `exp`, as they would
+/// read it back ([`FlowCharts::load`]): `orgsim run` draws them without
+/// reading its files again.
+pub fn flow_charts(exp: &Experiment) -> FlowCharts {
+    let (mut cycle, mut weeks, mut wip) = (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
+    for t in &exp.topologies {
+        // The files' topology cells are read back trimmed.
+        let name = t.name.trim();
+        let points: Vec<CyclePoint> = (t.completions.iter())
+            .filter(|c| c.done.is_finite())
+            .map(|c| CyclePoint {
+                done: c.done,
+                lead_time: c.done - c.arrival,
+            })
+            .collect();
+        if !points.is_empty() {
+            cycle
+                .entry(name.to_string())
+                .or_insert_with(Vec::new)
+                .extend(points);
+        }
+        let counts: Vec<WeekCount> = (topology_weeks(t).into_iter())
+            .filter(|w| w.start.is_finite())
+            .map(|w| WeekCount {
+                start: w.start,
+                end: w.end,
+                completed: w.completed as f64,
+            })
+            .collect();
+        if !counts.is_empty() {
+            weeks
+                .entry(name.to_string())
+                .or_insert_with(Vec::new)
+                .extend(counts);
+        }
+        let samples: Vec<WipAge> = (t.flow.iter())
+            .filter(|f| f.time.is_finite())
+            .map(|f| WipAge {
+                time: f.time,
+                wip: (f.arrived - f.done) as f64,
+                oldest_age: f.oldest_arrival.map_or(f64::NAN, |a| f.time - a),
+            })
+            .collect();
+        if !samples.is_empty() {
+            wip.entry(name.to_string())
+                .or_insert_with(Vec::new)
+                .extend(samples);
+        }
+    }
+    FlowCharts::new(cycle, weeks, wip)
 }
 
 /// Writes the three files of `exp` into `dir`, each atomically; returns

@@ -27,7 +27,7 @@ pub const FILE: &str = "report.html";
 /// folder); returns its path.
 pub fn write_report(dir: &Path) -> Result<PathBuf, ChartError> {
     let html = match charts::folder_kind(dir)? {
-        FolderKind::Run => run_report(&RunData::load(dir)?)?,
+        FolderKind::Run => run_report(&RunData::load(dir)?, None)?,
         FolderKind::Sweep => sweep_report(&SweepData::load(dir)?)?,
         FolderKind::Explore => {
             super::explore_html::report(&charts::explore::ExploreData::load(dir)?)?
@@ -39,7 +39,18 @@ pub fn write_report(dir: &Path) -> Result<PathBuf, ChartError> {
 /// Writes `report.html` into the `run` result folder `dir` from `data`,
 /// already read from it ([`RunData::load`]); returns its path.
 pub fn write_run_report(dir: &Path, data: &RunData) -> Result<PathBuf, ChartError> {
-    write_page(dir, &run_report(data)?)
+    write_page(dir, &run_report(data, None)?)
+}
+
+/// [`write_run_report`] embedding the charts' SVG documents `svgs`, as
+/// [`charts::render_run_charts`] drew and wrote them (a chart not among
+/// them is drawn again).
+pub fn write_run_report_with(
+    dir: &Path,
+    data: &RunData,
+    svgs: &[(RunChart, String)],
+) -> Result<PathBuf, ChartError> {
+    write_page(dir, &run_report(data, Some(svgs))?)
 }
 
 fn write_page(dir: &Path, html: &str) -> Result<PathBuf, ChartError> {
@@ -446,7 +457,7 @@ fn comparison_tables(out: &mut String, data: &RunData) {
     }
 }
 
-fn run_report(data: &RunData) -> Result<String, ChartError> {
+fn run_report(data: &RunData, svgs: Option<&[(RunChart, String)]>) -> Result<String, ChartError> {
     let name = data.scenario_name();
     let info = data.manifest.as_ref();
     let charts = RunChart::plan(data);
@@ -498,13 +509,12 @@ fn run_report(data: &RunData) -> Result<String, ChartError> {
 
     body.push_str("<h2>Charts</h2>\n");
     for c in &charts {
-        figure(
-            &mut body,
-            &c.heading(),
-            &c.svg(data)?,
-            &c.caption(data),
-            &c.stem(),
-        );
+        let drawn = svgs.and_then(|s| s.iter().find(|(k, _)| k == c));
+        let svg = match drawn {
+            Some((_, svg)) => std::borrow::Cow::Borrowed(svg.as_str()),
+            None => std::borrow::Cow::Owned(c.svg(data)?),
+        };
+        figure(&mut body, &c.heading(), &svg, &c.caption(data), &c.stem());
     }
     summary_table(&mut body, data);
     if let Some(costs) = super::money::html_section(data) {
@@ -717,13 +727,14 @@ const STREAM_METRICS: [Metric; 6] = [
 /// The streams of the folder (the `<stream>:` prefixes of its metrics), in
 /// file order.
 fn streams(data: &RunData) -> Vec<String> {
+    let mut seen = std::collections::BTreeSet::new();
     let mut out: Vec<String> = Vec::new();
-    for m in &data.metrics {
+    for (_, id) in data.metric_ids() {
         if let Some(MetricId {
             scope: Scope::Stream(s),
             ..
-        }) = MetricId::parse(m)
-            && !out.iter().any(|x| x == s)
+        }) = id
+            && seen.insert(s)
         {
             out.push(s.to_string());
         }
@@ -731,51 +742,149 @@ fn streams(data: &RunData) -> Vec<String> {
     out
 }
 
-/// "Results per stream": the headline metrics of each stream, per topology.
-fn stream_table(out: &mut String, data: &RunData) {
-    let streams = streams(data);
-    if streams.len() < 2 {
-        return;
+/// Streams shown one by one in "Results per stream"; a run with more
+/// shows how each metric spreads over its streams and the
+/// [`WORST_STREAMS`] with the longest mean lead time (every stream stays in
+/// summary.csv): three thousand groups of rows are a table nobody reads.
+const MAX_STREAMS: usize = 30;
+/// Streams shown one by one, longest mean lead time first, above
+/// [`MAX_STREAMS`].
+const WORST_STREAMS: usize = 20;
+
+/// The name of `stream`'s `metric`.
+fn stream_metric(stream: &str, metric: Metric) -> String {
+    MetricId {
+        scope: Scope::Stream(stream),
+        metric,
     }
-    out.push_str("<h2>Results per stream</h2>\n<p>The same metrics for the items of each stream alone; below each mean, its 95% confidence interval.</p>\n");
+    .name()
+}
+
+/// The head of a table with a column per topology.
+fn topology_head(out: &mut String, data: &RunData) {
     out.push_str("<table>\n<thead><tr><th>metric</th>");
     for (i, t) in data.topologies.iter().enumerate() {
         let _ = write!(out, "<th>{}{}</th>", swatch(i), escape(t));
     }
     out.push_str("</tr></thead>\n<tbody>\n");
+}
+
+/// "Results per stream": the headline metrics of each stream, per topology;
+/// above [`MAX_STREAMS`] streams, their spread and the worst of them.
+fn stream_table(out: &mut String, data: &RunData) {
+    let streams = streams(data);
+    if streams.len() < 2 {
+        return;
+    }
+    if streams.len() > MAX_STREAMS {
+        many_streams(out, data, &streams);
+        return;
+    }
+    out.push_str("<h2>Results per stream</h2>\n<p>The same metrics for the items of each stream alone; below each mean, its 95% confidence interval.</p>\n");
+    topology_head(out, data);
+    for s in &streams {
+        stream_rows(out, data, s);
+    }
+    out.push_str("</tbody>\n</table>\n");
+}
+
+/// The group of rows of stream `s` in the per-stream table.
+fn stream_rows(out: &mut String, data: &RunData, s: &str) {
     let all: Vec<&str> = data.topologies.iter().map(String::as_str).collect();
     let columns = data.topologies.len() + 1;
-    for s in &streams {
-        let _ = writeln!(
-            out,
-            "<tr class=\"group\"><td colspan=\"{columns}\">{}</td></tr>",
-            escape(s)
-        );
-        for id in STREAM_METRICS {
-            let m = id.name();
-            let metric = MetricId {
-                scope: Scope::Stream(s),
-                metric: id,
-            }
-            .name();
-            let nonzero = all
-                .iter()
-                .any(|t| data.mean(t, &metric).is_some_and(|v| v != 0.0));
-            if !shown(data, &all, &metric) || (id == Metric::EscapedDefectsPerItem && !nonzero) {
+    let _ = writeln!(
+        out,
+        "<tr class=\"group\"><td colspan=\"{columns}\">{}</td></tr>",
+        escape(s)
+    );
+    for id in STREAM_METRICS {
+        let m = id.name();
+        let metric = stream_metric(s, id);
+        let nonzero = all
+            .iter()
+            .any(|t| data.mean(t, &metric).is_some_and(|v| v != 0.0));
+        if !shown(data, &all, &metric) || (id == Metric::EscapedDefectsPerItem && !nonzero) {
+            continue;
+        }
+        let _ = write!(out, "<tr><td>{}</td>", escape(stream_label(id)));
+        for t in &data.topologies {
+            let _ = write!(out, "<td>{}</td>", cell(m, data.stat(t, &metric)));
+        }
+        out.push_str("</tr>\n");
+    }
+}
+
+/// The summary table's heading less its note on fix items, which that
+/// table has already given.
+fn stream_label(id: Metric) -> &'static str {
+    match id {
+        Metric::EscapedDefectsPerItem => "escaped defects per item",
+        _ => id.info().heading,
+    }
+}
+
+/// The minimum, quartiles and maximum of `values` (finite, not empty),
+/// interpolated between order statistics as `stats::percentile` does.
+fn five_numbers(values: &mut [f64]) -> [f64; 5] {
+    values.sort_by(f64::total_cmp);
+    [0.0, 0.25, 0.5, 0.75, 1.0].map(|p| crate::stats::percentile(values, p))
+}
+
+/// "Results per stream" of a run with more than [`MAX_STREAMS`] streams:
+/// per metric and topology, the spread of the streams' means, then the
+/// [`WORST_STREAMS`] streams with the longest mean lead time in any
+/// topology, longest first (between equals, file order).
+fn many_streams(out: &mut String, data: &RunData, streams: &[String]) {
+    let worst = WORST_STREAMS.min(streams.len());
+    let _ = writeln!(
+        out,
+        "<h2>Results per stream</h2>\n<p>{} streams, too many for a row each: first how each metric spreads over the streams (the minimum, quartiles and maximum of the streams' means), then the {worst} streams with the longest mean lead time in any topology, longest first, with their 95% confidence intervals. Every stream's numbers are in summary.csv and comparison.csv (metrics <code>&lt;stream&gt;:&lt;metric&gt;</code>).</p>",
+        streams.len()
+    );
+    out.push_str("<table>\n<thead><tr><th>metric</th><th>topology</th><th>streams</th><th>minimum</th><th>lower quartile</th><th>median</th><th>upper quartile</th><th>maximum</th></tr></thead>\n<tbody>\n");
+    for id in STREAM_METRICS {
+        let m = id.name();
+        let names: Vec<String> = streams.iter().map(|s| stream_metric(s, id)).collect();
+        for (i, t) in data.topologies.iter().enumerate() {
+            let mut means: Vec<f64> = (names.iter()).filter_map(|n| data.mean(t, n)).collect();
+            let nonzero = means.iter().any(|&v| v != 0.0);
+            if means.is_empty() || (id == Metric::EscapedDefectsPerItem && !nonzero) {
                 continue;
             }
-            // The summary table's heading less its note on fix items, which
-            // that table has already given.
-            let label = match id {
-                Metric::EscapedDefectsPerItem => "escaped defects per item",
-                _ => id.info().heading,
-            };
-            let _ = write!(out, "<tr><td>{}</td>", escape(label));
-            for t in &data.topologies {
-                let _ = write!(out, "<td>{}</td>", cell(m, data.stat(t, &metric)));
+            let q = five_numbers(&mut means);
+            let _ = write!(
+                out,
+                "<tr><td>{}</td><td>{}{}</td><td>{}</td>",
+                escape(stream_label(id)),
+                swatch(i),
+                escape(t),
+                means.len()
+            );
+            for v in q {
+                let _ = write!(out, "<td>{}</td>", escape(&numbers::short(m, v)));
             }
             out.push_str("</tr>\n");
         }
+    }
+    out.push_str("</tbody>\n</table>\n");
+    // Each stream's key is looked up once, not at every comparison.
+    let mut keyed: Vec<(f64, &String)> = (streams.iter())
+        .map(|s| {
+            let name = stream_metric(s, Metric::LeadTimeMean);
+            let longest = (data.topologies.iter())
+                .filter_map(|t| data.mean(t, &name))
+                .fold(f64::NEG_INFINITY, f64::max);
+            (longest, s)
+        })
+        .collect();
+    keyed.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let _ = writeln!(
+        out,
+        "<h3>The {worst} streams with the longest mean lead time</h3>"
+    );
+    topology_head(out, data);
+    for (_, s) in keyed.into_iter().take(worst) {
+        stream_rows(out, data, s);
     }
     out.push_str("</tbody>\n</table>\n");
 }

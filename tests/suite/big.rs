@@ -3,7 +3,7 @@
 //! is measured in `benches/big.rs`, never here.
 
 #[path = "../../benches/support/big.rs"]
-mod generator;
+pub(crate) mod generator;
 
 use std::fs;
 

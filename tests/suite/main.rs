@@ -3,6 +3,7 @@
 mod bad_input;
 mod baseline;
 mod big;
+mod big_report;
 mod bundled_scenarios;
 mod catalogue;
 mod charts;

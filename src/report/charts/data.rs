@@ -94,8 +94,17 @@ pub struct RunData {
     pub topologies: Vec<String>,
     /// Metric names in the order of `summary.csv`.
     pub metrics: Vec<String>,
-    summary: BTreeMap<(String, String), Stat>,
-    comparison: BTreeMap<(String, String), Diff>,
+    /// What each of `metrics` is, parsed once (the charts and the report
+    /// ask for the teams and the streams many times, of tens of thousands
+    /// of metrics at 3,000 streams).
+    ids: Vec<Option<ParsedId>>,
+    /// Each metric name of `summary.csv` and `comparison.csv` and its
+    /// index in the cells of `summary` and `comparison`.
+    index: BTreeMap<String, usize>,
+    /// Per topology with results, its summaries by metric index.
+    summary: Vec<(String, Vec<Option<Stat>>)>,
+    /// Per topology, its paired differences by metric index.
+    comparison: Vec<(String, Vec<Option<Diff>>)>,
     /// Pooled lead-time quantiles per topology: (probability, lead time).
     pub distribution: BTreeMap<String, Vec<(f64, f64)>>,
     /// Cumulative flow samples of replication 0 per topology.
@@ -279,7 +288,7 @@ fn push_unique(list: &mut Vec<String>, name: &str) {
 /// Names in first-seen order without repeats, for lists that grow with the
 /// streams and teams ([`push_unique`]'s search would make reading them
 /// quadratic).
-#[derive(Default)]
+#[derive(Debug, Default)]
 struct Unique {
     names: Vec<String>,
     seen: std::collections::BTreeSet<String>,
@@ -363,73 +372,34 @@ impl RunData {
             return Err(ChartError::NoResults(dir.to_path_buf()));
         }
         let manifest = read_info(dir, &[layout::MANIFEST_JSON])?;
-        let mut topologies = Unique::from(
-            manifest
-                .as_ref()
-                .map(|m| m.topologies.clone())
-                .unwrap_or_default(),
-        );
-
+        let mut data = RunDataBuilder::new(dir, manifest);
         let t = Table::read(&summary_path)?;
         let (ct, cm) = (t.col("topology")?, t.col("metric")?);
         let cs = t.cols(layout::summary_stats())?;
-        let mut summary = BTreeMap::new();
-        let mut metrics = Unique::default();
         for r in 0..t.rows.len() {
-            let (topo, metric) = (t.text(r, ct), t.text(r, cm));
-            topologies.push(topo);
-            if !summary.contains_key(&(topo.to_string(), metric.to_string())) {
-                metrics.push(metric);
-            }
-            summary.insert((topo.to_string(), metric.to_string()), t.stat(r, &cs)?);
+            data.summary(t.text(r, ct), t.text(r, cm), t.stat(r, &cs)?);
         }
-        // Topologies of the manifest that have no results (e.g. a manifest
-        // from another run) are dropped.
-        let with_results: std::collections::BTreeSet<&str> = summary
-            .keys()
-            .map(|(t, _): &(String, String)| t.as_str())
-            .collect();
-        let mut topologies = topologies.names;
-        topologies.retain(|name| with_results.contains(name.as_str()));
-        let metrics = metrics.names;
-        if summary.is_empty() {
-            return Err(ChartError::format(&summary_path, "holds no results".into()));
-        }
+        drop(t);
 
-        let mut comparison = BTreeMap::new();
         let path = dir.join(layout::COMPARISON_CSV);
         if path.is_file() {
             let t = Table::read(&path)?;
             let (ct, cm) = (t.col("topology")?, t.col("metric")?);
             let cd = t.cols(layout::comparison_stats())?;
             for r in 0..t.rows.len() {
-                comparison.insert(
-                    (t.text(r, ct).to_string(), t.text(r, cm).to_string()),
-                    t.diff(r, &cd)?,
-                );
+                data.comparison(t.text(r, ct), t.text(r, cm), t.diff(r, &cd)?);
             }
         }
 
-        let mut distribution: BTreeMap<String, Vec<(f64, f64)>> = BTreeMap::new();
         let path = dir.join(layout::DISTRIBUTION_CSV);
         if path.is_file() {
             let t = Table::read(&path)?;
             let c = t.cols(&layout::DISTRIBUTION_COLUMNS)?;
             for r in 0..t.rows.len() {
-                let (p, x) = (t.num(r, c[1])?, t.num(r, c[2])?);
-                if p.is_finite() && x.is_finite() {
-                    distribution
-                        .entry(t.text(r, c[0]).to_string())
-                        .or_default()
-                        .push((p, x));
-                }
-            }
-            for v in distribution.values_mut() {
-                v.sort_by(|a, b| a.0.total_cmp(&b.0));
+                data.quantile(t.text(r, c[0]), t.num(r, c[1])?, t.num(r, c[2])?);
             }
         }
 
-        let mut cfd: BTreeMap<String, Vec<CfdSample>> = BTreeMap::new();
         let path = dir.join(layout::CFD_CSV);
         if path.is_file() {
             let t = Table::read(&path)?;
@@ -437,18 +407,7 @@ impl RunData {
             let c = t.cols(required)?;
             // Written since fix items are counted apart (optional).
             let fix = (t.col(optional[0]).ok(), t.col(optional[1]).ok());
-            // One replication per topology: the first one listed.
-            let mut first_rep: BTreeMap<String, String> = BTreeMap::new();
             for r in 0..t.rows.len() {
-                let topo = t.text(r, c[0]).to_string();
-                let rep = t.text(r, c[1]);
-                if first_rep
-                    .entry(topo.clone())
-                    .or_insert_with(|| rep.to_string())
-                    != rep
-                {
-                    continue;
-                }
                 let s = CfdSample {
                     time: t.num(r, c[2])?,
                     arrived: t.num(r, c[3])?,
@@ -459,30 +418,19 @@ impl RunData {
                     fix_arrived: fix.0.map_or(Ok(0.0), |c| t.num(r, c))?,
                     fix_done: fix.1.map_or(Ok(0.0), |c| t.num(r, c))?,
                 };
-                if s.time.is_finite() {
-                    cfd.entry(topo).or_default().push(s);
-                }
+                data.cfd(t.text(r, c[0]), t.text(r, c[1]), s);
             }
         }
-
-        Ok(Self {
-            dir: dir.to_path_buf(),
-            manifest,
-            topologies,
-            metrics,
-            summary,
-            comparison,
-            distribution,
-            cfd,
-            flow: super::flow_data::FlowCharts::load(dir)?,
-        })
+        data.flow(super::flow_data::FlowCharts::load(dir)?);
+        data.finish()
+            .ok_or_else(|| ChartError::format(&summary_path, "holds no results".into()))
     }
 
     /// The summary of `metric` in `topology`.
     pub fn stat(&self, topology: &str, metric: &str) -> Option<Stat> {
-        self.summary
-            .get(&(topology.to_string(), metric.to_string()))
-            .copied()
+        let i = *self.index.get(metric)?;
+        let (_, cells) = self.summary.iter().find(|(t, _)| t == topology)?;
+        cells.get(i).copied().flatten()
     }
 
     /// The mean of `metric` in `topology`, if it is a number.
@@ -494,9 +442,25 @@ impl RunData {
 
     /// The paired difference of `topology` against the baseline in `metric`.
     pub fn diff(&self, topology: &str, metric: &str) -> Option<Diff> {
-        self.comparison
-            .get(&(topology.to_string(), metric.to_string()))
-            .copied()
+        let i = *self.index.get(metric)?;
+        let (_, cells) = self.comparison.iter().find(|(t, _)| t == topology)?;
+        cells.get(i).copied().flatten()
+    }
+
+    /// Each of [`metrics`](Self::metrics) with what it is (`None` for a
+    /// name that is not one of orgsim's), in file order.
+    pub fn metric_ids(&self) -> impl Iterator<Item = (&str, Option<MetricId<'_>>)> {
+        self.metrics.iter().zip(&self.ids).map(|(name, id)| {
+            let id = id.as_ref().map(|p| MetricId {
+                scope: match p.scope {
+                    ScopeKind::All => Scope::All,
+                    ScopeKind::Stream => Scope::Stream(&name[p.name.clone()]),
+                    ScopeKind::Team => Scope::Team(&name[p.name.clone()]),
+                },
+                metric: p.metric,
+            });
+            (name.as_str(), id)
+        })
     }
 
     /// The baseline topology (the first).
@@ -516,11 +480,11 @@ impl RunData {
     /// file order.
     pub fn teams(&self, topology: &str) -> Vec<String> {
         let mut teams = Unique::default();
-        for m in &self.metrics {
+        for (m, id) in self.metric_ids() {
             if let Some(MetricId {
                 scope: Scope::Team(team),
                 metric: Metric::TeamUtilization,
-            }) = MetricId::parse(m)
+            }) = id
                 && self.stat(topology, m).is_some()
             {
                 teams.push(team);
@@ -539,7 +503,13 @@ impl RunData {
         self.manifest
             .as_ref()
             .and_then(|m| m.replications)
-            .unwrap_or_else(|| self.summary.values().map(|s| s.n).max().unwrap_or_default())
+            .unwrap_or_else(|| {
+                (self.summary.iter())
+                    .flat_map(|(_, cells)| cells.iter().flatten())
+                    .map(|s| s.n)
+                    .max()
+                    .unwrap_or_default()
+            })
     }
 
     /// Whether at least half of `topology`'s replications were flagged
@@ -562,6 +532,204 @@ impl RunData {
             .or(m.warmup)
             .filter(|w| w.is_finite())
             .unwrap_or(0.0)
+    }
+}
+
+/// Which kind of scope a parsed metric name has.
+#[derive(Debug, Clone, Copy)]
+enum ScopeKind {
+    All,
+    Stream,
+    Team,
+}
+
+/// A metric name parsed once: its scope, the scope's name as a range of
+/// the metric's name, and the metric.
+#[derive(Debug, Clone)]
+struct ParsedId {
+    scope: ScopeKind,
+    name: std::ops::Range<usize>,
+    metric: Metric,
+}
+
+impl ParsedId {
+    fn of(name: &str) -> Option<Self> {
+        let id = MetricId::parse(name)?;
+        // The scope's name is a slice of `name`.
+        let range = |part: &str| {
+            let start = part.as_ptr() as usize - name.as_ptr() as usize;
+            start..start + part.len()
+        };
+        let (scope, name) = match id.scope {
+            Scope::All => (ScopeKind::All, 0..0),
+            Scope::Stream(s) => (ScopeKind::Stream, range(s)),
+            Scope::Team(t) => (ScopeKind::Team, range(t)),
+        };
+        Some(Self {
+            scope,
+            name,
+            metric: id.metric,
+        })
+    }
+}
+
+/// A [`RunData`] made row by row: from a folder's files ([`RunData::load`])
+/// or from the results in memory of the run that writes those files
+/// (`orgsim run`, which so reads nothing back). The files hold every number
+/// exactly, so the same rows in the same order make the same data.
+#[derive(Debug)]
+pub struct RunDataBuilder {
+    dir: PathBuf,
+    manifest: Option<RunInfo>,
+    topologies: Unique,
+    metrics: Vec<String>,
+    ids: Vec<Option<ParsedId>>,
+    index: BTreeMap<String, usize>,
+    summary: Vec<(String, Vec<Option<Stat>>)>,
+    comparison: Vec<(String, Vec<Option<Diff>>)>,
+    distribution: BTreeMap<String, Vec<(f64, f64)>>,
+    cfd: BTreeMap<String, Vec<CfdSample>>,
+    cfd_replication: BTreeMap<String, String>,
+    flow: super::flow_data::FlowCharts,
+}
+
+/// Sets the cell `i` of `topology` in `table`, adding what is missing.
+fn set_cell<T>(table: &mut Vec<(String, Vec<Option<T>>)>, topology: &str, i: usize, value: T) {
+    let row = match table.iter().position(|(t, _)| t == topology) {
+        Some(row) => row,
+        None => {
+            table.push((topology.to_string(), Vec::new()));
+            table.len() - 1
+        }
+    };
+    let cells = &mut table[row].1;
+    if cells.len() <= i {
+        cells.resize_with(i + 1, || None);
+    }
+    cells[i] = Some(value);
+}
+
+impl RunDataBuilder {
+    /// Nothing yet of the run folder `dir` that `manifest` describes.
+    pub fn new(dir: &Path, manifest: Option<RunInfo>) -> Self {
+        Self {
+            dir: dir.to_path_buf(),
+            manifest,
+            topologies: Unique::default(),
+            metrics: Vec::new(),
+            ids: Vec::new(),
+            index: BTreeMap::new(),
+            summary: Vec::new(),
+            comparison: Vec::new(),
+            distribution: BTreeMap::new(),
+            cfd: BTreeMap::new(),
+            cfd_replication: BTreeMap::new(),
+            flow: Default::default(),
+        }
+    }
+
+    /// The index of `metric`, and whether it is new.
+    fn index_of(&mut self, metric: &str) -> (usize, bool) {
+        if let Some(&i) = self.index.get(metric) {
+            return (i, false);
+        }
+        let i = self.index.len();
+        self.index.insert(metric.to_string(), i);
+        (i, true)
+    }
+
+    /// A row of `summary.csv` (a later row of the same topology and metric
+    /// replaces an earlier one). Every summary row comes before the first
+    /// [`comparison`](Self::comparison) row.
+    pub fn summary(&mut self, topology: &str, metric: &str, stat: Stat) {
+        self.topologies.push(topology);
+        let (i, new) = self.index_of(metric);
+        if new {
+            self.metrics.push(metric.to_string());
+            self.ids.push(ParsedId::of(metric));
+        }
+        set_cell(&mut self.summary, topology, i, stat);
+    }
+
+    /// A row of `comparison.csv`.
+    pub fn comparison(&mut self, topology: &str, metric: &str, diff: Diff) {
+        let (i, _) = self.index_of(metric);
+        set_cell(&mut self.comparison, topology, i, diff);
+    }
+
+    /// A row of `distribution.csv`: the lead time `x` at probability `p`
+    /// (kept when both are numbers).
+    pub fn quantile(&mut self, topology: &str, p: f64, x: f64) {
+        if p.is_finite() && x.is_finite() {
+            self.distribution
+                .entry(topology.to_string())
+                .or_default()
+                .push((p, x));
+        }
+    }
+
+    /// A row of `cfd.csv`, of replication `replication` (only the first
+    /// replication listed of a topology is kept; a sample at no finite
+    /// time is skipped).
+    pub fn cfd(&mut self, topology: &str, replication: &str, sample: CfdSample) {
+        let first = self
+            .cfd_replication
+            .entry(topology.to_string())
+            .or_insert_with(|| replication.to_string());
+        if first != replication || !sample.time.is_finite() {
+            return;
+        }
+        self.cfd
+            .entry(topology.to_string())
+            .or_default()
+            .push(sample);
+    }
+
+    /// The flow charts' data.
+    pub fn flow(&mut self, flow: super::flow_data::FlowCharts) {
+        self.flow = flow;
+    }
+
+    /// What `manifest.json` says (at any time before [`finish`](Self::finish)).
+    pub fn manifest(&mut self, info: Option<RunInfo>) {
+        self.manifest = info;
+    }
+
+    /// The data, or `None` when no summary row came.
+    pub fn finish(self) -> Option<RunData> {
+        if self.summary.is_empty() {
+            return None;
+        }
+        // The manifest's order, then any other topology with results;
+        // topologies of the manifest that have none (e.g. a manifest from
+        // another run) are dropped.
+        let mut order = Unique::from(
+            (self.manifest.as_ref())
+                .map(|m| m.topologies.clone())
+                .unwrap_or_default(),
+        );
+        for t in &self.topologies.names {
+            order.push(t);
+        }
+        let mut topologies = order.names;
+        topologies.retain(|name| self.summary.iter().any(|(t, _)| t == name));
+        let mut distribution = self.distribution;
+        for v in distribution.values_mut() {
+            v.sort_by(|a, b| a.0.total_cmp(&b.0));
+        }
+        Some(RunData {
+            dir: self.dir,
+            manifest: self.manifest,
+            topologies,
+            metrics: self.metrics,
+            ids: self.ids,
+            index: self.index,
+            summary: self.summary,
+            comparison: self.comparison,
+            distribution,
+            cfd: self.cfd,
+            flow: self.flow,
+        })
     }
 }
 

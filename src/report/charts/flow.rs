@@ -61,15 +61,12 @@ pub fn dot_stride(n: usize) -> usize {
 
 /// The lead-time percentiles of the scatter's points: (p, name, days).
 pub fn cycle_percentiles(data: &RunData, topology: &str) -> Vec<(f64, &'static str, f64)> {
-    // Sorted once for the three marks.
-    let mut leads: Vec<f64> = (cycle(data, topology).iter())
-        .map(|c| c.lead_time)
-        .filter(|x| x.is_finite())
-        .collect();
-    leads.sort_by(f64::total_cmp);
+    // Worked out once per topology when the data was made.
+    let days = data.flow.marks(topology);
     MARKS
         .iter()
-        .map(|&(p, name)| (p, name, percentile(&leads, p)))
+        .zip(days)
+        .map(|(&(p, name), d)| (p, name, d))
         .collect()
 }
 

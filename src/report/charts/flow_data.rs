@@ -50,6 +50,10 @@ pub struct FlowCharts {
     pub weeks: BTreeMap<String, Vec<WeekCount>>,
     /// Samples of the work-in-progress and age chart.
     pub wip: BTreeMap<String, Vec<WipAge>>,
+    /// The lead-time percentiles of [`MARKS`](super::flow::MARKS) of each
+    /// topology's `cycle` points, worked out once by [`FlowCharts::new`]
+    /// (the scatter, the aging chart and their captions all show them).
+    marks: BTreeMap<String, [f64; 3]>,
 }
 
 impl FlowCharts {
@@ -84,8 +88,49 @@ impl FlowCharts {
                 oldest_age: v[2],
             },
         )?;
-        Ok(Self { cycle, weeks, wip })
+        Ok(Self::new(cycle, weeks, wip))
     }
+
+    /// The flow charts' data made of these points, with the percentiles of
+    /// each topology's lead times worked out (one sort per topology).
+    pub fn new(
+        cycle: BTreeMap<String, Vec<CyclePoint>>,
+        weeks: BTreeMap<String, Vec<WeekCount>>,
+        wip: BTreeMap<String, Vec<WipAge>>,
+    ) -> Self {
+        let marks = cycle
+            .iter()
+            .map(|(t, points)| (t.clone(), lead_time_marks(points)))
+            .collect();
+        Self {
+            cycle,
+            weeks,
+            wip,
+            marks,
+        }
+    }
+
+    /// The lead-time percentiles of [`MARKS`](super::flow::MARKS) of
+    /// `topology`'s cycle points (NaN where it has none).
+    pub fn marks(&self, topology: &str) -> [f64; 3] {
+        match self.marks.get(topology) {
+            Some(m) => *m,
+            // Points set after `new` (or none at all).
+            None => lead_time_marks(self.cycle.get(topology).map_or(&[], Vec::as_slice)),
+        }
+    }
+}
+
+/// The type-7 percentiles of [`MARKS`](super::flow::MARKS) of the finite
+/// lead times of `points`, from one sort.
+fn lead_time_marks(points: &[CyclePoint]) -> [f64; 3] {
+    let mut leads: Vec<f64> = points
+        .iter()
+        .map(|c| c.lead_time)
+        .filter(|x| x.is_finite())
+        .collect();
+    leads.sort_by(f64::total_cmp);
+    super::flow::MARKS.map(|(p, _)| crate::stats::percentile(&leads, p))
 }
 
 /// The rows of `dir/name` (if it is there) of the first replication listed
