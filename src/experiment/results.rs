@@ -63,7 +63,13 @@ pub fn is_share_metric(metric: &str) -> bool {
 /// The summary of `metric`'s per-replication `values`: Student-t for
 /// measurements, Wilson for 0/1 flags (an interval inside [0, 1]).
 pub fn summarize(metric: &str, values: &[f64]) -> Summary {
-    if is_share_metric(metric) {
+    summarize_as(crate::model::metric::info(metric), values)
+}
+
+/// [`summarize`] for a metric whose catalogue entry is `info` (looked up
+/// once for the several questions a row asks of it).
+fn summarize_as(info: Option<crate::model::metric::Info>, values: &[f64]) -> Summary {
+    if info.is_some_and(|i| i.proportion) {
         Summary::proportion(values)
     } else {
         Summary::of(values)
@@ -237,15 +243,15 @@ impl Experiment {
     pub fn summary_rows_iter(&self) -> impl Iterator<Item = SummaryRow> + '_ {
         self.topologies.iter().flat_map(|t| {
             let unstable = t.is_unstable();
-            t.metric_names
-                .iter()
-                .zip(&t.values)
-                .map(move |(m, v)| SummaryRow {
+            t.metric_names.iter().zip(&t.values).map(move |(m, v)| {
+                let info = crate::model::metric::info(m);
+                SummaryRow {
                     topology: t.name.clone(),
                     metric: m.clone(),
-                    summary: summarize(m, v),
-                    meaningful: !(unstable && grows_with_run_length(m)),
-                })
+                    summary: summarize_as(info, v),
+                    meaningful: !(unstable && info.is_some_and(|i| i.grows_with_run_length)),
+                }
+            })
         })
     }
 

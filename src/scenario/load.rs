@@ -137,7 +137,7 @@ pub fn load_str(
 /// reported where no override wrote), as (path, message) pairs.
 fn problems_with(
     source_name: &str,
-    map: &SourceMap,
+    map: &SourceMap<'_>,
     doc: &Table,
     overrides: &[&Override],
 ) -> Vec<(String, String)> {
@@ -158,7 +158,7 @@ fn problems_with(
 /// which it goes away, and no line (the file is right there).
 fn blame_overrides(
     source_name: &str,
-    map: &SourceMap,
+    map: &SourceMap<'_>,
     original: &Table,
     overrides: &[Override],
     problems: &mut [Problem],

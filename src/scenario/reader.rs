@@ -14,7 +14,7 @@ use super::suggest;
 /// The collector of problems of one scenario.
 pub(crate) struct Ctx<'a> {
     file: &'a str,
-    map: &'a SourceMap,
+    map: &'a SourceMap<'a>,
     applied: &'a [Applied],
     problems: Vec<Problem>,
     /// Keys that an unknown key was taken for a misspelling of ("did you
@@ -143,7 +143,7 @@ fn elsewhere(key: &str, here: &TomlPath) -> Option<String> {
 impl<'a> Ctx<'a> {
     /// A collector for the document of `file`, whose lines are in `map`,
     /// after the overrides `applied`.
-    pub(crate) fn new(file: &'a str, map: &'a SourceMap, applied: &'a [Applied]) -> Self {
+    pub(crate) fn new(file: &'a str, map: &'a SourceMap<'a>, applied: &'a [Applied]) -> Self {
         Self {
             file,
             map,

@@ -7,17 +7,43 @@ use toml::de::{DeTable, DeValue};
 
 use super::path::TomlPath;
 
-/// Line numbers of the keys and array elements of one document.
+/// Line numbers of the keys and array elements of one document, found
+/// the first time a line is asked for: a scenario without problems never
+/// needs them, and a 3,000-stream file has tens of thousands of keys.
+#[derive(Debug)]
+pub(crate) struct SourceMap<'t> {
+    text: &'t str,
+    lines: std::cell::OnceCell<Lines>,
+}
+
 #[derive(Debug, Default)]
-pub(crate) struct SourceMap {
+struct Lines {
     lines: BTreeMap<TomlPath, usize>,
 }
 
-impl SourceMap {
-    /// Maps every key and array element of `text` to the line where it is
-    /// written (a key's own line; for a table, the line of its header). An
-    /// unparsable text gives an empty map.
-    pub(crate) fn build(text: &str) -> Self {
+impl<'t> SourceMap<'t> {
+    /// The map of every key and array element of `text` to the line where
+    /// it is written (a key's own line; for a table, the line of its
+    /// header). An unparsable text gives an empty map.
+    pub(crate) fn build(text: &'t str) -> Self {
+        Self {
+            text,
+            lines: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The line of the deepest prefix of `path` (itself included) that is
+    /// written in the file: a key missing from a table points at the table.
+    pub(crate) fn line(&self, path: &TomlPath) -> Option<usize> {
+        let lines = &self.lines.get_or_init(|| Lines::of(self.text)).lines;
+        (1..=path.segments().len())
+            .rev()
+            .find_map(|len| lines.get(&path.truncated(len)).copied())
+    }
+}
+
+impl Lines {
+    fn of(text: &str) -> Self {
         let mut map = Self::default();
         if let Ok(doc) = DeTable::parse(text) {
             let lines = LineIndex::new(text);
@@ -51,14 +77,6 @@ impl SourceMap {
             }
             _ => {}
         }
-    }
-
-    /// The line of the deepest prefix of `path` (itself included) that is
-    /// written in the file: a key missing from a table points at the table.
-    pub(crate) fn line(&self, path: &TomlPath) -> Option<usize> {
-        (1..=path.segments().len())
-            .rev()
-            .find_map(|len| self.lines.get(&path.truncated(len)).copied())
     }
 }
 

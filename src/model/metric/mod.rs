@@ -266,8 +266,26 @@ impl Metric {
 
     /// The metric of `family` named `name` (no scope prefix).
     pub fn from_name(family: Family, name: &str) -> Option<Metric> {
-        Metric::ALL
-            .into_iter()
+        // Asked once per metric of every stream and team when results are
+        // written, so the catalogue is indexed by the length of the name:
+        // a name is then compared with the few of its length only.
+        static BY_LENGTH: std::sync::OnceLock<Vec<Vec<Metric>>> = std::sync::OnceLock::new();
+        BY_LENGTH
+            .get_or_init(|| {
+                let longest = Metric::ALL
+                    .iter()
+                    .map(|m| m.name().len())
+                    .max()
+                    .unwrap_or(0);
+                let mut by_length = vec![Vec::new(); longest + 1];
+                for m in Metric::ALL {
+                    by_length[m.name().len()].push(m);
+                }
+                by_length
+            })
+            .get(name.len())?
+            .iter()
+            .copied()
             .find(|m| m.family() == family && m.name() == name)
     }
 }
