@@ -117,3 +117,70 @@ fn workload_draws_do_not_depend_on_the_topology() {
         .count();
     assert!(coupled > 0, "coupling 0.1 must couple some of ~500 tasks");
 }
+
+/// The topologies of a replication simulated side by side (their open
+/// streams' draws made once, docs/model.md, "Randomness") give each
+/// topology the very outcome it has simulated alone: every bundled
+/// scenario, each topology over a window of its own length (so they end
+/// at different times), and again with a WIP limit low enough to stop some
+/// replications early as saturated.
+#[test]
+fn topologies_side_by_side_are_each_what_they_are_alone() {
+    use orgsim::engine::RngFactory;
+    use orgsim::model::{Recording, Side, simulate, simulate_together, topology};
+    let recording = Recording {
+        items: true,
+        flow: true,
+        flow_charts: true,
+        series: true,
+        events: false,
+    };
+    let mut saturated = 0;
+    let mut compared = 0;
+    for b in bundled::ALL {
+        let o = [Override::parse("simulation.horizon=150").unwrap()];
+        let sc = orgsim::scenario::load_str(b.file_name, b.text, &o).unwrap();
+        let model = &sc.model;
+        let orgs: Vec<_> = model
+            .topologies
+            .iter()
+            .map(|t| topology::build(model, t))
+            .collect();
+        let sides: Vec<Side<'_>> = orgs
+            .iter()
+            .enumerate()
+            .map(|(i, org)| Side {
+                org,
+                window: sc.run.window(20.0 + 15.0 * i as f64),
+                recording,
+            })
+            .collect();
+        let mut tight = sc.run.limits;
+        tight.max_wip = 40;
+        for limits in [sc.run.limits, tight] {
+            for r in 0..2 {
+                let rngs = RngFactory::new(sc.run.seed).replication(r);
+                let together = simulate_together(model, &sides, limits, &rngs, None).unwrap();
+                assert_eq!(together.len(), sides.len());
+                for (side, both) in sides.iter().zip(&together) {
+                    let alone = simulate(model, side.org, side.window, limits, &rngs, recording);
+                    assert_eq!(
+                        format!("{both:?}"),
+                        format!("{alone:?}"),
+                        "{}, {}, replication {r}, max_wip {}",
+                        b.name,
+                        side.org.name,
+                        limits.max_wip
+                    );
+                    saturated += usize::from(alone.saturated_at.is_some());
+                    compared += 1;
+                }
+            }
+        }
+    }
+    assert!(compared > 40, "only {compared} replications compared");
+    assert!(
+        saturated > 0,
+        "the WIP limit of 40 stopped no replication early"
+    );
+}

@@ -16,6 +16,7 @@ use super::wip::{self, Classes, StreamGate};
 use super::work::Work;
 use super::{Mechanisms, Recording, Replication};
 use crate::engine::ReplicationStreams;
+use crate::model::draw::Reader;
 use crate::model::plan::stream_classes;
 use crate::model::routing::Routing;
 use crate::model::spec::{self, ModelSpec, Window};
@@ -33,8 +34,6 @@ impl<'a> Replication<'a> {
         recording: Recording,
         stop: &'a AtomicBool,
     ) -> Self {
-        let types = &model.workload.item_types;
-        let max_tasks = types.iter().map(|it| it.tasks.len()).max().unwrap_or(1);
         let setup = Setup {
             model,
             window,
@@ -42,11 +41,20 @@ impl<'a> Replication<'a> {
             rngs,
             recording,
             stop,
+            shared: None,
         };
-        let mut m = Mechanisms::build(&setup, org, window.start);
+        Self::of(setup, org)
+    }
+
+    /// The replication of `org` under `setup`: every mechanism built, no
+    /// event yet.
+    pub(super) fn of(setup: Setup<'a>, org: &'a Organization) -> Self {
+        let types = &setup.model.workload.item_types;
+        let max_tasks = types.iter().map(|it| it.tasks.len()).max().unwrap_or(1);
+        let mut m = Mechanisms::build(&setup, org, setup.window.start);
         m.switch = (org.transition.as_deref()).map(|t| Box::new(Pending { to: t, setup }));
         Self {
-            items: Arena::new(max_tasks, org.teams.len()).counting(recording.flow),
+            items: Arena::new(max_tasks, org.teams.len()).counting(setup.recording.flow),
             m,
         }
     }
@@ -61,6 +69,9 @@ pub(super) struct Setup<'a> {
     pub(super) rngs: &'a ReplicationStreams,
     pub(super) recording: Recording,
     pub(super) stop: &'a AtomicBool,
+    /// Where the open streams' draws are read from, if shared with other
+    /// topologies.
+    pub(super) shared: Option<Reader<'a>>,
 }
 
 impl<'a> Mechanisms<'a> {
@@ -75,6 +86,7 @@ impl<'a> Mechanisms<'a> {
             rngs,
             recording,
             stop,
+            shared,
         } = *setup;
         let skills = model.people.len();
         let window_start = measured_from;
@@ -115,7 +127,7 @@ impl<'a> Mechanisms<'a> {
             model,
             org,
             horizon: window.horizon,
-            arrivals: Arrivals::new(model, &routing, rngs),
+            arrivals: Arrivals::new(model, &routing, rngs, shared),
             routing,
             successors,
             intake: Intake::new(org, rngs, window_start),
