@@ -4,7 +4,6 @@
 //! stream, item index), never on the topology or on the order of events.
 
 use std::cell::RefCell;
-use std::collections::VecDeque;
 
 use super::purpose;
 use super::spec::{Arrivals, ModelSpec};
@@ -71,8 +70,24 @@ pub struct WorkloadSource<'a> {
     /// Where the open streams' draws are read from when they are shared
     /// with the replication's other topologies.
     shared: Option<Reader<'a>>,
-    /// The efforts of the item being read from `shared` (reused).
-    efforts: Vec<f64>,
+}
+
+/// Where an item's efforts come from: drawn from its own generator, or
+/// read from the draws a [`SharedWorkload`] made of it (their bits).
+enum Efforts<'e> {
+    Draw(crate::engine::EntityRng),
+    Read(&'e [u64]),
+}
+
+impl Efforts<'_> {
+    /// The effort of task `t`, of distribution `d`.
+    #[inline]
+    fn next(&mut self, t: usize, d: &Dist) -> f64 {
+        match self {
+            Efforts::Draw(rng) => d.sample(rng),
+            Efforts::Read(bits) => f64::from_bits(bits[t]),
+        }
+    }
 }
 
 impl<'a> WorkloadSource<'a> {
@@ -100,7 +115,6 @@ impl<'a> WorkloadSource<'a> {
             streams,
             platform_skill,
             shared,
-            efforts: Vec::new(),
         }
     }
 
@@ -141,27 +155,28 @@ impl<'a> WorkloadSource<'a> {
         let source = &mut self.streams[k];
         let index = source.next_index;
         source.next_index += 1;
-        if let Some(r) = self.shared
-            && source.interarrival.is_some()
-        {
-            let (key, item_type) =
-                r.workload
-                    .borrow_mut()
-                    .item(self.model, r.reader, k, &mut self.efforts);
-            let efforts = &self.efforts;
-            self.draw_item(k, key, item_type, task, |t, _| efforts[t]);
-            return (index, item_type);
-        }
-        let key = entity_key(&mut source.attributes);
-        let item_type = item_type(self.model, k, key);
-        let mut efforts = entity_rng(key);
-        self.draw_item(k, key, item_type, task, |_, d| d.sample(&mut efforts));
+        // One call of `draw_item` for both ways, so that `task` stays inlined.
+        let mut guard;
+        let (key, item_type, mut efforts) = match self.shared {
+            Some(r) if source.interarrival.is_some() => {
+                guard = r.workload.borrow_mut();
+                let (key, item_type, at) = guard.item(self.model, r.reader, k);
+                let tasks = self.model.workload.item_types[item_type].tasks.len();
+                (key, item_type, Efforts::Read(guard.words(k, at, tasks)))
+            }
+            _ => {
+                let key = entity_key(&mut source.attributes);
+                let item_type = item_type(self.model, k, key);
+                (key, item_type, Efforts::Draw(entity_rng(key)))
+            }
+        };
+        self.draw_item(k, key, item_type, task, &mut efforts);
         (index, item_type)
     }
 
     /// The tasks of the item of stream `k` whose key is `key` and whose
-    /// type is `item_type`, each handed to `task`; task `t`'s effort, of
-    /// distribution `d`, is `effort(t, d)`, asked for in the tasks' order.
+    /// type is `item_type`, each handed to `task`, their efforts taken from
+    /// `efforts` in the tasks' order.
     #[inline]
     fn draw_item(
         &self,
@@ -169,7 +184,7 @@ impl<'a> WorkloadSource<'a> {
         key: u64,
         item_type: usize,
         mut task: impl FnMut(usize, usize, TaskDraw),
-        mut effort: impl FnMut(usize, &Dist) -> f64,
+        efforts: &mut Efforts<'_>,
     ) {
         let model = self.model;
         let others = model.workload.streams.len() - 1;
@@ -200,7 +215,7 @@ impl<'a> WorkloadSource<'a> {
                 item_type,
                 t,
                 TaskDraw {
-                    effort: effort(t, &spec.effort),
+                    effort: efforts.next(t, &spec.effort),
                     coupled_to,
                     platform,
                     defect_draw,
@@ -270,10 +285,10 @@ struct SharedStream {
     source: StreamSource,
     /// Each item's key, its type and then its efforts' bits, one after
     /// another; `words[0]` is word number `word_base` of the stream.
-    words: VecDeque<u64>,
+    words: Vec<u64>,
     word_base: u64,
     /// The interarrival times; `gaps[0]` is number `gap_base`.
-    gaps: VecDeque<f64>,
+    gaps: Vec<f64>,
     gap_base: u64,
 }
 
@@ -293,9 +308,9 @@ impl SharedWorkload {
                 let source = StreamSource::new(model, rngs, k);
                 source.interarrival.is_some().then(|| SharedStream {
                     source,
-                    words: VecDeque::new(),
+                    words: Vec::new(),
                     word_base: 0,
-                    gaps: VecDeque::new(),
+                    gaps: Vec::new(),
                     gap_base: 0,
                 })
             })
@@ -318,22 +333,16 @@ impl SharedWorkload {
         place.gap += 1;
         if i == s.gaps.len() {
             let (d, rng) = s.source.interarrival.as_mut().expect("an open stream");
-            s.gaps.push_back(d.sample(rng));
+            s.gaps.push(d.sample(rng));
         }
         s.gaps[i]
     }
 
-    /// Reader `reader`'s next item of open stream `k`: its key and item
-    /// type, its efforts into `efforts` (in the item type's order); drawn
+    /// Reader `reader`'s next item of open stream `k`: its key, its item
+    /// type and where its efforts are (see [`words`](Self::words)); drawn
     /// if no reader has read it yet.
     #[inline]
-    fn item(
-        &mut self,
-        model: &ModelSpec,
-        reader: usize,
-        k: usize,
-        efforts: &mut Vec<f64>,
-    ) -> (u64, usize) {
+    fn item(&mut self, model: &ModelSpec, reader: usize, k: usize) -> (u64, usize, usize) {
         let place = &mut self.places[reader]
             .as_mut()
             .expect("a retired reader reads no more")[k];
@@ -344,24 +353,27 @@ impl SharedWorkload {
         if i == s.words.len() {
             let key = entity_key(&mut s.source.attributes);
             let item_type = item_type(model, k, key);
-            s.words.push_back(key);
-            s.words.push_back(item_type as u64);
+            s.words.push(key);
+            s.words.push(item_type as u64);
             let mut rng = entity_rng(key);
             for spec in &model.workload.item_types[item_type].tasks {
-                s.words.push_back(spec.effort.sample(&mut rng).to_bits());
+                s.words.push(spec.effort.sample(&mut rng).to_bits());
             }
         }
         let key = s.words[i];
         let item_type = s.words[i + 1] as usize;
         let tasks = model.workload.item_types[item_type].tasks.len();
-        efforts.clear();
-        efforts.extend(
-            s.words
-                .range(i + 2..i + 2 + tasks)
-                .map(|&w| f64::from_bits(w)),
-        );
         place.word += 2 + tasks as u64;
-        (key, item_type)
+        (key, item_type, i + 2)
+    }
+
+    /// The bits of the `tasks` efforts of open stream `k` from word `at` on.
+    #[inline]
+    fn words(&self, k: usize, at: usize, tasks: usize) -> &[u64] {
+        let s = self.streams[k]
+            .as_ref()
+            .expect("only open streams are shared");
+        &s.words[at..at + tasks]
     }
 
     /// Reader `reader` reads no more (its simulation has ended): what only
