@@ -13,8 +13,7 @@ use crate::engine::{ReplicationStreams, RngFactory};
 use crate::model::QUANTILE_STEPS;
 use crate::model::spec::{Limits, ModelSpec, TopologySpec, Window};
 use crate::model::{
-    Organization, Recording, ReplicationOutcome, Side, capacity, simulate, simulate_together,
-    simulate_with_stop, topology,
+    Organization, Recording, ReplicationOutcome, capacity, simulate, simulate_with_stop, topology,
 };
 use crate::scenario::Scenario;
 use crate::stats::mser::{mean_series, mser5};
@@ -221,57 +220,6 @@ fn replicate_batch(
 ) -> Result<Vec<Vec<ReplicationOutcome>>, usize> {
     let batch = roots.len();
     let stopped = || stop.is_some_and(|s| s.load(Ordering::SeqCst));
-    let recording = |r: usize| Recording {
-        items: keep_items,
-        flow: first + r == 0,
-        flow_charts: flow_charts && first + r == 0,
-        series: over_time,
-        events: false,
-    };
-    let finish = |j: &TopologyJob<'_>, outcome: &mut ReplicationOutcome| {
-        if over_time {
-            let days = super::over_time::days_of(j.window.end());
-            outcome.daily = Some(super::over_time::take_daily(outcome, j.model, j.org, days));
-        }
-        progress.job_done();
-    };
-    if together(jobs, batch) {
-        // One job per replication, its topologies side by side: their
-        // common workload drawn once.
-        let results: Vec<Option<Vec<ReplicationOutcome>>> = (0..batch)
-            .into_par_iter()
-            .map(|r| {
-                if stopped() {
-                    return None;
-                }
-                let sides: Vec<Side<'_>> = jobs
-                    .iter()
-                    .map(|j| Side {
-                        org: j.org,
-                        window: j.window,
-                        recording: recording(r),
-                    })
-                    .collect();
-                let (model, limits) = (jobs[0].model, jobs[0].limits);
-                let mut outcomes = simulate_together(model, &sides, limits, &roots[r], stop)?;
-                for (j, o) in jobs.iter().zip(&mut outcomes) {
-                    finish(j, o);
-                }
-                Some(outcomes)
-            })
-            .collect();
-        if results.iter().any(Option::is_none) {
-            return Err(results.iter().flatten().count() * jobs.len());
-        }
-        let mut per_topology: Vec<Vec<ReplicationOutcome>> =
-            jobs.iter().map(|_| Vec::with_capacity(batch)).collect();
-        for outcomes in results.into_iter().flatten() {
-            for (t, o) in outcomes.into_iter().enumerate() {
-                per_topology[t].push(o);
-            }
-        }
-        return Ok(per_topology);
-    }
     let results: Vec<Option<ReplicationOutcome>> = (0..batch * jobs.len())
         .into_par_iter()
         .map(|job| {
@@ -279,18 +227,23 @@ fn replicate_batch(
                 return None;
             }
             let (t, r) = (job / batch, job % batch);
+            let recording = Recording {
+                items: keep_items,
+                flow: first + r == 0,
+                flow_charts: flow_charts && first + r == 0,
+                series: over_time,
+                events: false,
+            };
             let j = &jobs[t];
             let mut outcome = replicate_one(
-                j.model,
-                j.org,
-                j.window,
-                j.limits,
-                &roots[r],
-                recording(r),
-                stop,
+                j.model, j.org, j.window, j.limits, &roots[r], recording, stop,
             );
-            if let Some(o) = outcome.as_mut() {
-                finish(j, o);
+            if over_time && let Some(o) = outcome.as_mut() {
+                let days = super::over_time::days_of(j.window.end());
+                o.daily = Some(super::over_time::take_daily(o, j.model, j.org, days));
+            }
+            if outcome.is_some() {
+                progress.job_done();
             }
             outcome
         })
@@ -303,19 +256,6 @@ fn replicate_batch(
         .iter()
         .map(|_| results.by_ref().take(batch).collect())
         .collect())
-}
-
-/// Whether the topologies of `jobs` run side by side, one job per
-/// replication of a batch of `batch`: with more than one topology of the
-/// same model, and enough replications to keep every worker thread busy
-/// (otherwise a job per topology and replication spreads one replication's
-/// topologies over the threads). The outcomes are the same either way.
-fn together(jobs: &[TopologyJob<'_>], batch: usize) -> bool {
-    jobs.len() > 1
-        && batch >= rayon::current_num_threads()
-        && jobs
-            .iter()
-            .all(|j| std::ptr::eq(j.model, jobs[0].model) && j.limits == jobs[0].limits)
 }
 
 /// The first topology whose mean of `metric` is 0 (no relative precision

@@ -27,8 +27,8 @@ pub use category::{Breakdown, Category};
 pub use ids::{SkillId, StreamId, TeamId};
 pub use metric::{Metric, MetricId, Scope};
 pub use run::{
-    Completion, FlowSample, QUANTILE_STEPS, Recording, ReplicationOutcome, Side, simulate,
-    simulate_together, simulate_with_stop,
+    Completion, FlowSample, QUANTILE_STEPS, Recording, ReplicationOutcome, simulate,
+    simulate_with_stop,
 };
 pub use spec::{Limits, ModelSpec, Window};
 pub use tally::ItemRecord;

@@ -4,7 +4,7 @@
 
 use super::arena::{Arena, new_task};
 use crate::engine::{Calendar, ReplicationStreams};
-use crate::model::draw::{Reader, WorkloadSource};
+use crate::model::draw::WorkloadSource;
 use crate::model::ids::{Slot, StreamId};
 use crate::model::item::TaskRun;
 use crate::model::plan::{TaskPlan, task_plans};
@@ -44,17 +44,11 @@ struct Season<'a> {
 
 impl<'a> Arrivals<'a> {
     /// The arrivals of `model` in the replication whose streams are
-    /// `rngs`, routed by `routing`; the open streams' draws read from
-    /// `shared` if given (the same numbers).
-    pub(crate) fn new(
-        model: &'a ModelSpec,
-        routing: &Routing,
-        rngs: &ReplicationStreams,
-        shared: Option<Reader<'a>>,
-    ) -> Self {
+    /// `rngs`, routed by `routing`.
+    pub(crate) fn new(model: &'a ModelSpec, routing: &Routing, rngs: &ReplicationStreams) -> Self {
         let (plans, plan_start) = task_plans(model, routing);
         Self {
-            source: WorkloadSource::reading(model, rngs, shared),
+            source: WorkloadSource::new(model, rngs),
             closed: model
                 .workload
                 .streams
@@ -243,7 +237,7 @@ kind = "matrix"
         let org = org(&sc);
         let routing = Routing::new(&org, 2, 2);
         let rngs = RngFactory::new(1).replication(0);
-        let mut arrivals = Arrivals::new(&sc, &routing, &rngs, None);
+        let mut arrivals = Arrivals::new(&sc, &routing, &rngs);
         let (a, b) = (StreamId::new(0), StreamId::new(1));
         assert_eq!(arrivals.closed_wip(a), None);
         assert_eq!(arrivals.closed_wip(b), Some(3));
@@ -265,7 +259,7 @@ kind = "matrix"
         let org = org(&sc);
         let routing = Routing::new(&org, 2, 2);
         let rngs = RngFactory::new(1).replication(0);
-        let mut arrivals = Arrivals::new(&sc, &routing, &rngs, None);
+        let mut arrivals = Arrivals::new(&sc, &routing, &rngs);
         let mut items = Arena::new(2, org.teams.len());
         let k = StreamId::new(1);
         let first = arrivals.draw(&mut items, &routing, k, 3.0);
@@ -316,7 +310,7 @@ kind = "matrix"
         let org = org(sc);
         let routing = Routing::new(&org, 1, 1);
         let rngs = RngFactory::new(seed).replication(0);
-        let mut arrivals = Arrivals::new(sc, &routing, &rngs, None);
+        let mut arrivals = Arrivals::new(sc, &routing, &rngs);
         let k = StreamId::new(0);
         let mut cal = Calendar::new();
         let mut times = Vec::new();

@@ -31,7 +31,6 @@ mod setup;
 mod swarm;
 #[cfg(test)]
 mod testing;
-mod together;
 mod transition;
 mod wip;
 mod work;
@@ -46,7 +45,6 @@ pub use self::outcome::{Completion, FlowSample, QUANTILE_STEPS, Recording, Repli
 use self::probes::Probes;
 use self::quality::{Fix, Next, Quality};
 use self::swarm::Swarm;
-pub use self::together::{Side, simulate_together};
 use self::wip::{Classes, StreamGate};
 use self::work::Work;
 use super::ids::{Slot, StreamId};
@@ -98,44 +96,26 @@ fn run(
 ) -> ReplicationOutcome {
     let mut rep = Replication::new(model, org, window, limits, rngs, recording, stop);
     let mut calendar = Calendar::new();
-    rep.begin(&mut calendar, recording);
-    let end = rep.end();
+    if recording.flow {
+        calendar.schedule_at(0.0, Event::Probe(probes::Event::FlowSample(0)));
+    }
+    let mut cx = Cx {
+        cal: &mut calendar,
+        items: &mut rep.items,
+    };
+    rep.m.plan_switch(&mut cx);
+    rep.m.start(&mut cx);
+    let end = rep.m.probes.window_end;
     calendar.run_until(&mut rep, end);
-    rep.conclude(&calendar)
-}
-
-impl Replication<'_> {
-    /// The first events, before the calendar runs.
-    fn begin(&mut self, calendar: &mut Calendar<Event>, recording: Recording) {
-        if recording.flow {
-            calendar.schedule_at(0.0, Event::Probe(probes::Event::FlowSample(0)));
-        }
-        let mut cx = Cx {
-            cal: calendar,
-            items: &mut self.items,
-        };
-        self.m.plan_switch(&mut cx);
-        self.m.start(&mut cx);
+    let in_flight = rep.items.in_flight();
+    let saturated_at = rep.m.probes.saturated(in_flight).then(|| calendar.now());
+    // Stopped by the event budget alone: a long horizon, not an overload.
+    let by_events = !rep.m.probes.wip_reached(in_flight);
+    let mut outcome = rep.m.finish();
+    if let Some(t) = saturated_at {
+        outcome.mark_saturated(t, by_events);
     }
-
-    /// When the simulation ends: the end of the measured window.
-    fn end(&self) -> f64 {
-        self.m.probes.window_end
-    }
-
-    /// The outcome, once the calendar has run to [`end`](Self::end) or
-    /// stopped.
-    fn conclude(self, calendar: &Calendar<Event>) -> ReplicationOutcome {
-        let in_flight = self.items.in_flight();
-        let saturated_at = self.m.probes.saturated(in_flight).then(|| calendar.now());
-        // Stopped by the event budget alone: a long horizon, not an overload.
-        let by_events = !self.m.probes.wip_reached(in_flight);
-        let mut outcome = self.m.finish();
-        if let Some(t) = saturated_at {
-            outcome.mark_saturated(t, by_events);
-        }
-        outcome
-    }
+    outcome
 }
 
 /// Everything a mechanism may touch besides its own state: the calendar

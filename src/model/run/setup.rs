@@ -16,7 +16,6 @@ use super::wip::{self, Classes, StreamGate};
 use super::work::Work;
 use super::{Mechanisms, Recording, Replication};
 use crate::engine::ReplicationStreams;
-use crate::model::draw::Reader;
 use crate::model::plan::stream_classes;
 use crate::model::routing::Routing;
 use crate::model::spec::{self, ModelSpec, Window};
@@ -34,6 +33,8 @@ impl<'a> Replication<'a> {
         recording: Recording,
         stop: &'a AtomicBool,
     ) -> Self {
+        let types = &model.workload.item_types;
+        let max_tasks = types.iter().map(|it| it.tasks.len()).max().unwrap_or(1);
         let setup = Setup {
             model,
             window,
@@ -41,20 +42,11 @@ impl<'a> Replication<'a> {
             rngs,
             recording,
             stop,
-            shared: None,
         };
-        Self::of(setup, org)
-    }
-
-    /// The replication of `org` under `setup`: every mechanism built, no
-    /// event yet.
-    pub(super) fn of(setup: Setup<'a>, org: &'a Organization) -> Self {
-        let types = &setup.model.workload.item_types;
-        let max_tasks = types.iter().map(|it| it.tasks.len()).max().unwrap_or(1);
-        let mut m = Mechanisms::build(&setup, org, setup.window.start);
+        let mut m = Mechanisms::build(&setup, org, window.start);
         m.switch = (org.transition.as_deref()).map(|t| Box::new(Pending { to: t, setup }));
         Self {
-            items: Arena::new(max_tasks, org.teams.len()).counting(setup.recording.flow),
+            items: Arena::new(max_tasks, org.teams.len()).counting(recording.flow),
             m,
         }
     }
@@ -69,9 +61,6 @@ pub(super) struct Setup<'a> {
     pub(super) rngs: &'a ReplicationStreams,
     pub(super) recording: Recording,
     pub(super) stop: &'a AtomicBool,
-    /// Where the open streams' draws are read from, if shared with other
-    /// topologies.
-    pub(super) shared: Option<Reader<'a>>,
 }
 
 impl<'a> Mechanisms<'a> {
@@ -86,7 +75,6 @@ impl<'a> Mechanisms<'a> {
             rngs,
             recording,
             stop,
-            shared,
         } = *setup;
         let skills = model.people.len();
         let window_start = measured_from;
@@ -127,7 +115,7 @@ impl<'a> Mechanisms<'a> {
             model,
             org,
             horizon: window.horizon,
-            arrivals: Arrivals::new(model, &routing, rngs, shared),
+            arrivals: Arrivals::new(model, &routing, rngs),
             routing,
             successors,
             intake: Intake::new(org, rngs, window_start),
