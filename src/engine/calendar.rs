@@ -542,6 +542,98 @@ mod tests {
         }
     }
 
+    /// Every operation, in random sequences, against a reference that
+    /// keeps the waiting events sorted by (time, scheduling order) in a
+    /// `BTreeMap`: pushes into the heap, into lanes (free or taken) and at
+    /// reserved places, drops (`retain`), pops up to a time that often
+    /// stops them, and looks at the next place. Each pop must return the
+    /// reference's first event and move the clock to its time.
+    #[test]
+    fn random_operations_agree_with_a_sorted_reference() {
+        use rand::{RngExt, SeedableRng};
+        use std::collections::BTreeMap;
+        for (seed, lanes) in [(1u64, 0usize), (2, 4), (3, 40)] {
+            let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(seed);
+            let mut cal: Calendar<u32> = Calendar::new();
+            // (time's bits, scheduling order) -> event.
+            let mut reference: BTreeMap<(u64, u64), u32> = BTreeMap::new();
+            let mut seq = 0u64;
+            let mut reserved: Vec<(Key, u64)> = Vec::new();
+            let mut pops = 0;
+            for id in 0..60_000u32 {
+                let now = cal.now();
+                // Coarse times, so that many events share one; some before
+                // now (clamped to now), some at a negative zero.
+                let time = match rng.random_range(0..12) {
+                    0 => now - 1.0,
+                    1 => -0.0,
+                    2 => now,
+                    _ => now + f64::from(rng.random_range(0..16u32)) * 0.25,
+                };
+                let placed = if time >= now { time + 0.0 } else { now };
+                match rng.random_range(0..100) {
+                    0..30 => {
+                        cal.schedule_at(time, id);
+                        reference.insert((placed.to_bits(), seq), id);
+                        seq += 1;
+                    }
+                    30..40 if lanes > 0 => {
+                        cal.schedule_lane_at(rng.random_range(0..lanes), time, id);
+                        reference.insert((placed.to_bits(), seq), id);
+                        seq += 1;
+                    }
+                    40..46 => {
+                        reserved.push((cal.reserve(time), seq));
+                        seq += 1;
+                    }
+                    46..52 if !reserved.is_empty() => {
+                        let (key, at) = reserved.swap_remove(rng.random_range(0..reserved.len()));
+                        // As the intake does: a place is used before the
+                        // clock passes it.
+                        if key.time() >= now {
+                            cal.schedule_reserved(key, id);
+                            reference.insert((key.time().to_bits(), at), id);
+                        }
+                    }
+                    52..53 => {
+                        let r = rng.random_range(0..7u32);
+                        cal.retain(|_, e| e % 7 != r);
+                        reference.retain(|_, e| *e % 7 != r);
+                    }
+                    53..58 => {
+                        let expected = reference.first_key_value().map(|(&(t, s), _)| (t, s));
+                        let got = cal.next_key().map(|k| (k.time().to_bits(), k.0 as u64));
+                        assert_eq!(got, expected, "next place, seed {seed}");
+                    }
+                    _ => {
+                        let until = now + f64::from(rng.random_range(0..4u32)) * 0.25;
+                        let expected = reference
+                            .first_key_value()
+                            .filter(|&(&(t, _), _)| f64::from_bits(t) <= until)
+                            .map(|(&k, &e)| (k, e));
+                        match expected {
+                            Some((k, e)) => {
+                                reference.remove(&k);
+                                assert_eq!(cal.pop_until(until), Some(e), "seed {seed}");
+                                assert_eq!(cal.now().to_bits(), k.0);
+                                pops += 1;
+                            }
+                            None => assert_eq!(cal.pop_until(until), None, "seed {seed}"),
+                        }
+                    }
+                }
+                assert_eq!(cal.len(), reference.len(), "seed {seed}");
+            }
+            assert!(pops > 10_000, "the sequence pops often ({pops})");
+            let rest: Vec<u32> = std::iter::from_fn(|| cal.pop_until(f64::INFINITY)).collect();
+            assert_eq!(
+                rest,
+                reference.into_values().collect::<Vec<_>>(),
+                "seed {seed}"
+            );
+        }
+    }
+
     /// Events scheduled at places reserved earlier come out where they
     /// would have had they been scheduled then, among events in the heap
     /// and in lanes.
