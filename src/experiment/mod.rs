@@ -16,6 +16,8 @@ pub mod validation;
 
 pub use options::{RunError, RunOptions};
 pub use progress::Progress;
-pub use results::{ComparisonRow, Experiment, SummaryRow, TopologyResults};
+pub use results::{
+    ComparisonRow, ComparisonRowRef, Experiment, SummaryRow, SummaryRowRef, TopologyResults,
+};
 pub use runner::{run, run_with_progress, thread_pool};
 pub use spec::{RunSpec, Warmup};

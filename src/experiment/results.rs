@@ -195,6 +195,34 @@ pub struct SummaryRow {
     pub meaningful: bool,
 }
 
+/// A [`SummaryRow`] whose names are borrowed from the results.
+#[derive(Debug, Clone, Copy)]
+pub struct SummaryRowRef<'a> {
+    /// Topology name.
+    pub topology: &'a str,
+    /// Metric name.
+    pub metric: &'a str,
+    /// Mean, sd, 95% CI and n across replications.
+    pub summary: Summary,
+    /// As [`SummaryRow::meaningful`].
+    pub meaningful: bool,
+}
+
+/// A [`ComparisonRow`] whose names are borrowed from the results.
+#[derive(Debug, Clone, Copy)]
+pub struct ComparisonRowRef<'a> {
+    /// Topology name.
+    pub topology: &'a str,
+    /// Baseline topology name (the scenario's first).
+    pub baseline: &'a str,
+    /// Metric name.
+    pub metric: &'a str,
+    /// Paired difference (topology − baseline) with its CI and relative change.
+    pub difference: PairedDifference,
+    /// As [`ComparisonRow::meaningful`].
+    pub meaningful: bool,
+}
+
 /// One row of `comparison.csv`: a topology against the baseline.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ComparisonRow {
@@ -241,13 +269,24 @@ impl Experiment {
     /// writing them without holding them all (tens of thousands in big
     /// organizations).
     pub fn summary_rows_iter(&self) -> impl Iterator<Item = SummaryRow> + '_ {
+        self.summary_rows_borrowed().map(|r| SummaryRow {
+            topology: r.topology.to_string(),
+            metric: r.metric.to_string(),
+            summary: r.summary,
+            meaningful: r.meaningful,
+        })
+    }
+
+    /// The rows of [`summary_rows_iter`](Self::summary_rows_iter) with
+    /// the names borrowed from the results (no allocation per row).
+    pub fn summary_rows_borrowed(&self) -> impl Iterator<Item = SummaryRowRef<'_>> + '_ {
         self.topologies.iter().flat_map(|t| {
             let unstable = t.is_unstable();
             t.metric_names.iter().zip(&t.values).map(move |(m, v)| {
                 let info = crate::model::metric::info(m);
-                SummaryRow {
-                    topology: t.name.clone(),
-                    metric: m.clone(),
+                SummaryRowRef {
+                    topology: &t.name,
+                    metric: m,
                     summary: summarize_as(info, v),
                     meaningful: !(unstable && info.is_some_and(|i| i.grows_with_run_length)),
                 }
@@ -288,24 +327,36 @@ impl Experiment {
     /// The rows of [`comparison_rows`](Self::comparison_rows) one at a
     /// time, for writing them without holding them all.
     pub fn comparison_rows_iter(&self) -> impl Iterator<Item = ComparisonRow> + '_ {
+        self.comparison_rows_borrowed().map(|r| ComparisonRow {
+            topology: r.topology.to_string(),
+            baseline: r.baseline.to_string(),
+            metric: r.metric.to_string(),
+            difference: r.difference,
+            meaningful: r.meaningful,
+        })
+    }
+
+    /// The rows of [`comparison_rows_iter`](Self::comparison_rows_iter)
+    /// with the names borrowed from the results (no allocation per row).
+    pub fn comparison_rows_borrowed(&self) -> impl Iterator<Item = ComparisonRowRef<'_>> + '_ {
         let base = self.topologies.first();
         let base_metrics = std::rc::Rc::new(
             base.map(TopologyResults::metrics_by_name)
                 .unwrap_or_default(),
         );
         let base_unstable = base.is_some_and(TopologyResults::is_unstable);
+        let baseline = base.map_or("", |b| b.name.as_str());
         self.topologies.iter().skip(1).flat_map(move |t| {
             let unstable = t.is_unstable() || base_unstable;
             let base_metrics = std::rc::Rc::clone(&base_metrics);
-            let baseline = base.map_or_else(String::new, |b| b.name.clone());
             t.metric_names
                 .iter()
                 .zip(&t.values)
                 .filter_map(move |(m, v)| {
-                    Some(ComparisonRow {
-                        topology: t.name.clone(),
-                        baseline: baseline.clone(),
-                        metric: m.clone(),
+                    Some(ComparisonRowRef {
+                        topology: &t.name,
+                        baseline,
+                        metric: m,
                         difference: paired_difference(v, base_metrics.get(m.as_str())?),
                         meaningful: !(grows_with_run_length(m) && unstable),
                     })
@@ -359,6 +410,13 @@ impl Experiment {
         let mut names: Vec<String> = Vec::new();
         let mut seen: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
         for t in &self.topologies {
+            // A topology whose metrics are the first names already listed,
+            // in order (the usual case), adds none.
+            if t.metric_names.len() <= names.len()
+                && t.metric_names.iter().zip(&names).all(|(m, n)| m == n)
+            {
+                continue;
+            }
             for m in &t.metric_names {
                 if seen.insert(m) {
                     names.push(m.clone());

@@ -51,7 +51,10 @@ fn summary_csv_into(
 ) -> io::Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(layout::SUMMARY_COLUMNS)?;
-    for r in exp.summary_rows_iter() {
+    // One cell's text at a time, in one buffer: tens of thousands of rows
+    // in big organizations.
+    let mut cell = String::new();
+    for r in exp.summary_rows_borrowed() {
         let s = r.summary;
         if let Some(data) = data.as_deref_mut() {
             let stat = Stat {
@@ -61,19 +64,32 @@ fn summary_csv_into(
                 high: s.ci_high,
                 n: s.n as u32,
             };
-            data.summary(&r.topology, &r.metric, stat);
+            data.summary(r.topology, r.metric, stat);
         }
-        w.write_record([
-            r.topology.as_str(),
-            &r.metric,
-            &number(s.mean),
-            &number(s.sd),
-            &number(s.ci_low),
-            &number(s.ci_high),
-            &s.n.to_string(),
-        ])?;
+        w.write_field(r.topology)?;
+        w.write_field(r.metric)?;
+        for x in [s.mean, s.sd, s.ci_low, s.ci_high] {
+            write_number(&mut w, &mut cell, x)?;
+        }
+        write_count(&mut w, &mut cell, s.n as u64)?;
+        w.write_record(None::<&[u8]>)?;
     }
     w.into_inner().map_err(|e| io::Error::other(e.to_string()))
+}
+
+/// Writes [`number`]`(x)` as the next field of `w`, through `cell`.
+fn write_number(w: &mut csv::Writer<Vec<u8>>, cell: &mut String, x: f64) -> csv::Result<()> {
+    cell.clear();
+    push_number(cell, x);
+    w.write_field(cell.as_bytes())
+}
+
+/// Writes the count `n` as the next field of `w`, through `cell`.
+fn write_count(w: &mut csv::Writer<Vec<u8>>, cell: &mut String, n: u64) -> csv::Result<()> {
+    use std::fmt::Write as _;
+    cell.clear();
+    write!(cell, "{n}").expect("writing to a String cannot fail");
+    w.write_field(cell.as_bytes())
 }
 
 /// `comparison.csv`: one row per (topology after the first, metric), with
@@ -90,7 +106,8 @@ fn comparison_csv_into(
 ) -> io::Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(layout::COMPARISON_COLUMNS)?;
-    for r in exp.comparison_rows_iter() {
+    let mut cell = String::new();
+    for r in exp.comparison_rows_borrowed() {
         let d = r.difference;
         if let Some(data) = data.as_deref_mut() {
             let diff = Diff {
@@ -99,19 +116,17 @@ fn comparison_csv_into(
                 high: d.diff.ci_high,
                 relative: d.relative,
             };
-            data.comparison(&r.topology, &r.metric, diff);
+            data.comparison(r.topology, r.metric, diff);
         }
-        w.write_record([
-            r.topology.as_str(),
-            &r.baseline,
-            &r.metric,
-            &number(d.diff.mean),
-            &number(d.diff.ci_low),
-            &number(d.diff.ci_high),
-            &number(d.relative),
-            &d.diff.n.to_string(),
-            if r.meaningful { "true" } else { "false" },
-        ])?;
+        w.write_field(r.topology)?;
+        w.write_field(r.baseline)?;
+        w.write_field(r.metric)?;
+        for x in [d.diff.mean, d.diff.ci_low, d.diff.ci_high, d.relative] {
+            write_number(&mut w, &mut cell, x)?;
+        }
+        write_count(&mut w, &mut cell, d.diff.n as u64)?;
+        w.write_field(if r.meaningful { "true" } else { "false" })?;
+        w.write_record(None::<&[u8]>)?;
     }
     w.into_inner().map_err(|e| io::Error::other(e.to_string()))
 }
@@ -128,12 +143,28 @@ pub fn replications_csv(exp: &Experiment) -> io::Result<Vec<u8>> {
     // One cell's text at a time, in one buffer: a row is every metric of a
     // replication, and a run may have thousands of replications.
     let mut cell = String::new();
+    // The column of each of a topology's metrics: its own position when
+    // the header has its name there (the usual case, every topology
+    // having the same metrics in the same order), else found by name;
+    // the first of a name fills its column, as a look-up by name would.
+    let mut column_of: Option<std::collections::BTreeMap<&str, usize>> = None;
     for t in &exp.topologies {
-        let by_name = t.metrics_by_name();
-        let columns: Vec<Option<&[f64]>> = names
-            .iter()
-            .map(|m| by_name.get(m.as_str()).copied())
-            .collect();
+        let mut columns: Vec<Option<&[f64]>> = vec![None; names.len()];
+        for (i, (m, values)) in t.metric_names.iter().zip(&t.values).enumerate() {
+            let k = if names.get(i) == Some(m) {
+                i
+            } else {
+                let column_of = column_of.get_or_insert_with(|| {
+                    names
+                        .iter()
+                        .enumerate()
+                        .map(|(k, n)| (n.as_str(), k))
+                        .collect()
+                });
+                column_of[m.as_str()]
+            };
+            columns[k].get_or_insert(values.as_slice());
+        }
         for r in 0..reps {
             w.write_field(&t.name)?;
             cell.clear();
