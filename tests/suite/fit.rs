@@ -322,19 +322,21 @@ fn coordination_delays_are_fitted_back_by_simulation() {
     );
 }
 
-/// A planning cadence of 2 days: the handoff within a team, the leader's
-/// decision and the executive's are fitted back within 3 sds, but not the
-/// cadence itself, fitted to 1.26 days, 5.4 sds of the parametric
-/// bootstrap below 2 (the cross-team handoff holding part of it: 0.44
-/// against 0.3, 2.9 sds; and an escalation probability of 0.07 against
-/// none, 3.6 sds): a shortfall of the fit that docs/model.md ("What the
-/// fit assumes") states, not checked here.
+/// A planning cadence of 2 days: every value but the escalation
+/// probability within 3 sds of the parametric bootstrap. The distance has
+/// two basins along the cadence there, near 1.3 (the cross-team handoff
+/// and a small escalation holding the rest) and near 2.2, about equally
+/// deep; the fit lands at 1.26 and 2 of the 8 refits in the upper one, so
+/// the cadence's sd (0.54) says the log cannot tell them apart
+/// (docs/model.md, "What the fit assumes"). The escalation probability,
+/// 0.07 against none, is 3.5 of its sds off, not checked; the delay it
+/// adds per request is, within 3 sds of 0.
 #[test]
 fn a_log_with_an_intake_cadence_is_fitted_by_simulation() {
     coordination_round_trip(
         &known_with_cadence(),
         [0.3, 0.1, 2.0, 0.3, 0.0, 0.0],
-        &[1, 3, 5],
+        &[0, 1, 2, 3, 5],
         false,
     );
 }
